@@ -1,0 +1,136 @@
+"""Settings: every knob is an environment variable with the ``ROZMOVA_`` prefix (or a line in
+``.env``), validated once at start so that a bad value stops the process with one clear line."""
+
+from __future__ import annotations
+
+import secrets
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Environment(StrEnum):
+    development = "development"
+    production = "production"
+    test = "test"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="ROZMOVA_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    env: Environment = Environment.development
+    data_dir: Path = Field(Path("var"), description="Where the embedded mode keeps its files.")
+    database_url: str = Field(
+        "", description="SQLAlchemy URL; empty means a SQLite file under data_dir."
+    )
+    database_pool_size: Annotated[int, Field(ge=1, le=200)] = 10
+    database_echo: bool = False
+    redis_url: str | None = Field(
+        None, description="Unset: in-process cache, locks, rate limits and pub/sub."
+    )
+    redis_prefix: str = "rozmova:"
+    secret_key: SecretStr | None = Field(
+        None, description="Signs access tokens. Required in production; generated in development."
+    )
+    access_token_ttl_seconds: Annotated[int, Field(ge=60, le=86_400)] = 900
+    refresh_token_ttl_seconds: Annotated[int, Field(ge=3600, le=90 * 86_400)] = 30 * 86_400
+    login_rate_per_account: str = Field("10/minute", description="limits-style rate string")
+    login_rate_per_address: str = "30/minute"
+    admin_email: str = "admin@rozmova.local"
+    admin_password: SecretStr | None = None
+    admin_organization: str = "Default"
+    max_request_bytes: Annotated[int, Field(ge=1024)] = 2 * 1024 * 1024
+    max_scenario_bytes: Annotated[int, Field(ge=1024)] = 1024 * 1024
+    cors_origins: list[str] = Field(default_factory=list)
+    log_level: str = "INFO"
+    log_json: bool | None = Field(None, description="Unset: JSON when stdout is not a terminal.")
+    host: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=1, le=65535)] = 8000
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        if value and not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError(
+                "must start with sqlite+aiosqlite:// or postgresql+asyncpg:// "
+                f"(got {value.split('://')[0]}://...)"
+            )
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _known_redis(cls, value: str | None) -> str | None:
+        if value in ("", None):
+            return None
+        if not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis://, rediss:// or unix://")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        value = value.upper()
+        if value not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR")
+        return value
+
+    @model_validator(mode="after")
+    def _production_needs_secrets(self) -> Settings:
+        if self.env is Environment.production:
+            if self.secret_key is None or len(self.secret_key.get_secret_value()) < 32:
+                raise ValueError(
+                    "ROZMOVA_SECRET_KEY must be set to at least 32 characters in production"
+                )
+        elif self.secret_key is not None and len(self.secret_key.get_secret_value()) < 16:
+            raise ValueError("ROZMOVA_SECRET_KEY must be at least 16 characters")
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'rozmova.db').as_posix()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.resolved_database_url.startswith("sqlite")
+
+    def signing_key(self) -> str:
+        """The token-signing key; in development a random one is kept under data_dir so tokens
+        survive restarts without the newcomer having to configure anything."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        path = self.data_dir / "secret_key"
+        if path.exists():
+            return path.read_text().strip()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        path.touch(mode=0o600)
+        path.write_text(key)
+        return key
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
+
+
+def describe_settings_error(exc: Exception) -> str:
+    """One line per bad setting, naming the environment variable, for the start-up failure."""
+    from pydantic import ValidationError
+
+    if not isinstance(exc, ValidationError):
+        return str(exc)
+    lines = []
+    for error in exc.errors():
+        field = ".".join(str(part) for part in error["loc"])
+        name = f"ROZMOVA_{field.upper()}" if field else "settings"
+        message = error["msg"].removeprefix("Value error, ")
+        lines.append(f"bad setting {name}: {message}")
+    return "; ".join(lines)

@@ -1,0 +1,73 @@
+"""The process's shared resources, built once from settings: database engine and sessions,
+and the cache/locks/rate-limit/pub-sub adapters (Redis when configured, in-process otherwise).
+Services receive it through ``core.http`` dependencies, never through globals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from core.cache import Cache, MemoryCache, RedisCache
+from core.config import Settings
+from core.db import create_engine, create_sessionmaker
+from core.events import MemoryPubSub, PubSub, RedisPubSub
+from core.locks import Locks, MemoryLocks, RedisLocks
+from core.ratelimit import RateLimiter
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    cache: Cache
+    locks: Locks
+    limiter: RateLimiter
+    pubsub: PubSub
+    redis: Redis | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Runtime:
+        engine = create_engine(settings)
+        redis = None
+        if settings.redis_url:
+            # Every Redis call is bounded: a stalled server fails the call, not the process.
+            redis = Redis.from_url(
+                settings.redis_url, socket_timeout=2, socket_connect_timeout=2,
+                health_check_interval=30,
+            )
+            prefix = settings.redis_prefix
+            return cls(
+                settings, engine, create_sessionmaker(engine), RedisCache(redis, prefix),
+                RedisLocks(redis, prefix), RateLimiter.redis(settings.redis_url, prefix),
+                RedisPubSub(redis, prefix), redis,
+            )
+        return cls(
+            settings, engine, create_sessionmaker(engine), MemoryCache(), MemoryLocks(),
+            RateLimiter.in_memory(), MemoryPubSub(),
+        )
+
+    async def check(self) -> dict[str, str]:
+        """Readiness: each dependency answers, or the reason it does not."""
+        status: dict[str, str] = {}
+        try:
+            async with self.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+            status["database"] = "ok"
+        except Exception as exc:  # any failure means not ready; the reason is reported
+            status["database"] = f"error: {type(exc).__name__}"
+        if self.redis is not None:
+            try:
+                await self.redis.ping()
+                status["redis"] = "ok"
+            except Exception as exc:
+                status["redis"] = f"error: {type(exc).__name__}"
+        return status
+
+    async def close(self) -> None:
+        if self.redis is not None:
+            await self.redis.aclose()
+        await self.engine.dispose()

@@ -1,0 +1,159 @@
+"""Test fixtures. By default the suite runs on the embedded defaults (a SQLite file, in-process
+adapters). With ROZMOVA_TEST_DATABASE_URL (postgresql+asyncpg://...) it creates a database of
+its own on that server, migrates it and drops it at the end; with ROZMOVA_TEST_REDIS_URL it
+uses Redis under a key prefix of its own, deleted at the end."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import delete
+
+from core.config import Environment, Settings
+from core.db import Base, transaction
+from core.runtime import Runtime
+from core.security import Role, hash_password, issue_access_token
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+TEST_PASSWORD = "correct horse battery staple"
+_TEST_PASSWORD_HASH = hash_password(TEST_PASSWORD)
+
+
+async def _create_database(admin_url: str, name: str) -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(admin_url.replace("postgresql+asyncpg", "postgresql"),
+                                       timeout=10)
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+
+
+async def _drop_database(admin_url: str, name: str) -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(admin_url.replace("postgresql+asyncpg", "postgresql"),
+                                       timeout=10)
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(scope="session")
+async def settings(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Settings]:
+    data_dir = tmp_path_factory.mktemp("var")
+    overrides: dict[str, object] = {
+        "env": Environment.test, "data_dir": data_dir,
+        "secret_key": secrets.token_urlsafe(32), "redis_prefix": f"rozmova-test-{secrets.token_hex(4)}:",
+    }
+    pg_url = os.environ.get("ROZMOVA_TEST_DATABASE_URL")
+    db_name = None
+    if pg_url:
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+        db_name = f"rozmova_test_{worker}_{secrets.token_hex(4)}"
+        await _create_database(pg_url, db_name)
+        overrides["database_url"] = pg_url.rsplit("/", 1)[0] + "/" + db_name
+    if os.environ.get("ROZMOVA_TEST_REDIS_URL"):
+        overrides["redis_url"] = os.environ["ROZMOVA_TEST_REDIS_URL"]
+    yield Settings(_env_file=None, **overrides)  # type: ignore[arg-type]
+    if pg_url and db_name:
+        await _drop_database(pg_url, db_name)
+
+
+@pytest.fixture(scope="session")
+async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
+    from migrations.runner import upgrade_engine
+
+    runtime = Runtime.from_settings(settings)
+    await upgrade_engine(runtime.engine)
+    yield runtime
+    if runtime.redis is not None:
+        keys = [k async for k in runtime.redis.scan_iter(match=settings.redis_prefix + "*")]
+        if keys:
+            await runtime.redis.delete(*keys)
+    await runtime.close()
+
+
+@pytest.fixture(autouse=True)
+async def _clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
+    """Each test starts from empty tables and fresh rate-limit counters."""
+    yield
+    if "runtime" not in request.fixturenames:
+        return
+    runtime: Runtime = request.getfixturevalue("runtime")
+    async with transaction(runtime.sessionmaker) as session:
+        for table in reversed(Base.metadata.sorted_tables):
+            await session.execute(delete(table))
+    await runtime.limiter.reset()
+    if runtime.redis is not None:
+        keys = [k async for k in runtime.redis.scan_iter(match=runtime.settings.redis_prefix + "*")]
+        if keys:
+            await runtime.redis.delete(*keys)
+
+
+@pytest.fixture
+async def app(settings: Settings, runtime: Runtime):  # type: ignore[no-untyped-def]
+    from gateway.app import create_app
+
+    return create_app(settings, runtime=runtime)
+
+
+@pytest.fixture
+async def client(app) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-untyped-def]
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        yield client
+
+
+@dataclass
+class Actor:
+    """A user with a role in an organization, and the headers that authenticate them."""
+
+    user_id: uuid.UUID
+    org_id: uuid.UUID
+    email: str
+    role: Role
+    headers: dict[str, str]
+
+
+@pytest.fixture
+async def make_actor(runtime: Runtime, settings: Settings):  # type: ignore[no-untyped-def]
+    """make_actor(role, org_id=None) -> Actor; a new organization unless org_id is given."""
+    from gateway.auth.models import User
+    from gateway.orgs.models import Membership, Organization
+
+    async def make(role: Role = Role.owner, org_id: uuid.UUID | None = None) -> Actor:
+        email = f"{role.value}-{secrets.token_hex(4)}@example.org"
+        async with transaction(runtime.sessionmaker) as session:
+            if org_id is None:
+                org = Organization(name=f"Org {secrets.token_hex(3)}",
+                                   slug=f"org-{secrets.token_hex(6)}")
+                session.add(org)
+                await session.flush()
+                org_id = org.id
+            user = User(email=email, password_hash=_TEST_PASSWORD_HASH, name=role.value)
+            session.add(user)
+            await session.flush()
+            session.add(Membership(org_id=org_id, user_id=user.id, role=role))
+        token, _ = issue_access_token(settings.signing_key(), user_id=user.id, org_id=org_id,
+                                      ttl_seconds=600)
+        return Actor(user.id, org_id, email, role, {"Authorization": f"Bearer {token}"})
+
+    return make
+
+
+def shared_data(*parts: str) -> Path:
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is absent (../shared/data is not beside this checkout)")
+    return path

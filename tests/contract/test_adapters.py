@@ -1,0 +1,105 @@
+"""One contract suite for every cache, lock, rate-limit and pub/sub implementation: the
+in-process ones always, the Redis ones when ROZMOVA_TEST_REDIS_URL is set."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+
+import pytest
+from redis.asyncio import Redis
+
+from core.cache import MemoryCache, RedisCache
+from core.errors import RateLimited
+from core.events import MemoryPubSub, RedisPubSub
+from core.locks import LockTimeout, MemoryLocks, RedisLocks
+from core.ratelimit import RateLimiter
+
+REDIS_URL = os.environ.get("ROZMOVA_TEST_REDIS_URL")
+BACKENDS = ["memory", pytest.param("redis", marks=pytest.mark.skipif(
+    not REDIS_URL, reason="ROZMOVA_TEST_REDIS_URL is not set"))]
+
+
+@pytest.fixture(params=BACKENDS)
+async def backend(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    prefix = f"rozmova-contract-{secrets.token_hex(4)}:"
+    if request.param == "memory":
+        yield {"cache": MemoryCache(), "locks": MemoryLocks(), "pubsub": MemoryPubSub(),
+               "limiter": RateLimiter.in_memory()}
+        return
+    redis = Redis.from_url(REDIS_URL, socket_timeout=2)
+    limiter = RateLimiter.redis(REDIS_URL, prefix)
+    yield {"cache": RedisCache(redis, prefix), "locks": RedisLocks(redis, prefix),
+           "pubsub": RedisPubSub(redis, prefix), "limiter": limiter}
+    keys = [k async for k in redis.scan_iter(match=prefix + "*")]
+    if keys:
+        await redis.delete(*keys)
+    await limiter.reset()
+    await redis.aclose()
+
+
+async def test_cache_set_get_delete_and_expiry(backend) -> None:  # type: ignore[no-untyped-def]
+    cache = backend["cache"]
+    assert await cache.get("missing") is None
+    await cache.set("k", b"v1")
+    assert await cache.get("k") == b"v1"
+    await cache.set("k", b"v2")
+    assert await cache.get("k") == b"v2"
+    await cache.delete("k")
+    assert await cache.get("k") is None
+    await cache.set("short", b"x", ttl_seconds=0.05)
+    assert await cache.get("short") == b"x"
+    await asyncio.sleep(0.12)
+    assert await cache.get("short") is None
+
+
+async def test_lock_serializes_holders_in_turn(backend) -> None:  # type: ignore[no-untyped-def]
+    locks = backend["locks"]
+    inside = 0
+    most_inside = 0
+    order: list[int] = []
+
+    async def worker(n: int) -> None:
+        nonlocal inside, most_inside
+        async with locks.hold("conversation:1", wait_seconds=5, lease_seconds=5):
+            inside += 1
+            most_inside = max(most_inside, inside)
+            await asyncio.sleep(0.005)
+            order.append(n)
+            inside -= 1
+
+    await asyncio.gather(*(worker(n) for n in range(10)))
+    assert most_inside == 1
+    assert sorted(order) == list(range(10))
+
+
+async def test_lock_wait_times_out_with_a_clear_error(backend) -> None:  # type: ignore[no-untyped-def]
+    locks = backend["locks"]
+    async with locks.hold("busy", wait_seconds=1, lease_seconds=5):
+        with pytest.raises(LockTimeout, match="busy"):
+            async with locks.hold("busy", wait_seconds=0.1, lease_seconds=5):
+                pass
+    async with locks.hold("busy", wait_seconds=0.5, lease_seconds=5):
+        pass  # free again once the first holder left
+
+
+async def test_rate_limiter_refuses_past_the_rate_with_retry_after(backend) -> None:  # type: ignore[no-untyped-def]
+    limiter = backend["limiter"]
+    for _ in range(3):
+        await limiter.hit("3/minute", "login", "a@example.org")
+    with pytest.raises(RateLimited) as caught:
+        await limiter.hit("3/minute", "login", "a@example.org")
+    assert 1 <= int(caught.value.headers["Retry-After"]) <= 60
+    await limiter.hit("3/minute", "login", "b@example.org")  # other keys are unaffected
+
+
+async def test_pubsub_delivers_to_every_subscriber_of_the_channel(backend) -> None:  # type: ignore[no-untyped-def]
+    pubsub = backend["pubsub"]
+    async with pubsub.subscribe("conv-1") as first, pubsub.subscribe("conv-1") as second, \
+            pubsub.subscribe("conv-2") as other:
+        await asyncio.sleep(0.05)  # Redis subscriptions are confirmed asynchronously
+        await pubsub.publish("conv-1", b"hello")
+        assert await first.get(timeout=2) == b"hello"
+        assert await second.get(timeout=2) == b"hello"
+        assert await other.get(timeout=0.1) is None
