@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     refresh_token_ttl_seconds: Annotated[int, Field(ge=3600, le=90 * 86_400)] = 30 * 86_400
     login_rate_per_account: str = Field("10/minute", description="limits-style rate string")
     login_rate_per_address: str = "30/minute"
-    admin_email: str = "admin@rozmova.local"
+    admin_email: str = "admin@example.com"
     admin_password: SecretStr | None = None
     admin_organization: str = "Default"
     max_request_bytes: Annotated[int, Field(ge=1024)] = 2 * 1024 * 1024
@@ -119,6 +119,17 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+def settings_or_exit() -> Settings:
+    """Settings for a command-line entry point: a bad setting prints one line and exits 2."""
+    import sys
+
+    try:
+        return Settings()
+    except Exception as exc:  # pydantic's ValidationError, or an unreadable .env file
+        print(f"rozmova: {describe_settings_error(exc)}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 def describe_settings_error(exc: Exception) -> str:

@@ -10,13 +10,29 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 import jwt
+from email_validator import EmailNotValidError, validate_email
+from pydantic import AfterValidator
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from core.errors import Forbidden, Unauthorized
+
+
+def _email(value: str) -> str:
+    # Self-hosted teams use internal domains (.local, .lan): accept any well-formed address,
+    # not only globally deliverable ones.
+    try:
+        result = validate_email(value, check_deliverability=False, globally_deliverable=False)
+    except EmailNotValidError as exc:
+        raise ValueError(str(exc)) from None
+    return result.normalized.lower()
+
+
+EmailAddress = Annotated[str, AfterValidator(_email)]
+"""A well-formed email address, normalized to lower case."""
 
 
 class Role(StrEnum):

@@ -1,0 +1,146 @@
+"""The ASGI application. All-in-one mounts every service's router; ``services=`` picks a few
+(``rozmova serve --service NAME``). Health, readiness and metrics are on every variant."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from core.config import Settings, get_settings
+from core.http import ObservabilityMiddleware, install_problem_handlers
+from core.logging import configure_logging, get_logger
+from core.metrics import registry
+from core.runtime import Runtime
+from gateway.auth.resolver import CredentialResolver
+
+log = get_logger("rozmova.gateway")
+VERSION = "0.1.0"
+
+
+def _gateway_routers() -> list[APIRouter]:
+    from gateway.auth.router import router as auth_router
+    from gateway.orgs.router import router as orgs_router
+
+    return [auth_router, orgs_router]
+
+
+def _scenarios_routers() -> list[APIRouter]:
+    from scenarios.router import router
+
+    return [router]
+
+
+# Each service's routers, loaded only when that service is mounted.
+SERVICES: dict[str, Callable[[], list[APIRouter]]] = {
+    "gateway": _gateway_routers,
+    "scenarios": _scenarios_routers,
+}
+
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "An error, as RFC 9457 application/problem+json.",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"}, "title": {"type": "string"},
+        "status": {"type": "integer"}, "detail": {"type": "string"},
+        "code": {"type": "string", "description": "Stable machine-readable error code."},
+        "instance": {"type": "string"},
+        "errors": {"type": "array", "items": {"type": "object", "properties": {
+            "path": {"type": "string", "description": "JSON pointer"},
+            "message": {"type": "string"}}}},
+    },
+}
+
+
+def create_app(
+    settings: Settings | None = None, services: Iterable[str] | None = None,
+    runtime: Runtime | None = None,
+) -> FastAPI:
+    settings = settings or get_settings()
+    chosen = list(SERVICES) if services is None else list(services)
+    unknown = set(chosen) - set(SERVICES)
+    if unknown:
+        raise ValueError(f"unknown service(s) {sorted(unknown)}; known: {sorted(SERVICES)}")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own_runtime = runtime is None
+        app.state.runtime = runtime or Runtime.from_settings(settings)
+        log.info("gateway.start", services=chosen, database=settings.is_sqlite and "sqlite"
+                 or "postgresql", redis=bool(settings.redis_url))
+        try:
+            yield
+        finally:
+            if own_runtime:
+                await app.state.runtime.close()
+
+    app = FastAPI(
+        title="Rozmova API", version=VERSION, lifespan=lifespan,
+        description="Manage organizations, bots and versioned scenarios. Errors are "
+        "application/problem+json. Authenticate with `Authorization: Bearer <token>` from "
+        "POST /api/v1/auth/login, or an organization API key.",
+    )
+    app.state.settings = settings
+    app.state.principal_resolver = CredentialResolver(settings)
+    if runtime is not None:
+        app.state.runtime = runtime
+    install_problem_handlers(app)
+
+    @app.get("/readyz", tags=["operations"],
+             responses={503: {"description": "A dependency is unreachable"}})
+    async def readyz() -> JSONResponse:
+        """Readiness: the database (and Redis, when configured) answer."""
+        checks = await app.state.runtime.check()
+        ready = all(v == "ok" for v in checks.values())
+        return JSONResponse({"status": "ok" if ready else "unavailable", "checks": checks},
+                            status_code=200 if ready else 503)
+
+    @app.get("/healthz", tags=["operations"])
+    async def healthz() -> dict[str, str]:
+        """Liveness: the process answers."""
+        return {"status": "ok"}
+
+    @app.get("/metrics", tags=["operations"], response_class=Response)
+    async def metrics() -> Response:
+        """Prometheus metrics."""
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+    @app.get("/", include_in_schema=False)
+    async def root() -> dict[str, Any]:
+        return {"name": "Rozmova", "version": VERSION, "docs": "/docs", "services": chosen}
+
+    for name in chosen:
+        for router in SERVICES[name]():
+            app.include_router(router)
+
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
+                           allow_methods=["*"], allow_headers=["*"],
+                           expose_headers=["ETag", "X-Request-ID"])
+    app.add_middleware(ObservabilityMiddleware, max_body_bytes=settings.max_request_bytes)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version,
+                                 description=app.description, routes=app.routes)
+            schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = \
+                PROBLEM_SCHEMA
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app
+
+
+def app_factory() -> FastAPI:
+    """For ``uvicorn --factory gateway.app:app_factory``."""
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+    return create_app(settings)

@@ -1,0 +1,157 @@
+"""The ``rozmova`` command: serve (all-in-one or one service), migrate, create-admin, and each
+service's own commands (``rozmova scenario ...``)."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import sys
+from typing import Annotated
+
+import typer
+
+from core.config import Settings, settings_or_exit
+
+app = typer.Typer(help="Rozmova: chatbot scenario platform.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+
+
+def _database_label(settings: Settings) -> str:
+    url = settings.resolved_database_url
+    return url.split("@")[-1] if "@" in url else url  # never print credentials
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database schema up to date (safe to run again)."""
+    settings = settings_or_exit()
+    from migrations.runner import upgrade
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.resolved_database_url)
+    typer.echo(f"database is up to date ({_database_label(settings)})")
+
+
+async def _schema_is_current(settings: Settings) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    from core.db import create_engine
+    from migrations.runner import current_head
+
+    engine = create_engine(settings)
+    try:
+        async with engine.connect() as connection:
+            current = await connection.run_sync(
+                lambda c: MigrationContext.configure(c).get_current_revision())
+    finally:
+        await engine.dispose()
+    head = current_head()
+    return None if current == head else f"the database is at revision {current}, code needs {head}"
+
+
+async def _bootstrap(settings: Settings) -> None:
+    from core.runtime import Runtime
+    from gateway.bootstrap import ensure_admin
+
+    runtime = Runtime.from_settings(settings)
+    try:
+        created = await ensure_admin(runtime, settings)
+    finally:
+        await runtime.close()
+    if created is not None:
+        email, generated = created
+        typer.echo(f"created admin {email} (owner of '{settings.admin_organization}')")
+        if generated:
+            # Printed once, here only: it is never stored or logged in clear.
+            typer.echo(f"  password: {generated}   <- shown once; keep it")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address (ROZMOVA_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (ROZMOVA_PORT).")] = None,
+    service: Annotated[list[str] | None, typer.Option(
+        "--service", help="Run only this service (repeatable); default: all in one.")] = None,
+) -> None:
+    """Run the HTTP server."""
+    settings = settings_or_exit()
+    import uvicorn
+
+    from core.logging import configure_logging
+    from gateway.app import SERVICES, create_app
+
+    unknown = set(service or []) - set(SERVICES)
+    if unknown:
+        typer.echo(f"rozmova: unknown service {sorted(unknown)}; known: {sorted(SERVICES)}",
+                   err=True)
+        raise typer.Exit(2)
+    problem = asyncio.run(_schema_is_current(settings))
+    if problem:
+        typer.echo(f"rozmova: {problem}; run `rozmova migrate` first", err=True)
+        raise typer.Exit(2)
+    asyncio.run(_bootstrap(settings))
+    configure_logging(settings.log_level, settings.log_json)
+    host, port = host or settings.host, port or settings.port
+    typer.echo(f"Rozmova on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
+    uvicorn.run(
+        create_app(settings, services=service or None), host=host, port=port,
+        log_config=None, ws="websockets-sansio", timeout_graceful_shutdown=20,
+        proxy_headers=True, server_header=False,
+    )
+
+
+@app.command("create-admin")
+def create_admin(
+    email: Annotated[str, typer.Option(prompt=True)],
+    organization: Annotated[str, typer.Option(help="Organization to create for them.")] = "",
+    password: Annotated[str | None, typer.Option(
+        help="Prompted (hidden) when omitted.", envvar="ROZMOVA_NEW_ADMIN_PASSWORD")] = None,
+) -> None:
+    """Create a user who owns a new organization."""
+    settings = settings_or_exit()
+    if password is None:
+        password = getpass.getpass("password: ")
+    if len(password) < 10:
+        typer.echo("rozmova: the password needs at least 10 characters", err=True)
+        raise typer.Exit(2)
+
+    async def run() -> None:
+        from core.db import transaction
+        from core.errors import RozmovaError
+        from core.runtime import Runtime
+        from gateway.auth import service as auth_service
+        from gateway.orgs import service as orgs_service
+
+        runtime = Runtime.from_settings(settings)
+        try:
+            async with transaction(runtime.sessionmaker) as session:
+                user = await auth_service.create_user(session=session, email=email,
+                                                      password=password)
+                org = await orgs_service.create(session=session,
+                                                name=organization or f"{email}'s organization",
+                                                owner_id=user.id)
+            typer.echo(f"created {user.email}, owner of '{org.name}' ({org.id})")
+        except RozmovaError as exc:
+            typer.echo(f"rozmova: {exc.detail}", err=True)
+            raise typer.Exit(1) from None
+        finally:
+            await runtime.close()
+
+    asyncio.run(run())
+
+
+def _mount_service_commands() -> None:
+    from scenarios.cli import app as scenario_app
+
+    app.add_typer(scenario_app, name="scenario", help="Validate, import and export scenarios.")
+
+
+_mount_service_commands()
+
+
+def main() -> None:
+    app(prog_name="rozmova")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,54 @@
+"""Request and response bodies of the organization endpoints."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from core.security import EmailAddress, Role
+
+
+class OrganizationCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=120)
+
+
+class OrganizationUpdate(BaseModel):
+    name: str = Field(min_length=1, max_length=120)
+
+
+class OrganizationRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: uuid.UUID
+    name: str
+    slug: str
+    created_at: datetime
+
+
+class MemberCreate(BaseModel):
+    email: EmailAddress
+    role: Role = Role.editor
+    name: str | None = Field(None, max_length=120)
+    password: str | None = Field(
+        None, min_length=10, max_length=1024,
+        description="For a new account; omitted, one is generated and returned once.",
+    )
+
+
+class MemberUpdate(BaseModel):
+    role: Role
+
+
+class MemberRead(BaseModel):
+    user_id: uuid.UUID
+    email: str
+    name: str | None
+    role: Role
+    joined_at: datetime
+
+
+class MemberCreated(MemberRead):
+    initial_password: str | None = Field(
+        None, description="Set only when a new account was created with a generated password."
+    )

@@ -1,0 +1,7 @@
+"""Every service's tables, imported so that migrations see one metadata. Migrations are the
+one place that may know every service's models."""
+
+import gateway.auth.models  # noqa: F401
+import gateway.orgs.models  # noqa: F401
+import scenarios.bot.models  # noqa: F401
+import scenarios.scenario.models  # noqa: F401

@@ -1,0 +1,1 @@
+"""Scenarios service: bots, scenarios, drafts, versions and the scenario format."""

@@ -1,0 +1,1 @@
+"""Bots: an organization's bots, their languages and settings."""

@@ -1,0 +1,81 @@
+"""Request and response bodies of the bot endpoints."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")]
+
+
+class BotSettings(BaseModel):
+    """Behaviour knobs an author sets per bot; unknown keys are refused so typos surface."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    conversation_timeout_seconds: int = Field(
+        1800, ge=60, le=30 * 86_400,
+        description="Inactivity after which the scenario's timeout handler runs.",
+    )
+    on_expiry: Literal["restart", "resume"] = Field(
+        "restart", description="What an expired conversation does when the person writes again."
+    )
+    expiry_seconds: int = Field(
+        7 * 86_400, ge=300, le=365 * 86_400,
+        description="Inactivity after which a conversation is considered over.",
+    )
+
+
+class BotCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=120)
+    description: str | None = Field(None, max_length=2000)
+    default_language: LanguageCode = "uk"
+    languages: list[LanguageCode] = Field(default_factory=lambda: ["uk", "en"], min_length=1,
+                                          max_length=32)
+    settings: BotSettings = Field(default_factory=BotSettings)
+
+    @model_validator(mode="after")
+    def _default_is_enabled(self) -> BotCreate:
+        if len(set(self.languages)) != len(self.languages):
+            raise ValueError("languages must not repeat")
+        if self.default_language not in self.languages:
+            raise ValueError(
+                f"default_language '{self.default_language}' must be one of languages "
+                f"{self.languages}"
+            )
+        return self
+
+
+class BotUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, min_length=1, max_length=120)
+    description: str | None = Field(None, max_length=2000)
+    default_language: LanguageCode | None = None
+    languages: list[LanguageCode] | None = Field(None, min_length=1, max_length=32)
+    settings: BotSettings | None = None
+    main_scenario_id: uuid.UUID | None = None
+
+
+class BotRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    name: str
+    description: str | None
+    default_language: str
+    languages: list[str]
+    settings: BotSettings
+    main_scenario_id: uuid.UUID | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class BotPage(BaseModel):
+    items: list[BotRead]
+    total: int

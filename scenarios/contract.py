@@ -1,0 +1,100 @@
+"""The scenarios service's public contract: what other services may know of bots and published
+versions, and the client they use to ask. Nothing else in this package is imported from
+outside it."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, Protocol
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from scenarios.bot.models import Bot
+from scenarios.scenario.models import Scenario, ScenarioVersion
+
+
+class BotInfo(BaseModel):
+    model_config = ConfigDict(from_attributes=True, frozen=True)
+
+    id: uuid.UUID
+    org_id: uuid.UUID
+    name: str
+    default_language: str
+    languages: list[str]
+    settings: dict[str, Any]
+    main_scenario_id: uuid.UUID | None
+
+
+class PublishedVersion(BaseModel):
+    """An immutable published scenario version: safe to compile once and cache by id."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: uuid.UUID
+    scenario_id: uuid.UUID
+    scenario_name: str
+    bot_id: uuid.UUID
+    org_id: uuid.UUID
+    number: int
+    document: dict[str, Any]
+    document_hash: str
+
+
+class ScenariosClient(Protocol):
+    async def get_bot(self, bot_id: uuid.UUID) -> BotInfo | None: ...
+    async def get_live_version(self, scenario_id: uuid.UUID) -> PublishedVersion | None: ...
+    async def get_live_version_by_name(
+        self, bot_id: uuid.UUID, scenario_name: str
+    ) -> PublishedVersion | None: ...
+    async def get_version(self, scenario_id: uuid.UUID, number: int) -> PublishedVersion | None: ...
+    async def get_version_by_id(self, version_id: uuid.UUID) -> PublishedVersion | None: ...
+
+
+class InProcessScenariosClient:
+    """The embedded implementation: reads the database directly, in its own short session."""
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        self._sessionmaker = sessionmaker
+
+    async def get_bot(self, bot_id: uuid.UUID) -> BotInfo | None:
+        async with self._sessionmaker() as session:
+            bot = await session.get(Bot, bot_id)
+            return None if bot is None else BotInfo.model_validate(bot)
+
+    async def _version(self, session: AsyncSession, *where: Any) -> PublishedVersion | None:
+        row = (await session.execute(
+            select(ScenarioVersion, Scenario.name)
+            .join(Scenario, Scenario.id == ScenarioVersion.scenario_id).where(*where)
+        )).first()
+        if row is None:
+            return None
+        version, name = row
+        return PublishedVersion(
+            id=version.id, scenario_id=version.scenario_id, scenario_name=name,
+            bot_id=version.bot_id, org_id=version.org_id, number=version.number,
+            document=version.document, document_hash=version.document_hash,
+        )
+
+    async def get_live_version(self, scenario_id: uuid.UUID) -> PublishedVersion | None:
+        async with self._sessionmaker() as session:
+            return await self._version(session, ScenarioVersion.scenario_id == scenario_id,
+                                       ScenarioVersion.number == Scenario.live_version)
+
+    async def get_live_version_by_name(
+        self, bot_id: uuid.UUID, scenario_name: str
+    ) -> PublishedVersion | None:
+        async with self._sessionmaker() as session:
+            return await self._version(session, Scenario.bot_id == bot_id,
+                                       Scenario.name == scenario_name,
+                                       ScenarioVersion.number == Scenario.live_version)
+
+    async def get_version(self, scenario_id: uuid.UUID, number: int) -> PublishedVersion | None:
+        async with self._sessionmaker() as session:
+            return await self._version(session, ScenarioVersion.scenario_id == scenario_id,
+                                       ScenarioVersion.number == number)
+
+    async def get_version_by_id(self, version_id: uuid.UUID) -> PublishedVersion | None:
+        async with self._sessionmaker() as session:
+            return await self._version(session, ScenarioVersion.id == version_id)

@@ -1,0 +1,127 @@
+"""Upgrades of stored documents between format versions: a registry of one-step migrations
+and `upgrade`, which walks a document from its `schema_version` to the current one."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from scenarios.format.models import CURRENT_SCHEMA_VERSION
+
+
+class FormatVersionError(ValueError):
+    """The document's format version cannot be brought to the current one."""
+
+
+@dataclass(frozen=True)
+class MigrationContext:
+    """What a migration may need that the document itself does not hold."""
+
+    default_language: str = "uk"
+
+
+Migration = Callable[[dict[str, Any], MigrationContext], dict[str, Any]]
+
+_MIGRATIONS: dict[int, Migration] = {}
+
+
+def register_migration(from_version: int) -> Callable[[Migration], Migration]:
+    """Register `fn(document, context) -> document` upgrading `from_version` to the next one.
+    It receives a private copy and may change it in place; `upgrade` sets the new version."""
+
+    def decorate(fn: Migration) -> Migration:
+        if from_version in _MIGRATIONS:
+            raise ValueError(f"a migration from format {from_version} is already registered")
+        _MIGRATIONS[from_version] = fn
+        return fn
+
+    return decorate
+
+
+def document_version(data: Any) -> int:
+    """The document's `schema_version`; raises FormatVersionError when absent or not an int."""
+    if not isinstance(data, dict) or "schema_version" not in data:
+        raise FormatVersionError("the document has no schema_version")
+    version = data["schema_version"]
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise FormatVersionError("schema_version must be an integer")
+    return version
+
+
+def upgrade(data: dict[str, Any], *, default_language: str = "uk"
+            ) -> tuple[dict[str, Any], list[int]]:
+    """An upgraded copy of `data` (never the input itself) and the versions it was migrated
+    from, oldest first (empty when it already was current)."""
+    version = document_version(data)
+    if version > CURRENT_SCHEMA_VERSION:
+        raise FormatVersionError(
+            f"format {version} is newer than this server understands "
+            f"(up to {CURRENT_SCHEMA_VERSION}); upgrade the server or save in format "
+            f"{CURRENT_SCHEMA_VERSION}")
+    document = copy.deepcopy(data)
+    context = MigrationContext(default_language=default_language)
+    passed: list[int] = []
+    while version < CURRENT_SCHEMA_VERSION:
+        step = _MIGRATIONS.get(version)
+        if step is None:
+            raise FormatVersionError(f"format {version} cannot be upgraded: no migration "
+                                     f"from format {version} exists")
+        document = step(document, context)
+        passed.append(version)
+        version += 1
+        document["schema_version"] = version
+    return document, passed
+
+
+# --- format 0 → 1 -------------------------------------------------------------------------------
+
+# Frozen here on purpose: format 0 had exactly these texts, whatever later block types add.
+_V0_TEXT_FIELDS: dict[str, tuple[str, ...]] = {
+    "message": ("text", "media.caption", "buttons[].label", "quick_replies[].label"),
+    "input": ("prompt", "reprompt", "choices[].label"),
+    "handoff": ("message",),
+    "end": ("message",),
+}
+
+
+def _localize(container: Any, path: list[str], language: str) -> None:
+    if not path or not isinstance(container, dict):
+        return
+    head, rest = path[0], path[1:]
+    if head.endswith("[]"):
+        items = container.get(head[:-2])
+        if isinstance(items, list):
+            for item in items:
+                _localize(item, rest, language)
+        return
+    if not rest:
+        if isinstance(container.get(head), str):
+            container[head] = {language: container[head]}
+        return
+    _localize(container.get(head), rest, language)
+
+
+@register_migration(0)
+def _from_v0(document: dict[str, Any], context: MigrationContext) -> dict[str, Any]:
+    """Format 0 wrote texts as plain strings and each block's follower as `"next": id`."""
+    blocks = document.get("blocks")
+    if not isinstance(blocks, list):
+        return document
+    moved: list[dict[str, Any]] = []
+    for block in blocks:
+        if not isinstance(block, dict):
+            continue
+        fields = _V0_TEXT_FIELDS.get(block.get("type"), ()) if isinstance(
+            block.get("type"), str) else ()
+        for field in fields:
+            _localize(block.get("settings"), field.split("."), context.default_language)
+        if "next" in block:
+            target = block.pop("next")
+            if target is not None:
+                moved.append({"source": block.get("id"), "port": "next", "target": target})
+    edges = document.get("edges")
+    if moved and (edges is None or isinstance(edges, list)):
+        document["edges"] = (edges or []) + moved
+    return document

@@ -1,0 +1,224 @@
+"""The block catalogue as a registry, and what a settings model says about itself.
+
+Services add block types with `register_block(BlockType(...))`; this package never lists them.
+What the validator and the engine learn about a block's settings comes from the settings
+model's field annotations, through the `Role` markers in `models`:
+
+* `LocalizedText` fields (marker TEXT) are texts: checked for translations, and their
+  `{{ var }}` placeholders are variable reads;
+* `VariableRef` fields (marker VARIABLE) are reads, `WrittenVariable` (VARIABLE + WRITES)
+  are writes; `Operand` ({"var": ...} | {"value": ...}) reads through its `var`;
+* `TemplateText` strings (TEMPLATE) read their placeholders, `Expression` strings
+  (EXPRESSION) read the identifiers they mention.
+
+Markers are found anywhere: in nested models, lists, dicts and optional fields. A new block
+type built from these types gets the translation and variable checks without further code.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Annotated, Any, Union, get_args, get_origin
+
+from pydantic import BaseModel
+
+from scenarios.format.models import (
+    EXPRESSION,
+    TEMPLATE,
+    TEXT,
+    VARIABLE,
+    WRITES,
+    Role,
+    json_pointer,
+)
+from scenarios.format.templates import expression_variables, root_name, template_references
+
+PortsSpec = Callable[[Any], tuple[str, ...]] | tuple[str, ...]
+WaitsSpec = Callable[[Any], bool] | bool
+
+
+@dataclass(frozen=True)
+class BlockType:
+    """One kind of block: its settings model, its output ports and whether it pauses the
+    conversation for the user (ports and waiting may depend on the settings)."""
+
+    name: str
+    settings_model: type[BaseModel]
+    ports: PortsSpec
+    waits_for_input: WaitsSpec
+    description: str
+    category: str
+
+    def parse_settings(self, settings: Any) -> BaseModel:
+        """Validate raw settings; raises pydantic.ValidationError."""
+        return self.settings_model.model_validate(settings)
+
+    def output_ports(self, settings: BaseModel) -> tuple[str, ...]:
+        return tuple(self.ports(settings)) if callable(self.ports) else tuple(self.ports)
+
+    def waits(self, settings: BaseModel) -> bool:
+        return bool(self.waits_for_input(settings)) if callable(self.waits_for_input) \
+            else bool(self.waits_for_input)
+
+
+class BlockRegistry:
+    """Block types by name, in registration order."""
+
+    def __init__(self) -> None:
+        self._types: dict[str, BlockType] = {}
+
+    def register(self, block_type: BlockType) -> BlockType:
+        if block_type.name in self._types:
+            raise ValueError(f"block type {block_type.name!r} is already registered")
+        self._types[block_type.name] = block_type
+        return block_type
+
+    def get(self, name: str) -> BlockType | None:
+        return self._types.get(name)
+
+    def names(self) -> list[str]:
+        return list(self._types)
+
+    def __iter__(self) -> Iterator[BlockType]:
+        return iter(list(self._types.values()))
+
+    def __len__(self) -> int:
+        return len(self._types)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._types
+
+    def catalogue(self) -> list[dict[str, Any]]:
+        """What an editor shows in its palette. Ports that depend on settings (one per button)
+        are listed as null with `dynamic_ports` set."""
+        return [
+            {
+                "name": bt.name,
+                "description": bt.description,
+                "category": bt.category,
+                "settings_schema": bt.settings_model.model_json_schema(),
+                "ports": None if callable(bt.ports) else list(bt.ports),
+                "dynamic_ports": callable(bt.ports),
+                "waits_for_input": None if callable(bt.waits_for_input) else bt.waits_for_input,
+            }
+            for bt in self
+        ]
+
+
+block_registry = BlockRegistry()
+"""The process-wide catalogue; the built-in types are registered by `scenarios.format.blocks`."""
+
+
+def register_block(block_type: BlockType) -> BlockType:
+    return block_registry.register(block_type)
+
+
+# --- walking settings by their annotations ----------------------------------------------------
+
+_UNION_ORIGINS = (Union, types.UnionType)
+
+
+def _arm_matches(annotation: Any, value: Any) -> bool:
+    while get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    if annotation is Any:
+        return True
+    if annotation is type(None) or annotation is None:
+        return value is None
+    origin = get_origin(annotation)
+    if origin in _UNION_ORIGINS:
+        return any(_arm_matches(arm, value) for arm in get_args(annotation))
+    if origin is typing.Literal:
+        return value in get_args(annotation)
+    base = origin or annotation
+    return isinstance(base, type) and isinstance(value, base)
+
+
+def _unwrap(annotation: Any, value: Any) -> tuple[set[Role], Any]:
+    """Roles that apply to `value` under `annotation`, and the plain annotation left over."""
+    roles: set[Role] = set()
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            args = get_args(annotation)
+            roles.update(m for m in annotation.__metadata__ if isinstance(m, Role))
+            annotation = args[0]
+        elif origin in _UNION_ORIGINS:
+            arms = [arm for arm in get_args(annotation) if _arm_matches(arm, value)]
+            if not arms:
+                return roles, Any
+            annotation = arms[0]
+        else:
+            return roles, annotation
+
+
+def _walk(annotation: Any, roles: set[Role], value: Any,
+          path: tuple[str | int, ...]) -> Iterator[tuple[Role, tuple[str | int, ...], Any]]:
+    if value is None:
+        return
+    if isinstance(value, BaseModel):
+        for name, field in type(value).model_fields.items():
+            own = {m for m in field.metadata if isinstance(m, Role)}
+            yield from _walk(field.annotation, own, getattr(value, name),
+                             path + (field.alias or name,))
+        return
+    found, plain = _unwrap(annotation, value)
+    roles = roles | found
+    if TEXT in roles and isinstance(value, dict):
+        yield TEXT, path, value
+        return
+    if isinstance(value, str):
+        if VARIABLE in roles:
+            yield (WRITES if WRITES in roles else VARIABLE), path, value
+        elif TEMPLATE in roles:
+            yield TEMPLATE, path, value
+        elif EXPRESSION in roles:
+            yield EXPRESSION, path, value
+        return
+    args = get_args(plain)
+    if isinstance(value, list | tuple):
+        item = args[0] if args else Any
+        for index, element in enumerate(value):
+            yield from _walk(item, set(), element, path + (index,))
+    elif isinstance(value, dict):
+        item = args[1] if len(args) == 2 else Any
+        for key, element in value.items():
+            yield from _walk(item, set(), element, path + (str(key),))
+
+
+def _marked(settings: BaseModel) -> Iterator[tuple[Role, tuple[str | int, ...], Any]]:
+    return _walk(type(settings), set(), settings, ())
+
+
+def text_fields(settings: BaseModel) -> Iterator[tuple[str, dict[str, str]]]:
+    """(pointer below the settings, text by language) for every LocalizedText present."""
+    for role, path, value in _marked(settings):
+        if role is TEXT:
+            yield json_pointer(*path), value
+
+
+def variable_reads(settings: BaseModel) -> Iterator[tuple[str, str]]:
+    """(pointer below the settings, variable name) for every variable the settings read."""
+    for role, path, value in _marked(settings):
+        if role is VARIABLE:
+            yield json_pointer(*path), root_name(value)
+        elif role is TEXT:
+            for language, text in value.items():
+                for reference in template_references(text):
+                    yield json_pointer(*path, language), root_name(reference)
+        elif role is TEMPLATE:
+            for reference in template_references(value):
+                yield json_pointer(*path), root_name(reference)
+        elif role is EXPRESSION:
+            for name in sorted(expression_variables(value)):
+                yield json_pointer(*path), name
+
+
+def variable_writes(settings: BaseModel) -> Iterator[tuple[str, str]]:
+    """(pointer below the settings, variable name) for every variable the settings assign."""
+    for role, path, value in _marked(settings):
+        if role is WRITES:
+            yield json_pointer(*path), root_name(value)

@@ -1,0 +1,492 @@
+"""Validation of a submitted scenario document: format upgrade, schema, per-type settings, graph,
+variable and translation checks, reported as issues with JSON pointers into the submission.
+Never raises on bad input; callers decide what to do with the report."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Sequence
+from typing import Any, Literal
+
+from pydantic import BaseModel, ValidationError
+
+import scenarios.format.blocks  # noqa: F401  (registers the built-in block types)
+from scenarios.format.migrations import FormatVersionError, upgrade
+from scenarios.format.models import (
+    CURRENT_SCHEMA_VERSION,
+    ScenarioDocument,
+    json_pointer,
+)
+from scenarios.format.registry import (
+    BlockRegistry,
+    block_registry,
+    text_fields,
+    variable_reads,
+    variable_writes,
+)
+from scenarios.format.templates import SYSTEM_VARIABLES
+
+Severity = Literal["error", "warning"]
+
+
+class Issue(BaseModel):
+    code: str
+    message: str
+    path: str
+    severity: Severity
+    block_id: str | None = None
+
+
+class ValidationReport(BaseModel):
+    valid: bool
+    errors: list[Issue]
+    warnings: list[Issue]
+    document: ScenarioDocument | None = None
+    # Set when the submission was in an older format: the document above is the upgraded one.
+    upgraded_from: int | None = None
+
+
+# Pydantic error types folded into a few stable codes, so clients do not depend on its wording.
+_ERROR_KINDS: dict[str, str] = {
+    "missing": "missing",
+    "extra_forbidden": "unknown_field",
+    "string_pattern_mismatch": "pattern",
+    "literal_error": "choice",
+    "enum": "choice",
+    "too_long": "length",
+    "too_short": "length",
+    "string_too_long": "length",
+    "string_too_short": "length",
+    "greater_than": "range",
+    "greater_than_equal": "range",
+    "less_than": "range",
+    "less_than_equal": "range",
+    "value_error": "value",
+    "assertion_error": "value",
+    "union_tag_invalid": "type",
+    "union_tag_not_found": "type",
+}
+
+
+def _error_kind(pydantic_type: str) -> str:
+    if pydantic_type in _ERROR_KINDS:
+        return _ERROR_KINDS[pydantic_type]
+    if pydantic_type.endswith(("_type", "_parsing")) or pydantic_type in (
+            "finite_number", "int_from_float", "bool_parsing"):
+        return "type"
+    return "invalid"
+
+
+def _loc_to_parts(data: Any, loc: Sequence[str | int]) -> list[str | int]:
+    """Pydantic locations hold union tags and validator names; keep only the segments that
+    walk the submitted data (plus a final missing or unknown key), so pointers match it."""
+    parts: list[str | int] = []
+    current = data
+    for position, segment in enumerate(loc):
+        last = position == len(loc) - 1
+        if isinstance(current, dict) and isinstance(segment, str):
+            if segment in current:
+                parts.append(segment)
+                current = current[segment]
+            elif last:
+                parts.append(segment)
+        elif (isinstance(current, list) and isinstance(segment, int)
+              and not isinstance(segment, bool) and 0 <= segment < len(current)):
+            parts.append(segment)
+            current = current[segment]
+    return parts
+
+
+def _clean_message(message: str) -> str:
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if message.startswith(prefix):
+            message = message[len(prefix):]
+    message = message.strip()
+    return message[:1].upper() + message[1:] if message else "Invalid value"
+
+
+def _label(block: dict[str, Any] | Any) -> str:
+    if not isinstance(block, dict):
+        return "block"
+    text = f"block '{block.get('id')}'"
+    if isinstance(block.get("name"), str) and block["name"]:
+        text += f" ({block['name']})"
+    return text
+
+
+def _capital(text: str) -> str:
+    # Not str.capitalize: that would lowercase the block id and name that follow.
+    return text[:1].upper() + text[1:]
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.errors: list[Issue] = []
+        self.warnings: list[Issue] = []
+
+    def add(self, severity: Severity, code: str, message: str, path: str,
+            block_id: str | None = None) -> None:
+        issue = Issue(code=code, message=message, path=path, severity=severity,
+                      block_id=block_id)
+        (self.errors if severity == "error" else self.warnings).append(issue)
+
+    def error(self, code: str, message: str, path: str, block_id: str | None = None) -> None:
+        self.add("error", code, message, path, block_id)
+
+    def warning(self, code: str, message: str, path: str, block_id: str | None = None) -> None:
+        self.add("warning", code, message, path, block_id)
+
+    def pydantic(self, exc: ValidationError, data: Any, prefix: str, base: tuple[str | int, ...],
+                 subject: str, block_id: str | None = None) -> None:
+        for error in exc.errors(include_url=False, include_input=False):
+            parts = _loc_to_parts(data, error["loc"])
+            kind = _error_kind(error["type"])
+            place = "/".join(str(p) for p in parts)
+            if kind == "missing" and parts:
+                text = f"{subject}: '{place}' is required."
+            elif kind == "unknown_field" and parts:
+                text = (f"{subject}: '{place}' is not a known field; remove it or check its "
+                        "spelling.")
+            elif place:
+                text = f"{subject}, '{place}': {_clean_message(error['msg'])}."
+            else:
+                text = f"{subject}: {_clean_message(error['msg'])}."
+            self.error(f"{prefix}.{kind}", text, json_pointer(*base, *parts), block_id)
+
+    def report(self, document: ScenarioDocument | None = None,
+               upgraded_from: int | None = None) -> ValidationReport:
+        return ValidationReport(valid=not self.errors, errors=self.errors,
+                                warnings=self.warnings, document=document,
+                                upgraded_from=upgraded_from)
+
+
+def validate_document(data: Any, languages: Sequence[str], default_language: str,
+                      registry: BlockRegistry = block_registry) -> ValidationReport:
+    """Check a submitted document (raw JSON) for a bot with these languages."""
+    out = _Collector()
+    if not isinstance(data, dict):
+        out.error("schema.type", "The scenario must be a JSON object.", "")
+        return out.report()
+    if "schema_version" not in data:
+        out.error("schema.missing_version",
+                  f"The document has no schema_version; set it to {CURRENT_SCHEMA_VERSION}.",
+                  "/schema_version")
+        return out.report()
+    version = data["schema_version"]
+    if isinstance(version, bool) or not isinstance(version, int):
+        out.error("schema.type", "schema_version must be an integer.", "/schema_version")
+        return out.report()
+
+    upgraded_from: int | None = None
+    if version != CURRENT_SCHEMA_VERSION:
+        try:
+            data, passed = upgrade(data, default_language=default_language)
+        except FormatVersionError as exc:
+            out.error("schema.unsupported_version", f"The document cannot be used: {exc}.",
+                      "/schema_version")
+            return out.report()
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            out.error("schema.migration_failed",
+                      f"The document could not be upgraded from format {version}: {exc}.",
+                      "/schema_version")
+            return out.report()
+        upgraded_from = passed[0] if passed else None
+        out.warning("schema.upgraded",
+                    f"The document was upgraded from format {version} to "
+                    f"{CURRENT_SCHEMA_VERSION}; paths refer to the upgraded document. Save it "
+                    "to store the new format.", "/schema_version")
+
+    try:
+        document = ScenarioDocument.model_validate(data)
+    except ValidationError as exc:
+        out.pydantic(exc, data, "schema", (), "The document")
+        return out.report(upgraded_from=upgraded_from)
+
+    languages = list(dict.fromkeys([default_language, *languages]))
+    _check_document(document, data, languages, default_language, registry, out)
+    return out.report(document, upgraded_from)
+
+
+def _check_document(document: ScenarioDocument, raw: dict[str, Any], languages: list[str],
+                    default_language: str, registry: BlockRegistry, out: _Collector) -> None:
+    raw_blocks: list[Any] = raw.get("blocks") or []
+    index_of: dict[str, int] = {}
+    settings_of: dict[str, BaseModel] = {}
+    ports_of: dict[str, tuple[str, ...]] = {}
+    waits_of: dict[str, bool] = {}
+    known = ", ".join(registry.names()) or "none"
+
+    for n, block in enumerate(document.blocks):
+        label = _label(raw_blocks[n])
+        if block.id in index_of:
+            out.error("block.duplicate_id",
+                      f"Block id '{block.id}' is used by blocks {index_of[block.id]} and {n}; "
+                      "block ids must be unique.", json_pointer("blocks", n, "id"), block.id)
+            continue
+        index_of[block.id] = n
+        block_type = registry.get(block.type)
+        if block_type is None:
+            out.error("block.unknown_type",
+                      f"The type '{block.type}' of {label} is not a known block type "
+                      f"(known: {known}).", json_pointer("blocks", n, "type"), block.id)
+            continue
+        try:
+            settings = block_type.parse_settings(block.settings)
+        except ValidationError as exc:
+            raw_settings = raw_blocks[n].get("settings", {})
+            out.pydantic(exc, raw_settings, "settings", ("blocks", n, "settings"),
+                         f"The settings of {label}", block.id)
+            continue
+        settings_of[block.id] = settings
+        ports_of[block.id] = block_type.output_ports(settings)
+        waits_of[block.id] = block_type.waits(settings)
+
+    def block_label(block_id: str) -> str:
+        return _label(raw_blocks[index_of[block_id]])
+
+    seen_names: dict[str, int] = {}
+    for n, variable in enumerate(document.variables):
+        pointer = json_pointer("variables", n, "name")
+        if variable.name in seen_names:
+            out.error("variable.duplicate_name",
+                      f"Variable '{variable.name}' is declared twice (variables "
+                      f"{seen_names[variable.name]} and {n}).", pointer)
+            continue
+        seen_names[variable.name] = n
+        if variable.name in SYSTEM_VARIABLES:
+            out.error("variable.reserved_name",
+                      f"'{variable.name}' is a system variable and cannot be declared; "
+                      "choose another name.", pointer)
+
+    # Edges, then the graph they make together with jumps to blocks.
+    successors: dict[str, list[str]] = {block_id: [] for block_id in index_of}
+    used_ports: dict[tuple[str, str], int] = {}
+    seen_edge_ids: dict[str, int] = {}
+    for n, edge in enumerate(document.edges):
+        if edge.id is not None:
+            if edge.id in seen_edge_ids:
+                out.error("edge.duplicate_id",
+                          f"Edge id '{edge.id}' is used by edges {seen_edge_ids[edge.id]} and "
+                          f"{n}; edge ids must be unique.", json_pointer("edges", n, "id"))
+            else:
+                seen_edge_ids[edge.id] = n
+        source_known = edge.source in index_of
+        target_known = edge.target in index_of
+        if not source_known:
+            out.error("edge.dangling_source",
+                      f"Edge {n} starts at block '{edge.source}', which does not exist.",
+                      json_pointer("edges", n, "source"))
+        if not target_known:
+            out.error("edge.dangling_target",
+                      f"Edge {n} leads to block '{edge.target}', which does not exist.",
+                      json_pointer("edges", n, "target"), edge.source if source_known else None)
+        if not source_known:
+            continue
+        ports = ports_of.get(edge.source)
+        if ports is not None and edge.port not in ports:
+            listed = ", ".join(f"'{p}'" for p in ports) or "none"
+            out.error("edge.unknown_port",
+                      f"Edge {n} leaves {block_label(edge.source)} through port '{edge.port}', "
+                      f"which it does not have (ports: {listed}).",
+                      json_pointer("edges", n, "port"), edge.source)
+        key = (edge.source, edge.port)
+        if key in used_ports:
+            out.error("edge.ambiguous",
+                      f"Edges {used_ports[key]} and {n} both leave {block_label(edge.source)} "
+                      f"through port '{edge.port}'; keep one.",
+                      json_pointer("edges", n, "port"), edge.source)
+        else:
+            used_ports[key] = n
+        if target_known:
+            successors[edge.source].append(edge.target)
+
+    for block_id, settings in settings_of.items():
+        if document.blocks[index_of[block_id]].type != "jump":
+            continue
+        target = getattr(settings, "block", None)
+        if target is None:
+            continue
+        if target in index_of:
+            successors[block_id].append(target)
+        else:
+            out.error("jump.unknown_target",
+                      f"{_capital(block_label(block_id))} jumps to block '{target}', "
+                      "which does not exist.",
+                      json_pointer("blocks", index_of[block_id], "settings", "block"), block_id)
+
+    roots = _check_entry(document, index_of, out)
+    _check_reachability(roots, successors, index_of, raw_blocks, out)
+    _check_loops(successors, waits_of, index_of, raw_blocks, out)
+
+    for block_id, settings in settings_of.items():
+        n = index_of[block_id]
+        if document.blocks[n].type == "condition":
+            for port in ports_of[block_id]:
+                if (block_id, port) not in used_ports:
+                    out.warning("graph.unconnected_port",
+                                f"The '{port}' branch of {block_label(block_id)} leads nowhere, "
+                                "so the conversation ends there; connect it.",
+                                json_pointer("blocks", n), block_id)
+
+    _check_variables(document, settings_of, index_of, raw_blocks, out)
+    _check_texts(settings_of, index_of, raw_blocks, languages, default_language, out)
+
+
+def _check_entry(document: ScenarioDocument, index_of: dict[str, int],
+                 out: _Collector) -> list[str]:
+    roots: list[str] = []
+    entries: list[tuple[tuple[str, ...], str, str]] = [
+        (("entry", "start"), document.entry.start, "The start block")]
+    entries += [(("entry", "commands", name), target, f"Command /{name}")
+                for name, target in document.entry.commands.items()]
+    entries += [(("entry", "events", event), target, f"The {event} handler")
+                for event, target in document.entry.events.model_dump().items()
+                if target is not None]
+    for parts, target, what in entries:
+        if target in index_of:
+            roots.append(target)
+        else:
+            out.error("entry.unknown_block",
+                      f"{what} points to block '{target}', which does not exist.",
+                      json_pointer(*parts))
+    return roots
+
+
+def _check_reachability(roots: Iterable[str], successors: dict[str, list[str]],
+                        index_of: dict[str, int], raw_blocks: list[Any],
+                        out: _Collector) -> None:
+    reached = set(roots)
+    queue = deque(reached)
+    while queue:
+        for target in successors[queue.popleft()]:
+            if target not in reached:
+                reached.add(target)
+                queue.append(target)
+    for block_id, n in index_of.items():
+        if block_id not in reached:
+            out.warning("graph.unreachable",
+                        f"{_capital(_label(raw_blocks[n]))} cannot be reached from the start, "
+                        "a command or an event handler; connect it or delete it.",
+                        json_pointer("blocks", n), block_id)
+
+
+def strongly_connected_components(successors: dict[str, list[str]]) -> list[list[str]]:
+    """Tarjan's algorithm without recursion (documents hold up to 2,000 blocks)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    components: list[list[str]] = []
+    counter = 0
+    for root in successors:
+        if root in index:
+            continue
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        work = [(root, iter(successors[root]))]
+        while work:
+            node, children = work[-1]
+            descended = False
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(successors[child])))
+                    descended = True
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            if descended:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                component: list[str] = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                components.append(component)
+    return components
+
+
+def _check_loops(successors: dict[str, list[str]], waits_of: dict[str, bool],
+                 index_of: dict[str, int], raw_blocks: list[Any], out: _Collector) -> None:
+    # A loop is harmless if any block on it waits; so look for cycles among the blocks that do
+    # not wait. Blocks whose settings are broken count as waiting to avoid piling up errors.
+    busy = {b for b in successors if not waits_of.get(b, True)}
+    graph = {b: [t for t in successors[b] if t in busy] for b in busy}
+    for component in strongly_connected_components(graph):
+        if len(component) == 1 and component[0] not in graph[component[0]]:
+            continue
+        members = sorted(component, key=index_of.__getitem__)
+        names = ", ".join(_label(raw_blocks[index_of[b]]) for b in members[:10])
+        if len(members) > 10:
+            names += f" and {len(members) - 10} more"
+        first = members[0]
+        out.error("graph.loop_without_input",
+                  f"These blocks form a loop that never waits for the user, so the bot would "
+                  f"run forever: {names}. Add an input, a wait or buttons to the loop, or "
+                  "break it.", json_pointer("blocks", index_of[first]), first)
+
+
+def _check_variables(document: ScenarioDocument, settings_of: dict[str, BaseModel],
+                     index_of: dict[str, int], raw_blocks: list[Any], out: _Collector) -> None:
+    declared = {v.name for v in document.variables}
+    used: set[str] = set()
+    for block_id, settings in settings_of.items():
+        n = index_of[block_id]
+        reported: set[str] = set()
+        uses = [("reads", p, v) for p, v in variable_reads(settings)] + \
+            [("assigns", p, v) for p, v in variable_writes(settings)]
+        for verb, pointer, name in uses:
+            used.add(name)
+            if name in declared or name in SYSTEM_VARIABLES or name in reported:
+                continue
+            reported.add(name)
+            out.error("variable.undefined",
+                      f"{_capital(_label(raw_blocks[n]))} {verb} variable '{name}', which "
+                      "is not declared; declare it or fix the name.",
+                      json_pointer("blocks", n, "settings") + pointer, block_id)
+    for n, variable in enumerate(document.variables):
+        if variable.name not in used and variable.name not in SYSTEM_VARIABLES:
+            out.warning("variable.unused",
+                        f"Variable '{variable.name}' is declared but no block uses it.",
+                        json_pointer("variables", n))
+
+
+def _check_texts(settings_of: dict[str, BaseModel], index_of: dict[str, int],
+                 raw_blocks: list[Any], languages: list[str], default_language: str,
+                 out: _Collector) -> None:
+    enabled = set(languages)
+    for block_id, settings in settings_of.items():
+        n = index_of[block_id]
+        label = _label(raw_blocks[n])
+        base = json_pointer("blocks", n, "settings")
+        for pointer, text in text_fields(settings):
+            where = pointer.lstrip("/") or "text"
+            if default_language not in text:
+                out.error("text.missing_default_language",
+                          f"The text '{where}' of {label} has no '{default_language}' version, "
+                          "the bot's default language; add it.",
+                          base + pointer + json_pointer(default_language), block_id)
+            for language in languages:
+                if language != default_language and language not in text:
+                    out.warning("text.missing_translation",
+                                f"The text '{where}' of {label} has no '{language}' "
+                                f"translation; '{default_language}' is shown instead.",
+                                base + pointer + json_pointer(language), block_id)
+            for language in text:
+                if language not in enabled:
+                    out.warning("text.unknown_language",
+                                f"The text '{where}' of {label} has a '{language}' version, "
+                                "but the bot does not have that language enabled.",
+                                base + pointer + json_pointer(language), block_id)
