@@ -45,6 +45,12 @@ class Settings(BaseSettings):
     admin_email: str = "admin@example.com"
     admin_password: SecretStr | None = None
     admin_organization: str = "Default"
+    demo_bot: bool = Field(True, description="Seed a demo bot in the admin's organization.")
+    demo_chat_key: str = Field("rzc_demo", min_length=8, max_length=64,
+                               description="The demo bot's public chat key.")
+    timeout_sweep_seconds: float = Field(
+        15.0, ge=0.05, le=3600,
+        description="How often conversations are checked for the inactivity timeout.")
     max_request_bytes: Annotated[int, Field(ge=1024)] = 2 * 1024 * 1024
     max_scenario_bytes: Annotated[int, Field(ge=1024)] = 1024 * 1024
     cors_origins: list[str] = Field(default_factory=list)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterable
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
@@ -37,11 +37,27 @@ def _scenarios_routers() -> list[APIRouter]:
     return [router]
 
 
+def _chat_routers() -> list[APIRouter]:
+    from chat.router import router
+
+    return [router]
+
+
 # Each service's routers, loaded only when that service is mounted.
 SERVICES: dict[str, Callable[[], list[APIRouter]]] = {
     "gateway": _gateway_routers,
     "scenarios": _scenarios_routers,
+    "chat": _chat_routers,
 }
+
+
+def service_clients(runtime: Runtime) -> dict[str, Any]:
+    """The composition root: each service's client, in-process in the embedded mode."""
+    from orchestrator.contract import in_process_client
+    from scenarios.contract import InProcessScenariosClient
+
+    scenarios = InProcessScenariosClient(runtime.sessionmaker)
+    return {"scenarios": scenarios, "orchestrator": in_process_client(scenarios)}
 
 PROBLEM_SCHEMA = {
     "type": "object",
@@ -73,10 +89,17 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own_runtime = runtime is None
         app.state.runtime = runtime or Runtime.from_settings(settings)
+        app.state.clients = service_clients(app.state.runtime)
         log.info("gateway.start", services=chosen, database=settings.is_sqlite and "sqlite"
                  or "postgresql", redis=bool(settings.redis_url))
         try:
-            yield
+            async with AsyncExitStack() as background:
+                if "chat" in chosen:
+                    from chat.contract import background as chat_background
+
+                    await background.enter_async_context(
+                        chat_background(app.state.runtime, app.state.clients))
+                yield
         finally:
             if own_runtime:
                 await app.state.runtime.close()
@@ -91,6 +114,7 @@ def create_app(
     app.state.principal_resolver = CredentialResolver(settings)
     if runtime is not None:
         app.state.runtime = runtime
+        app.state.clients = service_clients(runtime)
     install_problem_handlers(app)
 
     @app.get("/readyz", tags=["operations"],

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
+
+from sqlalchemy import select
+
 from core.config import Settings
 from core.db import transaction
 from core.runtime import Runtime
+from core.security import Role
+from gateway.auth.models import User
 from gateway.orgs import service as orgs_service
+from gateway.orgs.models import Membership
 
 
 async def ensure_admin(runtime: Runtime, settings: Settings) -> tuple[str, str | None] | None:
@@ -21,3 +28,24 @@ async def ensure_admin(runtime: Runtime, settings: Settings) -> tuple[str, str |
         return None
     user, generated = created
     return user.email, generated
+
+
+async def ensure_demo(runtime: Runtime, settings: Settings) -> tuple[uuid.UUID, str] | None:
+    """The demo bot in the admin's organization, with its known public chat key."""
+    if not settings.demo_bot:
+        return None
+    from chat.contract import ensure_chat_key
+    from scenarios.contract import seed_demo_bot
+
+    async with transaction(runtime.sessionmaker) as session:
+        row = (await session.execute(
+            select(Membership.org_id, User.id).join(User, User.id == Membership.user_id)
+            .where(User.email == settings.admin_email.lower(), Membership.role == Role.owner)
+            .order_by(Membership.created_at).limit(1))).first()
+        if row is None:
+            return None
+        org_id, user_id = row
+        bot_id, _ = await seed_demo_bot(session=session, org_id=org_id, author_id=user_id)
+        await ensure_chat_key(session=session, runtime=runtime, bot_id=bot_id, org_id=org_id,
+                              key=settings.demo_chat_key)
+    return bot_id, settings.demo_chat_key

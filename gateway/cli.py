@@ -51,13 +51,18 @@ async def _schema_is_current(settings: Settings) -> str | None:
 
 async def _bootstrap(settings: Settings) -> None:
     from core.runtime import Runtime
-    from gateway.bootstrap import ensure_admin
+    from gateway.bootstrap import ensure_admin, ensure_demo
 
     runtime = Runtime.from_settings(settings)
     try:
         created = await ensure_admin(runtime, settings)
+        demo = await ensure_demo(runtime, settings)
     finally:
         await runtime.close()
+    if demo is not None:
+        bot_id, key = demo
+        typer.echo(f"demo bot {bot_id} (chat key {key}): POST /api/v1/bots/{bot_id}/conversations "
+                   f"with header X-Chat-Key: {key}")
     if created is not None:
         email, generated = created
         typer.echo(f"created admin {email} (owner of '{settings.admin_organization}')")

@@ -15,6 +15,15 @@ from scenarios.bot.models import Bot
 from scenarios.scenario.models import Scenario, ScenarioVersion
 
 
+async def seed_demo_bot(
+    *, session: AsyncSession, org_id: uuid.UUID, author_id: uuid.UUID | None
+) -> tuple[uuid.UUID, bool]:
+    """Create (once) the organization's published demo bot; returns (bot id, created now)."""
+    from scenarios.demo import ensure_demo_bot
+
+    return await ensure_demo_bot(session=session, org_id=org_id, author_id=author_id)
+
+
 class BotInfo(BaseModel):
     model_config = ConfigDict(from_attributes=True, frozen=True)
 

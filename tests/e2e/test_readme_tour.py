@@ -78,3 +78,25 @@ def test_the_tour_works(server) -> None:  # type: ignore[no-untyped-def]
     requests = [x for x in lines if x.get("event") == "http.request"]
     assert requests and all(x.get("request_id") for x in requests)
     assert "tour-password-123" not in log_path.read_text()
+
+
+def test_the_demo_chat_works(server) -> None:  # type: ignore[no-untyped-def]
+    port, _ = server
+    block = re.search(r"<!-- chat:start -->\n```bash\n(.*?)```", README, re.S).group(1)
+    script = block.replace("127.0.0.1:8000", f"127.0.0.1:{port}")
+    result = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr + result.stdout
+    answers = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    assert len(answers) == 6
+    name, _, not_a_number, cups, confirm, done = answers
+    assert name["input"]["kind"] == "text"
+    assert not_a_number["input"]["block_id"] == "ask_cups"
+    assert "Please enter a number from 1 to 10." in [m.get("text") for m in not_a_number["messages"]]
+    texts = [m.get("text") for m in cups["messages"]]
+    assert "5 cups or more: 10% off!" in texts
+    assert "Olena, your order: 6 ☕, 243 UAH to pay. Confirm?" in texts
+    assert confirm["input"]["kind"] == "email"
+    assert done["ended"] is True
+    assert done["messages"][0]["text"] == ("Thank you, Olena! The receipt went to "
+                                           "olena@example.com. Have a nice day!")

@@ -1,0 +1,38 @@
+"""The chat service's public contract: the answer a turn produces, and seeding a bot's chat
+key (used by the first-start demo)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from chat.conversations.schemas import MessageOut, TurnAnswer
+from core.runtime import Runtime
+
+__all__ = ["MessageOut", "TurnAnswer", "ensure_chat_key", "background"]
+
+
+@asynccontextmanager
+async def background(runtime: Runtime, clients: dict[str, Any]) -> AsyncIterator[None]:
+    """The chat service's background work while the app runs: the inactivity sweeper."""
+    from chat.conversations.service import ConversationService
+    from chat.timeouts import running_sweeper
+
+    service = ConversationService(runtime, clients["orchestrator"], clients["scenarios"])
+    async with running_sweeper(service, runtime.settings.timeout_sweep_seconds):
+        yield
+
+
+async def ensure_chat_key(*, session: AsyncSession, runtime: Runtime, bot_id: uuid.UUID,
+                          org_id: uuid.UUID, key: str) -> None:
+    """Give the bot exactly this chat key (idempotent)."""
+    from chat.keys import service
+
+    current = await service.get(session=session, bot_id=bot_id)
+    if current is None or current.key != key:
+        await service.rotate(session=session, runtime=runtime, bot_id=bot_id, org_id=org_id,
+                             key=key)

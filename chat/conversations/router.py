@@ -1,0 +1,123 @@
+"""The REST chat API: start a conversation, send messages, read history and traces, and the
+operator side of a handoff."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from chat.conversations.schemas import (
+    MAX_TEXT_CHARS, ConversationPage, ConversationRead, ConversationStart, HistoryItem,
+    HistoryPage, MessageIn, OperatorMessage, TracePage, TraceTurn, TurnAnswer,
+)
+from chat.conversations.service import ChatScope
+from chat.dependencies import Conversations, Scope
+from core.errors import InvalidInput, PayloadTooLarge
+from core.http import Editor, Viewer, problem_responses
+from orchestrator.contract import InboundEvent
+
+router = APIRouter(prefix="/api/v1", tags=["chat"])
+
+
+def _event(body: MessageIn) -> InboundEvent:
+    if body.text is not None:
+        if len(body.text) > MAX_TEXT_CHARS:
+            raise PayloadTooLarge(f"the text is {len(body.text)} characters; the limit is "
+                                  f"{MAX_TEXT_CHARS}", limit=MAX_TEXT_CHARS)
+        text = body.text.strip()
+        if text.startswith("/") and 1 < len(text) <= 33 and " " not in text:
+            return InboundEvent(kind="command", command=text[1:].lower(), text=text)
+        return InboundEvent(kind="text", text=body.text)
+    if body.choice_id is not None:
+        return InboundEvent(kind="choice", choice_id=body.choice_id)
+    return InboundEvent(kind="payload", payload=body.payload)
+
+
+@router.post("/bots/{bot_id}/conversations", response_model=TurnAnswer, status_code=201,
+             responses=problem_responses(401, 404, 409, 422))
+async def start_conversation(bot_id: uuid.UUID, scope: Scope, service: Conversations,
+                             body: ConversationStart | None = None):
+    """Start a conversation on the live version of the bot's main scenario (pinned for the
+    conversation's life). Authenticate with the bot's `X-Chat-Key` or organization
+    credentials. The answer holds the bot's first messages and what it waits for."""
+    return await service.start(scope=scope, bot_id=bot_id, body=body or ConversationStart())
+
+
+@router.post("/conversations", response_model=TurnAnswer, status_code=201,
+             responses=problem_responses(401, 404, 409, 422))
+async def start_with_chat_key(scope: Scope, service: Conversations,
+                              body: ConversationStart | None = None):
+    """Start a conversation with the bot whose `X-Chat-Key` you send (no bot id needed)."""
+    if scope.bot_id is None:
+        raise InvalidInput("send the bot's X-Chat-Key, or use POST "
+                           "/api/v1/bots/{bot_id}/conversations with organization credentials")
+    return await service.start(scope=scope, bot_id=scope.bot_id,
+                               body=body or ConversationStart())
+
+
+@router.post("/conversations/{conversation_id}/messages", response_model=TurnAnswer,
+             responses=problem_responses(401, 404, 409, 413, 422))
+async def send_message(conversation_id: uuid.UUID, body: MessageIn, scope: Scope,
+                       service: Conversations):
+    """Send what the person said. One conversation's messages are handled one at a time, in
+    order; a repeated `client_message_id` returns the first answer without running anything
+    again. An invalid answer to a question is not an error: the bot asks again."""
+    return await service.send(scope=scope, conversation_id=conversation_id, event=_event(body),
+                              client_message_id=body.client_message_id)
+
+
+@router.get("/conversations/{conversation_id}/messages", response_model=HistoryPage,
+            responses=problem_responses(401, 404, 422))
+async def history(
+    conversation_id: uuid.UUID, scope: Scope, service: Conversations,
+    after_seq: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+):
+    """Everything said in the conversation, oldest first, from `after_seq`."""
+    return await service.history(scope=scope, conversation_id=conversation_id,
+                                 after_seq=after_seq, limit=limit)
+
+
+@router.get("/conversations/{conversation_id}/trace", response_model=TracePage,
+            responses=problem_responses(401, 403, 404, 422))
+async def trace(conversation_id: uuid.UUID, principal: Viewer, service: Conversations,
+                limit: Annotated[int, Query(ge=1, le=200)] = 50):
+    """Per turn, newest first: the event, blocks run with their timings and ports, variable
+    changes and errors. Organization credentials only: traces show variable values."""
+    turns = await service.trace(scope=ChatScope(org_id=principal.org_id),
+                                conversation_id=conversation_id, limit=limit)
+    return TracePage(items=[TraceTurn.model_validate(t) for t in turns])
+
+
+@router.get("/bots/{bot_id}/conversations", response_model=ConversationPage,
+            responses=problem_responses(401, 404, 422))
+async def list_conversations(
+    bot_id: uuid.UUID, principal: Viewer, service: Conversations,
+    status: Annotated[str | None, Query(pattern="^(active|waiting|handoff|ended)$")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+):
+    """The bot's conversations, most recently active first; `status=handoff` lists the ones
+    waiting for an operator."""
+    rows = await service.list_for_bot(scope=ChatScope(org_id=principal.org_id), bot_id=bot_id,
+                                      status=status, limit=limit)
+    return ConversationPage(items=[ConversationRead.model_validate(r) for r in rows])
+
+
+@router.post("/conversations/{conversation_id}/operator/messages", response_model=HistoryItem,
+             status_code=201, responses=problem_responses(401, 403, 404, 409, 422))
+async def operator_message(conversation_id: uuid.UUID, body: OperatorMessage, principal: Editor,
+                           service: Conversations):
+    """An operator writes to the person while the conversation is handed off."""
+    return await service.post_operator_message(
+        scope=ChatScope(org_id=principal.org_id), conversation_id=conversation_id,
+        text=body.text, author=principal.actor)
+
+
+@router.post("/conversations/{conversation_id}/handback", response_model=TurnAnswer,
+             responses=problem_responses(401, 403, 404, 409))
+async def handback(conversation_id: uuid.UUID, principal: Editor, service: Conversations):
+    """The operator is done: the scenario continues after the handoff block."""
+    return await service.handback(scope=ChatScope(org_id=principal.org_id),
+                                  conversation_id=conversation_id)

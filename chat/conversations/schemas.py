@@ -1,0 +1,119 @@
+"""Request and response bodies of the REST chat API."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
+
+from orchestrator.contract import InputRequest, OutboundMessage
+
+MAX_TEXT_CHARS = 4096
+ClientMessageId = str
+
+
+class ConversationStart(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    language: str | None = Field(None, pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$",
+                                 description="One of the bot's languages; default: the bot's.")
+    end_user_id: str | None = Field(
+        None, min_length=1, max_length=128,
+        description="Your id for the person: user-scoped variables follow it across "
+        "conversations.")
+    variables: dict[str, JsonValue] = Field(
+        default_factory=dict, description="Prefilled conversation variables (declared ones).")
+    channel: str = Field("rest", pattern=r"^[a-z][a-z0-9_-]{0,31}$")
+    scenario_id: uuid.UUID | None = Field(
+        None, description="Start in this scenario instead of the bot's main one.")
+
+
+class MessageIn(BaseModel):
+    """One thing the person sends: `text`, a `choice_id` (a button or choice they picked) or a
+    channel `payload`. Text starting with `/` is a command (`/start`, `/help`, ...)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str | None = Field(None, min_length=1)
+    choice_id: str | None = Field(None, min_length=1, max_length=64)
+    payload: JsonValue = None
+    client_message_id: str = Field(
+        min_length=1, max_length=128,
+        description="Unique per message from your side; a retry with the same id returns the "
+        "first answer and runs nothing again.")
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> MessageIn:
+        given = [n for n in ("text", "choice_id", "payload")
+                 if getattr(self, n) is not None]
+        if len(given) != 1:
+            raise ValueError("send exactly one of text, choice_id or payload")
+        return self
+
+
+class MessageOut(OutboundMessage):
+    seq: int = Field(description="Position in the conversation's history.")
+
+
+class TurnAnswer(BaseModel):
+    conversation_id: uuid.UUID
+    messages: list[MessageOut]
+    input: InputRequest | None = Field(description="What the conversation waits for now.")
+    ended: bool
+    status: Literal["active", "waiting", "handoff", "ended"]
+
+
+class HistoryItem(BaseModel):
+    seq: int
+    direction: Literal["in", "out", "operator"]
+    body: dict[str, Any]
+    created_at: datetime
+
+
+class HistoryPage(BaseModel):
+    items: list[HistoryItem]
+    next_after_seq: int | None = Field(description="Pass as after_seq for the next page.")
+
+
+class TraceTurn(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    seq: int
+    client_message_id: str | None
+    version_id: uuid.UUID | None
+    event: dict[str, Any]
+    trace: list[Any]
+    errors: list[Any]
+    variable_changes: dict[str, Any]
+    duration_ms: float
+    created_at: datetime
+
+
+class TracePage(BaseModel):
+    items: list[TraceTurn]
+
+
+class ConversationRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    bot_id: uuid.UUID
+    scenario_id: uuid.UUID
+    version_id: uuid.UUID
+    end_user_id: str | None
+    channel: str
+    language: str
+    status: str
+    created_at: datetime
+    last_activity_at: datetime
+
+
+class ConversationPage(BaseModel):
+    items: list[ConversationRead]
+
+
+class OperatorMessage(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)

@@ -1,0 +1,404 @@
+"""Conversation logic: start a conversation, handle one inbound event under the
+conversation's lock with idempotency, persist everything the turn produced in one
+transaction, and serve history, traces and operator actions."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import structlog
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from chat.conversations.models import (
+    BotVariables, Conversation, ConversationMessage, Turn, UserVariables,
+)
+from chat.conversations.schemas import (
+    ConversationStart, HistoryItem, HistoryPage, MessageOut, TurnAnswer,
+)
+from core.db import transaction, utcnow
+from core.errors import Conflict, InvalidInput, NotFound
+from core.runtime import Runtime
+from orchestrator.contract import (
+    InboundEvent, InputRequest, OrchestratorClient, ScenarioNotRunnable, TurnContext,
+    TurnResult, ConversationState,
+)
+from scenarios.contract import BotInfo, ScenariosClient
+
+log = structlog.get_logger("rozmova.chat")
+
+# A turn waits this long for the previous one of the same conversation; a crashed holder's
+# lease runs out after LOCK_LEASE so no conversation stays wedged.
+LOCK_WAIT_SECONDS = 10.0
+LOCK_LEASE_SECONDS = 30.0
+BOT_INFO_TTL_SECONDS = 5.0
+
+
+class ConversationEnded(Conflict):
+    code, title = "conversation_ended", "Conversation ended"
+
+
+class NotRunnable(Conflict):
+    code, title = "not_runnable", "Nothing to run"
+
+
+@dataclass(frozen=True, slots=True)
+class ChatScope:
+    """Who may touch which conversations: a chat key reaches one bot; organization
+    credentials reach every bot of the organization."""
+
+    org_id: uuid.UUID
+    bot_id: uuid.UUID | None = None
+
+    def allows(self, org_id: uuid.UUID, bot_id: uuid.UUID) -> bool:
+        return org_id == self.org_id and (self.bot_id is None or self.bot_id == bot_id)
+
+
+def user_key(end_user_id: str | None, conversation_id: uuid.UUID) -> str:
+    """Whose user-scoped variables these are. A person the channel does not identify keeps
+    them for this conversation only."""
+    return end_user_id if end_user_id is not None else f"anonymous:{conversation_id}"
+
+
+def inbound_body(event: InboundEvent) -> dict[str, Any]:
+    return event.model_dump(mode="json", exclude_none=True)
+
+
+class ConversationService:
+    def __init__(self, runtime: Runtime, orchestrator: OrchestratorClient,
+                 scenarios: ScenariosClient) -> None:
+        self._runtime = runtime
+        self._orchestrator = orchestrator
+        self._scenarios = scenarios
+        self._bots: dict[uuid.UUID, tuple[float, BotInfo]] = {}
+
+    async def bot(self, bot_id: uuid.UUID) -> BotInfo | None:
+        """Bot facts change rarely and every turn needs them: keep them a few seconds."""
+        cached = self._bots.get(bot_id)
+        now = time.monotonic()
+        if cached and cached[0] > now:
+            return cached[1]
+        bot = await self._scenarios.get_bot(bot_id)
+        if bot is not None:
+            self._bots[bot_id] = (now + BOT_INFO_TTL_SECONDS, bot)
+        return bot
+
+    # --- starting ---------------------------------------------------------------------------
+
+    async def start(self, *, scope: ChatScope, bot_id: uuid.UUID,
+                    body: ConversationStart) -> TurnAnswer:
+        bot = await self.bot(bot_id)
+        if bot is None or not scope.allows(bot.org_id, bot.id):
+            raise NotFound(f"no bot {bot_id} here")
+        language = body.language or bot.default_language
+        if language not in bot.languages:
+            raise InvalidInput(f"language '{language}' is not one of the bot's languages "
+                               f"{bot.languages}")
+        scenario_id = body.scenario_id or bot.main_scenario_id
+        if scenario_id is None:
+            raise NotRunnable(f"bot '{bot.name}' has no scenario yet; create and publish one")
+        conversation_id = uuid.uuid4()
+        started = time.perf_counter()
+        async with transaction(self._runtime.sessionmaker) as session:
+            user_vars = await self._user_variables(session, bot.id,
+                                                   user_key(body.end_user_id, conversation_id))
+            bot_vars = await self._bot_variables(session, bot.id)
+            context = self._context(bot, conversation_id, body.end_user_id, body.channel,
+                                    user_vars, bot_vars)
+            try:
+                result = await self._orchestrator.start(
+                    scenario_id=scenario_id, context=context, language=language,
+                    variables=dict(body.variables))
+            except ScenarioNotRunnable as exc:
+                raise NotRunnable(str(exc)) from None
+            now = utcnow()
+            conversation = Conversation(
+                id=conversation_id, org_id=bot.org_id, bot_id=bot.id, scenario_id=scenario_id,
+                version_id=result.version_id, end_user_id=body.end_user_id,
+                channel=body.channel, language=language, status=result.state.status,
+                state=result.state.model_dump(mode="json"), message_seq=0, turn_seq=0,
+                created_at=now, last_activity_at=now,
+                ended_at=now if result.ended else None,
+            )
+            session.add(conversation)
+            answer = await self._record(session, conversation, bot, InboundEvent(kind="start"),
+                                        None, result, started, store_inbound=False)
+        return answer
+
+    # --- one inbound event ------------------------------------------------------------------
+
+    async def send(self, *, scope: ChatScope, conversation_id: uuid.UUID, event: InboundEvent,
+                   client_message_id: str | None) -> TurnAnswer:
+        async with self._runtime.locks.hold(f"conversation:{conversation_id}",
+                                            wait_seconds=LOCK_WAIT_SECONDS,
+                                            lease_seconds=LOCK_LEASE_SECONDS):
+            started = time.perf_counter()
+            async with transaction(self._runtime.sessionmaker) as session:
+                conversation = await self._get(session, scope, conversation_id)
+                if client_message_id is not None:
+                    replay = await session.scalar(select(Turn.response).where(
+                        Turn.conversation_id == conversation_id,
+                        Turn.client_message_id == client_message_id))
+                    if replay is not None:
+                        return TurnAnswer.model_validate(replay)
+                if event.kind == "timeout" and (conversation.timeout_at is None
+                                                or conversation.timeout_at > utcnow()):
+                    # Another instance fired it, or the person wrote meanwhile.
+                    return TurnAnswer(conversation_id=conversation.id, messages=[], input=None,
+                                      ended=conversation.status == "ended",
+                                      status=conversation.status)
+                if conversation.status == "ended":
+                    raise ConversationEnded(
+                        "this conversation has ended; start a new one with POST "
+                        f"/api/v1/bots/{conversation.bot_id}/conversations")
+                bot = await self.bot(conversation.bot_id)
+                if bot is None:
+                    raise NotFound(f"no conversation {conversation_id} here")
+                state = ConversationState.model_validate(conversation.state)
+                expiry = timedelta(seconds=int(bot.settings.get("expiry_seconds", 7 * 86_400)))
+                restart = (utcnow() - conversation.last_activity_at > expiry
+                           and bot.settings.get("on_expiry", "restart") == "restart")
+                if conversation.status == "handoff" and event.kind in ("text", "choice",
+                                                                       "payload"):
+                    return await self._to_operators(session, conversation, event,
+                                                    client_message_id, started)
+                user_vars = await self._user_variables(
+                    session, bot.id, user_key(conversation.end_user_id, conversation.id))
+                bot_vars = await self._bot_variables(session, bot.id)
+                context = self._context(bot, conversation.id, conversation.end_user_id,
+                                        conversation.channel, user_vars, bot_vars)
+                try:
+                    if restart:
+                        # Expired: begin again on today's live version, then take the event
+                        # as the first answer only if it is a command.
+                        result = await self._orchestrator.start(
+                            scenario_id=conversation.scenario_id, context=context,
+                            language=conversation.language)
+                        conversation.version_id = result.version_id or conversation.version_id
+                    else:
+                        result = await self._orchestrator.advance(state=state, event=event,
+                                                                  context=context)
+                except ScenarioNotRunnable as exc:
+                    raise NotRunnable(str(exc)) from None
+                return await self._record(session, conversation, bot, event, client_message_id,
+                                          result, started, store_inbound=True)
+
+    async def handback(self, *, scope: ChatScope, conversation_id: uuid.UUID) -> TurnAnswer:
+        conversation_state = await self._peek_status(scope, conversation_id)
+        if conversation_state != "handoff":
+            raise Conflict("the conversation is not with an operator; nothing to hand back")
+        return await self.send(scope=scope, conversation_id=conversation_id,
+                               event=InboundEvent(kind="handback"), client_message_id=None)
+
+    async def post_operator_message(self, *, scope: ChatScope, conversation_id: uuid.UUID,
+                                    text: str, author: str) -> HistoryItem:
+        async with self._runtime.locks.hold(f"conversation:{conversation_id}",
+                                            wait_seconds=LOCK_WAIT_SECONDS,
+                                            lease_seconds=LOCK_LEASE_SECONDS):
+            async with transaction(self._runtime.sessionmaker) as session:
+                conversation = await self._get(session, scope, conversation_id)
+                if conversation.status != "handoff":
+                    raise Conflict("operators can write only while the conversation is handed "
+                                   "off to them")
+                conversation.message_seq += 1
+                message = ConversationMessage(
+                    conversation_id=conversation.id, seq=conversation.message_seq,
+                    direction="operator", body={"type": "text", "text": text, "author": author})
+                session.add(message)
+                conversation.last_activity_at = utcnow()
+                await session.flush()
+                item = HistoryItem(seq=message.seq, direction="operator", body=message.body,
+                                   created_at=message.created_at)
+        await self._runtime.pubsub.publish(f"conversation:{conversation_id}",
+                                           item.model_dump_json().encode())
+        return item
+
+    async def fire_due_timeouts(self, limit: int = 100) -> int:
+        """Run the timeout handler of conversations silent past their bot's timeout. Safe on
+        several instances at once: each turn re-checks under the conversation's lock."""
+        async with self._runtime.sessionmaker() as session:
+            due = list(await session.execute(
+                select(Conversation.id, Conversation.org_id)
+                .where(Conversation.timeout_at <= utcnow()).limit(limit)))
+        fired = 0
+        for conversation_id, org_id in due:
+            try:
+                await self.send(scope=ChatScope(org_id=org_id), conversation_id=conversation_id,
+                                event=InboundEvent(kind="timeout"), client_message_id=None)
+                fired += 1
+            except Exception:  # one broken conversation must not stop the others
+                log.exception("chat.timeout.failed", conversation_id=str(conversation_id))
+        return fired
+
+    # --- reading ----------------------------------------------------------------------------
+
+    async def history(self, *, scope: ChatScope, conversation_id: uuid.UUID, after_seq: int,
+                      limit: int) -> HistoryPage:
+        async with self._runtime.sessionmaker() as session:
+            await self._get(session, scope, conversation_id)
+            rows = list(await session.scalars(
+                select(ConversationMessage)
+                .where(ConversationMessage.conversation_id == conversation_id,
+                       ConversationMessage.seq > after_seq)
+                .order_by(ConversationMessage.seq).limit(limit + 1)))
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return HistoryPage(
+            items=[HistoryItem(seq=r.seq, direction=r.direction, body=r.body,
+                               created_at=r.created_at) for r in rows],
+            next_after_seq=rows[-1].seq if more and rows else None)
+
+    async def trace(self, *, scope: ChatScope, conversation_id: uuid.UUID, limit: int) -> list[Turn]:
+        async with self._runtime.sessionmaker() as session:
+            await self._get(session, scope, conversation_id)
+            return list(await session.scalars(
+                select(Turn).where(Turn.conversation_id == conversation_id)
+                .order_by(Turn.seq.desc()).limit(limit)))
+
+    async def list_for_bot(self, *, scope: ChatScope, bot_id: uuid.UUID, status: str | None,
+                           limit: int) -> list[Conversation]:
+        bot = await self.bot(bot_id)
+        if bot is None or not scope.allows(bot.org_id, bot.id):
+            raise NotFound(f"no bot {bot_id} in your organization")
+        async with self._runtime.sessionmaker() as session:
+            query = select(Conversation).where(Conversation.bot_id == bot_id)
+            if status:
+                query = query.where(Conversation.status == status)
+            return list(await session.scalars(
+                query.order_by(Conversation.last_activity_at.desc()).limit(limit)))
+
+    # --- internals --------------------------------------------------------------------------
+
+    async def _peek_status(self, scope: ChatScope, conversation_id: uuid.UUID) -> str:
+        async with self._runtime.sessionmaker() as session:
+            return (await self._get(session, scope, conversation_id)).status
+
+    @staticmethod
+    async def _get(session: AsyncSession, scope: ChatScope,
+                   conversation_id: uuid.UUID) -> Conversation:
+        conversation = await session.get(Conversation, conversation_id)
+        if conversation is None or not scope.allows(conversation.org_id, conversation.bot_id):
+            # Someone else's conversation answers exactly like a missing one.
+            raise NotFound(f"no conversation {conversation_id} here")
+        return conversation
+
+    @staticmethod
+    def _context(bot: BotInfo, conversation_id: uuid.UUID, end_user_id: str | None,
+                 channel: str, user_vars: dict[str, Any],
+                 bot_vars: dict[str, Any]) -> TurnContext:
+        return TurnContext.model_construct(
+            conversation_id=conversation_id, bot_id=bot.id, user_id=end_user_id,
+            channel=channel, now=utcnow(), default_language=bot.default_language,
+            languages=bot.languages, user_variables=user_vars, bot_variables=bot_vars)
+
+    @staticmethod
+    async def _user_variables(session: AsyncSession, bot_id: uuid.UUID,
+                              end_user_id: str) -> dict[str, Any]:
+        values = await session.scalar(select(UserVariables.values).where(
+            UserVariables.bot_id == bot_id, UserVariables.end_user_id == end_user_id))
+        return dict(values or {})
+
+    @staticmethod
+    async def _bot_variables(session: AsyncSession, bot_id: uuid.UUID) -> dict[str, Any]:
+        values = await session.scalar(select(BotVariables.values).where(
+            BotVariables.bot_id == bot_id))
+        return dict(values or {})
+
+    @staticmethod
+    async def _save_variables(session: AsyncSession, table: Any, keys: dict[str, Any],
+                              current: dict[str, Any], changes: dict[str, Any]) -> None:
+        values = {**current, **changes}
+        dialect = session.bind.dialect.name
+        insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+        statement = insert.values(**keys, values=values, updated_at=utcnow())
+        statement = statement.on_conflict_do_update(
+            index_elements=list(keys), set_={"values": values, "updated_at": utcnow()})
+        await session.execute(statement)
+
+    async def _to_operators(self, session: AsyncSession, conversation: Conversation,
+                            event: InboundEvent, client_message_id: str | None,
+                            started: float) -> TurnAnswer:
+        """While an operator has the conversation, the scenario does not run: the message is
+        stored and pushed to whoever watches the conversation."""
+        conversation.message_seq += 1
+        body = inbound_body(event)
+        session.add(ConversationMessage(conversation_id=conversation.id,
+                                        seq=conversation.message_seq, direction="in", body=body))
+        answer = TurnAnswer(
+            conversation_id=conversation.id, messages=[], ended=False, status="handoff",
+            input=InputRequest(kind="handoff", block_id=conversation.state.get(
+                "waiting_block") or ""))
+        conversation.turn_seq += 1
+        session.add(Turn(
+            conversation_id=conversation.id, seq=conversation.turn_seq,
+            client_message_id=client_message_id, version_id=conversation.version_id,
+            event=body, response=answer.model_dump(mode="json"), trace=[], errors=[],
+            variable_changes={}, duration_ms=(time.perf_counter() - started) * 1000))
+        conversation.last_activity_at = utcnow()
+        await session.flush()
+        await self._runtime.pubsub.publish(f"conversation:{conversation.id}",
+                                           b'{"direction": "in"}')
+        return answer
+
+    async def _record(self, session: AsyncSession, conversation: Conversation, bot: BotInfo,
+                      event: InboundEvent, client_message_id: str | None, result: TurnResult,
+                      started: float, *, store_inbound: bool) -> TurnAnswer:
+        """Everything a turn produced, in the caller's one transaction."""
+        seq = conversation.message_seq
+        rows: list[ConversationMessage] = []
+        if store_inbound:
+            seq += 1
+            rows.append(ConversationMessage(conversation_id=conversation.id, seq=seq,
+                                            direction="in", body=inbound_body(event)))
+        out: list[MessageOut] = []
+        for message in result.messages:
+            seq += 1
+            body = message.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+            body["type"] = message.type
+            rows.append(ConversationMessage(conversation_id=conversation.id, seq=seq,
+                                            direction="out", body=body))
+            out.append(MessageOut(**message.model_dump(), seq=seq))
+        answer = TurnAnswer(conversation_id=conversation.id, messages=out, input=result.input,
+                            ended=result.ended, status=result.state.status)
+        session.add_all(rows)
+        now = utcnow()
+        turn_seq = conversation.turn_seq + 1
+        session.add(Turn(
+            conversation_id=conversation.id, seq=turn_seq, client_message_id=client_message_id,
+            version_id=result.version_id or conversation.version_id,
+            event=inbound_body(event), response=answer.model_dump(mode="json"),
+            trace=[step.model_dump(mode="json") for step in result.trace],
+            errors=[error.model_dump(mode="json") for error in result.errors],
+            variable_changes={k: v for k, v in result.variable_changes.items()},
+            duration_ms=round((time.perf_counter() - started) * 1000, 3)))
+        conversation.message_seq = seq
+        conversation.turn_seq = turn_seq
+        conversation.state = result.state.model_dump(mode="json")
+        conversation.status = result.state.status
+        conversation.last_activity_at = now
+        timeout = int(bot.settings.get("conversation_timeout_seconds", 1800))
+        conversation.timeout_at = (now + timedelta(seconds=timeout)
+                                   if result.state.status == "waiting" and event.kind != "timeout"
+                                   else None)
+        if result.ended and conversation.ended_at is None:
+            conversation.ended_at = now
+        if result.user_variable_changes:
+            key = user_key(conversation.end_user_id, conversation.id)
+            current = await self._user_variables(session, bot.id, key)
+            await self._save_variables(session, UserVariables,
+                                       {"bot_id": bot.id, "end_user_id": key},
+                                       current, result.user_variable_changes)
+        if result.bot_variable_changes:
+            current = await self._bot_variables(session, bot.id)
+            await self._save_variables(session, BotVariables, {"bot_id": bot.id}, current,
+                                       result.bot_variable_changes)
+        await session.flush()
+        for error in result.errors:
+            log.warning("chat.turn.error", conversation_id=str(conversation.id),
+                        code=error.code, block_id=error.block_id)
+        return answer

@@ -1,0 +1,44 @@
+"""FastAPI dependencies of the chat routers: the conversation service and the caller's
+chat scope (a bot's chat key, or organization credentials)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from chat.conversations.service import ChatScope, ConversationService
+from chat.keys import service as keys_service
+from core.errors import Unauthorized
+from core.http import get_runtime
+
+
+def get_conversations(request: Request) -> ConversationService:
+    state = request.app.state
+    service = getattr(state, "conversations", None)
+    if service is None:
+        clients = state.clients
+        service = ConversationService(get_runtime(request), clients["orchestrator"],
+                                      clients["scenarios"])
+        state.conversations = service
+    return service
+
+
+async def chat_scope(request: Request) -> ChatScope:
+    key = request.headers.get("x-chat-key")
+    runtime = get_runtime(request)
+    if key is not None:
+        found = await keys_service.resolve(runtime=runtime, key=key.strip())
+        if found is None:
+            raise Unauthorized("the chat key is not valid (it may have been rotated)")
+        return ChatScope(org_id=found[1], bot_id=found[0])
+    if "authorization" not in request.headers and "x-api-key" not in request.headers:
+        raise Unauthorized("send the bot's chat key as X-Chat-Key, or organization "
+                           "credentials as Authorization: Bearer ...")
+    async with runtime.sessionmaker() as session, session.begin():
+        principal = await request.app.state.principal_resolver.resolve(request, session)
+    return ChatScope(org_id=principal.org_id)
+
+
+Conversations = Annotated[ConversationService, Depends(get_conversations)]
+Scope = Annotated[ChatScope, Depends(chat_scope)]

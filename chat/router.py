@@ -1,0 +1,10 @@
+"""Every HTTP route of the chat service, for the gateway to mount."""
+
+from fastapi import APIRouter
+
+from chat.conversations.router import router as conversations_router
+from chat.keys.router import router as keys_router
+
+router = APIRouter()
+router.include_router(conversations_router)
+router.include_router(keys_router)

@@ -1,0 +1,164 @@
+"""The in-process orchestrator client: loads published versions through the scenarios
+contract, compiles them (cached by version id), pins the scenarios a conversation can jump to,
+and runs turns on the pure engine. The only awaits are calls to the scenarios client, each
+under a timeout."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections import OrderedDict
+from typing import Any, Generic, TypeVar
+
+from scenarios.contract import PublishedVersion, ScenariosClient
+
+from orchestrator.contract import (
+    ConversationState,
+    InboundEvent,
+    ScenarioNotRunnable,
+    TurnContext,
+    TurnResult,
+)
+from orchestrator.engine.compile import CompiledScenario
+from orchestrator.engine.interpreter import Engine
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class _Recent(Generic[K, V]):
+    """A small LRU map: compiled versions are immutable, so entries never go stale."""
+
+    def __init__(self, size: int) -> None:
+        self._size = max(1, size)
+        self._items: OrderedDict[K, V] = OrderedDict()
+
+    def get(self, key: K) -> V | None:
+        value = self._items.get(key)
+        if value is not None:
+            self._items.move_to_end(key)
+        return value
+
+    def put(self, key: K, value: V) -> None:
+        self._items[key] = value
+        self._items.move_to_end(key)
+        while len(self._items) > self._size:
+            self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+class InProcessOrchestrator:
+    """`OrchestratorClient` for the embedded mode (and the core of the HTTP one)."""
+
+    def __init__(self, scenarios: ScenariosClient, engine: Engine | None = None,
+                 cache_size: int = 256, *, timeout: float = 5.0) -> None:
+        self._scenarios = scenarios
+        self.engine = engine or Engine()
+        self._timeout = timeout
+        self._compiled: _Recent[tuple[uuid.UUID, str, tuple[str, ...]], CompiledScenario] = \
+            _Recent(cache_size)
+        # Frames name versions by id only; until the scenarios contract can fetch a version by
+        # id, the versions this process has seen are kept here.
+        self._versions: _Recent[uuid.UUID, PublishedVersion] = _Recent(cache_size * 4)
+
+    async def start(self, *, scenario_id: uuid.UUID, context: TurnContext, language: str,
+                    variables: dict[str, Any] | None = None) -> TurnResult:
+        version = await self._call(self._scenarios.get_live_version(scenario_id))
+        if version is None:
+            raise ScenarioNotRunnable(
+                f"Scenario {scenario_id} has no published version to run; publish it first.")
+        compiled = self._compile(version, context)
+        scenarios = {compiled.version_id: compiled}
+        language = _supported(language, context)
+        state = self.engine.start_state(compiled, language, variables)
+        pins = await self._pin(compiled, dict(state.pins), scenarios, context)
+        state = state.model_copy(update={"pins": pins})
+        event = InboundEvent(kind="start", payload=dict(variables) if variables else None)
+        return self.engine.run_turn(scenarios, state, event, context)
+
+    async def advance(self, *, state: ConversationState, event: InboundEvent,
+                      context: TurnContext) -> TurnResult:
+        scenarios: dict[uuid.UUID, CompiledScenario] = {}
+        wanted = [frame.version_id for frame in state.frames] + list(state.pins.values())
+        for version_id in dict.fromkeys(wanted):
+            compiled = await self._load(version_id, context)
+            if compiled is not None:
+                scenarios[version_id] = compiled
+        pins = dict(state.pins)
+        for compiled in list(scenarios.values()):
+            pins = await self._pin(compiled, pins, scenarios, context)
+        if pins != state.pins:
+            state = state.model_copy(update={"pins": pins})
+        # A frame whose version cannot be loaded is reported by the engine (scenario.missing).
+        return self.engine.run_turn(scenarios, state, event, context)
+
+    # --- loading -------------------------------------------------------------------------------
+
+    async def _call(self, awaitable: Any) -> Any:
+        try:
+            return await asyncio.wait_for(awaitable, self._timeout)
+        except TimeoutError:
+            raise ScenarioNotRunnable("The scenarios service did not answer in time.") from None
+
+    def _compile(self, version: PublishedVersion, context: TurnContext) -> CompiledScenario:
+        key = (version.id, context.default_language, tuple(context.languages))
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            compiled = self.engine.compile(version, languages=context.languages,
+                                           default_language=context.default_language)
+            self._compiled.put(key, compiled)
+        self._versions.put(version.id, version)
+        return compiled
+
+    async def _load(self, version_id: uuid.UUID,
+                    context: TurnContext) -> CompiledScenario | None:
+        version = self._versions.get(version_id)
+        if version is None:
+            by_id = getattr(self._scenarios, "get_version_by_id", None)
+            if by_id is None:
+                return None
+            version = await self._call(by_id(version_id))
+            if version is None:
+                return None
+        try:
+            return self._compile(version, context)
+        except ScenarioNotRunnable:
+            return None
+
+    async def _pin(self, compiled: CompiledScenario, pins: dict[str, uuid.UUID],
+                   scenarios: dict[uuid.UUID, CompiledScenario],
+                   context: TurnContext) -> dict[str, uuid.UUID]:
+        """Pin every scenario reachable through jumps (transitively) that is not pinned yet,
+        at its live version. One that is unpublished or broken stays unpinned: a jump to it
+        fails that block, not the conversation."""
+        pending = [compiled]
+        while pending:
+            current = pending.pop()
+            for name in sorted(current.jump_targets):
+                if name in pins:
+                    continue
+                version = await self._call(
+                    self._scenarios.get_live_version_by_name(context.bot_id, name))
+                if version is None:
+                    continue
+                try:
+                    target = self._compile(version, context)
+                except ScenarioNotRunnable:
+                    continue
+                pins[name] = target.version_id
+                scenarios[target.version_id] = target
+                pending.append(target)
+        return pins
+
+
+def _supported(language: str, context: TurnContext) -> str:
+    """The conversation's language: the one asked for if the bot has it (or its base
+    language, "uk" for "uk-UA"), else the bot's default."""
+    if language in context.languages or language == context.default_language:
+        return language
+    base = language.split("-", 1)[0]
+    if base in context.languages:
+        return base
+    return context.default_language

@@ -1,0 +1,164 @@
+"""The orchestrator's public contract: what goes into a turn (state, event, variables) and what
+comes out (messages for the person, the input awaited, the new state, variable changes and a
+trace). The chat service persists and delivers; the orchestrator only decides."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
+
+STATE_FORMAT = 1
+
+
+class InboundEvent(BaseModel):
+    """One thing that happened in a conversation.
+
+    * ``start``: a new conversation (or ``/start``/``/restart``) begins at the entry block;
+    * ``text``: the person typed something; ``choice``: they pressed a button or picked a
+      choice (``choice_id``); ``payload``: a channel sent structured data;
+    * ``command``: ``/name`` (without the slash in ``command``);
+    * ``timeout``: the person was inactive for the bot's timeout;
+    * ``handback``: an operator hands a handed-off conversation back to the scenario.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: Literal["start", "text", "choice", "payload", "command", "timeout", "handback"]
+    text: str | None = None
+    choice_id: str | None = None
+    payload: JsonValue = None
+    command: str | None = None
+
+
+class Button(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    label: str
+    url: str | None = None
+
+
+class OutboundMessage(BaseModel):
+    """Something for the person, already rendered in the conversation's language.
+
+    ``delay`` asks the channel to pause ``seconds`` before what follows (where it can: the
+    widget shows typing, Telegram delivery waits; the REST API only reports it)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    type: Literal["text", "image", "file", "video", "audio", "delay", "handoff"]
+    text: str | None = None
+    url: str | None = None
+    buttons: list[Button] = Field(default_factory=list)
+    quick_replies: list[Button] = Field(default_factory=list)
+    seconds: float | None = None
+    block_id: str | None = None
+
+
+class InputRequest(BaseModel):
+    """What the conversation waits for after this turn."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["text", "number", "email", "phone", "date", "choice", "buttons", "handoff"]
+    block_id: str
+    choices: list[Button] = Field(default_factory=list)
+    attempts_left: int | None = None
+
+
+class TraceStep(BaseModel):
+    block_id: str
+    type: str
+    scenario: str
+    port: str | None = None
+    microseconds: float
+    error: str | None = None
+
+
+class TurnError(BaseModel):
+    code: str  # e.g. "block.failed", "turn.step_limit", "scenario.missing"
+    message: str
+    block_id: str | None = None
+
+
+class Frame(BaseModel):
+    """One level of the scenario call stack (a jump to another scenario pushes a frame)."""
+
+    version_id: uuid.UUID
+    scenario: str
+    block: str | None = None           # where this frame stands (waiting, or returned to)
+    return_block: str | None = None    # in the caller frame: the jump block to continue from
+    # In the caller frame: the block the person was answering when an event handler
+    # (fallback, timeout, error) ran; when the handler's path ends, that block asks again.
+    resume_block: str | None = None
+
+
+class ConversationState(BaseModel):
+    """Everything the engine needs to continue a conversation; JSON round-trips exactly."""
+
+    format: int = STATE_FORMAT
+    status: Literal["active", "waiting", "handoff", "ended"] = "active"
+    language: str
+    frames: list[Frame]
+    waiting_block: str | None = None
+    attempts: int = 0
+    variables: dict[str, Any] = Field(default_factory=dict)  # conversation scope
+    pins: dict[str, uuid.UUID] = Field(
+        default_factory=dict, description="Other scenarios' versions, pinned at first jump.")
+
+
+class TurnContext(BaseModel):
+    """What the engine may read besides the state: other scopes' variables and system facts."""
+
+    conversation_id: uuid.UUID
+    bot_id: uuid.UUID
+    user_id: str | None = None
+    channel: str = "rest"
+    now: datetime
+    default_language: str
+    languages: list[str]
+    user_variables: dict[str, Any] = Field(default_factory=dict)
+    bot_variables: dict[str, Any] = Field(default_factory=dict)
+
+
+class TurnResult(BaseModel):
+    messages: list[OutboundMessage]
+    input: InputRequest | None
+    state: ConversationState
+    ended: bool
+    user_variable_changes: dict[str, Any] = Field(default_factory=dict)
+    bot_variable_changes: dict[str, Any] = Field(default_factory=dict)
+    variable_changes: dict[str, list[Any]] = Field(
+        default_factory=dict, description="name -> [before, after], every scope, for the trace")
+    trace: list[TraceStep] = Field(default_factory=list)
+    errors: list[TurnError] = Field(default_factory=list)
+    version_id: uuid.UUID | None = None
+
+
+class ScenarioNotRunnable(Exception):
+    """The bot has no main scenario, or it has no live version yet."""
+
+
+class OrchestratorClient(Protocol):
+    async def start(
+        self, *, scenario_id: uuid.UUID, context: TurnContext, language: str,
+        variables: dict[str, Any] | None = None,
+    ) -> TurnResult:
+        """Begin a conversation on the scenario's live version (pinned from here on)."""
+        ...
+
+    async def advance(
+        self, *, state: ConversationState, event: InboundEvent, context: TurnContext
+    ) -> TurnResult:
+        """Continue a conversation with one event."""
+        ...
+
+
+def in_process_client(scenarios: Any, cache_size: int = 256) -> OrchestratorClient:
+    """The embedded implementation, built on a scenarios-service client."""
+    from orchestrator.client import InProcessOrchestrator
+
+    return InProcessOrchestrator(scenarios, cache_size=cache_size)

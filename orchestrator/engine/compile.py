@@ -1,0 +1,167 @@
+"""Compilation of a published version into the frozen form the engine runs: per block its
+parsed settings, executor, precomputed plan and port → target map; entry points; variable
+declarations; the other scenarios it can jump to. A version is immutable, so this runs once
+per version and the result is cached by version id."""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ValidationError
+from scenarios.format import ScenarioDocument, block_registry, validate_document
+
+from orchestrator.contract import ScenarioNotRunnable
+from orchestrator.engine.executor import Executor, ExecutorRegistry
+
+if TYPE_CHECKING:
+    from scenarios.contract import PublishedVersion
+
+JUMP_PORT = "jump"
+"""The port a jump-to-block follows; no edge can use it, since a jump to a block has no ports
+in the format."""
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledBlock:
+    id: str
+    type: str
+    name: str | None
+    settings: BaseModel
+    executor: Executor
+    ports: Mapping[str, str]
+    plan: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class VariableDeclaration:
+    name: str
+    type: str
+    scope: str
+    default: Any
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledScenario:
+    version_id: uuid.UUID
+    name: str
+    blocks: Mapping[str, CompiledBlock]
+    start: str
+    commands: Mapping[str, str]
+    fallback: str | None
+    timeout: str | None
+    error: str | None
+    no_input: str | None
+    variables: Mapping[str, VariableDeclaration]
+    jump_targets: frozenset[str]
+    default_language: str
+    languages: tuple[str, ...]
+    scenario_id: uuid.UUID | None = None
+    number: int = 0
+    document_hash: str = ""
+    warnings: tuple[str, ...] = ()
+    _defaults: Mapping[str, Any] = field(default_factory=dict, repr=False)
+
+    def initial_variables(self) -> dict[str, Any]:
+        """Conversation-scope variables at their declared defaults (fresh copies)."""
+        return {name: copy.deepcopy(value) for name, value in self._defaults.items()}
+
+    def handler(self, event: str) -> str | None:
+        return {"fallback": self.fallback, "timeout": self.timeout, "error": self.error,
+                "no_input": self.no_input}.get(event)
+
+
+def compile_version(version: PublishedVersion, *, languages: Sequence[str],
+                    default_language: str,
+                    executors: ExecutorRegistry | None = None) -> CompiledScenario:
+    """Validate and compile a published version; raises ScenarioNotRunnable when it cannot
+    run (validation errors, a block type no executor handles)."""
+    return compile_document(
+        version.document, version_id=version.id, name=version.scenario_name,
+        languages=languages, default_language=default_language, executors=executors,
+        scenario_id=version.scenario_id, number=version.number,
+        document_hash=version.document_hash)
+
+
+def compile_document(document: Mapping[str, Any] | ScenarioDocument, *, version_id: uuid.UUID,
+                     name: str, languages: Sequence[str] = (), default_language: str = "en",
+                     executors: ExecutorRegistry | None = None, validate: bool = True,
+                     scenario_id: uuid.UUID | None = None, number: int = 0,
+                     document_hash: str = "") -> CompiledScenario:
+    """`validate=False` skips the graph checks (loops without input, undefined variables):
+    for tests of the engine's own guards only; published versions are always validated."""
+    if executors is None:
+        from orchestrator.blocks import default_executors
+
+        executors = default_executors()
+    languages = tuple(dict.fromkeys([default_language, *languages]))
+    warnings: tuple[str, ...] = ()
+    if validate:
+        raw = document.model_dump(mode="json", by_alias=True) \
+            if isinstance(document, ScenarioDocument) else document
+        report = validate_document(raw, languages, default_language)
+        if not report.valid or report.document is None:
+            first = report.errors[0].message if report.errors else "the document is invalid"
+            raise ScenarioNotRunnable(f"Scenario '{name}' cannot run: {first}")
+        doc = report.document
+        warnings = tuple(w.message for w in report.warnings)
+    elif isinstance(document, ScenarioDocument):
+        doc = document
+    else:
+        try:
+            doc = ScenarioDocument.model_validate(document)
+        except ValidationError as exc:
+            raise ScenarioNotRunnable(f"Scenario '{name}' cannot run: {exc}") from None
+
+    ports: dict[str, dict[str, str]] = {block.id: {} for block in doc.blocks}
+    for edge in doc.edges:
+        if edge.source in ports:
+            ports[edge.source][edge.port] = edge.target
+
+    blocks: dict[str, CompiledBlock] = {}
+    jump_targets: set[str] = set()
+    for block in doc.blocks:
+        block_type = block_registry.get(block.type)
+        if block_type is None:
+            raise ScenarioNotRunnable(
+                f"Scenario '{name}' cannot run: block '{block.id}' has the unknown type "
+                f"'{block.type}'")
+        executor = executors.get(block.type)
+        if executor is None:
+            raise ScenarioNotRunnable(
+                f"Scenario '{name}' cannot run: blocks of type '{block.type}' have no "
+                "executor in this orchestrator")
+        try:
+            settings = block_type.parse_settings(block.settings)
+        except ValidationError as exc:
+            raise ScenarioNotRunnable(
+                f"Scenario '{name}' cannot run: the settings of block '{block.id}' are "
+                f"invalid: {exc}") from None
+        block_ports = ports[block.id]
+        if block.type == "jump":
+            if getattr(settings, "block", None):
+                block_ports[JUMP_PORT] = settings.block  # type: ignore[attr-defined]
+            if getattr(settings, "scenario", None):
+                jump_targets.add(settings.scenario)  # type: ignore[attr-defined]
+        blocks[block.id] = CompiledBlock(
+            id=block.id, type=block.type, name=block.name, settings=settings,
+            executor=executor, ports=MappingProxyType(block_ports),
+            plan=executor.prepare(settings, block.id))
+
+    variables = {
+        v.name: VariableDeclaration(v.name, v.type, v.scope, v.default) for v in doc.variables}
+    defaults = {v.name: v.default for v in doc.variables if v.scope == "conversation"}
+    events = doc.entry.events
+    return CompiledScenario(
+        version_id=version_id, name=name, blocks=MappingProxyType(blocks),
+        start=doc.entry.start, commands=MappingProxyType(dict(doc.entry.commands)),
+        fallback=events.fallback, timeout=events.timeout, error=events.error,
+        no_input=events.no_input, variables=MappingProxyType(variables),
+        jump_targets=frozenset(jump_targets), default_language=default_language,
+        languages=languages, scenario_id=scenario_id, number=number,
+        document_hash=document_hash, warnings=warnings,
+        _defaults=MappingProxyType(defaults))

@@ -1,0 +1,672 @@
+"""The step engine: one turn of one conversation, run over compiled scenarios. Pure and
+synchronous: state and event in, messages, the awaited input and the new state out; no I/O,
+no clock but `context.now` (the trace's timings are measurement, not behaviour). A turn never
+raises and never loops: block failures go to the scenario's error handler or end the turn with
+an apology, and a hard cap bounds the blocks one turn may run."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from scenarios.format import SYSTEM_VARIABLES
+
+from orchestrator.contract import (
+    STATE_FORMAT,
+    ConversationState,
+    Frame,
+    InboundEvent,
+    InputRequest,
+    OutboundMessage,
+    TurnContext,
+    TurnError,
+    TurnResult,
+)
+from orchestrator.engine import phrases
+from orchestrator.engine.compile import CompiledBlock, CompiledScenario, compile_version
+from orchestrator.engine.executor import (
+    CALL,
+    END,
+    FALLBACK,
+    FOLLOW,
+    HANDOFF,
+    REPROMPT,
+    WAIT,
+    BlockFailure,
+    ExecutorRegistry,
+    Step,
+)
+from orchestrator.engine.expressions import ExpressionError, ExpressionEvaluator
+from orchestrator.engine.outbound import text_message, trace_step, turn_error
+from orchestrator.engine.rendering import pick_language, render_template
+from orchestrator.engine.values import coerce, walk_path, with_path
+
+MAX_FRAMES = 16
+"""How deep scenarios may call each other (jumps with return)."""
+
+_MISSING: Any = object()
+_RESTART_COMMANDS = ("start", "restart")
+
+
+class _Failure(Exception):
+    """Ends the normal run of a turn; carries what goes into `TurnResult.errors`."""
+
+    def __init__(self, error: TurnError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+class _Frame:
+    __slots__ = ("version_id", "scenario", "block", "return_block", "resume_block")
+
+    def __init__(self, version_id: uuid.UUID, scenario: str, block: str | None,
+                 return_block: str | None, resume_block: str | None = None) -> None:
+        self.version_id = version_id
+        self.scenario = scenario
+        self.block = block
+        self.return_block = return_block
+        self.resume_block = resume_block
+
+
+class _Turn:
+    """The turn in progress, and the context block executors see (see `BlockContext`)."""
+
+    __slots__ = (
+        "scenarios", "context", "language", "default_language", "frames", "compiled", "root",
+        "variables", "user_vars", "bot_vars", "user_before", "bot_before", "messages", "trace",
+        "errors", "attempts", "status", "waiting_block", "input", "pins", "in_handler",
+        "evaluator",
+    )
+
+    def __init__(self, engine: Engine, scenarios: Mapping[uuid.UUID, CompiledScenario],
+                 state: ConversationState, context: TurnContext) -> None:
+        self.scenarios = scenarios
+        self.context = context
+        self.language = state.language
+        self.default_language = context.default_language
+        self.frames = [_Frame(f.version_id, f.scenario, f.block, f.return_block,
+                              f.resume_block)
+                       for f in state.frames]
+        self.compiled: CompiledScenario = None  # type: ignore[assignment]  # set by the engine
+        self.root: CompiledScenario = None  # type: ignore[assignment]
+        self.variables: dict[str, Any] = dict(state.variables)
+        self.user_vars: dict[str, Any] = context.user_variables
+        self.bot_vars: dict[str, Any] = context.bot_variables
+        self.user_before: dict[str, Any] = {}
+        self.bot_before: dict[str, Any] = {}
+        self.messages: list[OutboundMessage] = []
+        self.trace: list[tuple[Any, ...]] = []
+        self.errors: list[TurnError] = []
+        self.attempts = state.attempts
+        self.status = state.status
+        self.waiting_block = state.waiting_block
+        self.input: InputRequest | None = None
+        self.pins = dict(state.pins)
+        self.in_handler = False
+        self.evaluator = engine.evaluator
+
+    # --- what executors read ----------------------------------------------------------------
+
+    @property
+    def now(self) -> datetime:
+        return self.context.now
+
+    @property
+    def scenario(self) -> CompiledScenario:
+        return self.compiled
+
+    def render(self, text: Mapping[str, str] | None) -> str | None:
+        if text is None:
+            return None
+        chosen = text.get(self.language)
+        if chosen is None:
+            chosen = pick_language(text, self.language, self.default_language)
+        if "{{" in chosen:
+            return render_template(chosen, self.get)
+        return chosen
+
+    def render_template(self, template: str) -> str:
+        return render_template(template, self.get)
+
+    def get(self, ref: str) -> Any:
+        if "." in ref:
+            parts = ref.split(".")
+            return walk_path(self._value(parts[0]), parts[1:])
+        return self._value(ref)
+
+    def _value(self, name: str) -> Any:
+        value = self.variables.get(name, _MISSING)
+        if value is not _MISSING:
+            return value
+        declaration = self.compiled.variables.get(name) or self.root.variables.get(name)
+        if declaration is not None:
+            if declaration.scope == "user":
+                return self.user_vars.get(name, declaration.default)
+            if declaration.scope == "bot":
+                return self.bot_vars.get(name, declaration.default)
+            return declaration.default
+        if name in SYSTEM_VARIABLES:
+            return self.system(name)
+        return None
+
+    def system(self, name: str) -> Any:
+        context = self.context
+        if name == "language":
+            return self.language
+        if name == "channel":
+            return context.channel
+        if name == "conversation_id":
+            return str(context.conversation_id)
+        if name == "user_id":
+            return context.user_id
+        if name == "bot_id":
+            return str(context.bot_id)
+        if name == "now":
+            return context.now.isoformat()
+        if name == "today":
+            return context.now.date().isoformat()
+        # last_input, last_choice: kept with the conversation's variables.
+        return self.variables.get(name)
+
+    # --- what executors change ----------------------------------------------------------------
+
+    def set(self, ref: str, value: Any) -> None:
+        root, dot, rest = ref.partition(".")
+        if root in SYSTEM_VARIABLES:
+            raise BlockFailure(f"'{root}' is a system variable and cannot be changed")
+        declaration = self.compiled.variables.get(root) or self.root.variables.get(root)
+        type_ = declaration.type if declaration is not None and not dot else "any"
+        try:
+            value = coerce(value, type_)
+        except ValueError as exc:
+            raise BlockFailure(f"variable '{root}' holds a {type_}: {exc}") from None
+        scope = declaration.scope if declaration is not None else "conversation"
+        if scope == "conversation":
+            store = self.variables
+        else:
+            before = self.user_before if scope == "user" else self.bot_before
+            if not before:  # first write to this scope in the turn: copy, never mutate input
+                if scope == "user":
+                    self.user_vars = dict(self.user_vars)
+                else:
+                    self.bot_vars = dict(self.bot_vars)
+            store = self.user_vars if scope == "user" else self.bot_vars
+            if root not in before:
+                before[root] = store.get(root, declaration.default)  # type: ignore[union-attr]
+        if dot:
+            value = with_path(store.get(root), rest.split("."), value)
+        store[root] = value
+
+    def note_input(self, text: str | None) -> None:
+        self.variables["last_input"] = text
+
+    def note_choice(self, choice_id: str | None) -> None:
+        self.variables["last_choice"] = choice_id
+
+    def evaluate(self, tree: Any, source: str) -> Any:
+        try:
+            return self.evaluator.evaluate(tree, source, self.get, self.context.now)
+        except ExpressionError as exc:
+            raise BlockFailure(f"the expression {source!r} failed: {exc}") from None
+
+    def require_scenario(self, name: str) -> CompiledScenario:
+        version_id = self.pins.get(name)
+        compiled = self.scenarios.get(version_id) if version_id is not None else None
+        if compiled is None:
+            raise BlockFailure(f"scenario '{name}' is not published")
+        return compiled
+
+
+class Engine:
+    """Runs turns. Holds no conversation: everything a conversation needs is in the state
+    passed in and returned, so one engine serves every conversation of the process."""
+
+    def __init__(self, executors: ExecutorRegistry | None = None, max_steps_per_turn: int = 500,
+                 *, clock: Callable[[], int] = time.perf_counter_ns) -> None:
+        if executors is None:
+            from orchestrator.blocks import default_executors
+
+            executors = default_executors()
+        if max_steps_per_turn < 1:
+            raise ValueError("max_steps_per_turn must be at least 1")
+        self.executors = executors
+        self.max_steps = max_steps_per_turn
+        # The error handler gets a fresh but smaller budget: it should say sorry, not work.
+        self.handler_steps = min(max_steps_per_turn, max(10, max_steps_per_turn // 10))
+        self.clock = clock
+        self.evaluator = ExpressionEvaluator()
+
+    def compile(self, version: Any, *, languages: list[str] | tuple[str, ...],
+                default_language: str) -> CompiledScenario:
+        return compile_version(version, languages=languages, default_language=default_language,
+                               executors=self.executors)
+
+    def start_state(self, compiled: CompiledScenario, language: str,
+                    variables: Mapping[str, Any] | None = None) -> ConversationState:
+        """A fresh conversation on `compiled`, before its `start` event runs."""
+        values = compiled.initial_variables()
+        for name, value in (variables or {}).items():
+            declaration = compiled.variables.get(name)
+            if name not in SYSTEM_VARIABLES and (declaration is None
+                                                 or declaration.scope == "conversation"):
+                values[name] = value
+        return ConversationState(
+            status="active", language=language,
+            frames=[Frame(version_id=compiled.version_id, scenario=compiled.name,
+                          block=compiled.start)],
+            variables=values, pins={compiled.name: compiled.version_id})
+
+    # --- a turn ------------------------------------------------------------------------------
+
+    def run_turn(self, scenarios: Mapping[uuid.UUID, CompiledScenario],
+                 state: ConversationState, event: InboundEvent,
+                 context: TurnContext) -> TurnResult:
+        try:
+            return self._turn(scenarios, state, event, context)
+        except Exception as exc:  # the last guard: whatever happened, the turn returns
+            error = turn_error("turn.failed", f"the turn failed: {type(exc).__name__}: {exc}")
+            return self._unchanged(state, None, messages=[
+                text_message(phrases.apology(state.language), None)], errors=[error])
+
+    def _turn(self, scenarios: Mapping[uuid.UUID, CompiledScenario], state: ConversationState,
+              event: InboundEvent, context: TurnContext) -> TurnResult:
+        turn = _Turn(self, scenarios, state, context)
+        if not turn.frames:
+            return self._missing(state, "the conversation has no scenario to run")
+        for frame in turn.frames:
+            if frame.version_id not in scenarios:
+                return self._missing(state, f"version {frame.version_id} of scenario "
+                                            f"'{frame.scenario}' is not loaded")
+        turn.root = scenarios[turn.frames[0].version_id]
+        turn.compiled = scenarios[turn.frames[-1].version_id]
+        kind = event.kind
+
+        if kind == "command":
+            name = (event.command or "").strip().lstrip("/").lower()
+            if name in _RESTART_COMMANDS:
+                return self._restart(turn, state, event, turn.root.commands.get(name))
+            located = self._locate(turn, lambda c: c.commands.get(name))
+            if located is not None and turn.status != "handoff":
+                self._unwind(turn, located[0])
+                self._leave_waiting(turn)
+                return self._go(turn, state, block_id=located[1])
+            if name == "help" and turn.status != "handoff":
+                help_text = phrases.help_text(turn.language, turn.root.commands)
+                return self._unchanged(state, turn, messages=[text_message(help_text, None)])
+            # An unknown command is something the person typed.
+            event = InboundEvent.model_construct(
+                kind="text", text="/" + (event.command or "").lstrip("/"), choice_id=None,
+                payload=None, command=None)
+            kind = "text"
+
+        if kind == "start":
+            return self._restart(turn, state, event, None)
+        if turn.status == "ended":
+            return self._unchanged(state, turn)
+        if kind == "timeout":
+            located = self._locate(turn, lambda c: c.timeout)
+            if located is None:
+                return self._unchanged(state, turn)
+            waiting = turn.waiting_block
+            self._leave_waiting(turn)
+            return self._go(turn, state, block_id=self._call_handler(turn, located, waiting))
+        if kind == "handback":
+            if turn.status != "handoff" or turn.waiting_block is None:
+                return self._unchanged(state, turn)
+            return self._go(turn, state, event=event)
+        if turn.status == "handoff":
+            # The chat service forwards what the person says to the operators.
+            return self._unchanged(state, turn)
+        if turn.waiting_block is None:
+            located = self._locate(turn, lambda c: c.fallback)
+            if located is None:
+                return self._unchanged(state, turn)
+            self._unwind(turn, located[0])
+            return self._go(turn, state, block_id=located[1])
+        return self._go(turn, state, event=event)
+
+    def _restart(self, turn: _Turn, original: ConversationState, event: InboundEvent,
+                 block_id: str | None) -> TurnResult:
+        root = turn.root
+        turn.frames = [_Frame(root.version_id, root.name, block_id or root.start, None)]
+        turn.compiled = root
+        turn.variables = root.initial_variables()
+        self._leave_waiting(turn)
+        if isinstance(event.payload, dict):
+            for name, value in event.payload.items():
+                try:
+                    turn.set(name, value)
+                except BlockFailure as exc:
+                    turn.errors.append(turn_error("variable.invalid", str(exc)))
+        return self._go(turn, original, block_id=block_id or root.start)
+
+    @staticmethod
+    def _leave_waiting(turn: _Turn) -> None:
+        turn.status = "active"
+        turn.waiting_block = None
+        turn.attempts = 0
+        turn.input = None
+
+    @staticmethod
+    def _locate(turn: _Turn, pick: Callable[[CompiledScenario], str | None]
+                ) -> tuple[int, str] | None:
+        """The innermost frame whose scenario declares the entry point, and its block."""
+        for index in range(len(turn.frames) - 1, -1, -1):
+            compiled = turn.scenarios[turn.frames[index].version_id]
+            block_id = pick(compiled)
+            if block_id is not None:
+                return index, block_id
+        return None
+
+    @staticmethod
+    def _call_handler(turn: _Turn, located: tuple[int, str], waiting: str | None) -> str:
+        """Run an event handler as a call from where the conversation stands, so that when
+        its path ends the block the person was answering (``waiting``) asks again. A handler
+        declared by an outer scenario unwinds to it instead."""
+        index, handler = located
+        if waiting is None or index != len(turn.frames) - 1:
+            Engine._unwind(turn, index)
+            return handler
+        caller = turn.frames[-1]
+        caller.resume_block = waiting
+        turn.frames.append(_Frame(caller.version_id, caller.scenario, handler, None))
+        return handler
+
+    @staticmethod
+    def _unwind(turn: _Turn, index: int) -> None:
+        del turn.frames[index + 1:]
+        turn.frames[-1].return_block = None
+        turn.compiled = turn.scenarios[turn.frames[-1].version_id]
+
+    def _go(self, turn: _Turn, original: ConversationState, *, block_id: str | None = None,
+            event: InboundEvent | None = None) -> TurnResult:
+        try:
+            if event is not None:
+                self._resume(turn, event)
+            else:
+                self._drive(turn, block_id, self.max_steps)
+        except _Failure as failure:
+            turn.errors.append(failure.error)
+            return self._recover(turn, original)
+        return self._result(turn, original)
+
+    def _resume(self, turn: _Turn, event: InboundEvent) -> None:
+        block_id = turn.waiting_block
+        block = turn.compiled.blocks.get(block_id)  # type: ignore[arg-type]
+        if block is None:
+            raise _Failure(turn_error(
+                "block.failed", f"the conversation waits on block '{block_id}', which scenario "
+                f"'{turn.compiled.name}' does not have", block_id))
+        if event.kind == "text":
+            turn.note_input(event.text)  # also for the fallback handler to read
+        start = self.clock()
+        try:
+            step = block.executor.resume(block, event, turn)
+        except Exception as exc:
+            self._fail(turn, block, exc, start)
+        if step.kind == FALLBACK:
+            self._trace(turn, block, None, start, "fallback")
+            located = self._locate(turn, lambda c: c.fallback)
+            self._leave_waiting(turn)
+            if located is None:
+                # Re-enter the block: it says its piece again and keeps waiting.
+                self._drive(turn, block.id, self.max_steps)
+            else:
+                self._drive(turn, self._call_handler(turn, located, block.id), self.max_steps)
+            return
+        if step.kind != REPROMPT:
+            self._leave_waiting(turn)
+        target = self._apply(turn, block, step, start)
+        if target is not None:
+            self._drive(turn, target, self.max_steps)
+
+    def _drive(self, turn: _Turn, block_id: str | None, cap: int) -> None:
+        """Run blocks from `block_id` until one waits, the conversation ends or the cap."""
+        clock = self.clock
+        compiled = turn.compiled
+        blocks = compiled.blocks
+        trace = turn.trace.append
+        messages = turn.messages
+        steps = 0
+        while block_id is not None:
+            block = blocks.get(block_id)
+            if block is None:
+                raise _Failure(turn_error(
+                    "block.failed", f"block '{block_id}' does not exist in scenario "
+                    f"'{compiled.name}'", block_id))
+            steps += 1
+            if steps > cap:
+                raise _Failure(turn_error(
+                    "turn.step_limit", f"more than {cap} blocks ran in one turn without waiting "
+                    f"for the person; stopped at block '{block_id}' of scenario "
+                    f"'{compiled.name}'", block_id))
+            start = clock()
+            try:
+                step = block.executor.enter(block, turn)
+            except Exception as exc:
+                self._fail(turn, block, exc, start)
+            if step[0] == FOLLOW:  # the common case, kept inline
+                if step[2]:
+                    messages.extend(step[2])
+                port = step[1]
+                block_id = block.ports.get(port)
+                trace((block.id, block.type, compiled.name, port,
+                       (clock() - start) / 1000, None))
+                if block_id is None:
+                    block_id = self._end_frame(turn)
+                    compiled = turn.compiled
+                    blocks = compiled.blocks
+                continue
+            turn.attempts = 0  # a block entered afresh starts its count again
+            block_id = self._apply(turn, block, step, start)
+            compiled = turn.compiled
+            blocks = compiled.blocks
+
+    def _apply(self, turn: _Turn, block: CompiledBlock, step: Step, start: int) -> str | None:
+        """Carry out a step; the block to run next, if any."""
+        kind = step.kind
+        if step.messages:
+            turn.messages.extend(step.messages)
+        if kind == FOLLOW:
+            target = block.ports.get(step.port)  # type: ignore[arg-type]
+            self._trace(turn, block, step.port, start, None)
+            return target if target is not None else self._end_frame(turn)
+        if kind == WAIT or kind == REPROMPT or kind == HANDOFF:
+            frames = turn.frames
+            if len(frames) > 1 and frames[-2].resume_block is not None:
+                # An event handler led to a block that waits: from here the conversation
+                # simply continues there, as if the handler had been a jump.
+                frames.pop()
+                frames[-1].resume_block = None
+            turn.status = "handoff" if kind == HANDOFF else "waiting"
+            turn.waiting_block = block.id
+            turn.input = step.request
+            turn.frames[-1].block = block.id
+            self._trace(turn, block, None, start, None)
+            return None
+        if kind == END:
+            turn.status = "ended"
+            turn.waiting_block = None
+            turn.input = None
+            turn.frames[-1].block = block.id
+            self._trace(turn, block, None, start, None)
+            return None
+        if kind == CALL:
+            try:
+                callee = turn.require_scenario(step.scenario or "")
+                if step.return_after and len(turn.frames) >= MAX_FRAMES:
+                    raise BlockFailure(f"scenarios call each other more than {MAX_FRAMES} "
+                                       "levels deep")
+            except BlockFailure as exc:
+                self._fail(turn, block, exc, start)
+            frames = turn.frames
+            frame = _Frame(callee.version_id, callee.name, callee.start, None)
+            frames[-1].block = block.id
+            if step.return_after:
+                frames[-1].return_block = block.id
+                frames.append(frame)
+            elif len(frames) > 1:
+                frames[-1] = frame  # a jump without return replaces the finished caller
+            else:
+                frames.append(frame)  # the main scenario stays at the bottom for /start
+            turn.compiled = callee
+            self._trace(turn, block, None, start, None)
+            return callee.start
+        self._fail(turn, block, BlockFailure(f"unknown step kind {kind!r}"), start)
+        return None  # pragma: no cover  (_fail raises)
+
+    def _end_frame(self, turn: _Turn) -> str | None:
+        """A port with no edge ends the frame: back to the caller's jump block `next` port,
+        or the end of the conversation."""
+        frames = turn.frames
+        while len(frames) > 1:
+            frames.pop()
+            caller = frames[-1]
+            turn.compiled = turn.scenarios[caller.version_id]
+            resume, caller.resume_block = caller.resume_block, None
+            if resume is not None:
+                # An event handler finished: the block the person was answering asks again.
+                caller.block = resume
+                return resume
+            jump_id, caller.return_block = caller.return_block, None
+            if jump_id is None:
+                continue
+            jump = turn.compiled.blocks.get(jump_id)
+            target = jump.ports.get("next") if jump is not None else None
+            if target is not None:
+                caller.block = target
+                return target
+        turn.status = "ended"
+        turn.waiting_block = None
+        turn.input = None
+        return None
+
+    def _trace(self, turn: _Turn, block: CompiledBlock, port: str | None, start: int,
+               error: str | None) -> None:
+        turn.trace.append((block.id, block.type, turn.compiled.name, port,
+                           (self.clock() - start) / 1000, error))
+
+    def _fail(self, turn: _Turn, block: CompiledBlock, exc: BaseException, start: int) -> None:
+        reason = str(exc) if isinstance(exc, BlockFailure) else f"{type(exc).__name__}: {exc}"
+        self._trace(turn, block, None, start, reason)
+        raise _Failure(turn_error(
+            "block.failed", f"block '{block.id}' ({block.type}) failed: {reason}", block.id))
+
+    # --- after a failure -------------------------------------------------------------------------
+
+    def _recover(self, turn: _Turn, original: ConversationState) -> TurnResult:
+        if not turn.in_handler:
+            # The handler starts from where the conversation stood before this turn.
+            turn.frames = [_Frame(f.version_id, f.scenario, f.block, f.return_block,
+                                  f.resume_block) for f in original.frames]
+            turn.compiled = turn.scenarios[turn.frames[-1].version_id]
+            located = self._locate(turn, lambda c: c.error)
+            if located is not None:
+                turn.in_handler = True
+                failed = turn.errors[-1]
+                waiting = original.waiting_block if original.status == "waiting" else None
+                self._leave_waiting(turn)
+                handler = self._call_handler(turn, located, waiting)
+                for name, value in (("error_message", failed.message),
+                                    ("error_block", failed.block_id)):
+                    if name in turn.compiled.variables:
+                        try:
+                            turn.set(name, value)
+                        except BlockFailure:
+                            pass
+                try:
+                    self._drive(turn, handler, self.handler_steps)
+                    return self._result(turn, original)
+                except _Failure as failure:
+                    turn.errors.append(failure.error)
+        # No handler, or it failed too: say sorry and leave the conversation where it was,
+        # so the person can answer again.
+        return self._unchanged(original, None, messages=[
+            text_message(phrases.apology(original.language), None)],
+            errors=turn.errors, trace=turn.trace, scenarios=turn.scenarios,
+            context=turn.context)
+
+    def _missing(self, state: ConversationState, reason: str) -> TurnResult:
+        return self._unchanged(state, None, messages=[
+            text_message(phrases.apology(state.language), None)],
+            errors=[turn_error("scenario.missing", reason)])
+
+    # --- results -----------------------------------------------------------------------------
+
+    def _unchanged(self, state: ConversationState, turn: _Turn | None, *,
+                   messages: list[OutboundMessage] | None = None,
+                   errors: list[TurnError] | None = None, trace: list[tuple[Any, ...]] | None = None,
+                   scenarios: Mapping[uuid.UUID, CompiledScenario] | None = None,
+                   context: TurnContext | None = None) -> TurnResult:
+        """The state as it came in: the turn decided nothing (or failed)."""
+        if turn is None and scenarios is not None and context is not None:
+            turn = _Turn(self, scenarios, state, context)
+            if turn.frames and all(f.version_id in scenarios for f in turn.frames):
+                turn.root = scenarios[turn.frames[0].version_id]
+                turn.compiled = scenarios[turn.frames[-1].version_id]
+            else:
+                turn = None
+        request = self._current_request(turn, state) if turn is not None else None
+        root = turn.root if turn is not None else None
+        return TurnResult.model_construct(
+            messages=messages or [], input=request, state=state,
+            ended=state.status == "ended", user_variable_changes={}, bot_variable_changes={},
+            variable_changes={}, trace=[trace_step(*t) for t in trace or ()],
+            errors=errors or [], version_id=root.version_id if root is not None else (
+                state.frames[0].version_id if state.frames else None))
+
+    @staticmethod
+    def _current_request(turn: _Turn, state: ConversationState) -> InputRequest | None:
+        if state.status not in ("waiting", "handoff") or state.waiting_block is None:
+            return None
+        block = turn.compiled.blocks.get(state.waiting_block)
+        if block is None:
+            return None
+        try:
+            return block.executor.request(block, turn)
+        except Exception:  # only a hint for the channel; never worth failing the turn
+            return None
+
+    def _result(self, turn: _Turn, original: ConversationState) -> TurnResult:
+        status = turn.status
+        waiting = status == "waiting" or status == "handoff"
+        frames = [Frame.model_construct(version_id=f.version_id, scenario=f.scenario,
+                                        block=f.block, return_block=f.return_block,
+                                        resume_block=f.resume_block)
+                  for f in turn.frames]
+        state = ConversationState.model_construct(
+            format=STATE_FORMAT, status=status, language=turn.language, frames=frames,
+            waiting_block=turn.waiting_block if waiting else None,
+            attempts=turn.attempts if waiting else 0, variables=turn.variables, pins=turn.pins)
+        changes: dict[str, list[Any]] = {}
+        before, after = original.variables, turn.variables
+        for name, value in after.items():
+            old = before.get(name, _MISSING)
+            if old is _MISSING:
+                changes[name] = [None, value]
+            elif old != value or type(old) is not type(value):
+                changes[name] = [old, value]
+        for name in before.keys() - after.keys():
+            changes[name] = [before[name], None]
+        user_changes = self._scope_changes(turn.user_before, turn.user_vars, changes)
+        bot_changes = self._scope_changes(turn.bot_before, turn.bot_vars, changes)
+        return TurnResult.model_construct(
+            messages=turn.messages, input=turn.input if waiting else None, state=state,
+            ended=status == "ended", user_variable_changes=user_changes,
+            bot_variable_changes=bot_changes, variable_changes=changes,
+            trace=[trace_step(*t) for t in turn.trace], errors=turn.errors,
+            version_id=turn.root.version_id)
+
+    @staticmethod
+    def _scope_changes(before: dict[str, Any], values: dict[str, Any],
+                       changes: dict[str, list[Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, old in before.items():
+            new = values.get(name)
+            if old != new or type(old) is not type(new):
+                out[name] = new
+                changes[name] = [old, new]
+        return out

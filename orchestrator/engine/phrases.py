@@ -1,0 +1,88 @@
+"""The few texts the engine itself says (an apology after a failure, the built-in /help, the
+re-prompts of input blocks without their own), in Ukrainian and English; other languages get
+the English text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from orchestrator.engine.values import format_value
+
+_APOLOGY = {
+    "uk": "Вибачте, у нас щось пішло не так. Спробуйте ще раз, будь ласка.",
+    "en": "Sorry, something went wrong on our side. Please try again.",
+}
+
+_HELP = {
+    "uk": ("Доступні команди:", "почати спочатку", "показати цю довідку"),
+    "en": ("Available commands:", "start over", "show this help"),
+}
+
+_REPROMPTS = {
+    "uk": {
+        "text": "Будь ласка, введіть відповідь текстом.",
+        "number": "Будь ласка, введіть число.",
+        "email": "Будь ласка, введіть коректну адресу електронної пошти, наприклад "
+                 "name@example.com.",
+        "phone": "Будь ласка, введіть коректний номер телефону, наприклад +380 67 123 4567.",
+        "date": "Будь ласка, введіть дату, наприклад 31.12.2025.",
+        "choice": "Будь ласка, оберіть один із варіантів.",
+        "number_range": "Будь ласка, введіть число від {min} до {max}.",
+        "number_min": "Будь ласка, введіть число, не менше за {min}.",
+        "number_max": "Будь ласка, введіть число, не більше за {max}.",
+        "length_range": "Будь ласка, введіть від {min} до {max} символів.",
+        "length_min": "Будь ласка, введіть щонайменше {min} {min_unit}.",
+        "length_max": "Будь ласка, введіть не більше {max} символів.",
+        "pattern": "Відповідь має невірний формат. Спробуйте ще раз, будь ласка.",
+    },
+    "en": {
+        "text": "Please type your answer.",
+        "number": "Please enter a number.",
+        "email": "Please enter a valid email address, e.g. name@example.com.",
+        "phone": "Please enter a valid phone number, e.g. +380 67 123 4567.",
+        "date": "Please enter a date, e.g. 31.12.2025.",
+        "choice": "Please choose one of the options.",
+        "number_range": "Please enter a number from {min} to {max}.",
+        "number_min": "Please enter a number of at least {min}.",
+        "number_max": "Please enter a number of at most {max}.",
+        "length_range": "Please enter from {min} to {max} {max_unit}.",
+        "length_min": "Please enter at least {min} {min_unit}.",
+        "length_max": "Please enter at most {max} {max_unit}.",
+        "pattern": "That does not look right. Please try again.",
+    },
+}
+
+
+def _own(language: str) -> str:
+    base = language.split("-", 1)[0]
+    return base if base in _REPROMPTS else "en"
+
+
+def _characters(count: int | None, language: str) -> str:
+    if language == "uk":
+        n = abs(count or 0)
+        if n % 10 == 1 and n % 100 != 11:
+            return "символ"
+        if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+            return "символи"
+        return "символів"
+    return "character" if count == 1 else "characters"
+
+
+def apology(language: str) -> str:
+    return _APOLOGY[_own(language)]
+
+
+def help_text(language: str, commands: Iterable[str]) -> str:
+    title, start, help_ = _HELP[_own(language)]
+    lines = [title, f"/start — {start}", f"/help — {help_}"]
+    lines += [f"/{name}" for name in sorted(commands) if name not in ("start", "restart", "help")]
+    return "\n".join(lines)
+
+
+def reprompt(language: str, key: str, **values: float | int | None) -> str:
+    lang = _own(language)
+    shown = {name: format_value(value) for name, value in values.items()}
+    shown["min_unit"] = _characters(values.get("min"), lang)  # type: ignore[arg-type]
+    shown["max_unit"] = _characters(values.get("max"), lang)  # type: ignore[arg-type]
+    return _REPROMPTS[lang][key].format(**shown)
