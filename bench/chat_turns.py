@@ -108,6 +108,8 @@ def chat_worker(key: str):  # type: ignore[no-untyped-def]
             if "id" not in state:
                 status, body = await connection.request("POST", "/api/v1/conversations",
                                                         {"language": "en"}, headers)
+                if status != 201:
+                    raise SystemExit(f"could not start a conversation: {status} {body[:300]!r}")
                 state["id"] = json.loads(body)["conversation_id"]
                 return status, body
             return await connection.request(

@@ -71,8 +71,9 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-def create_engine(settings: Settings) -> AsyncEngine:
+def create_engine(settings: Settings, pool_size: int | None = None) -> AsyncEngine:
     url = settings.resolved_database_url
+    pool_size = pool_size or settings.database_pool_size
     if url.startswith("sqlite"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(
@@ -93,9 +94,11 @@ def create_engine(settings: Settings) -> AsyncEngine:
     return create_async_engine(
         url,
         echo=settings.database_echo,
-        pool_size=settings.database_pool_size,
-        max_overflow=settings.database_pool_size,
-        pool_pre_ping=True,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        # No pre-ping: it costs a round trip on every checkout; a dropped connection fails
+        # its statement once and is replaced, and recycling bounds a connection's age.
+        pool_recycle=1800,
         pool_timeout=10,
         connect_args={"timeout": 10, "command_timeout": 30},
     )

@@ -28,9 +28,21 @@ class Runtime:
     limiter: RateLimiter
     pubsub: PubSub
     redis: Redis | None = None
+    # A second, small pool for reads of published, immutable data (versions, bots). A request
+    # that holds a transaction may need such a read; from the same pool, enough of those
+    # requests at once would wait forever for each other's connections.
+    reader_engine: AsyncEngine | None = None
+    reader_sessionmaker: async_sessionmaker[AsyncSession] | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Runtime:
+        runtime = cls._build(settings)
+        runtime.reader_engine = create_engine(settings, pool_size=4)
+        runtime.reader_sessionmaker = create_sessionmaker(runtime.reader_engine)
+        return runtime
+
+    @classmethod
+    def _build(cls, settings: Settings) -> Runtime:
         engine = create_engine(settings)
         redis = None
         if settings.redis_url:
@@ -71,3 +83,5 @@ class Runtime:
         if self.redis is not None:
             await self.redis.aclose()
         await self.engine.dispose()
+        if self.reader_engine is not None:
+            await self.reader_engine.dispose()

@@ -56,7 +56,7 @@ def service_clients(runtime: Runtime) -> dict[str, Any]:
     from orchestrator.contract import in_process_client
     from scenarios.contract import InProcessScenariosClient
 
-    scenarios = InProcessScenariosClient(runtime.sessionmaker)
+    scenarios = InProcessScenariosClient(runtime.reader_sessionmaker or runtime.sessionmaker)
     return {"scenarios": scenarios, "orchestrator": in_process_client(scenarios)}
 
 PROBLEM_SCHEMA = {

@@ -16,6 +16,7 @@ from orchestrator.contract import (
     ConversationState,
     InboundEvent,
     ScenarioNotRunnable,
+    ScenariosUnavailable,
     TurnContext,
     TurnResult,
 )
@@ -100,7 +101,7 @@ class InProcessOrchestrator:
         try:
             return await asyncio.wait_for(awaitable, self._timeout)
         except TimeoutError:
-            raise ScenarioNotRunnable("The scenarios service did not answer in time.") from None
+            raise ScenariosUnavailable("the scenarios service did not answer in time") from None
 
     def _compile(self, version: PublishedVersion, context: TurnContext) -> CompiledScenario:
         key = (version.id, context.default_language, tuple(context.languages))

@@ -142,6 +142,10 @@ class ScenarioNotRunnable(Exception):
     """The bot has no main scenario, or it has no live version yet."""
 
 
+class ScenariosUnavailable(Exception):
+    """The scenarios service did not answer in time: retry later."""
+
+
 class OrchestratorClient(Protocol):
     async def start(
         self, *, scenario_id: uuid.UUID, context: TurnContext, language: str,

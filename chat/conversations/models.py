@@ -22,6 +22,9 @@ class Conversation(IdMixin, Base):
     scenario_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     version_id: Mapped[uuid.UUID] = mapped_column(Uuid)  # pinned at start
     end_user_id: Mapped[str | None] = mapped_column(String(128))
+    # Whose user-scoped variables this conversation reads: end_user_id, or for a person the
+    # channel does not identify, this conversation alone.
+    user_key: Mapped[str] = mapped_column(String(160))
     channel: Mapped[str] = mapped_column(String(32))
     language: Mapped[str] = mapped_column(String(8))
     status: Mapped[str] = mapped_column(String(16))  # active, waiting, handoff, ended

@@ -11,9 +11,9 @@ from datetime import timedelta
 from typing import Any
 
 import structlog
-from sqlalchemy import select, update
+from sqlalchemy import insert, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from chat.conversations.models import (
     BotVariables, Conversation, ConversationMessage, Turn, UserVariables,
@@ -22,11 +22,11 @@ from chat.conversations.schemas import (
     ConversationStart, HistoryItem, HistoryPage, MessageOut, TurnAnswer,
 )
 from core.db import transaction, utcnow
-from core.errors import Conflict, InvalidInput, NotFound
+from core.errors import Conflict, InvalidInput, NotFound, ServiceUnavailable
 from core.runtime import Runtime
 from orchestrator.contract import (
-    InboundEvent, InputRequest, OrchestratorClient, ScenarioNotRunnable, TurnContext,
-    TurnResult, ConversationState,
+    ConversationState, InboundEvent, InputRequest, OrchestratorClient, ScenarioNotRunnable,
+    ScenariosUnavailable, TurnContext, TurnResult,
 )
 from scenarios.contract import BotInfo, ScenariosClient
 
@@ -103,32 +103,30 @@ class ConversationService:
         if scenario_id is None:
             raise NotRunnable(f"bot '{bot.name}' has no scenario yet; create and publish one")
         conversation_id = uuid.uuid4()
+        key = user_key(body.end_user_id, conversation_id)
         started = time.perf_counter()
-        async with transaction(self._runtime.sessionmaker) as session:
-            user_vars = await self._user_variables(session, bot.id,
-                                                   user_key(body.end_user_id, conversation_id))
-            bot_vars = await self._bot_variables(session, bot.id)
+        async with self._runtime.engine.begin() as connection:
+            user_vars, bot_vars = (await connection.execute(select(
+                _user_values(bot.id, literal(key)), _bot_values(bot.id)))).one()
             context = self._context(bot, conversation_id, body.end_user_id, body.channel,
-                                    user_vars, bot_vars)
+                                    user_vars or {}, bot_vars or {})
             try:
                 result = await self._orchestrator.start(
                     scenario_id=scenario_id, context=context, language=language,
                     variables=dict(body.variables))
             except ScenarioNotRunnable as exc:
                 raise NotRunnable(str(exc)) from None
+            except ScenariosUnavailable as exc:
+                raise ServiceUnavailable(f"{exc}; try again shortly") from None
             now = utcnow()
-            conversation = Conversation(
+            conversation = _Snapshot(
                 id=conversation_id, org_id=bot.org_id, bot_id=bot.id, scenario_id=scenario_id,
-                version_id=result.version_id, end_user_id=body.end_user_id,
-                channel=body.channel, language=language, status=result.state.status,
-                state=result.state.model_dump(mode="json"), message_seq=0, turn_seq=0,
-                created_at=now, last_activity_at=now,
-                ended_at=now if result.ended else None,
-            )
-            session.add(conversation)
-            answer = await self._record(session, conversation, bot, InboundEvent(kind="start"),
-                                        None, result, started, store_inbound=False)
-        return answer
+                version_id=result.version_id, end_user_id=body.end_user_id, user_key=key,
+                channel=body.channel, language=language, status="active", state={},
+                message_seq=0, turn_seq=0, last_activity_at=now, timeout_at=None,
+                user_values=user_vars or {}, bot_values=bot_vars or {}, is_new=True)
+            return await self._record(connection, conversation, bot, InboundEvent(kind="start"),
+                                      None, result, started, store_inbound=False)
 
     # --- one inbound event ------------------------------------------------------------------
 
@@ -138,14 +136,16 @@ class ConversationService:
                                             wait_seconds=LOCK_WAIT_SECONDS,
                                             lease_seconds=LOCK_LEASE_SECONDS):
             started = time.perf_counter()
-            async with transaction(self._runtime.sessionmaker) as session:
-                conversation = await self._get(session, scope, conversation_id)
-                if client_message_id is not None:
-                    replay = await session.scalar(select(Turn.response).where(
-                        Turn.conversation_id == conversation_id,
-                        Turn.client_message_id == client_message_id))
-                    if replay is not None:
-                        return TurnAnswer.model_validate(replay)
+            async with self._runtime.engine.begin() as connection:
+                # One read brings the conversation, a stored answer for a repeated
+                # client_message_id, and the user's and bot's variables.
+                row = (await connection.execute(_snapshot_query(
+                    conversation_id, client_message_id))).first()
+                if row is None or not scope.allows(row.org_id, row.bot_id):
+                    raise NotFound(f"no conversation {conversation_id} here")
+                if row.replay is not None:
+                    return TurnAnswer.model_validate(row.replay)
+                conversation = _Snapshot.from_row(row)
                 if event.kind == "timeout" and (conversation.timeout_at is None
                                                 or conversation.timeout_at > utcnow()):
                     # Another instance fired it, or the person wrote meanwhile.
@@ -159,23 +159,20 @@ class ConversationService:
                 bot = await self.bot(conversation.bot_id)
                 if bot is None:
                     raise NotFound(f"no conversation {conversation_id} here")
+                if conversation.status == "handoff" and event.kind in ("text", "choice",
+                                                                       "payload"):
+                    return await self._to_operators(connection, conversation, event,
+                                                    client_message_id, started)
                 state = ConversationState.model_validate(conversation.state)
                 expiry = timedelta(seconds=int(bot.settings.get("expiry_seconds", 7 * 86_400)))
                 restart = (utcnow() - conversation.last_activity_at > expiry
                            and bot.settings.get("on_expiry", "restart") == "restart")
-                if conversation.status == "handoff" and event.kind in ("text", "choice",
-                                                                       "payload"):
-                    return await self._to_operators(session, conversation, event,
-                                                    client_message_id, started)
-                user_vars = await self._user_variables(
-                    session, bot.id, user_key(conversation.end_user_id, conversation.id))
-                bot_vars = await self._bot_variables(session, bot.id)
                 context = self._context(bot, conversation.id, conversation.end_user_id,
-                                        conversation.channel, user_vars, bot_vars)
+                                        conversation.channel, conversation.user_values,
+                                        conversation.bot_values)
                 try:
                     if restart:
-                        # Expired: begin again on today's live version, then take the event
-                        # as the first answer only if it is a command.
+                        # Expired: begin again on today's live version.
                         result = await self._orchestrator.start(
                             scenario_id=conversation.scenario_id, context=context,
                             language=conversation.language)
@@ -185,8 +182,11 @@ class ConversationService:
                                                                   context=context)
                 except ScenarioNotRunnable as exc:
                     raise NotRunnable(str(exc)) from None
-                return await self._record(session, conversation, bot, event, client_message_id,
-                                          result, started, store_inbound=True)
+                except ScenariosUnavailable as exc:
+                    raise ServiceUnavailable(f"{exc}; try again shortly") from None
+                return await self._record(connection, conversation, bot, event,
+                                          client_message_id, result, started,
+                                          store_inbound=True)
 
     async def handback(self, *, scope: ChatScope, conversation_id: uuid.UUID) -> TurnAnswer:
         conversation_state = await self._peek_status(scope, conversation_id)
@@ -296,109 +296,173 @@ class ConversationService:
             channel=channel, now=utcnow(), default_language=bot.default_language,
             languages=bot.languages, user_variables=user_vars, bot_variables=bot_vars)
 
-    @staticmethod
-    async def _user_variables(session: AsyncSession, bot_id: uuid.UUID,
-                              end_user_id: str) -> dict[str, Any]:
-        values = await session.scalar(select(UserVariables.values).where(
-            UserVariables.bot_id == bot_id, UserVariables.end_user_id == end_user_id))
-        return dict(values or {})
-
-    @staticmethod
-    async def _bot_variables(session: AsyncSession, bot_id: uuid.UUID) -> dict[str, Any]:
-        values = await session.scalar(select(BotVariables.values).where(
-            BotVariables.bot_id == bot_id))
-        return dict(values or {})
-
-    @staticmethod
-    async def _save_variables(session: AsyncSession, table: Any, keys: dict[str, Any],
-                              current: dict[str, Any], changes: dict[str, Any]) -> None:
-        values = {**current, **changes}
-        dialect = session.bind.dialect.name
-        insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-        statement = insert.values(**keys, values=values, updated_at=utcnow())
-        statement = statement.on_conflict_do_update(
-            index_elements=list(keys), set_={"values": values, "updated_at": utcnow()})
-        await session.execute(statement)
-
-    async def _to_operators(self, session: AsyncSession, conversation: Conversation,
+    async def _to_operators(self, connection: AsyncConnection, conversation: _Snapshot,
                             event: InboundEvent, client_message_id: str | None,
                             started: float) -> TurnAnswer:
         """While an operator has the conversation, the scenario does not run: the message is
         stored and pushed to whoever watches the conversation."""
-        conversation.message_seq += 1
+        seq = conversation.message_seq + 1
         body = inbound_body(event)
-        session.add(ConversationMessage(conversation_id=conversation.id,
-                                        seq=conversation.message_seq, direction="in", body=body))
         answer = TurnAnswer(
             conversation_id=conversation.id, messages=[], ended=False, status="handoff",
-            input=InputRequest(kind="handoff", block_id=conversation.state.get(
-                "waiting_block") or ""))
-        conversation.turn_seq += 1
-        session.add(Turn(
-            conversation_id=conversation.id, seq=conversation.turn_seq,
+            input=InputRequest(kind="handoff",
+                               block_id=conversation.state.get("waiting_block") or ""))
+        now = utcnow()
+        await connection.execute(insert(_messages), [{
+            "id": uuid.uuid4(), "conversation_id": conversation.id, "seq": seq,
+            "direction": "in", "body": body, "created_at": now}])
+        await connection.execute(insert(_turns).values(
+            id=uuid.uuid4(), conversation_id=conversation.id, seq=conversation.turn_seq + 1,
             client_message_id=client_message_id, version_id=conversation.version_id,
             event=body, response=answer.model_dump(mode="json"), trace=[], errors=[],
-            variable_changes={}, duration_ms=(time.perf_counter() - started) * 1000))
-        conversation.last_activity_at = utcnow()
-        await session.flush()
+            variable_changes={}, duration_ms=(time.perf_counter() - started) * 1000,
+            created_at=now))
+        await connection.execute(update(_conversations).where(
+            _conversations.c.id == conversation.id).values(
+            message_seq=seq, turn_seq=conversation.turn_seq + 1, last_activity_at=now))
         await self._runtime.pubsub.publish(f"conversation:{conversation.id}",
                                            b'{"direction": "in"}')
         return answer
 
-    async def _record(self, session: AsyncSession, conversation: Conversation, bot: BotInfo,
+    async def _record(self, connection: AsyncConnection, conversation: _Snapshot, bot: BotInfo,
                       event: InboundEvent, client_message_id: str | None, result: TurnResult,
                       started: float, *, store_inbound: bool) -> TurnAnswer:
-        """Everything a turn produced, in the caller's one transaction."""
+        """Everything a turn produced, written with a few statements in the caller's one
+        transaction (Core, not the ORM: this is the hot path)."""
+        now = utcnow()
         seq = conversation.message_seq
-        rows: list[ConversationMessage] = []
+        rows: list[dict[str, Any]] = []
+        event_body = inbound_body(event)
         if store_inbound:
             seq += 1
-            rows.append(ConversationMessage(conversation_id=conversation.id, seq=seq,
-                                            direction="in", body=inbound_body(event)))
+            rows.append({"id": uuid.uuid4(), "conversation_id": conversation.id, "seq": seq,
+                         "direction": "in", "body": event_body, "created_at": now})
         out: list[MessageOut] = []
         for message in result.messages:
             seq += 1
             body = message.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
             body["type"] = message.type
-            rows.append(ConversationMessage(conversation_id=conversation.id, seq=seq,
-                                            direction="out", body=body))
+            rows.append({"id": uuid.uuid4(), "conversation_id": conversation.id, "seq": seq,
+                         "direction": "out", "body": body, "created_at": now})
             out.append(MessageOut(**message.model_dump(), seq=seq))
+        status = result.state.status
         answer = TurnAnswer(conversation_id=conversation.id, messages=out, input=result.input,
-                            ended=result.ended, status=result.state.status)
-        session.add_all(rows)
-        now = utcnow()
-        turn_seq = conversation.turn_seq + 1
-        session.add(Turn(
-            conversation_id=conversation.id, seq=turn_seq, client_message_id=client_message_id,
-            version_id=result.version_id or conversation.version_id,
-            event=inbound_body(event), response=answer.model_dump(mode="json"),
+                            ended=result.ended, status=status)
+        timeout = int(bot.settings.get("conversation_timeout_seconds", 1800))
+        values = {
+            "version_id": conversation.version_id, "status": status,
+            "state": result.state.model_dump(mode="json"), "message_seq": seq,
+            "turn_seq": conversation.turn_seq + 1, "last_activity_at": now,
+            "timeout_at": (now + timedelta(seconds=timeout)
+                           if status == "waiting" and event.kind != "timeout" else None),
+        }
+        if result.ended:
+            values["ended_at"] = now
+        if conversation.is_new:
+            await connection.execute(insert(_conversations).values(
+                id=conversation.id, org_id=conversation.org_id, bot_id=conversation.bot_id,
+                scenario_id=conversation.scenario_id, end_user_id=conversation.end_user_id,
+                user_key=conversation.user_key, channel=conversation.channel,
+                language=conversation.language, created_at=now, **values))
+        else:
+            await connection.execute(update(_conversations).where(
+                _conversations.c.id == conversation.id).values(**values))
+        if rows:
+            await connection.execute(insert(_messages), rows)
+        await connection.execute(insert(_turns).values(
+            id=uuid.uuid4(), conversation_id=conversation.id, seq=conversation.turn_seq + 1,
+            client_message_id=client_message_id,
+            version_id=result.version_id or conversation.version_id, event=event_body,
+            response=answer.model_dump(mode="json"),
             trace=[step.model_dump(mode="json") for step in result.trace],
             errors=[error.model_dump(mode="json") for error in result.errors],
-            variable_changes={k: v for k, v in result.variable_changes.items()},
-            duration_ms=round((time.perf_counter() - started) * 1000, 3)))
-        conversation.message_seq = seq
-        conversation.turn_seq = turn_seq
-        conversation.state = result.state.model_dump(mode="json")
-        conversation.status = result.state.status
-        conversation.last_activity_at = now
-        timeout = int(bot.settings.get("conversation_timeout_seconds", 1800))
-        conversation.timeout_at = (now + timedelta(seconds=timeout)
-                                   if result.state.status == "waiting" and event.kind != "timeout"
-                                   else None)
-        if result.ended and conversation.ended_at is None:
-            conversation.ended_at = now
+            variable_changes=dict(result.variable_changes),
+            duration_ms=round((time.perf_counter() - started) * 1000, 3), created_at=now))
         if result.user_variable_changes:
-            key = user_key(conversation.end_user_id, conversation.id)
-            current = await self._user_variables(session, bot.id, key)
-            await self._save_variables(session, UserVariables,
-                                       {"bot_id": bot.id, "end_user_id": key},
-                                       current, result.user_variable_changes)
+            await self._save_variables(
+                connection, UserVariables.__table__,
+                {"bot_id": bot.id, "end_user_id": conversation.user_key},
+                {**conversation.user_values, **result.user_variable_changes}, now)
         if result.bot_variable_changes:
-            current = await self._bot_variables(session, bot.id)
-            await self._save_variables(session, BotVariables, {"bot_id": bot.id}, current,
-                                       result.bot_variable_changes)
-        await session.flush()
+            await self._save_variables(connection, BotVariables.__table__, {"bot_id": bot.id},
+                                       {**conversation.bot_values,
+                                        **result.bot_variable_changes}, now)
         for error in result.errors:
             log.warning("chat.turn.error", conversation_id=str(conversation.id),
                         code=error.code, block_id=error.block_id)
         return answer
+
+    @staticmethod
+    async def _save_variables(connection: AsyncConnection, table: Any, keys: dict[str, Any],
+                              values: dict[str, Any], now: Any) -> None:
+        dialect = connection.dialect.name
+        statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+        statement = statement.values(**keys, values=values, updated_at=now)
+        await connection.execute(statement.on_conflict_do_update(
+            index_elements=list(keys), set_={"values": values, "updated_at": now}))
+
+
+_conversations = Conversation.__table__
+_messages = ConversationMessage.__table__
+_turns = Turn.__table__
+_user_variables = UserVariables.__table__
+_bot_variables = BotVariables.__table__
+
+
+def _user_values(bot_id: Any, key: Any) -> Any:
+    return select(_user_variables.c["values"]).where(
+        _user_variables.c.bot_id == bot_id,
+        _user_variables.c.end_user_id == key).scalar_subquery().label("user_values")
+
+
+def _bot_values(bot_id: Any) -> Any:
+    return select(_bot_variables.c["values"]).where(
+        _bot_variables.c.bot_id == bot_id).scalar_subquery().label("bot_values")
+
+
+def _snapshot_query(conversation_id: uuid.UUID, client_message_id: str | None) -> Any:
+    c = _conversations.c
+    replay = (select(_turns.c.response).where(
+        _turns.c.conversation_id == c.id,
+        _turns.c.client_message_id == client_message_id).scalar_subquery()
+        if client_message_id is not None else literal(None, type_=_turns.c.response.type))
+    return select(
+        c.id, c.org_id, c.bot_id, c.scenario_id, c.version_id, c.end_user_id, c.user_key,
+        c.channel, c.language, c.status, c.state, c.message_seq, c.turn_seq,
+        c.last_activity_at, c.timeout_at, replay.label("replay"),
+        _user_values(c.bot_id, c.user_key), _bot_values(c.bot_id),
+    ).where(c.id == conversation_id)
+
+
+@dataclass(slots=True)
+class _Snapshot:
+    """A conversation as one turn sees it."""
+
+    id: uuid.UUID
+    org_id: uuid.UUID
+    bot_id: uuid.UUID
+    scenario_id: uuid.UUID
+    version_id: uuid.UUID | None
+    end_user_id: str | None
+    user_key: str
+    channel: str
+    language: str
+    status: str
+    state: dict[str, Any]
+    message_seq: int
+    turn_seq: int
+    last_activity_at: Any
+    timeout_at: Any
+    user_values: dict[str, Any]
+    bot_values: dict[str, Any]
+    is_new: bool = False
+
+    @classmethod
+    def from_row(cls, row: Any) -> _Snapshot:
+        return cls(
+            id=row.id, org_id=row.org_id, bot_id=row.bot_id, scenario_id=row.scenario_id,
+            version_id=row.version_id, end_user_id=row.end_user_id, user_key=row.user_key,
+            channel=row.channel, language=row.language, status=row.status, state=row.state,
+            message_seq=row.message_seq, turn_seq=row.turn_seq,
+            last_activity_at=row.last_activity_at, timeout_at=row.timeout_at,
+            user_values=row.user_values or {}, bot_values=row.bot_values or {})

@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-22 08:18:01.579668
+Create Date: 2026-11-22 08:37:24.258407
 """
 from alembic import op
 import sqlalchemy as sa
@@ -43,6 +43,7 @@ def upgrade() -> None:
     sa.Column('scenario_id', sa.Uuid(), nullable=False),
     sa.Column('version_id', sa.Uuid(), nullable=False),
     sa.Column('end_user_id', sa.String(length=128), nullable=True),
+    sa.Column('user_key', sa.String(length=160), nullable=False),
     sa.Column('channel', sa.String(length=32), nullable=False),
     sa.Column('language', sa.String(length=8), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),

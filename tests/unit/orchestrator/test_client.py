@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from orchestrator.client import InProcessOrchestrator
-from orchestrator.contract import InboundEvent, ScenarioNotRunnable
+from orchestrator.contract import InboundEvent, ScenarioNotRunnable, ScenariosUnavailable
 from scenarios.contract import PublishedVersion
 from tests.unit.orchestrator.conftest import BOT_ID, block, context, document, say, text, texts
 
@@ -95,7 +95,7 @@ async def test_slow_scenarios_service_times_out():
             await asyncio.sleep(10)
 
     client = InProcessOrchestrator(Slow(), timeout=0.01)
-    with pytest.raises(ScenarioNotRunnable, match="in time"):
+    with pytest.raises(ScenariosUnavailable, match="in time"):
         await client.start(scenario_id=uuid.uuid4(), context=context(), language="en")
 
 
