@@ -17,14 +17,19 @@ __all__ = ["MessageOut", "TurnAnswer", "ensure_chat_key", "background"]
 
 
 @asynccontextmanager
-async def background(runtime: Runtime, clients: dict[str, Any]) -> AsyncIterator[None]:
-    """The chat service's background work while the app runs: the inactivity sweeper."""
-    from chat.conversations.service import ConversationService
+async def background(app: Any) -> AsyncIterator[None]:
+    """The chat service's work beside requests: the inactivity sweeper while the app runs,
+    and on shutdown, telling every socket to reconnect elsewhere."""
+    from chat.dependencies import conversation_service, realtime_hub
     from chat.timeouts import running_sweeper
 
-    service = ConversationService(runtime, clients["orchestrator"], clients["scenarios"])
-    async with running_sweeper(service, runtime.settings.timeout_sweep_seconds):
-        yield
+    runtime: Runtime = app.state.runtime
+    try:
+        async with running_sweeper(conversation_service(app),
+                                   runtime.settings.timeout_sweep_seconds):
+            yield
+    finally:
+        await realtime_hub(app).close("shutdown")
 
 
 async def ensure_chat_key(*, session: AsyncSession, runtime: Runtime, bot_id: uuid.UUID,

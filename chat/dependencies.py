@@ -3,25 +3,38 @@ chat scope (a bot's chat key, or organization credentials)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
 from chat.conversations.service import ChatScope, ConversationService
 from chat.keys import service as keys_service
+from chat.realtime.hub import Hub
 from core.errors import Unauthorized
 from core.http import get_runtime
 
 
-def get_conversations(request: Request) -> ConversationService:
-    state = request.app.state
+def conversation_service(app: Any) -> ConversationService:
+    """One per app; built on first use from the wired clients."""
+    state = app.state
     service = getattr(state, "conversations", None)
     if service is None:
         clients = state.clients
-        service = ConversationService(get_runtime(request), clients["orchestrator"],
+        service = ConversationService(state.runtime, clients["orchestrator"],
                                       clients["scenarios"])
         state.conversations = service
     return service
+
+
+def realtime_hub(app: Any) -> Hub:
+    hub = getattr(app.state, "chat_hub", None)
+    if hub is None:
+        hub = app.state.chat_hub = Hub(app.state.runtime.pubsub)
+    return hub
+
+
+def get_conversations(request: Request) -> ConversationService:
+    return conversation_service(request.app)
 
 
 async def chat_scope(request: Request) -> ChatScope:

@@ -4,7 +4,9 @@ from fastapi import APIRouter
 
 from chat.conversations.router import router as conversations_router
 from chat.keys.router import router as keys_router
+from chat.realtime.router import router as realtime_router
 
 router = APIRouter()
 router.include_router(conversations_router)
 router.include_router(keys_router)
+router.include_router(realtime_router)

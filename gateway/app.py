@@ -97,8 +97,7 @@ def create_app(
                 if "chat" in chosen:
                     from chat.contract import background as chat_background
 
-                    await background.enter_async_context(
-                        chat_background(app.state.runtime, app.state.clients))
+                    await background.enter_async_context(chat_background(app))
                 yield
         finally:
             if own_runtime:

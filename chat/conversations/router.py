@@ -21,7 +21,8 @@ from orchestrator.contract import InboundEvent
 router = APIRouter(prefix="/api/v1", tags=["chat"])
 
 
-def _event(body: MessageIn) -> InboundEvent:
+def to_event(body: MessageIn) -> InboundEvent:
+    """A person's message as the event the engine sees (`/word` is a command)."""
     if body.text is not None:
         if len(body.text) > MAX_TEXT_CHARS:
             raise PayloadTooLarge(f"the text is {len(body.text)} characters; the limit is "
@@ -64,7 +65,7 @@ async def send_message(conversation_id: uuid.UUID, body: MessageIn, scope: Scope
     """Send what the person said. One conversation's messages are handled one at a time, in
     order; a repeated `client_message_id` returns the first answer without running anything
     again. An invalid answer to a question is not an error: the bot asks again."""
-    return await service.send(scope=scope, conversation_id=conversation_id, event=_event(body),
+    return await service.send(scope=scope, conversation_id=conversation_id, event=to_event(body),
                               client_message_id=body.client_message_id)
 
 

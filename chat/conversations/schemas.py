@@ -63,6 +63,10 @@ class TurnAnswer(BaseModel):
     input: InputRequest | None = Field(description="What the conversation waits for now.")
     ended: bool
     status: Literal["active", "waiting", "handoff", "ended"]
+    inbound_seq: int | None = Field(
+        None, description="Where the person's message was stored in the history.")
+    duplicate: bool = Field(
+        False, description="True when this answers a client_message_id seen before.")
 
 
 class HistoryItem(BaseModel):

@@ -4,6 +4,7 @@ transaction, and serve history, traces and operator actions."""
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from dataclasses import dataclass
@@ -131,10 +132,31 @@ class ConversationService:
     # --- one inbound event ------------------------------------------------------------------
 
     async def send(self, *, scope: ChatScope, conversation_id: uuid.UUID, event: InboundEvent,
-                   client_message_id: str | None) -> TurnAnswer:
+                   client_message_id: str | None, origin: str | None = None) -> TurnAnswer:
+        """Handle one event under the conversation's lock, then tell every socket that shows
+        the conversation (on any instance) what happened, except ``origin``, which answers its
+        own socket directly."""
         async with self._runtime.locks.hold(f"conversation:{conversation_id}",
                                             wait_seconds=LOCK_WAIT_SECONDS,
                                             lease_seconds=LOCK_LEASE_SECONDS):
+            answer = await self._turn(scope, conversation_id, event, client_message_id)
+            if not answer.duplicate and (answer.messages or answer.inbound_seq is not None):
+                await self._notify(answer, inbound_body(event), client_message_id, origin)
+            return answer
+
+    async def _notify(self, answer: TurnAnswer, event_body: dict[str, Any] | None,
+                      client_message_id: str | None, origin: str | None) -> None:
+        from chat.realtime.frames import CHANNEL, turn_frames
+
+        payload = {"conversation_id": str(answer.conversation_id), "origin": origin,
+                   "frames": turn_frames(answer, event_body, client_message_id)}
+        try:
+            await self._runtime.pubsub.publish(CHANNEL, json.dumps(payload).encode())
+        except Exception:  # stored already; a missed push is healed by the next resume
+            log.warning("chat.notify.failed", conversation_id=str(answer.conversation_id))
+
+    async def _turn(self, scope: ChatScope, conversation_id: uuid.UUID, event: InboundEvent,
+                    client_message_id: str | None) -> TurnAnswer:
             started = time.perf_counter()
             async with self._runtime.engine.begin() as connection:
                 # One read brings the conversation, a stored answer for a repeated
@@ -144,7 +166,9 @@ class ConversationService:
                 if row is None or not scope.allows(row.org_id, row.bot_id):
                     raise NotFound(f"no conversation {conversation_id} here")
                 if row.replay is not None:
-                    return TurnAnswer.model_validate(row.replay)
+                    replay = TurnAnswer.model_validate(row.replay)
+                    replay.duplicate = True
+                    return replay
                 conversation = _Snapshot.from_row(row)
                 if event.kind == "timeout" and (conversation.timeout_at is None
                                                 or conversation.timeout_at > utcnow()):
@@ -214,8 +238,11 @@ class ConversationService:
                 await session.flush()
                 item = HistoryItem(seq=message.seq, direction="operator", body=message.body,
                                    created_at=message.created_at)
-        await self._runtime.pubsub.publish(f"conversation:{conversation_id}",
-                                           item.model_dump_json().encode())
+        from chat.realtime.frames import CHANNEL, history_frame
+
+        await self._runtime.pubsub.publish(CHANNEL, json.dumps({
+            "conversation_id": str(conversation_id), "origin": None,
+            "frames": [history_frame(item)]}).encode())
         return item
 
     async def fire_due_timeouts(self, limit: int = 100) -> int:
@@ -252,6 +279,15 @@ class ConversationService:
             items=[HistoryItem(seq=r.seq, direction=r.direction, body=r.body,
                                created_at=r.created_at) for r in rows],
             next_after_seq=rows[-1].seq if more and rows else None)
+
+    async def latest_answer(self, *, scope: ChatScope,
+                            conversation_id: uuid.UUID) -> dict[str, Any] | None:
+        """The answer of the conversation's last turn: what it waits for now."""
+        async with self._runtime.sessionmaker() as session:
+            await self._get(session, scope, conversation_id)
+            return await session.scalar(
+                select(Turn.response).where(Turn.conversation_id == conversation_id)
+                .order_by(Turn.seq.desc()).limit(1))
 
     async def trace(self, *, scope: ChatScope, conversation_id: uuid.UUID, limit: int) -> list[Turn]:
         async with self._runtime.sessionmaker() as session:
@@ -306,7 +342,8 @@ class ConversationService:
         answer = TurnAnswer(
             conversation_id=conversation.id, messages=[], ended=False, status="handoff",
             input=InputRequest(kind="handoff",
-                               block_id=conversation.state.get("waiting_block") or ""))
+                               block_id=conversation.state.get("waiting_block") or ""),
+            inbound_seq=seq)
         now = utcnow()
         await connection.execute(insert(_messages), [{
             "id": uuid.uuid4(), "conversation_id": conversation.id, "seq": seq,
@@ -320,8 +357,6 @@ class ConversationService:
         await connection.execute(update(_conversations).where(
             _conversations.c.id == conversation.id).values(
             message_seq=seq, turn_seq=conversation.turn_seq + 1, last_activity_at=now))
-        await self._runtime.pubsub.publish(f"conversation:{conversation.id}",
-                                           b'{"direction": "in"}')
         return answer
 
     async def _record(self, connection: AsyncConnection, conversation: _Snapshot, bot: BotInfo,
@@ -347,7 +382,8 @@ class ConversationService:
             out.append(MessageOut(**message.model_dump(), seq=seq))
         status = result.state.status
         answer = TurnAnswer(conversation_id=conversation.id, messages=out, input=result.input,
-                            ended=result.ended, status=status)
+                            ended=result.ended, status=status,
+                            inbound_seq=conversation.message_seq + 1 if store_inbound else None)
         timeout = int(bot.settings.get("conversation_timeout_seconds", 1800))
         values = {
             "version_id": conversation.version_id, "status": status,

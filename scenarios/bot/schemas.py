@@ -11,6 +11,18 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")]
 
 
+Origin = Annotated[str, StringConstraints(pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$",
+                                          max_length=300)]
+
+
+class WidgetTheme(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(None, max_length=60, description="Header of the chat panel.")
+    color: str | None = Field(None, pattern=r"^#[0-9a-fA-F]{6}$", description="Accent colour.")
+    avatar_url: str | None = Field(None, pattern=r"^https?://", max_length=2048)
+
+
 class BotSettings(BaseModel):
     """Behaviour knobs an author sets per bot; unknown keys are refused so typos surface."""
 
@@ -27,6 +39,11 @@ class BotSettings(BaseModel):
         7 * 86_400, ge=300, le=365 * 86_400,
         description="Inactivity after which a conversation is considered over.",
     )
+    allowed_origins: list[Origin] = Field(
+        default_factory=list, max_length=50,
+        description="Web pages (scheme://host[:port]) whose widget may chat with this bot; "
+        "the platform's own pages always may.")
+    theme: WidgetTheme = Field(default_factory=WidgetTheme, description="The widget's look.")
 
 
 class BotCreate(BaseModel):

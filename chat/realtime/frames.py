@@ -1,0 +1,64 @@
+"""Server frames of the WebSocket protocol, built from what the conversation service stores
+and answers. Shared by the socket sessions and the cross-instance delivery."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chat.conversations.schemas import HistoryItem, TurnAnswer
+
+PROTOCOL_VERSION = 1
+CHANNEL = "chat"  # the pub/sub channel every instance listens on
+
+
+def inbound_message(body: dict[str, Any]) -> dict[str, Any]:
+    """What the person sent, in the shape of a message."""
+    kind = body.get("kind")
+    if kind == "choice":
+        return {"type": "choice", "choice_id": body.get("choice_id")}
+    if kind == "payload":
+        return {"type": "payload", "payload": body.get("payload")}
+    return {"type": "text", "text": body.get("text") or ""}
+
+
+def message_frame(seq: int, direction: str, message: dict[str, Any],
+                  client_message_id: str | None = None) -> dict[str, Any]:
+    frame: dict[str, Any] = {"type": "message", "seq": seq, "direction": direction,
+                             "message": message}
+    if client_message_id is not None:
+        frame["client_message_id"] = client_message_id
+    return frame
+
+
+def history_frame(item: HistoryItem) -> dict[str, Any]:
+    body = dict(item.body)
+    if item.direction == "in":
+        body = inbound_message(body)
+    return message_frame(item.seq, item.direction, body)
+
+
+def input_frame(seq: int, answer: TurnAnswer | dict[str, Any]) -> dict[str, Any]:
+    data = answer.model_dump(mode="json") if isinstance(answer, TurnAnswer) else answer
+    return {"type": "input", "seq": seq, "input": data.get("input"),
+            "ended": data.get("ended", False), "status": data.get("status", "active")}
+
+
+def last_seq(answer: TurnAnswer) -> int:
+    seqs = [m.seq for m in answer.messages]
+    if answer.inbound_seq is not None:
+        seqs.append(answer.inbound_seq)
+    return max(seqs, default=0)
+
+
+def turn_frames(answer: TurnAnswer, event_body: dict[str, Any] | None,
+                client_message_id: str | None) -> list[dict[str, Any]]:
+    """The person's message (when stored), the bot's messages and the new input state."""
+    frames: list[dict[str, Any]] = []
+    if answer.inbound_seq is not None and event_body is not None:
+        frames.append(message_frame(answer.inbound_seq, "in", inbound_message(event_body),
+                                    client_message_id))
+    for message in answer.messages:
+        body = message.model_dump(mode="json", exclude_none=True, exclude={"seq"})
+        frames.append(message_frame(message.seq, "out", body))
+    frames.append(input_frame(last_seq(answer), answer))
+    return frames

@@ -1,0 +1,308 @@
+"""The WebSocket endpoint `/ws/v1/chat` (protocol in docs/websocket-protocol.md): one
+session per socket, handling frames in order, answering its own turns directly and
+receiving everything else about its conversation through the hub."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from typing import Any
+from urllib.parse import urlsplit
+
+import structlog
+from fastapi import APIRouter, WebSocket
+from pydantic import ValidationError
+from starlette.websockets import WebSocketDisconnect, WebSocketState
+
+from chat.conversations.router import to_event
+from chat.conversations.schemas import MAX_TEXT_CHARS, ConversationStart, MessageIn
+from chat.conversations.service import ChatScope, ConversationService
+from chat.dependencies import conversation_service, realtime_hub
+from chat.keys import service as keys_service
+from chat.realtime import tokens
+from chat.realtime.frames import (
+    PROTOCOL_VERSION, history_frame, input_frame, last_seq, turn_frames,
+)
+from core.errors import RozmovaError
+from scenarios.contract import BotInfo
+
+log = structlog.get_logger("rozmova.chat.realtime")
+router = APIRouter()
+
+MAX_FRAME_BYTES = 16 * 1024
+BURST = 20               # messages a connection may send at once...
+RATE_PER_SECOND = 5.0    # ...and then per second
+HELLO_SECONDS = 10.0
+IDLE_SECONDS = 120.0
+CLOSE_GOING_AWAY, CLOSE_POLICY, CLOSE_TOO_BIG, CLOSE_RESTART = 1001, 1008, 1009, 1012
+
+
+class FrameError(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class Closed(Exception):
+    """The socket is gone or was closed by a limit: end the session quietly."""
+
+
+def origin_allowed(websocket: WebSocket, bot: BotInfo) -> bool:
+    """Browsers always send Origin; a client without one is not a browser page, and the
+    allow-list exists to protect browsers."""
+    origin = websocket.headers.get("origin")
+    if origin is None:
+        return True
+    host = websocket.headers.get("host", "")
+    own = {f"http://{host}", f"https://{host}"}
+    allowed = set(bot.settings.get("allowed_origins") or [])
+    return origin.rstrip("/") in own | allowed
+
+
+class Session:
+    def __init__(self, websocket: WebSocket, service: ConversationService, bot: BotInfo,
+                 scope: ChatScope, signing_key: str) -> None:
+        self.id = uuid.uuid4().hex
+        self.websocket = websocket
+        self.service = service
+        self.bot = bot
+        self.scope = scope
+        self.signing_key = signing_key
+        self.conversation_id: uuid.UUID | None = None
+        self.seq = 0
+        self._send_lock = asyncio.Lock()
+        self._tokens = float(BURST)
+        self._refilled = time.monotonic()
+
+    # --- sending ----------------------------------------------------------------------------
+
+    async def send(self, frame: dict[str, Any]) -> None:
+        frame.setdefault("seq", self.seq)
+        async with self._send_lock:
+            if self.websocket.application_state != WebSocketState.CONNECTED:
+                return
+            try:
+                await self.websocket.send_text(json.dumps(frame, ensure_ascii=False))
+            except (WebSocketDisconnect, RuntimeError):
+                pass
+
+    async def push(self, frames: list[dict[str, Any]]) -> None:
+        """Frames about this conversation from any instance; history items already shown are
+        skipped, so nothing arrives twice."""
+        for frame in frames:
+            seq = int(frame.get("seq", 0))
+            if frame.get("type") == "message":
+                if seq <= self.seq:
+                    continue
+                self.seq = seq
+            elif seq < self.seq:
+                continue  # an older input state
+            await self.send(dict(frame))
+
+    async def error(self, code: str, message: str, **extra: Any) -> None:
+        await self.send({"type": "error", "code": code, "message": message, **extra})
+
+    async def go_away(self, reason: str) -> None:
+        await self.send({"type": "reconnect", "reason": reason})
+        await self.close(CLOSE_RESTART, "service restart")
+
+    async def close(self, code: int, reason: str) -> None:
+        if self.websocket.application_state == WebSocketState.CONNECTED:
+            try:
+                await self.websocket.close(code=code, reason=reason)
+            except RuntimeError:
+                pass
+
+    # --- receiving --------------------------------------------------------------------------
+
+    async def receive(self, timeout: float) -> dict[str, Any]:
+        try:
+            message = await asyncio.wait_for(self.websocket.receive(), timeout)
+        except TimeoutError:
+            await self.close(CLOSE_GOING_AWAY, "idle")
+            raise Closed from None
+        if message["type"] == "websocket.disconnect":
+            raise Closed
+        text = message.get("text")
+        if text is None:
+            raw = message.get("bytes") or b""
+            if len(raw) > MAX_FRAME_BYTES:
+                await self.close(CLOSE_TOO_BIG, "frame too big")
+                raise Closed
+            raise FrameError("bad_frame", "frames are JSON text, not binary")
+        if len(text) > MAX_FRAME_BYTES or len(text.encode()) > MAX_FRAME_BYTES:
+            await self.close(CLOSE_TOO_BIG, f"frames are limited to {MAX_FRAME_BYTES} bytes")
+            raise Closed
+        await self._count()
+        try:
+            frame = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise FrameError("bad_json", f"the frame is not valid JSON: {exc}") from None
+        if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+            raise FrameError("bad_frame", "a frame is a JSON object with a string 'type'")
+        return frame
+
+    async def _count(self) -> None:
+        now = time.monotonic()
+        self._tokens = min(BURST, self._tokens + (now - self._refilled) * RATE_PER_SECOND)
+        self._refilled = now
+        if self._tokens < 1:
+            await self.close(CLOSE_POLICY, "too many messages")
+            raise Closed
+        self._tokens -= 1
+
+    # --- the conversation -------------------------------------------------------------------
+
+    async def hello(self, frame: dict[str, Any]) -> None:
+        if frame.get("v", PROTOCOL_VERSION) != PROTOCOL_VERSION:
+            raise FrameError("bad_frame", f"this server speaks protocol v{PROTOCOL_VERSION}")
+        resume = frame.get("resume")
+        if isinstance(resume, dict) and isinstance(resume.get("token"), str):
+            conversation_id = tokens.read(self.signing_key, resume["token"], self.bot.id)
+            if conversation_id is not None and await self._resume(conversation_id,
+                                                                  resume.get("last_seq", 0)):
+                return
+        language = frame.get("language")
+        if language is not None and language not in self.bot.languages:
+            language = None  # the browser's guess; the bot's default is a fine answer
+        end_user_id = frame.get("end_user_id")
+        try:
+            body = ConversationStart(language=language, end_user_id=end_user_id, channel="web")
+        except ValidationError as exc:
+            raise FrameError("bad_frame", _first_error(exc)) from None
+        answer = await self.service.start(scope=self.scope, bot_id=self.bot.id, body=body)
+        self.conversation_id = answer.conversation_id
+        await self._welcome(resumed=False, language=body.language or self.bot.default_language)
+        await self.push(turn_frames(answer, None, None))
+
+    async def _resume(self, conversation_id: uuid.UUID, last: Any) -> bool:
+        try:
+            last_seq_seen = max(0, int(last))
+        except (TypeError, ValueError):
+            last_seq_seen = 0
+        try:
+            latest = await self.service.latest_answer(scope=self.scope,
+                                                      conversation_id=conversation_id)
+        except RozmovaError:
+            return False
+        self.conversation_id = conversation_id
+        await self._welcome(resumed=True, language=None)
+        self.seq = last_seq_seen
+        after = last_seq_seen
+        while True:  # replay everything missed, in order, in pages
+            page = await self.service.history(scope=self.scope, conversation_id=conversation_id,
+                                              after_seq=after, limit=200)
+            await self.push([history_frame(item) for item in page.items])
+            if page.next_after_seq is None:
+                break
+            after = page.next_after_seq
+        if latest is not None:
+            await self.send(input_frame(self.seq, latest))
+        return True
+
+    async def _welcome(self, *, resumed: bool, language: str | None) -> None:
+        assert self.conversation_id is not None
+        theme = dict(self.bot.settings.get("theme") or {})
+        theme.setdefault("title", self.bot.name)
+        await self.send({
+            "type": "welcome", "v": PROTOCOL_VERSION, "conversation_id": str(self.conversation_id),
+            "resume_token": tokens.issue(self.signing_key, self.conversation_id, self.bot.id),
+            "language": language, "resumed": resumed,
+            "bot": {"name": self.bot.name, "languages": self.bot.languages,
+                    "default_language": self.bot.default_language, "theme": theme},
+        })
+
+    async def message(self, frame: dict[str, Any]) -> None:
+        assert self.conversation_id is not None
+        try:
+            body = MessageIn.model_validate({k: v for k, v in frame.items() if k != "type"})
+        except ValidationError as exc:
+            raise FrameError("bad_frame", _first_error(exc)) from None
+        if body.text is not None and len(body.text) > MAX_TEXT_CHARS:
+            raise FrameError("too_long", f"a text is limited to {MAX_TEXT_CHARS} characters")
+        await self.send({"type": "typing"})
+        try:
+            answer = await self.service.send(
+                scope=self.scope, conversation_id=self.conversation_id, event=to_event(body),
+                client_message_id=body.client_message_id, origin=self.id)
+        except RozmovaError as exc:
+            await self.error(exc.code, exc.detail, client_message_id=body.client_message_id)
+            return
+        await self.send({"type": "ack", "seq": answer.inbound_seq or last_seq(answer),
+                         "client_message_id": body.client_message_id,
+                         "duplicate": answer.duplicate})
+        await self.push(turn_frames(answer, to_event(body).model_dump(mode="json",
+                                                                     exclude_none=True),
+                                    body.client_message_id))
+
+
+def _first_error(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    where = ".".join(str(p) for p in error["loc"]) or "frame"
+    return f"{where}: {error['msg'].removeprefix('Value error, ')}"
+
+
+@router.websocket("/ws/v1/chat")
+async def chat_socket(websocket: WebSocket) -> None:
+    app = websocket.app
+    runtime = app.state.runtime
+    service = conversation_service(app)
+    key = websocket.query_params.get("key", "")
+    found = await keys_service.resolve(runtime=runtime, key=key) if key else None
+    bot = await service.bot(found[0]) if found else None
+    if found is None or bot is None or not origin_allowed(websocket, bot):
+        # Refused before the upgrade: the browser sees HTTP 403 and no socket opens.
+        await websocket.close(code=CLOSE_POLICY)
+        return
+    hub = realtime_hub(app)
+    await hub.ensure_listening()
+    await websocket.accept()
+    session = Session(websocket, service, bot, ChatScope(org_id=found[1], bot_id=found[0]),
+                      runtime.settings.signing_key())
+    structlog.contextvars.bind_contextvars(socket=session.id, bot_id=str(bot.id))
+    try:
+        deadline = time.monotonic() + HELLO_SECONDS
+        while session.conversation_id is None:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                await session.close(CLOSE_POLICY, "hello expected")
+                return
+            try:
+                frame = await session.receive(remaining)
+                if frame["type"] != "hello":
+                    raise FrameError("hello_required", "send a hello frame first")
+                await session.hello(frame)
+            except FrameError as exc:
+                await session.error(exc.code, exc.message)
+            except RozmovaError as exc:
+                await session.error(exc.code, exc.detail)
+                await session.close(CLOSE_POLICY, exc.code)
+                return
+        hub.add(session.conversation_id, session)
+        try:
+            while True:
+                try:
+                    frame = await session.receive(IDLE_SECONDS)
+                    kind = frame["type"]
+                    if kind == "ping":
+                        await session.send({"type": "pong"})
+                    elif kind == "message":
+                        await session.message(frame)
+                    elif kind == "hello":
+                        raise FrameError("bad_frame", "this socket already has a conversation")
+                    else:
+                        raise FrameError("bad_frame", f"unknown frame type '{kind}'; expected "
+                                         "message or ping")
+                except FrameError as exc:
+                    await session.error(exc.code, exc.message)
+        finally:
+            hub.remove(session.conversation_id, session)
+    except Closed:
+        return
+    except Exception:  # never an unhandled exception in the server log without context
+        log.exception("chat.socket.failed")
+        await session.error("internal", "something went wrong; reconnect to continue")
+        await session.close(1011, "internal error")
