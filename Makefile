@@ -5,7 +5,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate lock lint-imports clean
+WIDGET := builder-ui/dist/widget.js
+WIDGET_SOURCES := builder-ui/package.json builder-ui/package-lock.json $(shell find builder-ui/widget -type f -not -path '*/node_modules/*' 2>/dev/null)
+
+.PHONY: run test install migrate widget lock lint-imports clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Rozmova needs Python 3.11 or newer; set PYTHON=python3.11 (or newer)")'
@@ -17,13 +20,21 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
+# The embeddable chat widget (TypeScript, built with esbuild): needs Node.js 18+ and npm.
+$(WIDGET): $(WIDGET_SOURCES)
+	@command -v npm >/dev/null || { echo "the chat widget needs Node.js 18+ and npm to build"; exit 1; }
+	cd builder-ui && npm ci --no-audit --no-fund --loglevel=error && npm run build
+
+widget: $(WIDGET)
+
 migrate: install
 	$(BIN)/rozmova migrate
 
 run: migrate
+	@$(MAKE) --no-print-directory widget || echo "(continuing without the web widget: /widget.js answers 503 until it is built)"
 	$(BIN)/rozmova serve
 
-test: install
+test: install widget
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint-imports: install
@@ -37,4 +48,4 @@ lock:
 	rm -rf .lockenv
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache builder-ui/node_modules builder-ui/dist

@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     timeout_sweep_seconds: float = Field(
         15.0, ge=0.05, le=3600,
         description="How often conversations are checked for the inactivity timeout.")
+    ws_max_frame_bytes: int = Field(
+        16 * 1024, ge=1024, le=1024 * 1024,
+        description="A WebSocket frame over this closes the socket with 1009.")
     max_request_bytes: Annotated[int, Field(ge=1024)] = 2 * 1024 * 1024
     max_scenario_bytes: Annotated[int, Field(ge=1024)] = 1024 * 1024
     cors_origins: list[str] = Field(default_factory=list)

@@ -101,6 +101,7 @@ def serve(
     uvicorn.run(
         create_app(settings, services=service or None), host=host, port=port,
         log_config=None, ws="websockets-sansio", timeout_graceful_shutdown=20,
+        ws_max_size=settings.ws_max_frame_bytes,
         proxy_headers=True, server_header=False,
     )
 

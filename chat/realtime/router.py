@@ -9,7 +9,6 @@ import json
 import time
 import uuid
 from typing import Any
-from urllib.parse import urlsplit
 
 import structlog
 from fastapi import APIRouter, WebSocket
@@ -31,7 +30,6 @@ from scenarios.contract import BotInfo
 log = structlog.get_logger("rozmova.chat.realtime")
 router = APIRouter()
 
-MAX_FRAME_BYTES = 16 * 1024
 BURST = 20               # messages a connection may send at once...
 RATE_PER_SECOND = 5.0    # ...and then per second
 HELLO_SECONDS = 10.0
@@ -64,8 +62,9 @@ def origin_allowed(websocket: WebSocket, bot: BotInfo) -> bool:
 
 class Session:
     def __init__(self, websocket: WebSocket, service: ConversationService, bot: BotInfo,
-                 scope: ChatScope, signing_key: str) -> None:
+                 scope: ChatScope, signing_key: str, max_frame_bytes: int) -> None:
         self.id = uuid.uuid4().hex
+        self.max_frame_bytes = max_frame_bytes
         self.websocket = websocket
         self.service = service
         self.bot = bot
@@ -129,12 +128,12 @@ class Session:
         text = message.get("text")
         if text is None:
             raw = message.get("bytes") or b""
-            if len(raw) > MAX_FRAME_BYTES:
+            if len(raw) > self.max_frame_bytes:
                 await self.close(CLOSE_TOO_BIG, "frame too big")
                 raise Closed
             raise FrameError("bad_frame", "frames are JSON text, not binary")
-        if len(text) > MAX_FRAME_BYTES or len(text.encode()) > MAX_FRAME_BYTES:
-            await self.close(CLOSE_TOO_BIG, f"frames are limited to {MAX_FRAME_BYTES} bytes")
+        if len(text) > self.max_frame_bytes or len(text.encode()) > self.max_frame_bytes:
+            await self.close(CLOSE_TOO_BIG, f"frames are limited to {self.max_frame_bytes} bytes")
             raise Closed
         await self._count()
         try:
@@ -261,7 +260,7 @@ async def chat_socket(websocket: WebSocket) -> None:
     await hub.ensure_listening()
     await websocket.accept()
     session = Session(websocket, service, bot, ChatScope(org_id=found[1], bot_id=found[0]),
-                      runtime.settings.signing_key())
+                      runtime.settings.signing_key(), runtime.settings.ws_max_frame_bytes)
     structlog.contextvars.bind_contextvars(socket=session.id, bot_id=str(bot.id))
     try:
         deadline = time.monotonic() + HELLO_SECONDS

@@ -4,7 +4,6 @@ an operator's `handback`, which continues at `next`."""
 
 from __future__ import annotations
 
-from typing import Any
 
 from orchestrator.contract import InboundEvent, InputRequest
 from orchestrator.engine.compile import CompiledBlock

@@ -9,6 +9,7 @@ import ast
 import math
 import operator
 import threading
+from decimal import ROUND_HALF_UP, Decimal
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
@@ -109,7 +110,12 @@ def _round(value: Any, digits: Any = 0) -> int | float:
     number = _number(value)
     if not isinstance(digits, int) or isinstance(digits, bool) or abs(digits) > 15:
         raise ExpressionError("round() takes a number of digits from -15 to 15")
-    rounded = round(number, digits)
+    # Half away from zero, as prices and people round (Python's round() goes half to even:
+    # 202.5 would become 202).
+    if not math.isfinite(number):
+        return number
+    quantum = Decimal(1).scaleb(-digits)
+    rounded = float(Decimal(repr(number)).quantize(quantum, rounding=ROUND_HALF_UP))
     return int(rounded) if digits <= 0 and math.isfinite(rounded) else rounded
 
 

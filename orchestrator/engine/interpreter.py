@@ -307,6 +307,8 @@ class Engine:
         if turn.status == "ended":
             return self._unchanged(state, turn)
         if kind == "timeout":
+            if turn.status == "handoff":
+                return self._unchanged(state, turn)  # the operator has the conversation
             located = self._locate(turn, lambda c: c.timeout)
             if located is None:
                 return self._unchanged(state, turn)
@@ -364,15 +366,16 @@ class Engine:
     @staticmethod
     def _call_handler(turn: _Turn, located: tuple[int, str], waiting: str | None) -> str:
         """Run an event handler as a call from where the conversation stands, so that when
-        its path ends the block the person was answering (``waiting``) asks again. A handler
-        declared by an outer scenario unwinds to it instead."""
+        its path ends the block the person was answering (``waiting``) asks again, even when
+        the handler belongs to an outer scenario."""
         index, handler = located
-        if waiting is None or index != len(turn.frames) - 1:
+        if waiting is None:
             Engine._unwind(turn, index)
             return handler
-        caller = turn.frames[-1]
-        caller.resume_block = waiting
-        turn.frames.append(_Frame(caller.version_id, caller.scenario, handler, None))
+        owner = turn.frames[index]  # the scenario that declares the handler
+        turn.frames[-1].resume_block = waiting
+        turn.frames.append(_Frame(owner.version_id, owner.scenario, handler, None))
+        turn.compiled = turn.scenarios[owner.version_id]
         return handler
 
     @staticmethod
@@ -476,7 +479,8 @@ class Engine:
             return target if target is not None else self._end_frame(turn)
         if kind == WAIT or kind == REPROMPT or kind == HANDOFF:
             frames = turn.frames
-            if len(frames) > 1 and frames[-2].resume_block is not None:
+            if (len(frames) > 1 and frames[-2].resume_block is not None
+                    and frames[-2].version_id == frames[-1].version_id):
                 # An event handler led to a block that waits: from here the conversation
                 # simply continues there, as if the handler had been a jump.
                 frames.pop()

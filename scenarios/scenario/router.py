@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import uuid
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Header, Query, Request, Response, status
 from fastapi.responses import JSONResponse
@@ -292,13 +293,7 @@ async def export(
     file = service.export(scenario, document)
     filename = f"{scenario.name}.rozmova.json".replace('"', "")
     return JSONResponse(file.model_dump(mode="json"), headers={
-        "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(filename)}"})
-
-
-def _quote(value: str) -> str:
-    from urllib.parse import quote
-
-    return quote(value, safe="")
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename, safe='')}"})
 
 
 schemas_router = APIRouter(prefix="/api/v1", tags=["format"])

@@ -136,7 +136,7 @@ async def test_roles_bound_member_management(client, make_actor) -> None:  # typ
     owner = await make_actor(Role.owner)
     admin = await make_actor(Role.admin, org_id=owner.org_id)
     viewer = await make_actor(Role.viewer, org_id=owner.org_id)
-    members = f"/api/v1/organization/members"
+    members = "/api/v1/organization/members"
     assert (await client.post(members, json={"email": "a@example.org"},
                               headers=viewer.headers)).status_code == 403
     # An admin cannot make owners nor touch the owner.

@@ -4,7 +4,6 @@ validation with pointers, immutable versions, diff, rollback, import/export, bad
 from __future__ import annotations
 
 import asyncio
-import copy
 import json
 from pathlib import Path
 

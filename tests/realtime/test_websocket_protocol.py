@@ -314,3 +314,19 @@ async def test_delivery_reaches_a_socket_on_another_instance(settings, runtime, 
             await asyncio.wait_for(task, 30)
         if other is not runtime:
             await other.close()
+
+
+async def test_shutdown_tells_sockets_to_reconnect(settings, runtime, demo_key) -> None:  # type: ignore[no-untyped-def]
+    key, _, _ = demo_key
+    srv, task, port = await serve(settings, runtime)
+    chat, _ = await open_chat(port, key)
+    srv.should_exit = True
+    frames = []
+    with pytest.raises(ConnectionClosed) as closed:
+        while True:
+            frames.append(await chat.recv(timeout=30))
+    await asyncio.wait_for(task, 30)
+    # Either our reconnect frame then 1012, or uvicorn's own 1012 (service restart) first:
+    # both mean "reconnect and resume", which the widget does.
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1012
+    assert all(f["type"] == "reconnect" for f in frames)
