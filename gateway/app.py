@@ -13,6 +13,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+import migrations.models  # noqa: F401  (every table on one metadata, whichever services run)
 from core.config import Settings, get_settings
 from core.http import ObservabilityMiddleware, install_problem_handlers
 from core.logging import configure_logging, get_logger

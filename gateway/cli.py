@@ -147,6 +147,7 @@ def create_admin(
 
 
 def _mount_service_commands() -> None:
+    import migrations.models  # noqa: F401  (foreign keys across services need every table)
     from scenarios.cli import app as scenario_app
 
     app.add_typer(scenario_app, name="scenario", help="Validate, import and export scenarios.")
