@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     timeout_sweep_seconds: float = Field(
         15.0, ge=0.05, le=3600,
         description="How often conversations are checked for the inactivity timeout.")
+    bot_cache_seconds: float = Field(
+        5.0, ge=0, le=300,
+        description="How long an instance keeps a bot's settings before reading them again.")
     ws_max_frame_bytes: int = Field(
         16 * 1024, ge=1024, le=1024 * 1024,
         description="A WebSocket frame over this closes the socket with 1009.")

@@ -54,7 +54,7 @@ async def settings(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Se
     data_dir = tmp_path_factory.mktemp("var")
     overrides: dict[str, object] = {
         "env": Environment.test, "data_dir": data_dir,
-        "secret_key": secrets.token_urlsafe(32), "redis_prefix": f"rozmova-test-{secrets.token_hex(4)}:",
+        "secret_key": secrets.token_urlsafe(32), "bot_cache_seconds": 0, "redis_prefix": f"rozmova-test-{secrets.token_hex(4)}:",
     }
     pg_url = os.environ.get("ROZMOVA_TEST_DATABASE_URL")
     db_name = None

@@ -37,7 +37,6 @@ log = structlog.get_logger("rozmova.chat")
 # lease runs out after LOCK_LEASE so no conversation stays wedged.
 LOCK_WAIT_SECONDS = 10.0
 LOCK_LEASE_SECONDS = 30.0
-BOT_INFO_TTL_SECONDS = 5.0
 
 
 class ConversationEnded(Conflict):
@@ -86,7 +85,7 @@ class ConversationService:
             return cached[1]
         bot = await self._scenarios.get_bot(bot_id)
         if bot is not None:
-            self._bots[bot_id] = (now + BOT_INFO_TTL_SECONDS, bot)
+            self._bots[bot_id] = (now + self._runtime.settings.bot_cache_seconds, bot)
         return bot
 
     # --- starting ---------------------------------------------------------------------------

@@ -361,3 +361,57 @@ async def test_bot_without_published_scenario_cannot_start(client, make_actor) -
     response = await client.post("/api/v1/conversations", headers={"X-Chat-Key": key["key"]})
     assert response.status_code == 409
     assert "scenario" in response.json()["detail"]
+
+
+async def test_inactivity_timeout_runs_the_handler_once(client, make_actor, app, runtime) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from chat.conversations.models import Conversation
+    from chat.dependencies import conversation_service
+    from core.db import utcnow
+
+    owner = await make_actor(Role.owner)
+    document = echo_document()
+    document["blocks"].append({"id": "nudge", "type": "message", "settings": {
+        "text": {"uk": "Ви ще тут?", "en": "Still there?"}}})
+    document["entry"]["events"] = {"timeout": "nudge"}
+    _, _, headers = await bot_with(client, owner, document)
+    _, chat = await start(client, headers, language="en")
+    service = conversation_service(app)
+    assert await service.fire_due_timeouts() == 0  # not due yet
+    async with runtime.engine.begin() as connection:
+        await connection.execute(update(Conversation).where(Conversation.id == uuid.UUID(chat.id))
+                                 .values(timeout_at=utcnow() - timedelta(seconds=1)))
+    assert await service.fire_due_timeouts() == 1
+    assert await service.fire_due_timeouts() == 0  # once per silence
+    history = (await client.get(f"/api/v1/conversations/{chat.id}/messages",
+                                headers=headers)).json()["items"]
+    assert [h["body"].get("text") for h in history][-2:] == ["Still there?", "Say"]
+    assert texts(await chat.send(text="here")) == ["echo: here", "Say"]  # and it carries on
+
+
+@pytest.mark.parametrize("on_expiry", ["restart", "resume"])
+async def test_an_expired_conversation_restarts_or_resumes(client, make_actor, runtime,
+                                                           on_expiry) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from chat.conversations.models import Conversation
+    from core.db import utcnow
+
+    owner = await make_actor(Role.owner)
+    bot_id, _, headers = await bot_with(client, owner, echo_document())
+    await client.patch(f"/api/v1/bots/{bot_id}", headers=owner.headers,
+                       json={"settings": {"on_expiry": on_expiry, "expiry_seconds": 300}})
+    _, chat = await start(client, headers, language="en")
+    async with runtime.engine.begin() as connection:
+        await connection.execute(update(Conversation).where(Conversation.id == uuid.UUID(chat.id))
+                                 .values(last_activity_at=utcnow() - timedelta(seconds=301)))
+    answer = await chat.send(text="back")
+    if on_expiry == "restart":
+        assert texts(answer) == ["Say"]  # started over at the entry block
+    else:
+        assert texts(answer) == ["echo: back", "Say"]
