@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator, Uuid, event
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -106,6 +107,18 @@ def create_engine(settings: Settings, pool_size: int | None = None) -> AsyncEngi
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+async def flush_unique(session: AsyncSession, conflict: str) -> None:
+    """Flush inside a savepoint; a unique-constraint violation becomes a 409 with the
+    caller's message, and the rest of the request's transaction stays usable."""
+    from core.errors import Conflict
+
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError:
+        raise Conflict(conflict) from None
 
 
 @asynccontextmanager

@@ -138,7 +138,8 @@ def create_app(
 
     @app.get("/", include_in_schema=False)
     async def root() -> dict[str, Any]:
-        return {"name": "Rozmova", "version": VERSION, "docs": "/docs", "services": chosen}
+        return {"name": "Rozmova", "version": VERSION, "docs": "/docs", "services": chosen,
+                "demo": "/demo" if "chat" in chosen else None}
 
     for name in chosen:
         for router in SERVICES[name]():

@@ -7,12 +7,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.config import Settings
-from core.db import utcnow
-from core.errors import Conflict, Forbidden, NotFound, TokenReused, Unauthorized
+from core.db import flush_unique, utcnow
+from core.errors import Forbidden, NotFound, TokenReused, Unauthorized
 from core.security import (
     API_KEY_PREFIX, Principal, Role, hash_password, hash_secret, issue_access_token,
     new_secret, password_needs_rehash, verify_password,
@@ -34,11 +33,7 @@ async def create_user(
 ) -> User:
     user = User(email=normalize_email(email), password_hash=hash_password(password), name=name)
     session.add(user)
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError:
-        raise Conflict(f"a user with the email {user.email} already exists") from None
+    await flush_unique(session, f"a user with the email {user.email} already exists")
     return user
 
 

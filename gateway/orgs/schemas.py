@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from core.security import EmailAddress, Role
+from gateway.auth.schemas import OrganizationBrief
 
 
 class OrganizationCreate(BaseModel):
@@ -18,11 +19,7 @@ class OrganizationUpdate(BaseModel):
     name: str = Field(min_length=1, max_length=120)
 
 
-class OrganizationRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    id: uuid.UUID
-    name: str
-    slug: str
+class OrganizationRead(OrganizationBrief):
     created_at: datetime
 
 

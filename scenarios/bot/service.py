@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.errors import Conflict, InvalidInput, NotFound
+from core.db import flush_unique
+from core.errors import InvalidInput, NotFound
 from scenarios.bot.models import Bot
 from scenarios.bot.schemas import BotCreate, BotUpdate
 
@@ -36,12 +36,8 @@ async def get_all(
 
 
 async def _flush_unique(session: AsyncSession, name: str) -> None:
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError:
-        raise Conflict(f"a bot named '{name}' already exists in your organization; "
-                       "choose another name") from None
+    await flush_unique(session, f"a bot named '{name}' already exists in your organization; "
+                                "choose another name")
 
 
 async def create(*, session: AsyncSession, org_id: uuid.UUID, bot_in: BotCreate) -> Bot:

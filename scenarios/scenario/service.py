@@ -9,11 +9,10 @@ import uuid
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.db import utcnow
-from core.errors import Conflict, InvalidInput, NotFound, StaleRevision
+from core.db import flush_unique, utcnow
+from core.errors import InvalidInput, NotFound, StaleRevision
 from core.security import Principal
 from scenarios.bot.models import Bot
 from scenarios.format import (
@@ -120,12 +119,8 @@ async def create(
     scenario = Scenario(org_id=bot.org_id, bot_id=bot.id, name=name, description=description,
                         draft=document, revision=1, latest_version=0)
     session.add(scenario)
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError:
-        raise Conflict(f"bot '{bot_name}' already has a scenario named '{name}'; "
-                       "choose another name") from None
+    await flush_unique(session, f"bot '{bot_name}' already has a scenario named '{name}'; "
+                                "choose another name")
     if bot.main_scenario_id is None:
         bot.main_scenario_id = scenario.id
     await session.flush()
@@ -140,11 +135,7 @@ async def update_meta(
         scenario.name = name
     if "description" in fields:
         scenario.description = description
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError:
-        raise Conflict(f"this bot already has a scenario named '{name}'") from None
+    await flush_unique(session, f"this bot already has a scenario named '{name}'")
     return scenario
 
 
