@@ -1,0 +1,79 @@
+// Frame shapes of docs/websocket-protocol.md (version 1). Fields the widget does not use are
+// left out; unknown fields are ignored so that the server can add some.
+
+export interface Button {
+  id: string;
+  label: string;
+  url?: string | null;
+}
+
+export type MessageType = "text" | "image" | "file" | "video" | "audio" | "delay" | "handoff";
+
+export interface OutboundMessage {
+  type: MessageType | string;
+  text?: string | null;
+  url?: string | null;
+  buttons?: Button[];
+  quick_replies?: Button[];
+  seconds?: number | null;
+  /** On the person's own messages echoed back: `{type: "choice", choice_id}`. */
+  choice_id?: string;
+}
+
+export type Direction = "in" | "out" | "operator";
+
+export type InputKind =
+  | "text" | "number" | "email" | "phone" | "date" | "choice" | "buttons" | "handoff";
+
+export interface InputRequest {
+  kind: InputKind | string;
+  block_id?: string;
+  choices?: Button[];
+  attempts_left?: number | null;
+}
+
+export type ConversationStatus = "active" | "waiting" | "handoff" | "ended";
+
+export interface Theme {
+  title?: string | null;
+  color?: string | null;
+  avatar_url?: string | null;
+}
+
+export interface BotInfo {
+  name?: string;
+  languages?: string[];
+  theme?: Theme | null;
+}
+
+export type ServerFrame =
+  | { type: "welcome"; seq?: number; v: number; conversation_id: string; resume_token: string;
+      language: string | null; resumed: boolean; bot?: BotInfo }
+  | { type: "message"; seq: number; direction: Direction; message: OutboundMessage;
+      client_message_id?: string | null }
+  | { type: "input"; seq?: number; input: InputRequest | null; ended: boolean;
+      status: ConversationStatus | string }
+  | { type: "typing"; seq?: number }
+  | { type: "ack"; seq: number; client_message_id: string; duplicate?: boolean }
+  | { type: "error"; seq?: number; code: string; message?: string;
+      client_message_id?: string | null }
+  | { type: "pong"; seq?: number }
+  | { type: "reconnect"; seq?: number; reason?: string };
+
+/** What the person says: exactly one of text / choice_id (payload is not used by the widget). */
+export interface Outgoing {
+  client_message_id: string;
+  text?: string;
+  choice_id?: string;
+}
+
+/** One line of the rendered history, as stored in localStorage. */
+export interface HistoryItem {
+  /** The server's history position; absent on an optimistic message not acknowledged yet. */
+  seq?: number;
+  direction: Direction;
+  message: OutboundMessage;
+  client_message_id?: string;
+  /** The server refused it (an `error` frame naming its client_message_id). */
+  failed?: boolean;
+}
