@@ -23,7 +23,7 @@ install: $(STAMP)
 # The embeddable chat widget (TypeScript, built with esbuild): needs Node.js 18+ and npm.
 $(WIDGET): $(WIDGET_SOURCES)
 	@command -v npm >/dev/null || { echo "the chat widget needs Node.js 18+ and npm to build"; exit 1; }
-	cd builder-ui && npm ci --no-audit --no-fund --loglevel=error && npm run build
+	cd builder-ui && npm ci --no-audit --no-fund --loglevel=error && npm run build && npm run size
 
 widget: $(WIDGET)
 
@@ -35,6 +35,7 @@ run: migrate
 	$(BIN)/rozmova serve
 
 test: install widget
+	cd builder-ui && npm test --silent
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint-imports: install
