@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     database_url: str = Field(
         "", description="SQLAlchemy URL; empty means a SQLite file under data_dir."
     )
-    database_pool_size: Annotated[int, Field(ge=1, le=200)] = 10
+    database_pool_size: Annotated[int, Field(ge=1, le=200)] = 20
     database_echo: bool = False
     redis_url: str | None = Field(
         None, description="Unset: in-process cache, locks, rate limits and pub/sub."

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from chat.conversations.schemas import (
     MAX_TEXT_CHARS, ConversationPage, ConversationRead, ConversationStart, HistoryItem,
@@ -65,8 +65,10 @@ async def send_message(conversation_id: uuid.UUID, body: MessageIn, scope: Scope
     """Send what the person said. One conversation's messages are handled one at a time, in
     order; a repeated `client_message_id` returns the first answer without running anything
     again. An invalid answer to a question is not an error: the bot asks again."""
-    return await service.send(scope=scope, conversation_id=conversation_id, event=to_event(body),
-                              client_message_id=body.client_message_id)
+    answer = await service.send(scope=scope, conversation_id=conversation_id,
+                                event=to_event(body), client_message_id=body.client_message_id)
+    # Serialised once, here: the hot path skips FastAPI's re-validation of the return value.
+    return Response(answer.model_dump_json(), media_type="application/json")
 
 
 @router.get("/conversations/{conversation_id}/messages", response_model=HistoryPage,

@@ -12,13 +12,11 @@ from datetime import timedelta
 from typing import Any
 
 import structlog
-from sqlalchemy import insert, literal, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from chat.conversations.models import (
-    BotVariables, Conversation, ConversationMessage, Turn, UserVariables,
-)
+from chat.conversations.models import Conversation, ConversationMessage, Turn
+from chat.conversations.store import Snapshot, TurnPlan, turn_store
 from chat.conversations.schemas import (
     ConversationStart, HistoryItem, HistoryPage, MessageOut, TurnAnswer,
 )
@@ -105,11 +103,10 @@ class ConversationService:
         conversation_id = uuid.uuid4()
         key = user_key(body.end_user_id, conversation_id)
         started = time.perf_counter()
-        async with self._runtime.engine.begin() as connection:
-            user_vars, bot_vars = (await connection.execute(select(
-                _user_values(bot.id, literal(key)), _bot_values(bot.id)))).one()
+        async with turn_store(self._runtime.engine, new=True) as store:
+            user_vars, bot_vars = await store.variables(bot.id, key)
             context = self._context(bot, conversation_id, body.end_user_id, body.channel,
-                                    user_vars or {}, bot_vars or {})
+                                    user_vars, bot_vars)
             try:
                 result = await self._orchestrator.start(
                     scenario_id=scenario_id, context=context, language=language,
@@ -119,13 +116,13 @@ class ConversationService:
             except ScenariosUnavailable as exc:
                 raise ServiceUnavailable(f"{exc}; try again shortly") from None
             now = utcnow()
-            conversation = _Snapshot(
+            conversation = Snapshot(
                 id=conversation_id, org_id=bot.org_id, bot_id=bot.id, scenario_id=scenario_id,
                 version_id=result.version_id, end_user_id=body.end_user_id, user_key=key,
                 channel=body.channel, language=language, status="active", state={},
                 message_seq=0, turn_seq=0, last_activity_at=now, timeout_at=None,
-                user_values=user_vars or {}, bot_values=bot_vars or {}, is_new=True)
-            return await self._record(connection, conversation, bot, InboundEvent(kind="start"),
+                user_values=user_vars, bot_values=bot_vars, is_new=True)
+            return await self._record(store, conversation, bot, InboundEvent(kind="start"),
                                       None, result, started, store_inbound=False)
 
     # --- one inbound event ------------------------------------------------------------------
@@ -157,18 +154,18 @@ class ConversationService:
     async def _turn(self, scope: ChatScope, conversation_id: uuid.UUID, event: InboundEvent,
                     client_message_id: str | None) -> TurnAnswer:
             started = time.perf_counter()
-            async with self._runtime.engine.begin() as connection:
+            async with turn_store(self._runtime.engine) as store:
                 # One read brings the conversation, a stored answer for a repeated
                 # client_message_id, and the user's and bot's variables.
-                row = (await connection.execute(_snapshot_query(
-                    conversation_id, client_message_id))).first()
-                if row is None or not scope.allows(row.org_id, row.bot_id):
+                conversation, replay_data = await store.snapshot(conversation_id,
+                                                                 client_message_id)
+                if conversation is None or not scope.allows(conversation.org_id,
+                                                            conversation.bot_id):
                     raise NotFound(f"no conversation {conversation_id} here")
-                if row.replay is not None:
-                    replay = TurnAnswer.model_validate(row.replay)
+                if replay_data is not None:
+                    replay = TurnAnswer.model_validate(replay_data)
                     replay.duplicate = True
                     return replay
-                conversation = _Snapshot.from_row(row)
                 if event.kind == "timeout" and (conversation.timeout_at is None
                                                 or conversation.timeout_at > utcnow()):
                     # Another instance fired it, or the person wrote meanwhile.
@@ -184,7 +181,7 @@ class ConversationService:
                     raise NotFound(f"no conversation {conversation_id} here")
                 if conversation.status == "handoff" and event.kind in ("text", "choice",
                                                                        "payload"):
-                    return await self._to_operators(connection, conversation, event,
+                    return await self._to_operators(store, conversation, event,
                                                     client_message_id, started)
                 state = ConversationState.model_validate(conversation.state)
                 expiry = timedelta(seconds=int(bot.settings.get("expiry_seconds", 7 * 86_400)))
@@ -207,7 +204,7 @@ class ConversationService:
                     raise NotRunnable(str(exc)) from None
                 except ScenariosUnavailable as exc:
                     raise ServiceUnavailable(f"{exc}; try again shortly") from None
-                return await self._record(connection, conversation, bot, event,
+                return await self._record(store, conversation, bot, event,
                                           client_message_id, result, started,
                                           store_inbound=True)
 
@@ -331,11 +328,10 @@ class ConversationService:
             channel=channel, now=utcnow(), default_language=bot.default_language,
             languages=bot.languages, user_variables=user_vars, bot_variables=bot_vars)
 
-    async def _to_operators(self, connection: AsyncConnection, conversation: _Snapshot,
-                            event: InboundEvent, client_message_id: str | None,
-                            started: float) -> TurnAnswer:
+    async def _to_operators(self, store: Any, conversation: Snapshot, event: InboundEvent,
+                            client_message_id: str | None, started: float) -> TurnAnswer:
         """While an operator has the conversation, the scenario does not run: the message is
-        stored and pushed to whoever watches the conversation."""
+        stored, and the hub pushes it to whoever watches the conversation."""
         seq = conversation.message_seq + 1
         body = inbound_body(event)
         answer = TurnAnswer(
@@ -344,40 +340,44 @@ class ConversationService:
                                block_id=conversation.state.get("waiting_block") or ""),
             inbound_seq=seq)
         now = utcnow()
-        await connection.execute(insert(_messages), [{
-            "id": uuid.uuid4(), "conversation_id": conversation.id, "seq": seq,
-            "direction": "in", "body": body, "created_at": now}])
-        await connection.execute(insert(_turns).values(
-            id=uuid.uuid4(), conversation_id=conversation.id, seq=conversation.turn_seq + 1,
-            client_message_id=client_message_id, version_id=conversation.version_id,
-            event=body, response=answer.model_dump(mode="json"), trace=[], errors=[],
-            variable_changes={}, duration_ms=(time.perf_counter() - started) * 1000,
-            created_at=now))
-        await connection.execute(update(_conversations).where(
-            _conversations.c.id == conversation.id).values(
-            message_seq=seq, turn_seq=conversation.turn_seq + 1, last_activity_at=now))
+        await store.write(TurnPlan(
+            conversation=conversation, now=now,
+            values={"version_id": conversation.version_id, "status": conversation.status,
+                    "state": conversation.state, "message_seq": seq,
+                    "turn_seq": conversation.turn_seq + 1, "last_activity_at": now,
+                    "timeout_at": None},
+            messages=[{"id": uuid.uuid4(), "seq": seq, "direction": "in", "body": body}],
+            turn=self._turn_row(conversation.turn_seq + 1, client_message_id,
+                                conversation.version_id, body, answer, [], [], {}, started)))
         return answer
 
-    async def _record(self, connection: AsyncConnection, conversation: _Snapshot, bot: BotInfo,
+    @staticmethod
+    def _turn_row(seq: int, client_message_id: str | None, version_id: uuid.UUID | None,
+                  event_body: dict[str, Any], answer: TurnAnswer, trace: list[Any],
+                  errors: list[Any], changes: dict[str, Any], started: float) -> dict[str, Any]:
+        return {"id": uuid.uuid4(), "seq": seq, "client_message_id": client_message_id,
+                "version_id": version_id, "event": event_body,
+                "response": answer.model_dump(mode="json"), "trace": trace, "errors": errors,
+                "variable_changes": changes,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 3)}
+
+    async def _record(self, store: Any, conversation: Snapshot, bot: BotInfo,
                       event: InboundEvent, client_message_id: str | None, result: TurnResult,
                       started: float, *, store_inbound: bool) -> TurnAnswer:
-        """Everything a turn produced, written with a few statements in the caller's one
-        transaction (Core, not the ORM: this is the hot path)."""
+        """Everything a turn produced, written by the store in one go."""
         now = utcnow()
         seq = conversation.message_seq
         rows: list[dict[str, Any]] = []
         event_body = inbound_body(event)
         if store_inbound:
             seq += 1
-            rows.append({"id": uuid.uuid4(), "conversation_id": conversation.id, "seq": seq,
-                         "direction": "in", "body": event_body, "created_at": now})
+            rows.append({"id": uuid.uuid4(), "seq": seq, "direction": "in", "body": event_body})
         out: list[MessageOut] = []
         for message in result.messages:
             seq += 1
             body = message.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
             body["type"] = message.type
-            rows.append({"id": uuid.uuid4(), "conversation_id": conversation.id, "seq": seq,
-                         "direction": "out", "body": body, "created_at": now})
+            rows.append({"id": uuid.uuid4(), "seq": seq, "direction": "out", "body": body})
             out.append(MessageOut(**message.model_dump(), seq=seq))
         status = result.state.status
         answer = TurnAnswer(conversation_id=conversation.id, messages=out, input=result.input,
@@ -385,119 +385,26 @@ class ConversationService:
                             inbound_seq=conversation.message_seq + 1 if store_inbound else None)
         timeout = int(bot.settings.get("conversation_timeout_seconds", 1800))
         values = {
-            "version_id": conversation.version_id, "status": status,
+            "version_id": conversation.version_id or result.version_id, "status": status,
             "state": result.state.model_dump(mode="json"), "message_seq": seq,
             "turn_seq": conversation.turn_seq + 1, "last_activity_at": now,
             "timeout_at": (now + timedelta(seconds=timeout)
                            if status == "waiting" and event.kind != "timeout" else None),
+            "ended_at": now if result.ended else None,
         }
-        if result.ended:
-            values["ended_at"] = now
-        if conversation.is_new:
-            await connection.execute(insert(_conversations).values(
-                id=conversation.id, org_id=conversation.org_id, bot_id=conversation.bot_id,
-                scenario_id=conversation.scenario_id, end_user_id=conversation.end_user_id,
-                user_key=conversation.user_key, channel=conversation.channel,
-                language=conversation.language, created_at=now, **values))
-        else:
-            await connection.execute(update(_conversations).where(
-                _conversations.c.id == conversation.id).values(**values))
-        if rows:
-            await connection.execute(insert(_messages), rows)
-        await connection.execute(insert(_turns).values(
-            id=uuid.uuid4(), conversation_id=conversation.id, seq=conversation.turn_seq + 1,
-            client_message_id=client_message_id,
-            version_id=result.version_id or conversation.version_id, event=event_body,
-            response=answer.model_dump(mode="json"),
-            trace=[step.model_dump(mode="json") for step in result.trace],
-            errors=[error.model_dump(mode="json") for error in result.errors],
-            variable_changes=dict(result.variable_changes),
-            duration_ms=round((time.perf_counter() - started) * 1000, 3), created_at=now))
-        if result.user_variable_changes:
-            await self._save_variables(
-                connection, UserVariables.__table__,
-                {"bot_id": bot.id, "end_user_id": conversation.user_key},
-                {**conversation.user_values, **result.user_variable_changes}, now)
-        if result.bot_variable_changes:
-            await self._save_variables(connection, BotVariables.__table__, {"bot_id": bot.id},
-                                       {**conversation.bot_values,
-                                        **result.bot_variable_changes}, now)
+        await store.write(TurnPlan(
+            conversation=conversation, values=values, messages=rows, now=now,
+            turn=self._turn_row(
+                conversation.turn_seq + 1, client_message_id,
+                result.version_id or conversation.version_id, event_body, answer,
+                [step.model_dump(mode="json") for step in result.trace],
+                [error.model_dump(mode="json") for error in result.errors],
+                dict(result.variable_changes), started),
+            user_values=({**conversation.user_values, **result.user_variable_changes}
+                         if result.user_variable_changes else None),
+            bot_values=({**conversation.bot_values, **result.bot_variable_changes}
+                        if result.bot_variable_changes else None)))
         for error in result.errors:
             log.warning("chat.turn.error", conversation_id=str(conversation.id),
                         code=error.code, block_id=error.block_id)
         return answer
-
-    @staticmethod
-    async def _save_variables(connection: AsyncConnection, table: Any, keys: dict[str, Any],
-                              values: dict[str, Any], now: Any) -> None:
-        dialect = connection.dialect.name
-        statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-        statement = statement.values(**keys, values=values, updated_at=now)
-        await connection.execute(statement.on_conflict_do_update(
-            index_elements=list(keys), set_={"values": values, "updated_at": now}))
-
-
-_conversations = Conversation.__table__
-_messages = ConversationMessage.__table__
-_turns = Turn.__table__
-_user_variables = UserVariables.__table__
-_bot_variables = BotVariables.__table__
-
-
-def _user_values(bot_id: Any, key: Any) -> Any:
-    return select(_user_variables.c["values"]).where(
-        _user_variables.c.bot_id == bot_id,
-        _user_variables.c.end_user_id == key).scalar_subquery().label("user_values")
-
-
-def _bot_values(bot_id: Any) -> Any:
-    return select(_bot_variables.c["values"]).where(
-        _bot_variables.c.bot_id == bot_id).scalar_subquery().label("bot_values")
-
-
-def _snapshot_query(conversation_id: uuid.UUID, client_message_id: str | None) -> Any:
-    c = _conversations.c
-    replay = (select(_turns.c.response).where(
-        _turns.c.conversation_id == c.id,
-        _turns.c.client_message_id == client_message_id).scalar_subquery()
-        if client_message_id is not None else literal(None, type_=_turns.c.response.type))
-    return select(
-        c.id, c.org_id, c.bot_id, c.scenario_id, c.version_id, c.end_user_id, c.user_key,
-        c.channel, c.language, c.status, c.state, c.message_seq, c.turn_seq,
-        c.last_activity_at, c.timeout_at, replay.label("replay"),
-        _user_values(c.bot_id, c.user_key), _bot_values(c.bot_id),
-    ).where(c.id == conversation_id)
-
-
-@dataclass(slots=True)
-class _Snapshot:
-    """A conversation as one turn sees it."""
-
-    id: uuid.UUID
-    org_id: uuid.UUID
-    bot_id: uuid.UUID
-    scenario_id: uuid.UUID
-    version_id: uuid.UUID | None
-    end_user_id: str | None
-    user_key: str
-    channel: str
-    language: str
-    status: str
-    state: dict[str, Any]
-    message_seq: int
-    turn_seq: int
-    last_activity_at: Any
-    timeout_at: Any
-    user_values: dict[str, Any]
-    bot_values: dict[str, Any]
-    is_new: bool = False
-
-    @classmethod
-    def from_row(cls, row: Any) -> _Snapshot:
-        return cls(
-            id=row.id, org_id=row.org_id, bot_id=row.bot_id, scenario_id=row.scenario_id,
-            version_id=row.version_id, end_user_id=row.end_user_id, user_key=row.user_key,
-            channel=row.channel, language=row.language, status=row.status, state=row.state,
-            message_seq=row.message_seq, turn_seq=row.turn_seq,
-            last_activity_at=row.last_activity_at, timeout_at=row.timeout_at,
-            user_values=row.user_values or {}, bot_values=row.bot_values or {})

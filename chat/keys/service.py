@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import time
 import uuid
 
 from sqlalchemy import select
@@ -33,6 +34,7 @@ async def rotate(*, session: AsyncSession, runtime: Runtime, bot_id: uuid.UUID,
     current = await session.get(ChatKey, bot_id)
     if current is not None:
         await runtime.cache.delete(f"chat-key:{current.key}")
+        forget(current.key)
         current.key = key or new_key()
         current.created_at = utcnow()
     else:
@@ -42,8 +44,30 @@ async def rotate(*, session: AsyncSession, runtime: Runtime, bot_id: uuid.UUID,
     return current
 
 
+# Every chat request carries a key: a few seconds in process memory spare the shared cache
+# a round trip per request; a rotation reaches other instances within this time.
+_LOCAL_SECONDS = 5.0
+_local: dict[str, tuple[float, tuple[uuid.UUID, uuid.UUID] | None]] = {}
+
+
 async def resolve(*, runtime: Runtime, key: str) -> tuple[uuid.UUID, uuid.UUID] | None:
     """(bot_id, org_id) of a chat key, or None."""
+    now = time.monotonic()
+    hit = _local.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    found = await _resolve_shared(runtime, key)
+    if len(_local) > 10_000:
+        _local.clear()
+    _local[key] = (now + (_LOCAL_SECONDS if found else 1.0), found)
+    return found
+
+
+def forget(key: str) -> None:
+    _local.pop(key, None)
+
+
+async def _resolve_shared(runtime: Runtime, key: str) -> tuple[uuid.UUID, uuid.UUID] | None:
     cache_key = f"chat-key:{key}"
     cached = await runtime.cache.get(cache_key)
     if cached is not None:

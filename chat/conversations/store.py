@@ -1,0 +1,254 @@
+"""Reading and writing a turn: the hot path's database access. PostgreSQL gets hand-written
+SQL on the driver (one read, one write statement that is its own transaction: the lock on the
+conversation already orders the turns); other databases go through SQLAlchemy Core. Both take
+the same plan, and the conformance of the two is what the suite runs twice for."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import insert, literal, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from chat.conversations.models import (
+    BotVariables, Conversation, ConversationMessage, Turn, UserVariables,
+)
+
+_conversations = Conversation.__table__
+_messages = ConversationMessage.__table__
+_turns = Turn.__table__
+_user_variables = UserVariables.__table__
+_bot_variables = BotVariables.__table__
+
+
+@dataclass(slots=True)
+class Snapshot:
+    """A conversation as one turn sees it."""
+
+    id: uuid.UUID
+    org_id: uuid.UUID
+    bot_id: uuid.UUID
+    scenario_id: uuid.UUID
+    version_id: uuid.UUID | None
+    end_user_id: str | None
+    user_key: str
+    channel: str
+    language: str
+    status: str
+    state: dict[str, Any]
+    message_seq: int
+    turn_seq: int
+    last_activity_at: Any
+    timeout_at: Any
+    user_values: dict[str, Any]
+    bot_values: dict[str, Any]
+    is_new: bool = False
+
+
+_SNAPSHOT_FIELDS = ("id", "org_id", "bot_id", "scenario_id", "version_id", "end_user_id",
+                    "user_key", "channel", "language", "status", "state", "message_seq",
+                    "turn_seq", "last_activity_at", "timeout_at")
+
+
+@dataclass(slots=True)
+class TurnPlan:
+    """Everything one turn writes."""
+
+    conversation: Snapshot
+    values: dict[str, Any]                 # the conversation row's new values
+    messages: list[dict[str, Any]]         # id, seq, direction, body
+    turn: dict[str, Any]                   # the turn row (without conversation_id)
+    now: Any
+    user_values: dict[str, Any] | None = None   # the full new dict, when it changed
+    bot_values: dict[str, Any] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# --- SQLAlchemy Core (SQLite, and any other database) -------------------------------------------
+
+def _user_values(bot_id: Any, key: Any) -> Any:
+    return select(_user_variables.c["values"]).where(
+        _user_variables.c.bot_id == bot_id,
+        _user_variables.c.end_user_id == key).scalar_subquery().label("user_values")
+
+
+def _bot_values(bot_id: Any) -> Any:
+    return select(_bot_variables.c["values"]).where(
+        _bot_variables.c.bot_id == bot_id).scalar_subquery().label("bot_values")
+
+
+class CoreStore:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.connection = connection
+
+    async def variables(self, bot_id: uuid.UUID, user_key: str) -> tuple[dict, dict]:
+        row = (await self.connection.execute(select(
+            _user_values(bot_id, literal(user_key)), _bot_values(bot_id)))).one()
+        return row.user_values or {}, row.bot_values or {}
+
+    async def snapshot(self, conversation_id: uuid.UUID, client_message_id: str | None
+                       ) -> tuple[Snapshot | None, dict[str, Any] | None]:
+        c = _conversations.c
+        replay = (select(_turns.c.response).where(
+            _turns.c.conversation_id == c.id,
+            _turns.c.client_message_id == client_message_id).scalar_subquery()
+            if client_message_id is not None else literal(None, type_=_turns.c.response.type))
+        row = (await self.connection.execute(select(
+            *(c[name] for name in _SNAPSHOT_FIELDS), replay.label("replay"),
+            _user_values(c.bot_id, c.user_key), _bot_values(c.bot_id),
+        ).where(c.id == conversation_id))).first()
+        if row is None:
+            return None, None
+        snapshot = Snapshot(**{name: getattr(row, name) for name in _SNAPSHOT_FIELDS},
+                            user_values=row.user_values or {}, bot_values=row.bot_values or {})
+        return snapshot, row.replay
+
+    async def write(self, plan: TurnPlan) -> None:
+        conversation = plan.conversation
+        if conversation.is_new:
+            await self.connection.execute(insert(_conversations).values(
+                id=conversation.id, org_id=conversation.org_id, bot_id=conversation.bot_id,
+                scenario_id=conversation.scenario_id, end_user_id=conversation.end_user_id,
+                user_key=conversation.user_key, channel=conversation.channel,
+                language=conversation.language, created_at=plan.now, **plan.values))
+        else:
+            # An update never clears an earlier end (the PostgreSQL path uses COALESCE).
+            values = {k: v for k, v in plan.values.items()
+                      if k != "ended_at" or v is not None}
+            await self.connection.execute(update(_conversations).where(
+                _conversations.c.id == conversation.id).values(**values))
+        if plan.messages:
+            await self.connection.execute(insert(_messages), [
+                {**m, "conversation_id": conversation.id, "created_at": plan.now}
+                for m in plan.messages])
+        await self.connection.execute(insert(_turns).values(
+            conversation_id=conversation.id, created_at=plan.now, **plan.turn))
+        for table, keys, values in _upserts(plan):
+            dialect = self.connection.dialect.name
+            statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+            statement = statement.values(**keys, values=values, updated_at=plan.now)
+            await self.connection.execute(statement.on_conflict_do_update(
+                index_elements=list(keys), set_={"values": values, "updated_at": plan.now}))
+
+
+def _upserts(plan: TurnPlan) -> list[tuple[Any, dict[str, Any], dict[str, Any]]]:
+    conversation = plan.conversation
+    out = []
+    if plan.user_values is not None:
+        out.append((_user_variables, {"bot_id": conversation.bot_id,
+                                      "end_user_id": conversation.user_key}, plan.user_values))
+    if plan.bot_values is not None:
+        out.append((_bot_variables, {"bot_id": conversation.bot_id}, plan.bot_values))
+    return out
+
+
+# --- PostgreSQL on the driver ---------------------------------------------------------------
+
+_PG_SNAPSHOT = """
+SELECT c.id, c.org_id, c.bot_id, c.scenario_id, c.version_id, c.end_user_id, c.user_key,
+       c.channel, c.language, c.status, c.state, c.message_seq, c.turn_seq,
+       c.last_activity_at, c.timeout_at,
+       (SELECT t.response FROM conversation_turns t
+         WHERE t.conversation_id = c.id AND t.client_message_id = $2) AS replay,
+       (SELECT u."values" FROM user_variables u
+         WHERE u.bot_id = c.bot_id AND u.end_user_id = c.user_key) AS user_values,
+       (SELECT b."values" FROM bot_variables b WHERE b.bot_id = c.bot_id) AS bot_values
+  FROM conversations c WHERE c.id = $1
+"""
+
+# One statement writes the whole turn: it is atomic on its own, so no BEGIN/COMMIT round trips.
+_PG_WRITE = """
+WITH conversation AS (
+  UPDATE conversations
+     SET version_id = $2, status = $3, state = $4::json, message_seq = $5, turn_seq = $6,
+         last_activity_at = $7, timeout_at = $8, ended_at = COALESCE(ended_at, $9)
+   WHERE id = $1
+), messages AS (
+  INSERT INTO conversation_messages (id, conversation_id, seq, direction, body, created_at)
+  SELECT m.id, $1, m.seq, m.direction, m.body::json, $7
+    FROM unnest($10::uuid[], $11::int[], $12::text[], $13::text[]) AS m(id, seq, direction, body)
+)
+INSERT INTO conversation_turns (id, conversation_id, seq, client_message_id, version_id, event,
+                                response, trace, errors, variable_changes, duration_ms,
+                                created_at)
+VALUES ($14, $1, $6, $15, $16, $17::json, $18::json, $19::json, $20::json, $21::json, $22, $7)
+"""
+
+_PG_UPSERT_USER = """
+INSERT INTO user_variables (bot_id, end_user_id, "values", updated_at) VALUES ($1, $2, $3::json, $4)
+ON CONFLICT (bot_id, end_user_id) DO UPDATE SET "values" = EXCLUDED."values",
+                                                updated_at = EXCLUDED.updated_at
+"""
+_PG_UPSERT_BOT = """
+INSERT INTO bot_variables (bot_id, "values", updated_at) VALUES ($1, $2::json, $3)
+ON CONFLICT (bot_id) DO UPDATE SET "values" = EXCLUDED."values", updated_at = EXCLUDED.updated_at
+"""
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _parsed(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+class PostgresStore:
+    def __init__(self, driver: Any) -> None:
+        self.driver = driver  # an asyncpg connection
+
+    async def snapshot(self, conversation_id: uuid.UUID, client_message_id: str | None
+                       ) -> tuple[Snapshot | None, dict[str, Any] | None]:
+        row = await self.driver.fetchrow(_PG_SNAPSHOT, conversation_id, client_message_id)
+        if row is None:
+            return None, None
+        fields = {name: row[name] for name in _SNAPSHOT_FIELDS}
+        fields["state"] = _parsed(fields["state"])
+        return (Snapshot(**fields, user_values=_parsed(row["user_values"]) or {},
+                         bot_values=_parsed(row["bot_values"]) or {}),
+                _parsed(row["replay"]))
+
+    async def write(self, plan: TurnPlan) -> None:
+        v, t, c = plan.values, plan.turn, plan.conversation
+        messages = plan.messages
+        async with self.driver.transaction() if (plan.user_values is not None
+                                                 or plan.bot_values is not None) else _nothing():
+            await self.driver.execute(
+                _PG_WRITE, c.id, v["version_id"], v["status"], _json(v["state"]),
+                v["message_seq"], v["turn_seq"], v["last_activity_at"], v["timeout_at"],
+                v.get("ended_at"), [m["id"] for m in messages], [m["seq"] for m in messages],
+                [m["direction"] for m in messages], [_json(m["body"]) for m in messages],
+                t["id"], t["client_message_id"], t["version_id"], _json(t["event"]),
+                _json(t["response"]), _json(t["trace"]), _json(t["errors"]),
+                _json(t["variable_changes"]), t["duration_ms"])
+            if plan.user_values is not None:
+                await self.driver.execute(_PG_UPSERT_USER, c.bot_id, c.user_key,
+                                          _json(plan.user_values), plan.now)
+            if plan.bot_values is not None:
+                await self.driver.execute(_PG_UPSERT_BOT, c.bot_id, _json(plan.bot_values),
+                                          plan.now)
+
+
+@asynccontextmanager
+async def _nothing() -> AsyncIterator[None]:
+    yield
+
+
+@asynccontextmanager
+async def turn_store(engine: AsyncEngine, *, new: bool = False
+                     ) -> AsyncIterator[CoreStore | PostgresStore]:
+    """The store for one turn. A new conversation always goes through Core (it is written
+    once; turns are the hot path)."""
+    if engine.dialect.name == "postgresql" and not new:
+        async with engine.connect() as connection:
+            raw = await connection.get_raw_connection()
+            yield PostgresStore(raw.driver_connection)
+        return
+    async with engine.begin() as connection:
+        yield CoreStore(connection)
