@@ -80,3 +80,10 @@ async def test_one_service_alone_mounts_only_its_routes(settings, runtime) -> No
         assert (await client.post("/api/v1/auth/login", json={})).status_code == 404
         assert (await client.get("/api/v1/bots")).status_code == 401
         assert (await client.get("/healthz")).status_code == 200
+
+
+def test_checked_in_openapi_document_is_current() -> None:
+    from gateway.openapi import PATH, render
+
+    assert PATH.read_text(encoding="utf-8") == render(), (
+        "the API changed: run `python -m gateway.openapi` and commit docs/openapi.json")
