@@ -57,6 +57,19 @@ class Results:
     def rate(self) -> float:
         return self.count / max(1e-9, self.finished - self.started)
 
+    def record(self, status: int, since: float) -> None:
+        if status >= 400:
+            self.errors += 1
+        else:
+            self.latencies.append(time.perf_counter() - since)
+
+    async def run(self, count: int, session: Callable[[int], object]) -> Results:
+        """Run `count` sessions concurrently and time the whole."""
+        self.started = time.perf_counter()
+        await asyncio.gather(*(session(i) for i in range(count)))  # type: ignore[misc]
+        self.finished = time.perf_counter()
+        return self
+
     def percentile(self, p: float) -> float:
         ordered = sorted(self.latencies)
         if not ordered:
@@ -83,18 +96,12 @@ async def closed_loop(host: str, port: int, workers: int, duration: float,
             while time.perf_counter() < stop:
                 begun = time.perf_counter()
                 status, _ = await step(connection, n)  # type: ignore[misc]
-                if status >= 400:
-                    results.errors += 1
-                else:
-                    results.latencies.append(time.perf_counter() - begun)
+                results.record(status, begun)
                 n += 1
         finally:
             connection.close()
 
-    results.started = time.perf_counter()
-    await asyncio.gather(*(run(i) for i in range(workers)))
-    results.finished = time.perf_counter()
-    return results
+    return await results.run(workers, run)
 
 
 async def open_loop(host: str, port: int, rate: float, duration: float, connections: int,
@@ -121,15 +128,9 @@ async def open_loop(host: str, port: int, rate: float, duration: float, connecti
                 if delay > 0:
                     await asyncio.sleep(delay)
                 status, _ = await step(connection, n)  # type: ignore[misc]
-                if status >= 400:
-                    results.errors += 1
-                else:
-                    results.latencies.append(time.perf_counter() - scheduled)
+                results.record(status, scheduled)
                 n += 1
         finally:
             connection.close()
 
-    results.started = time.perf_counter()
-    await asyncio.gather(*(run(i) for i in range(connections)))
-    results.finished = time.perf_counter()
-    return results
+    return await results.run(connections, run)
