@@ -67,9 +67,13 @@ class InProcessOrchestrator:
     async def start(self, *, scenario_id: uuid.UUID, context: TurnContext, language: str,
                     variables: dict[str, Any] | None = None) -> TurnResult:
         version = await self._call(self._scenarios.get_live_version(scenario_id))
+        if version is not None and version.bot_id != context.bot_id:
+            # A caller names the scenario; it must be one of this bot's, never another's.
+            version = None
         if version is None:
             raise ScenarioNotRunnable(
-                f"Scenario {scenario_id} has no published version to run; publish it first.")
+                f"Scenario {scenario_id} has no published version to run for this bot; "
+                "publish it first.")
         compiled = self._compile(version, context)
         scenarios = {compiled.version_id: compiled}
         language = _supported(language, context)

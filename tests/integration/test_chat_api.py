@@ -415,3 +415,14 @@ async def test_an_expired_conversation_restarts_or_resumes(client, make_actor, r
         assert texts(answer) == ["Say"]  # started over at the entry block
     else:
         assert texts(answer) == ["echo: back", "Say"]
+
+
+async def test_a_chat_key_cannot_start_another_bots_scenario(client, make_actor) -> None:  # type: ignore[no-untyped-def]
+    mine = await make_actor(Role.owner)
+    theirs = await make_actor(Role.owner)
+    _, _, my_headers = await bot_with(client, mine, echo_document("mine"))
+    _, their_scenario, _ = await bot_with(client, theirs, echo_document("secret"))
+    response = await client.post("/api/v1/conversations", headers=my_headers,
+                                 json={"scenario_id": their_scenario, "language": "en"})
+    assert response.status_code == 409, response.text
+    assert "secret" not in response.text
