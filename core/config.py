@@ -45,7 +45,9 @@ class Settings(BaseSettings):
     admin_email: str = "admin@example.com"
     admin_password: SecretStr | None = None
     admin_organization: str = "Default"
-    demo_bot: bool = Field(True, description="Seed a demo bot in the admin's organization.")
+    demo_bot: bool | None = Field(
+        None, description="Seed the demo bot (with its well-known chat key) in the admin's "
+        "organization; unset: only in development.")
     demo_chat_key: str = Field("rzc_demo", min_length=8, max_length=64,
                                description="The demo bot's public chat key.")
     timeout_sweep_seconds: float = Field(
@@ -108,6 +110,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'rozmova.db').as_posix()}"
+
+    @property
+    def seeds_demo(self) -> bool:
+        return self.env is Environment.development if self.demo_bot is None else self.demo_bot
 
     @property
     def is_sqlite(self) -> bool:

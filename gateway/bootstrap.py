@@ -32,7 +32,7 @@ async def ensure_admin(runtime: Runtime, settings: Settings) -> tuple[str, str |
 
 async def ensure_demo(runtime: Runtime, settings: Settings) -> tuple[uuid.UUID, str] | None:
     """The demo bot in the admin's organization, with its known public chat key."""
-    if not settings.demo_bot:
+    if not settings.seeds_demo:
         return None
     from chat.contract import ensure_chat_key
     from scenarios.contract import seed_demo_bot
