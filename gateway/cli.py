@@ -102,6 +102,9 @@ def serve(
         create_app(settings, services=service or None), host=host, port=port,
         log_config=None, ws="websockets-sansio", timeout_graceful_shutdown=20,
         ws_max_size=settings.ws_max_frame_bytes,
+        # Chat frames are small; per-message deflate would cost ~44 KiB of zlib state per
+        # socket for next to no saving.
+        ws_per_message_deflate=False,
         proxy_headers=True, server_header=False,
     )
 
