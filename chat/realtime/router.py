@@ -119,7 +119,9 @@ class Session:
 
     async def receive(self, timeout: float) -> dict[str, Any]:
         try:
-            message = await asyncio.wait_for(self.websocket.receive(), timeout)
+            # asyncio.timeout, not wait_for: no extra task per waiting socket.
+            async with asyncio.timeout(timeout):
+                message = await self.websocket.receive()
         except TimeoutError:
             await self.close(CLOSE_GOING_AWAY, "idle")
             raise Closed from None
