@@ -33,7 +33,8 @@ def realtime_hub(app: Any) -> Hub:
     return hub
 
 
-def get_conversations(request: Request) -> ConversationService:
+async def get_conversations(request: Request) -> ConversationService:
+    # Async on purpose: FastAPI runs plain-function dependencies in a thread pool.
     return conversation_service(request.app)
 
 

@@ -33,6 +33,11 @@ def get_runtime(request: Request) -> Runtime:
     return request.app.state.runtime
 
 
+async def _runtime_dependency(request: Request) -> Runtime:
+    # Async on purpose: FastAPI runs plain-function dependencies in a thread pool.
+    return request.app.state.runtime
+
+
 async def _db_session(request: Request) -> AsyncIterator[AsyncSession]:
     """The request owns the transaction: commit when the handler returns, roll back when it
     raises, so a failed request stores nothing half-done."""
@@ -59,7 +64,7 @@ class PrincipalResolver(Protocol):
     async def resolve(self, request: Request, session: AsyncSession) -> Principal: ...
 
 
-RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+RuntimeDep = Annotated[Runtime, Depends(_runtime_dependency)]
 DbSession = Annotated[AsyncSession, Depends(_db_session)]
 
 

@@ -4,7 +4,9 @@ Services receive it through ``core.http`` dependencies, never through globals.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
 
 from redis.asyncio import Redis
 from sqlalchemy import text
@@ -33,6 +35,25 @@ class Runtime:
     # requests at once would wait forever for each other's connections.
     reader_engine: AsyncEngine | None = None
     reader_sessionmaker: async_sessionmaker[AsyncSession] | None = None
+    _driver_pool: Any = None
+    _driver_pool_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    async def driver_pool(self) -> Any:
+        """PostgreSQL only: an asyncpg pool for the hot path's hand-written SQL, where the
+        ORM's per-statement cost would dominate a turn. None on other databases."""
+        if not self.settings.resolved_database_url.startswith("postgresql+asyncpg"):
+            return None
+        if self._driver_pool is None:
+            async with self._driver_pool_lock:
+                if self._driver_pool is None:
+                    import asyncpg
+
+                    dsn = self.engine.url.set(drivername="postgresql").render_as_string(
+                        hide_password=False)
+                    self._driver_pool = await asyncpg.create_pool(
+                        dsn, min_size=1, max_size=self.settings.database_pool_size,
+                        timeout=10, command_timeout=30)
+        return self._driver_pool
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Runtime:
@@ -83,5 +104,7 @@ class Runtime:
         if self.redis is not None:
             await self.redis.aclose()
         await self.engine.dispose()
+        if self._driver_pool is not None:
+            await self._driver_pool.close()
         if self.reader_engine is not None:
             await self.reader_engine.dispose()

@@ -103,7 +103,7 @@ class ConversationService:
         conversation_id = uuid.uuid4()
         key = user_key(body.end_user_id, conversation_id)
         started = time.perf_counter()
-        async with turn_store(self._runtime.engine, new=True) as store:
+        async with turn_store(self._runtime, new=True) as store:
             user_vars, bot_vars = await store.variables(bot.id, key)
             context = self._context(bot, conversation_id, body.end_user_id, body.channel,
                                     user_vars, bot_vars)
@@ -154,7 +154,7 @@ class ConversationService:
     async def _turn(self, scope: ChatScope, conversation_id: uuid.UUID, event: InboundEvent,
                     client_message_id: str | None) -> TurnAnswer:
             started = time.perf_counter()
-            async with turn_store(self._runtime.engine) as store:
+            async with turn_store(self._runtime) as store:
                 # One read brings the conversation, a stored answer for a repeated
                 # client_message_id, and the user's and bot's variables.
                 conversation, replay_data = await store.snapshot(conversation_id,

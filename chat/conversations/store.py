@@ -14,11 +14,16 @@ from typing import Any
 
 from sqlalchemy import insert, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chat.conversations.models import (
-    BotVariables, Conversation, ConversationMessage, Turn, UserVariables,
+    BotVariables,
+    Conversation,
+    ConversationMessage,
+    Turn,
+    UserVariables,
 )
+from core.runtime import Runtime
 
 _conversations = Conversation.__table__
 _messages = ConversationMessage.__table__
@@ -241,14 +246,14 @@ async def _nothing() -> AsyncIterator[None]:
 
 
 @asynccontextmanager
-async def turn_store(engine: AsyncEngine, *, new: bool = False
+async def turn_store(runtime: Runtime, *, new: bool = False
                      ) -> AsyncIterator[CoreStore | PostgresStore]:
     """The store for one turn. A new conversation always goes through Core (it is written
     once; turns are the hot path)."""
-    if engine.dialect.name == "postgresql" and not new:
-        async with engine.connect() as connection:
-            raw = await connection.get_raw_connection()
-            yield PostgresStore(raw.driver_connection)
+    pool = None if new else await runtime.driver_pool()
+    if pool is not None:
+        async with pool.acquire() as driver:
+            yield PostgresStore(driver)
         return
-    async with engine.begin() as connection:
+    async with runtime.engine.begin() as connection:
         yield CoreStore(connection)

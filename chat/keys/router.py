@@ -7,7 +7,7 @@ import uuid
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
-from chat.dependencies import get_conversations
+from chat.dependencies import conversation_service
 from chat.keys import service
 from core.errors import NotFound
 from core.http import DbSession, Editor, RuntimeDep, Viewer, problem_responses
@@ -21,7 +21,7 @@ class ChatKeyRead(BaseModel):
 
 
 async def _own_bot(request: Request, bot_id: uuid.UUID, org_id: uuid.UUID) -> None:
-    bot = await get_conversations(request).bot(bot_id)
+    bot = await conversation_service(request.app).bot(bot_id)
     if bot is None or bot.org_id != org_id:
         raise NotFound(f"no bot {bot_id} in your organization")
 
