@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from chat.conversations.models import Conversation, ConversationMessage, Turn
 from chat.conversations.store import Snapshot, TurnPlan, turn_store
+from chat.realtime.frames import CHANNEL, history_frame, turn_frames
 from chat.conversations.schemas import (
     ConversationStart, HistoryItem, HistoryPage, MessageOut, TurnAnswer,
 )
@@ -142,8 +143,6 @@ class ConversationService:
 
     async def _notify(self, answer: TurnAnswer, event_body: dict[str, Any] | None,
                       client_message_id: str | None, origin: str | None) -> None:
-        from chat.realtime.frames import CHANNEL, turn_frames
-
         payload = {"conversation_id": str(answer.conversation_id), "origin": origin,
                    "frames": turn_frames(answer, event_body, client_message_id)}
         try:
@@ -153,60 +152,60 @@ class ConversationService:
 
     async def _turn(self, scope: ChatScope, conversation_id: uuid.UUID, event: InboundEvent,
                     client_message_id: str | None) -> TurnAnswer:
-            started = time.perf_counter()
-            async with turn_store(self._runtime) as store:
-                # One read brings the conversation, a stored answer for a repeated
-                # client_message_id, and the user's and bot's variables.
-                conversation, replay_data = await store.snapshot(conversation_id,
-                                                                 client_message_id)
-                if conversation is None or not scope.allows(conversation.org_id,
-                                                            conversation.bot_id):
-                    raise NotFound(f"no conversation {conversation_id} here")
-                if replay_data is not None:
-                    replay = TurnAnswer.model_validate(replay_data)
-                    replay.duplicate = True
-                    return replay
-                if event.kind == "timeout" and (conversation.timeout_at is None
-                                                or conversation.timeout_at > utcnow()):
-                    # Another instance fired it, or the person wrote meanwhile.
-                    return TurnAnswer(conversation_id=conversation.id, messages=[], input=None,
-                                      ended=conversation.status == "ended",
-                                      status=conversation.status)
-                if conversation.status == "ended":
-                    raise ConversationEnded(
-                        "this conversation has ended; start a new one with POST "
-                        f"/api/v1/bots/{conversation.bot_id}/conversations")
-                bot = await self.bot(conversation.bot_id)
-                if bot is None:
-                    raise NotFound(f"no conversation {conversation_id} here")
-                if conversation.status == "handoff" and event.kind in ("text", "choice",
-                                                                       "payload"):
-                    return await self._to_operators(store, conversation, event,
-                                                    client_message_id, started)
-                state = ConversationState.model_validate(conversation.state)
-                expiry = timedelta(seconds=int(bot.settings.get("expiry_seconds", 7 * 86_400)))
-                restart = (utcnow() - conversation.last_activity_at > expiry
-                           and bot.settings.get("on_expiry", "restart") == "restart")
-                context = self._context(bot, conversation.id, conversation.end_user_id,
-                                        conversation.channel, conversation.user_values,
-                                        conversation.bot_values)
-                try:
-                    if restart:
-                        # Expired: begin again on today's live version.
-                        result = await self._orchestrator.start(
-                            scenario_id=conversation.scenario_id, context=context,
-                            language=conversation.language)
-                        conversation.version_id = result.version_id or conversation.version_id
-                    else:
-                        result = await self._orchestrator.advance(state=state, event=event,
-                                                                  context=context)
-                except ScenarioNotRunnable as exc:
-                    raise NotRunnable(str(exc)) from None
-                except ScenariosUnavailable as exc:
-                    raise ServiceUnavailable(f"{exc}; try again shortly") from None
-                return await self._record(store, conversation, bot, event,
-                                          client_message_id, result, started,
-                                          store_inbound=True)
+        started = time.perf_counter()
+        async with turn_store(self._runtime) as store:
+            # One read brings the conversation, a stored answer for a repeated
+            # client_message_id, and the user's and bot's variables.
+            conversation, replay_data = await store.snapshot(conversation_id,
+                                                             client_message_id)
+            if conversation is None or not scope.allows(conversation.org_id,
+                                                        conversation.bot_id):
+                raise NotFound(f"no conversation {conversation_id} here")
+            if replay_data is not None:
+                replay = TurnAnswer.model_validate(replay_data)
+                replay.duplicate = True
+                return replay
+            if event.kind == "timeout" and (conversation.timeout_at is None
+                                            or conversation.timeout_at > utcnow()):
+                # Another instance fired it, or the person wrote meanwhile.
+                return TurnAnswer(conversation_id=conversation.id, messages=[], input=None,
+                                  ended=conversation.status == "ended",
+                                  status=conversation.status)
+            if conversation.status == "ended":
+                raise ConversationEnded(
+                    "this conversation has ended; start a new one with POST "
+                    f"/api/v1/bots/{conversation.bot_id}/conversations")
+            bot = await self.bot(conversation.bot_id)
+            if bot is None:
+                raise NotFound(f"no conversation {conversation_id} here")
+            if conversation.status == "handoff" and event.kind in ("text", "choice",
+                                                                   "payload"):
+                return await self._to_operators(store, conversation, event,
+                                                client_message_id, started)
+            state = ConversationState.model_validate(conversation.state)
+            expiry = timedelta(seconds=int(bot.settings.get("expiry_seconds", 7 * 86_400)))
+            restart = (utcnow() - conversation.last_activity_at > expiry
+                       and bot.settings.get("on_expiry", "restart") == "restart")
+            context = self._context(bot, conversation.id, conversation.end_user_id,
+                                    conversation.channel, conversation.user_values,
+                                    conversation.bot_values)
+            try:
+                if restart:
+                    # Expired: begin again on today's live version.
+                    result = await self._orchestrator.start(
+                        scenario_id=conversation.scenario_id, context=context,
+                        language=conversation.language)
+                    conversation.version_id = result.version_id or conversation.version_id
+                else:
+                    result = await self._orchestrator.advance(state=state, event=event,
+                                                              context=context)
+            except ScenarioNotRunnable as exc:
+                raise NotRunnable(str(exc)) from None
+            except ScenariosUnavailable as exc:
+                raise ServiceUnavailable(f"{exc}; try again shortly") from None
+            return await self._record(store, conversation, bot, event,
+                                      client_message_id, result, started,
+                                      store_inbound=True)
 
     async def handback(self, *, scope: ChatScope, conversation_id: uuid.UUID) -> TurnAnswer:
         conversation_state = await self._peek_status(scope, conversation_id)
@@ -234,8 +233,6 @@ class ConversationService:
                 await session.flush()
                 item = HistoryItem(seq=message.seq, direction="operator", body=message.body,
                                    created_at=message.created_at)
-        from chat.realtime.frames import CHANNEL, history_frame
-
         await self._runtime.pubsub.publish(CHANNEL, json.dumps({
             "conversation_id": str(conversation_id), "origin": None,
             "frames": [history_frame(item)]}).encode())
