@@ -34,6 +34,8 @@ log = structlog.get_logger("rozmova.chat")
 
 # A turn waits this long for the previous one of the same conversation; a crashed holder's
 # lease runs out after LOCK_LEASE so no conversation stays wedged.
+# What the person said is history; a timeout or an operator's handback is not.
+PERSON_EVENTS = frozenset({"text", "choice", "payload", "command"})
 LOCK_WAIT_SECONDS = 10.0
 LOCK_LEASE_SECONDS = 30.0
 
@@ -171,6 +173,9 @@ class ConversationService:
                 return TurnAnswer(conversation_id=conversation.id, messages=[], input=None,
                                   ended=conversation.status == "ended",
                                   status=conversation.status)
+            if event.kind == "handback" and conversation.status != "handoff":
+                # Checked here, under the lock, so two operators cannot both hand back.
+                raise Conflict("the conversation is not with an operator; nothing to hand back")
             if conversation.status == "ended":
                 raise ConversationEnded(
                     "this conversation has ended; start a new one with POST "
@@ -205,12 +210,9 @@ class ConversationService:
                 raise ServiceUnavailable(f"{exc}; try again shortly") from None
             return await self._record(store, conversation, bot, event,
                                       client_message_id, result, started,
-                                      store_inbound=True)
+                                      store_inbound=event.kind in PERSON_EVENTS)
 
     async def handback(self, *, scope: ChatScope, conversation_id: uuid.UUID) -> TurnAnswer:
-        conversation_state = await self._peek_status(scope, conversation_id)
-        if conversation_state != "handoff":
-            raise Conflict("the conversation is not with an operator; nothing to hand back")
         return await self.send(scope=scope, conversation_id=conversation_id,
                                event=InboundEvent(kind="handback"), client_message_id=None)
 
@@ -302,10 +304,6 @@ class ConversationService:
                 query.order_by(Conversation.last_activity_at.desc()).limit(limit)))
 
     # --- internals --------------------------------------------------------------------------
-
-    async def _peek_status(self, scope: ChatScope, conversation_id: uuid.UUID) -> str:
-        async with self._runtime.sessionmaker() as session:
-            return (await self._get(session, scope, conversation_id)).status
 
     @staticmethod
     async def _get(session: AsyncSession, scope: ChatScope,

@@ -17,7 +17,7 @@ from starlette.websockets import WebSocketDisconnect, WebSocketState
 
 from chat.conversations.router import to_event
 from chat.conversations.schemas import MAX_TEXT_CHARS, ConversationStart, MessageIn
-from chat.conversations.service import ChatScope, ConversationService
+from chat.conversations.service import ChatScope, ConversationService, inbound_body
 from chat.dependencies import conversation_service, realtime_hub
 from chat.keys import service as keys_service
 from chat.realtime import tokens
@@ -224,10 +224,11 @@ class Session:
             raise FrameError("bad_frame", _first_error(exc)) from None
         if body.text is not None and len(body.text) > MAX_TEXT_CHARS:
             raise FrameError("too_long", f"a text is limited to {MAX_TEXT_CHARS} characters")
+        event = to_event(body)
         await self.send({"type": "typing"})
         try:
             answer = await self.service.send(
-                scope=self.scope, conversation_id=self.conversation_id, event=to_event(body),
+                scope=self.scope, conversation_id=self.conversation_id, event=event,
                 client_message_id=body.client_message_id, origin=self.id)
         except RozmovaError as exc:
             await self.error(exc.code, exc.detail, client_message_id=body.client_message_id)
@@ -235,9 +236,7 @@ class Session:
         await self.send({"type": "ack", "seq": answer.inbound_seq or last_seq(answer),
                          "client_message_id": body.client_message_id,
                          "duplicate": answer.duplicate})
-        await self.push(turn_frames(answer, to_event(body).model_dump(mode="json",
-                                                                     exclude_none=True),
-                                    body.client_message_id))
+        await self.push(turn_frames(answer, inbound_body(event), body.client_message_id))
 
 
 def _first_error(exc: ValidationError) -> str:

@@ -346,12 +346,14 @@ async def test_handoff_operator_and_handback(client, make_actor) -> None:  # typ
     assert said.status_code == 201
     back = await client.post(f"/api/v1/conversations/{chat.id}/handback", headers=owner.headers)
     assert back.status_code == 200 and texts(back.json()) == ["Bot again"]
+    twice = await client.post(f"/api/v1/conversations/{chat.id}/handback", headers=owner.headers)
+    assert twice.status_code == 409 and "not with an operator" in twice.json()["detail"]
     history = (await client.get(f"/api/v1/conversations/{chat.id}/messages",
                                 headers=headers)).json()["items"]
-    assert [(h["direction"], h["body"].get("text")) for h in history][1:] == [
-        ("out", None), ("in", "is anyone there?"), ("operator", "Hello, I am here"),
-        ("out", "Bot again")] or ("operator", "Hello, I am here") in [
-        (h["direction"], h["body"].get("text")) for h in history]
+    assert [(h["direction"], h["body"].get("text")) for h in history] == [
+        ("out", "Calling a human"), ("out", None), ("in", "is anyone there?"),
+        ("operator", "Hello, I am here"), ("out", "Bot again")]
+    assert history[1]["body"]["type"] == "handoff"
 
 
 async def test_bot_without_published_scenario_cannot_start(client, make_actor) -> None:  # type: ignore[no-untyped-def]
