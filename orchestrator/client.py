@@ -60,8 +60,8 @@ class InProcessOrchestrator:
         self._timeout = timeout
         self._compiled: _Recent[tuple[uuid.UUID, str, tuple[str, ...]], CompiledScenario] = \
             _Recent(cache_size)
-        # Frames name versions by id only; until the scenarios contract can fetch a version by
-        # id, the versions this process has seen are kept here.
+        # Frames name versions by id; versions seen recently are kept so that a turn does not
+        # ask the scenarios service again (published versions never change).
         self._versions: _Recent[uuid.UUID, PublishedVersion] = _Recent(cache_size * 4)
 
     async def start(self, *, scenario_id: uuid.UUID, context: TurnContext, language: str,
@@ -121,10 +121,7 @@ class InProcessOrchestrator:
                     context: TurnContext) -> CompiledScenario | None:
         version = self._versions.get(version_id)
         if version is None:
-            by_id = getattr(self._scenarios, "get_version_by_id", None)
-            if by_id is None:
-                return None
-            version = await self._call(by_id(version_id))
+            version = await self._call(self._scenarios.get_version_by_id(version_id))
             if version is None:
                 return None
         try:

@@ -40,6 +40,10 @@ class FakeScenarios:
     async def get_version(self, scenario_id, number):
         return None
 
+    async def get_version_by_id(self, version_id):
+        self.calls.append("by_id")
+        return next((v for v in self.live.values() if v.id == version_id), None)
+
 
 MAIN = document([say("hi", "Hello {{ who }}"), block("call", "jump", scenario="survey"),
                  say("bye", "Bye")], [("hi", "next", "call"), ("call", "next", "bye")],
@@ -105,7 +109,14 @@ async def test_unknown_version_in_state_is_reported():
                                     variables=[{"name": "a", "type": "string"}]))
     result = await InProcessOrchestrator(FakeScenarios(main)).start(
         scenario_id=main.scenario_id, context=context(), language="en")
-    other = InProcessOrchestrator(FakeScenarios(main))  # a process that never saw it
-    again = await other.advance(state=result.state, event=InboundEvent(kind="text", text="x"),
-                                context=context())
+    # Another process, which never saw the version, loads it by id and carries on.
+    scenarios = FakeScenarios(main)
+    other = InProcessOrchestrator(scenarios)
+    carried = await other.advance(state=result.state, event=InboundEvent(kind="text", text="x"),
+                                  context=context())
+    assert carried.errors == [] and "by_id" in scenarios.calls
+    # A version the scenarios service no longer has is reported, and the state kept.
+    gone = InProcessOrchestrator(FakeScenarios())
+    again = await gone.advance(state=result.state, event=InboundEvent(kind="text", text="x"),
+                               context=context())
     assert again.errors[0].code == "scenario.missing" and again.state == result.state
