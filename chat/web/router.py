@@ -9,9 +9,15 @@ import re
 from pathlib import Path
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, Response
+
+from core.errors import ServiceUnavailable
 
 router = APIRouter()
+
+
+class WidgetNotBuilt(ServiceUnavailable):
+    code, title = "widget_not_built", "Widget not built"
 
 DEFAULT_WIDGET_PATH = Path(__file__).resolve().parents[2] / "builder-ui" / "dist" / "widget.js"
 DEMO_KEY = "rzc_demo"
@@ -49,11 +55,9 @@ def _load(path: Path) -> tuple[bytes, str] | None:
 async def widget(request: Request) -> Response:
     loaded = _load(widget_path())
     if loaded is None:
-        return JSONResponse(
-            {"title": "Widget not built", "detail": "run `make widget` (needs Node.js and npm)",
-             "status": 503},
-            status_code=503, media_type="application/problem+json",
-            headers={"Cache-Control": "no-store"})
+        error = WidgetNotBuilt("run `make widget` (needs Node.js and npm)")
+        error.headers["Cache-Control"] = "no-store"
+        raise error
     body, etag = loaded
     # Short max-age so that a new build reaches sites within minutes; the ETag makes the
     # revalidation after that a 304.

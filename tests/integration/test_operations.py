@@ -87,3 +87,13 @@ def test_checked_in_openapi_document_is_current() -> None:
 
     assert PATH.read_text(encoding="utf-8") == render(), (
         "the API changed: run `python -m gateway.openapi` and commit docs/openapi.json")
+
+
+async def test_missing_widget_build_is_a_503_problem(client, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("ROZMOVA_WIDGET_PATH", "/nonexistent/widget.js")
+    response = await client.get("/widget.js")
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["cache-control"] == "no-store"
+    assert response.json()["code"] == "widget_not_built"
+    assert "make widget" in response.json()["detail"]
