@@ -5,8 +5,10 @@ uses Redis under a key prefix of its own, deleted at the end."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
+import socket
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -150,6 +152,48 @@ async def make_actor(runtime: Runtime, settings: Settings):  # type: ignore[no-u
         return Actor(user.id, org_id, email, role, {"Authorization": f"Bearer {token}"})
 
     return make
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def serve(settings, runtime):  # type: ignore[no-untyped-def]
+    """Start the whole app under uvicorn on a real socket (the event loop of the test);
+    returns (server, task, port). Timing bugs such as commit-after-response show up only
+    here, not through the in-process transport."""
+    import uvicorn
+
+    from gateway.app import create_app
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(
+        create_app(settings, runtime=runtime), host="127.0.0.1", port=port, log_config=None,
+        ws="websockets-sansio", lifespan="on"))
+    task = asyncio.create_task(server.serve())
+    for _ in range(200):
+        if server.started:
+            break
+        await asyncio.sleep(0.02)
+    return server, task, port
+
+
+@pytest.fixture
+async def live_server(settings: Settings, runtime: Runtime) -> AsyncIterator[str]:
+    """The app under uvicorn on 127.0.0.1; yields its base URL (``http://127.0.0.1:PORT``)."""
+    server, task, port = await serve(settings, runtime)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    await asyncio.wait_for(task, 30)
+
+
+@pytest.fixture
+async def live_client(live_server: str) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client talking to ``live_server`` over the socket."""
+    async with httpx.AsyncClient(base_url=live_server, timeout=30) as client:
+        yield client
 
 
 def shared_data(*parts: str) -> Path:

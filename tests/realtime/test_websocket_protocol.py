@@ -6,39 +6,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import uuid
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-import uvicorn
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from core.runtime import Runtime
 from core.security import Role
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-async def serve(settings, runtime) -> tuple[uvicorn.Server, asyncio.Task, int]:  # type: ignore[no-untyped-def]
-    from gateway.app import create_app
-
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(
-        create_app(settings, runtime=runtime), host="127.0.0.1", port=port, log_config=None,
-        ws="websockets-sansio", lifespan="on"))
-    task = asyncio.create_task(server.serve())
-    for _ in range(200):
-        if server.started:
-            break
-        await asyncio.sleep(0.02)
-    return server, task, port
+from tests.conftest import serve
 
 
 @pytest.fixture
