@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import NoReturn
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -106,25 +107,39 @@ async def login(
 async def refresh(*, session: AsyncSession, settings: Settings, token: str) -> IssuedTokens:
     stored = await session.scalar(
         select(RefreshToken).where(RefreshToken.token_hash == hash_secret(token))
-        .with_for_update()
     )
     now = utcnow()
     if stored is None or stored.revoked_at is not None:
         raise Unauthorized("the refresh token is not valid; log in again")
     if stored.used_at is not None:
-        # A spent token came back: someone holds a copy. End the whole chain.
-        await _revoke_family(session=session, family_id=stored.family_id)
-        raise TokenReused("the refresh token was already used; every session from that "
-                          "login is now signed out; log in again")
+        await _reused(session=session, family_id=stored.family_id)
     if stored.expires_at <= now:
         raise Unauthorized("the refresh token has expired; log in again")
-    stored.used_at = now
+    # Spend the token with one conditional write that only one caller can win, on every
+    # database: SQLite ignores FOR UPDATE, so two requests could both read "unused" and both
+    # rotate. The loser (and any later caller) finds it spent: someone holds a copy.
+    spent = await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.id == stored.id, RefreshToken.used_at.is_(None),
+               RefreshToken.revoked_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if spent.rowcount != 1:
+        await _reused(session=session, family_id=stored.family_id)
     user = await session.get(User, stored.user_id)
     found = await _membership(session=session, user_id=stored.user_id, org_id=stored.org_id)
     if user is None or not user.is_active or found is None:
         raise Unauthorized("this account can no longer act in that organization")
     return await _issue(session=session, settings=settings, user=user, membership=found[0],
                         organization=found[1], family_id=stored.family_id)
+
+
+async def _reused(*, session: AsyncSession, family_id: uuid.UUID) -> NoReturn:
+    """A spent token came back: someone holds a copy. End the whole chain."""
+    await _revoke_family(session=session, family_id=family_id)
+    raise TokenReused("the refresh token was already used; every session from that "
+                      "login is now signed out; log in again")
 
 
 async def _revoke_family(*, session: AsyncSession, family_id: uuid.UUID) -> None:
