@@ -32,14 +32,19 @@ def _pair(tokens: service.IssuedTokens) -> TokenPair:
              responses=problem_responses(400, 401, 403, 422, 429))
 async def login(body: LoginRequest, request: Request, session: DbSession, runtime: RuntimeDep):
     """Exchange email and password for an access token and a refresh token. Limited per
-    account and per client address."""
+    account and client address, per account, and per client address."""
     settings = runtime.settings
     address = request.client.host if request.client else "unknown"
     email = service.normalize_email(body.email)
-    await runtime.limiter.hit(settings.login_rate_per_account, "login-account", email,
-                              what="login attempts for this account")
+    # The account-wide count comes last: attempts already refused for their address do not
+    # use up the account's looser budget, which the owner elsewhere still needs.
     await runtime.limiter.hit(settings.login_rate_per_address, "login-address", address,
                               what="login attempts from this address")
+    await runtime.limiter.hit(settings.login_rate_per_account_address, "login-account-address",
+                              email, address,
+                              what="login attempts for this account from this address")
+    await runtime.limiter.hit(settings.login_rate_per_account, "login-account", email,
+                              what="login attempts for this account")
     tokens = await service.login(session=session, settings=settings, email=email,
                                  password=body.password, org_id=body.organization_id)
     return _pair(tokens)

@@ -38,15 +38,15 @@ async def test_wrong_credentials_get_one_answer(client, make_actor, email) -> No
     assert response.json()["detail"] == "wrong email or password"
 
 
-async def test_login_is_rate_limited_per_account(client, make_actor, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_login_is_rate_limited_per_account_and_address(client, make_actor, settings) -> None:  # type: ignore[no-untyped-def]
     actor = await make_actor(Role.viewer)
-    allowed = int(settings.login_rate_per_account.split("/")[0])
+    allowed = int(settings.login_rate_per_account_address.split("/")[0])
     for _ in range(allowed):
         assert (await login(client, actor.email, "wrong")).status_code == 401
     blocked = await login(client, actor.email)  # even the right password waits now
     assert blocked.status_code == 429
     assert int(blocked.headers["Retry-After"]) >= 1
-    assert "login attempts for this account" in blocked.json()["detail"]
+    assert "login attempts for this account from this address" in blocked.json()["detail"]
 
 
 async def test_missing_or_bad_credentials_are_401_problems(client) -> None:  # type: ignore[no-untyped-def]

@@ -35,3 +35,38 @@ async def test_two_simultaneous_refreshes_with_one_token_let_exactly_one_win(cli
         # The reuse alarm ended the whole login, the winner's new token included.
         after = await client.post(REFRESH, json={"refresh_token": winner.json()["refresh_token"]})
         assert after.status_code == 401, f"round {round_}: the winner's chain is still alive"
+
+
+# --- item: guessing from one address does not lock the owner out --------------------------
+
+def client_at(app, address: str) -> httpx.AsyncClient:  # type: ignore[no-untyped-def]
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=(address, 40000))
+    return httpx.AsyncClient(transport=transport, base_url="http://test")
+
+
+async def test_an_attacker_guessing_from_one_address_is_limited_but_the_owner_still_logs_in(app, make_actor, settings) -> None:  # type: ignore[no-untyped-def]
+    owner = await make_actor(Role.owner)
+    allowed = int(settings.login_rate_per_account_address.split("/")[0])
+    async with client_at(app, "203.0.113.7") as attacker, client_at(app, "198.51.100.2") as own:
+        for _ in range(allowed):
+            assert (await login(attacker, owner.email, "guess")).status_code == 401
+        limited = await login(attacker, owner.email, "another guess")
+        assert limited.status_code == 429, limited.text
+        assert int(limited.headers["Retry-After"]) >= 1
+        # Even the right password waits from the guessing address...
+        assert (await login(attacker, owner.email)).status_code == 429
+        # ...but the owner, elsewhere, gets in.
+        mine = await login(own, owner.email)
+        assert mine.status_code == 200, mine.text
+
+
+async def test_one_account_is_limited_across_addresses_more_loosely(app, make_actor, runtime, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    owner = await make_actor(Role.owner)
+    monkeypatch.setattr(runtime.settings, "login_rate_per_account", "3/hour")
+    for n in range(3):
+        async with client_at(app, f"203.0.113.{n + 1}") as attacker:
+            assert (await login(attacker, owner.email, "guess")).status_code == 401
+    async with client_at(app, "203.0.113.99") as attacker:
+        limited = await login(attacker, owner.email, "guess")
+    assert limited.status_code == 429
+    assert "login attempts for this account" in limited.json()["detail"]
