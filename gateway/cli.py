@@ -6,11 +6,14 @@ from __future__ import annotations
 import asyncio
 import getpass
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from core.config import Settings, settings_or_exit
+
+if TYPE_CHECKING:
+    import uvicorn
 
 app = typer.Typer(help="Rozmova: chatbot scenario platform.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -71,6 +74,29 @@ async def _bootstrap(settings: Settings) -> None:
             typer.echo(f"  password: {generated}   <- shown once; keep it")
 
 
+def uvicorn_config(asgi_app: Any, settings: Settings, *, host: str, port: int,
+                   **overrides: Any) -> uvicorn.Config:
+    """How Rozmova runs under uvicorn: ``rozmova serve`` and the tests' live server both build
+    their server here, so the tests see the same proxy and WebSocket behaviour."""
+    import uvicorn
+
+    options: dict[str, Any] = dict(
+        host=host, port=port, log_config=None, ws="websockets-sansio",
+        timeout_graceful_shutdown=20, ws_max_size=settings.ws_max_frame_bytes,
+        # Chat frames are small; per-message deflate would cost ~44 KiB of zlib state per
+        # socket for next to no saving.
+        ws_per_message_deflate=False,
+        # X-Forwarded-For names the client only when a proxy we trust set it; uvicorn's own
+        # default trusts 127.0.0.1, so anything on the host could choose its address (and
+        # escape the per-address login limit).
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=settings.trusted_proxies or None,
+        server_header=False,
+    )
+    options.update(overrides)
+    return uvicorn.Config(asgi_app, **options)
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (ROZMOVA_HOST).")] = None,
@@ -98,15 +124,11 @@ def serve(
     configure_logging(settings.log_level, settings.log_json)
     host, port = host or settings.host, port or settings.port
     typer.echo(f"Rozmova on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
-    uvicorn.run(
-        create_app(settings, services=service or None), host=host, port=port,
-        log_config=None, ws="websockets-sansio", timeout_graceful_shutdown=20,
-        ws_max_size=settings.ws_max_frame_bytes,
-        # Chat frames are small; per-message deflate would cost ~44 KiB of zlib state per
-        # socket for next to no saving.
-        ws_per_message_deflate=False,
-        proxy_headers=True, server_header=False,
-    )
+    server = uvicorn.Server(uvicorn_config(create_app(settings, services=service or None),
+                                           settings, host=host, port=port))
+    server.run()
+    if not server.started:
+        raise typer.Exit(3)  # could not bind or start (uvicorn logged why)
 
 
 @app.command("create-admin")

@@ -70,3 +70,38 @@ async def test_one_account_is_limited_across_addresses_more_loosely(app, make_ac
         limited = await login(attacker, owner.email, "guess")
     assert limited.status_code == 429
     assert "login attempts for this account" in limited.json()["detail"]
+
+
+# --- item: X-Forwarded-For counts only from configured proxies ------------------------------
+
+async def _guess_with_rotating_forwarded_for(base_url: str, attempts: int) -> list[int]:
+    async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
+        statuses = []
+        for n in range(attempts):
+            response = await client.post(
+                LOGIN, json={"email": f"nobody-{n}@example.org", "password": "guess"},
+                headers={"X-Forwarded-For": f"198.51.100.{n + 1}"})
+            statuses.append(response.status_code)
+        return statuses
+
+
+async def test_a_forged_forwarded_for_does_not_escape_the_per_address_limit(live_server, settings) -> None:  # type: ignore[no-untyped-def]
+    allowed = int(settings.login_rate_per_address.split("/")[0])
+    statuses = await _guess_with_rotating_forwarded_for(live_server, allowed + 10)
+    assert statuses[:allowed] == [401] * allowed
+    assert statuses[allowed:] == [429] * 10, "the client chose its own address"
+
+
+async def test_a_configured_proxy_is_trusted_for_the_client_address(settings, runtime) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import serve
+
+    behind_proxy = settings.model_copy(update={"trusted_proxies": "127.0.0.1"})
+    server, task, port = await serve(behind_proxy, runtime)
+    try:
+        allowed = int(settings.login_rate_per_address.split("/")[0])
+        statuses = await _guess_with_rotating_forwarded_for(f"http://127.0.0.1:{port}",
+                                                            allowed + 10)
+        assert statuses == [401] * (allowed + 10)  # each forwarded address counted apart
+    finally:
+        server.should_exit = True
+        await asyncio.wait_for(task, 30)
