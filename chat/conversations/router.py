@@ -16,6 +16,7 @@ from chat.conversations.service import ChatScope
 from chat.dependencies import Conversations, Scope
 from core.errors import InvalidInput, PayloadTooLarge
 from core.http import Editor, Viewer, problem_responses
+from core.types import AfterSeq
 from orchestrator.contract import InboundEvent
 
 router = APIRouter(prefix="/api/v1", tags=["chat"])
@@ -75,7 +76,7 @@ async def send_message(conversation_id: uuid.UUID, body: MessageIn, scope: Scope
             responses=problem_responses(401, 404, 422))
 async def history(
     conversation_id: uuid.UUID, scope: Scope, service: Conversations,
-    after_seq: Annotated[int, Query(ge=0)] = 0,
+    after_seq: AfterSeq = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ):
     """Everything said in the conversation, oldest first, from `after_seq`."""

@@ -6,8 +6,9 @@ import uuid
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from core.types import JsonData, Text
 from orchestrator.contract import InputRequest, OutboundMessage
 
 MAX_TEXT_CHARS = 4096
@@ -19,11 +20,11 @@ class ConversationStart(BaseModel):
 
     language: str | None = Field(None, pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$",
                                  description="One of the bot's languages; default: the bot's.")
-    end_user_id: str | None = Field(
+    end_user_id: Text | None = Field(
         None, min_length=1, max_length=128,
         description="Your id for the person: user-scoped variables follow it across "
         "conversations.")
-    variables: dict[str, JsonValue] = Field(
+    variables: dict[Text, JsonData] = Field(
         default_factory=dict, description="Prefilled conversation variables (declared ones).")
     channel: str = Field("rest", pattern=r"^[a-z][a-z0-9_-]{0,31}$")
     scenario_id: uuid.UUID | None = Field(
@@ -36,10 +37,10 @@ class MessageIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    text: str | None = Field(None, min_length=1)
-    choice_id: str | None = Field(None, min_length=1, max_length=64)
-    payload: JsonValue = None
-    client_message_id: str = Field(
+    text: Text | None = Field(None, min_length=1)
+    choice_id: Text | None = Field(None, min_length=1, max_length=64)
+    payload: JsonData = None
+    client_message_id: Text = Field(
         min_length=1, max_length=128,
         description="Unique per message from your side; a retry with the same id returns the "
         "first answer and runs nothing again.")
@@ -120,4 +121,4 @@ class ConversationPage(BaseModel):
 
 class OperatorMessage(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
+    text: Text = Field(min_length=1, max_length=MAX_TEXT_CHARS)

@@ -3,12 +3,52 @@ and answers. Shared by the socket sessions and the cross-instance delivery."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from chat.conversations.schemas import HistoryItem, TurnAnswer
+from core.types import INT32_MAX, MAX_JSON_DEPTH, JsonLimitError, check_json
 
 PROTOCOL_VERSION = 1
 CHANNEL = "chat"  # the pub/sub channel every instance listens on
+
+
+class BadFrame(ValueError):
+    """A client frame the protocol refuses: answered with an error frame of ``code``."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def parse_client_frame(text: str) -> Any:
+    """A client frame's JSON. Deep nesting and huge integers are ``bad_json`` (not a server
+    error); NaN and Infinity parse here and are refused by the frame's fields, so that the
+    error names the field."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BadFrame("bad_json", f"the frame is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise BadFrame("bad_json", f"the frame is nested deeper than {MAX_JSON_DEPTH} "
+                       "levels") from None
+    except ValueError as exc:  # an integer of thousands of digits
+        raise BadFrame("bad_json", f"the frame is not usable JSON: {exc}") from None
+
+
+def resume_seq(value: Any) -> int:
+    """``resume.last_seq`` of a hello: absent means 0; a JSON integer from 0 to 2^31-1."""
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= INT32_MAX:
+        try:
+            check_json(value)
+        except JsonLimitError as exc:
+            raise BadFrame("bad_frame", f"resume.last_seq: {exc}") from None
+        raise BadFrame("bad_frame", "resume.last_seq must be an integer from 0 to "
+                       f"{INT32_MAX}, the highest seq the client has seen")
+    return value
 
 
 def inbound_message(body: dict[str, Any]) -> dict[str, Any]:

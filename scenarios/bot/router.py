@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from core.http import DbSession, Editor, Viewer, problem_responses
+from core.types import Offset
 from scenarios.bot import service
 from scenarios.bot.schemas import BotCreate, BotPage, BotRead, BotUpdate
 
@@ -17,7 +18,7 @@ router = APIRouter(prefix="/api/v1/bots", tags=["bots"])
 @router.get("", response_model=BotPage, responses=problem_responses(401))
 async def list_bots(
     principal: Viewer, session: DbSession,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Offset = 0,
 ):
     items, total = await service.get_all(session=session, org_id=principal.org_id,
                                          limit=limit, offset=offset)

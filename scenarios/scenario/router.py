@@ -4,25 +4,31 @@ rollback, import and export; plus the public format schema and block catalogue."
 from __future__ import annotations
 
 import json
+import re
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
 from fastapi import APIRouter, Header, Query, Request, Response, status
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ValidationError
 
 from core.errors import InvalidInput, PreconditionRequired, RozmovaError
 from core.http import DbSession, Editor, RuntimeDep, Viewer, problem_responses, read_limited_body
+from core.types import (
+    INT32_MAX, VERSION_REF_PATTERN, JsonLimitError, Offset, VersionNumber, loads_bounded,
+)
 from scenarios.bot import service as bot_service
 from scenarios.format import ScenarioDiff, block_registry, scenario_json_schema, validate_document
 from scenarios.scenario import service
 from scenarios.scenario.models import Scenario, ScenarioVersion
 from scenarios.scenario.schemas import (
-    ExportFile, PublishRequest, RollbackRequest, ScenarioDetail, ScenarioPage, ScenarioRead,
+    ExportFile, PublishRequest, ScenarioCreate, RollbackRequest, ScenarioDetail, ScenarioPage, ScenarioRead,
     ScenarioUpdate, ValidationRead, VersionDetail, VersionPage, VersionRead,
 )
 
 router = APIRouter(prefix="/api/v1", tags=["scenarios"])
+BodyModel = TypeVar("BodyModel", bound=BaseModel)
 
 _DOCUMENT_BODY = {
     "requestBody": {
@@ -42,9 +48,26 @@ class MalformedJson(RozmovaError):
 async def _json_body(request: Request, limit: int, what: str) -> Any:
     raw = await read_limited_body(request, limit, what)
     try:
-        return json.loads(raw)
+        return loads_bounded(raw)
+    except JsonLimitError as exc:
+        raise InvalidInput(f"the {what} is refused: {exc}",
+                           errors=[{"path": "", "message": str(exc)}]) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise MalformedJson(f"the body is not valid JSON: {exc}") from None
+
+
+def _model(model: type[BodyModel], body: Any, what: str) -> BodyModel:
+    """Validate a body read by hand: a 422 naming the body and listing each field."""
+    try:
+        return model.model_validate(body)
+    except ValidationError as exc:
+        errors = [{"path": "/body" + "".join(
+            "/" + str(p).replace("~", "~0").replace("/", "~1") for p in e["loc"]),
+            "message": e["msg"], "type": e["type"]} for e in exc.errors()]
+        raise InvalidInput(
+            f"not {what}: {errors[0]['path']}: {errors[0]['message']}"
+            + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""),
+            errors=errors) from None
 
 
 def _etag(scenario: Scenario) -> dict[str, str]:
@@ -57,7 +80,7 @@ def _parse_if_match(value: str | None) -> int:
             "send If-Match with the draft revision you edited (the ETag of GET "
             "/api/v1/scenarios/{id}), so that a concurrent edit is never overwritten")
     token = value.strip().removeprefix("W/").strip('"')
-    if not token.isdigit():
+    if not re.fullmatch(r"[0-9]{1,10}", token) or int(token) > INT32_MAX:
         raise InvalidInput(f"If-Match must be a draft revision such as \"3\", not {value!r}")
     return int(token)
 
@@ -80,7 +103,7 @@ def _version(version: ScenarioVersion, scenario: Scenario) -> VersionRead:
             responses=problem_responses(401, 404))
 async def list_scenarios(
     bot_id: uuid.UUID, principal: Viewer, session: DbSession,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Offset = 0,
 ):
     bot = await bot_service.get_or_raise(session=session, org_id=principal.org_id, bot_id=bot_id)
     items, total = await service.get_all(session=session, bot=bot, limit=limit, offset=offset)
@@ -91,28 +114,19 @@ async def list_scenarios(
     "/bots/{bot_id}/scenarios", response_model=ScenarioDetail, status_code=201,
     responses=problem_responses(400, 401, 403, 404, 409, 413, 422),
     openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
-        "schema": {"type": "object", "required": ["name"], "properties": {
-            "name": {"type": "string", "maxLength": 120},
-            "description": {"type": "string", "maxLength": 2000},
-            "document": {"type": "object", "description": "Scenario document; omitted, a "
-                         "one-block starter in the bot's languages."}}}}}}},
+        "schema": ScenarioCreate.model_json_schema()}}}},
 )
 async def create_scenario(bot_id: uuid.UUID, request: Request, principal: Editor,
                           session: DbSession, runtime: RuntimeDep):
     """Create a scenario with a draft. The draft must fit the schema; graph errors are
     reported in `validation` and block only publishing."""
-    body = await _json_body(request, runtime.settings.max_scenario_bytes, "scenario")
-    if not isinstance(body, dict) or not isinstance(body.get("name"), str) \
-            or not 1 <= len(body["name"]) <= 120:
-        raise InvalidInput("send {\"name\": \"...\", \"document\": {...}}; name is 1-120 chars",
-                           errors=[{"path": "/name", "message": "required string"}])
-    unknown = set(body) - {"name", "description", "document"}
-    if unknown:
-        raise InvalidInput(f"unknown fields: {', '.join(sorted(unknown))}")
+    body = _model(ScenarioCreate, await _json_body(
+        request, runtime.settings.max_scenario_bytes, "scenario"),
+        'a scenario (send {"name": "...", "document": {...}})')
     bot = await bot_service.get_or_raise(session=session, org_id=principal.org_id, bot_id=bot_id)
     scenario, report = await service.create(
-        session=session, bot=bot, name=body["name"], description=body.get("description"),
-        document=body.get("document"),
+        session=session, bot=bot, name=body.name, description=body.description,
+        document=body.document,
     )
     return JSONResponse(_detail(scenario, report), status_code=201, headers=_etag(scenario))
 
@@ -131,12 +145,8 @@ async def import_scenario(
     """Import a file written by export. It is validated: schema errors always refuse it; graph
     errors refuse it unless `allow_invalid=true`."""
     body = await _json_body(request, runtime.settings.max_scenario_bytes, "scenario file")
-    try:
-        file = ExportFile.model_validate(body)
-    except ValueError as exc:
-        raise InvalidInput(f"not a scenario export file: {exc}".splitlines()[0] +
-                           " (expected {\"format\": \"rozmova.scenario\", \"name\", \"document\"})"
-                           ) from None
+    file = _model(ExportFile, body, 'a scenario export file (expected {"format": '
+                  '"rozmova.scenario", "name", "document"})')
     bot = await bot_service.get_or_raise(session=session, org_id=principal.org_id, bot_id=bot_id)
     scenario, report = await service.create(
         session=session, bot=bot, name=name or file.name, description=file.description,
@@ -230,7 +240,7 @@ async def publish(scenario_id: uuid.UUID, body: PublishRequest, principal: Edito
             responses=problem_responses(401, 404))
 async def list_versions(
     scenario_id: uuid.UUID, principal: Viewer, session: DbSession,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Offset = 0,
 ):
     """Published versions, newest first."""
     scenario, _ = await service.get_or_raise(session=session, org_id=principal.org_id,
@@ -243,7 +253,7 @@ async def list_versions(
 
 @router.get("/scenarios/{scenario_id}/versions/{number}", response_model=VersionDetail,
             responses=problem_responses(401, 404))
-async def get_version(scenario_id: uuid.UUID, number: int, principal: Viewer,
+async def get_version(scenario_id: uuid.UUID, number: VersionNumber, principal: Viewer,
                       session: DbSession):
     scenario, _ = await service.get_or_raise(session=session, org_id=principal.org_id,
                                              scenario_id=scenario_id)
@@ -254,8 +264,8 @@ async def get_version(scenario_id: uuid.UUID, number: int, principal: Viewer,
 
 @router.post("/scenarios/{scenario_id}/versions/{number}/rollback", response_model=VersionRead,
              status_code=201, responses=problem_responses(401, 403, 404, 422))
-async def rollback(scenario_id: uuid.UUID, number: int, principal: Editor, session: DbSession,
-                   body: RollbackRequest | None = None):
+async def rollback(scenario_id: uuid.UUID, number: VersionNumber, principal: Editor,
+                   session: DbSession, body: RollbackRequest | None = None):
     """Publish version `number`'s content again as a new version, which becomes live. The
     draft is left as it is."""
     scenario, bot = await service.get_or_raise(session=session, org_id=principal.org_id,
@@ -270,8 +280,10 @@ async def rollback(scenario_id: uuid.UUID, number: int, principal: Editor, sessi
             responses=problem_responses(401, 404, 422))
 async def diff(
     scenario_id: uuid.UUID, principal: Viewer, session: DbSession,
-    from_: Annotated[str, Query(alias="from", description="Version number, 'live' or 'draft'")],
-    to: Annotated[str, Query(description="Version number, 'live' or 'draft'")] = "draft",
+    from_: Annotated[str, Query(alias="from", pattern=VERSION_REF_PATTERN,
+                                    description="Version number, 'live' or 'draft'")],
+    to: Annotated[str, Query(pattern=VERSION_REF_PATTERN,
+                             description="Version number, 'live' or 'draft'")] = "draft",
 ):
     """What changed between two versions (or a version and the draft): blocks and edges
     added, removed and changed."""
@@ -284,7 +296,8 @@ async def diff(
             responses=problem_responses(401, 404, 422))
 async def export(
     scenario_id: uuid.UUID, principal: Viewer, session: DbSession,
-    version: Annotated[str, Query(description="Version number, 'live' or 'draft'")] = "draft",
+    version: Annotated[str, Query(pattern=VERSION_REF_PATTERN,
+                                  description="Version number, 'live' or 'draft'")] = "draft",
 ):
     """The scenario as one JSON file, for import here or elsewhere."""
     scenario, _ = await service.get_or_raise(session=session, org_id=principal.org_id,

@@ -8,13 +8,26 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.types import Revision, Text
+
 EXPORT_FORMAT = "rozmova.scenario"
 
 
-class ScenarioUpdate(BaseModel):
+class ScenarioCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str | None = Field(None, min_length=1, max_length=120)
-    description: str | None = Field(None, max_length=2000)
+    name: Text = Field(min_length=1, max_length=120)
+    description: Text | None = Field(None, max_length=2000)
+    document: dict[str, Any] | None = Field(
+        None, description="Scenario document (see GET /api/v1/schemas/scenario); omitted, a "
+        "one-block starter in the bot's languages.")
+
+
+class ScenarioUpdate(BaseModel):
+    """Only the fields sent change; `description: null` clears it, a name cannot be null."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: Text = Field(None, min_length=1, max_length=120)  # type: ignore[assignment]
+    description: Text | None = Field(None, max_length=2000)
 
 
 class ScenarioRead(BaseModel):
@@ -58,14 +71,14 @@ class ScenarioPage(BaseModel):
 
 class PublishRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    changelog: str = Field("", max_length=2000, description="What changed, for the history.")
-    revision: int | None = Field(
+    changelog: Text = Field("", max_length=2000, description="What changed, for the history.")
+    revision: Revision | None = Field(
         None, description="Publish only if the draft is still at this revision.")
 
 
 class RollbackRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    changelog: str | None = Field(None, max_length=2000)
+    changelog: Text | None = Field(None, max_length=2000)
 
 
 class VersionRead(BaseModel):
@@ -95,6 +108,6 @@ class ExportFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     format: Literal["rozmova.scenario"] = EXPORT_FORMAT
-    name: str = Field(min_length=1, max_length=120)
-    description: str | None = Field(None, max_length=2000)
+    name: Text = Field(min_length=1, max_length=120)
+    description: Text | None = Field(None, max_length=2000)
     document: dict[str, Any]
