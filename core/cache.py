@@ -1,5 +1,10 @@
 """Cache: a small key/value interface with time-to-live, in-process or in Redis. Values are
-bytes so that callers choose their own encoding (JSON, msgpack) and nothing is pickled."""
+bytes so that callers choose their own encoding (JSON, msgpack) and nothing is pickled.
+
+A cache only saves work, so with Redis down a read is a miss (the caller reads the source)
+and a write is skipped; a delete is an invalidation that must not be lost (the stale entry
+would outlive the outage), so it fails with ``DependencyUnavailable`` and the change that
+needed it is refused."""
 
 from __future__ import annotations
 
@@ -7,7 +12,12 @@ import time
 from collections import OrderedDict
 from typing import Protocol
 
+import structlog
 from redis.asyncio import Redis
+
+from core.redis_client import REDIS_DOWN, required
+
+log = structlog.get_logger("rozmova.cache")
 
 
 class Cache(Protocol):
@@ -51,11 +61,19 @@ class RedisCache:
         self._prefix = prefix + "cache:"
 
     async def get(self, key: str) -> bytes | None:
-        return await self._redis.get(self._prefix + key)
+        try:
+            return await self._redis.get(self._prefix + key)
+        except REDIS_DOWN as exc:
+            log.warning("cache.read_failed", error=type(exc).__name__)
+            return None
 
     async def set(self, key: str, value: bytes, ttl_seconds: float | None = None) -> None:
         px = int(ttl_seconds * 1000) if ttl_seconds else None
-        await self._redis.set(self._prefix + key, value, px=px)
+        try:
+            await self._redis.set(self._prefix + key, value, px=px)
+        except REDIS_DOWN as exc:
+            log.warning("cache.write_failed", error=type(exc).__name__)
 
     async def delete(self, key: str) -> None:
-        await self._redis.delete(self._prefix + key)
+        with required("a cache invalidation"):
+            await self._redis.delete(self._prefix + key)

@@ -35,6 +35,16 @@ class Settings(BaseSettings):
         None, description="Unset: in-process cache, locks, rate limits and pub/sub."
     )
     redis_prefix: str = "rozmova:"
+    redis_max_connections: int = Field(
+        200, ge=2, le=10_000,
+        description="Redis connections per process (cache, locks, rate limits, pub/sub).")
+    redis_pool_timeout_seconds: float = Field(
+        5.0, ge=0.01, le=60,
+        description="How long a call waits for a free Redis connection when all are in "
+        "use; past it the request answers 503.")
+    redis_timeout_seconds: float = Field(
+        2.0, ge=0.05, le=60,
+        description="Connect and read timeout of a Redis call; past it the call fails.")
     secret_key: SecretStr | None = Field(
         None, description="Signs access tokens. Required in production; generated in development."
     )
@@ -59,6 +69,10 @@ class Settings(BaseSettings):
     ws_max_frame_bytes: int = Field(
         16 * 1024, ge=1024, le=1024 * 1024,
         description="A WebSocket frame over this closes the socket with 1009.")
+    ws_resume_token_ttl_seconds: int = Field(
+        86_400, ge=60, le=90 * 86_400,
+        description="How long a WebSocket resume token stays valid (each welcome issues a "
+        "fresh one).")
     max_request_bytes: Annotated[int, Field(ge=1024)] = 2 * 1024 * 1024
     max_scenario_bytes: Annotated[int, Field(ge=1024)] = 1024 * 1024
     cors_origins: list[str] = Field(default_factory=list)

@@ -88,3 +88,17 @@ class RateLimited(RozmovaError):
 
 class ServiceUnavailable(RozmovaError):
     status, code, title = 503, "unavailable", "Service unavailable"
+
+
+class DependencyUnavailable(ServiceUnavailable):
+    """A shared service (Redis: locks, rate limits) is unreachable or its connection pool
+    stayed full past the wait bound. Raised before anything is stored, so the same request
+    (the same ``client_message_id``) can simply be sent again after ``Retry-After``."""
+
+    code, title = "dependency_unavailable", "Dependency unavailable"
+
+    def __init__(self, detail: str, dependency: str = "redis", retry_after: int = 2,
+                 **extra: Any) -> None:
+        super().__init__(detail, dependency=dependency, retry_after=retry_after, **extra)
+        self.retry_after = retry_after
+        self.headers["Retry-After"] = str(retry_after)

@@ -1,6 +1,10 @@
 """Publish/subscribe on named channels: in-process fan-out, or Redis pub/sub so that an event
 reaches subscribers on other instances. Delivery is at-most-once, as with Redis pub/sub;
-durable work goes through the database, not through here."""
+durable work goes through the database, not through here.
+
+With Redis down a publish is dropped (logged; the event's data is already stored, and a
+socket that missed it gets it on its next resume) and a subscription fails, for its owner to
+subscribe again (the chat hub retries every second)."""
 
 from __future__ import annotations
 
@@ -11,7 +15,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Protocol
 
+import structlog
 from redis.asyncio import Redis
+
+from core.redis_client import REDIS_DOWN
+
+log = structlog.get_logger("rozmova.events")
 
 
 class Subscription(Protocol):
@@ -85,14 +94,18 @@ class RedisPubSub:
         self._prefix = prefix + "events:"
 
     async def publish(self, channel: str, message: bytes) -> None:
-        await self._redis.publish(self._prefix + channel, message)
+        try:
+            await self._redis.publish(self._prefix + channel, message)
+        except REDIS_DOWN as exc:
+            log.warning("events.publish_failed", channel=channel, error=type(exc).__name__)
 
     @asynccontextmanager
     async def subscribe(self, channel: str) -> AsyncIterator[Subscription]:
         pubsub = self._redis.pubsub()
-        await pubsub.subscribe(self._prefix + channel)
         try:
+            await pubsub.subscribe(self._prefix + channel)
             yield _RedisSubscription(pubsub)
         finally:
-            await pubsub.unsubscribe()
+            with contextlib.suppress(*REDIS_DOWN):
+                await pubsub.unsubscribe()
             await pubsub.aclose()

@@ -1,5 +1,10 @@
 """Named mutual-exclusion locks with two timeouts: how long to wait for the lock, and how long
-a holder may keep it (so a crashed holder cannot wedge a conversation forever)."""
+a holder may keep it (so a crashed holder cannot wedge a conversation forever).
+
+Locks do not degrade: without Redis no instance can know who holds a conversation, so taking
+a lock fails with ``DependencyUnavailable`` (503, Retry-After) and the turn does not run.
+Releasing is different: the work is done and stored, so a release that cannot reach Redis is
+logged and left to the lease."""
 
 from __future__ import annotations
 
@@ -9,14 +14,23 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Protocol
 
+import structlog
 from redis.asyncio import Redis
 from redis.exceptions import LockError
 
 from core.errors import ServiceUnavailable
+from core.redis_client import REDIS_DOWN, required
+
+log = structlog.get_logger("rozmova.locks")
 
 
 class LockTimeout(ServiceUnavailable):
     code, title = "lock_timeout", "Busy"
+
+    def __init__(self, detail: str, retry_after: int = 1) -> None:
+        super().__init__(detail, retry_after=retry_after)
+        self.retry_after = retry_after
+        self.headers["Retry-After"] = str(retry_after)
 
 
 class Locks(Protocol):
@@ -68,7 +82,9 @@ class RedisLocks:
             sleep=0.005,
         )
         started = time.monotonic()
-        if not await lock.acquire():
+        with required(f"lock '{name}'"):
+            acquired = await lock.acquire()
+        if not acquired:
             raise LockTimeout(
                 f"'{name}' is busy after {time.monotonic() - started:.1f}s; try again shortly"
             )
@@ -80,3 +96,6 @@ class RedisLocks:
             except LockError:
                 # The lease ran out and another holder may have the lock now: nothing to free.
                 pass
+            except REDIS_DOWN as exc:
+                # Redis went away meanwhile: the lease frees the lock (if Redis kept it).
+                log.warning("lock.release_failed", name=name, error=type(exc).__name__)

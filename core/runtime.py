@@ -18,6 +18,7 @@ from core.db import create_engine, create_sessionmaker
 from core.events import MemoryPubSub, PubSub, RedisPubSub
 from core.locks import Locks, MemoryLocks, RedisLocks
 from core.ratelimit import RateLimiter
+from core.redis_client import connect as connect_redis
 
 
 @dataclass
@@ -67,15 +68,14 @@ class Runtime:
         engine = create_engine(settings)
         redis = None
         if settings.redis_url:
-            # Every Redis call is bounded: a stalled server fails the call, not the process.
-            redis = Redis.from_url(
-                settings.redis_url, socket_timeout=2, socket_connect_timeout=2,
-                health_check_interval=30,
-            )
+            # One bounded pool for every Redis user (rate limits included): a stalled server
+            # fails the call, a full pool makes callers wait up to a bound, then 503.
+            redis = connect_redis(settings)
             prefix = settings.redis_prefix
             return cls(
                 settings, engine, create_sessionmaker(engine), RedisCache(redis, prefix),
-                RedisLocks(redis, prefix), RateLimiter.redis(settings.redis_url, prefix),
+                RedisLocks(redis, prefix),
+                RateLimiter.redis(settings.redis_url, prefix, redis.connection_pool),
                 RedisPubSub(redis, prefix), redis,
             )
         return cls(

@@ -30,17 +30,26 @@ class Hub:
         self._pubsub = pubsub
         self._sockets: dict[uuid.UUID, set[Socket]] = defaultdict(set)
         self._listener: asyncio.Task[None] | None = None
-        self._ready = asyncio.Event()
+        # Set once the listener has subscribed or failed to: sockets wait for no more.
+        self._settled = asyncio.Event()
+        self._failing = False
 
     @property
     def connections(self) -> int:
         return sum(len(s) for s in self._sockets.values())
 
-    async def ensure_listening(self) -> None:
+    async def ensure_listening(self, wait_seconds: float = 5.0) -> None:
+        """Start the listener, and wait (a bounded time) until it is subscribed so that a
+        socket opening now misses no turn. While pub/sub is failing (Redis down), sockets
+        open anyway: turns cannot run then either (they need the lock), and what was missed
+        arrives on the socket's next resume."""
         if self._listener is None or self._listener.done():
-            self._ready.clear()
+            self._settled.clear()
             self._listener = asyncio.create_task(self._listen(), name="chat-hub")
-        await asyncio.wait_for(self._ready.wait(), 5)
+        try:
+            await asyncio.wait_for(self._settled.wait(), wait_seconds)
+        except TimeoutError:
+            log.warning("chat.hub.not_subscribed")
 
     def add(self, conversation_id: uuid.UUID, socket: Socket) -> None:
         self._sockets[conversation_id].add(socket)
@@ -56,15 +65,19 @@ class Hub:
         while True:
             try:
                 async with self._pubsub.subscribe(CHANNEL) as subscription:
-                    self._ready.set()
+                    self._failing = False
+                    self._settled.set()
                     while True:
                         raw = await subscription.get(timeout=None)
                         if raw is not None:
                             await self._deliver(raw)
             except asyncio.CancelledError:
                 raise
-            except Exception:  # Redis restarted or similar: subscribe again shortly
-                log.exception("chat.hub.listen_failed")
+            except Exception as exc:  # Redis restarted or similar: subscribe again shortly
+                if not self._failing:
+                    log.warning("chat.hub.listen_failed", error=type(exc).__name__)
+                self._failing = True
+                self._settled.set()
                 await asyncio.sleep(1)
 
     async def _deliver(self, raw: bytes) -> None:

@@ -24,13 +24,16 @@ from chat.realtime import tokens
 from chat.realtime.frames import (
     PROTOCOL_VERSION, history_frame, input_frame, last_seq, turn_frames,
 )
-from core.errors import RozmovaError
+from core.errors import DependencyUnavailable, RozmovaError, ServiceUnavailable
 from scenarios.contract import BotInfo
 
 log = structlog.get_logger("rozmova.chat.realtime")
 router = APIRouter()
 
-BURST = 20               # messages a connection may send at once...
+# The flood limit when a bot sets none: the defaults of the bot setting `flood_limit`
+# (scenarios' BotSettings; a test keeps the two equal). Every frame counts, binary too; a
+# resend the server recognises as already stored gives its frame back.
+BURST = 60               # frames a connection may send at once...
 RATE_PER_SECOND = 5.0    # ...and then per second
 HELLO_SECONDS = 10.0
 IDLE_SECONDS = 120.0
@@ -60,11 +63,47 @@ def origin_allowed(websocket: WebSocket, bot: BotInfo) -> bool:
     return origin.rstrip("/") in own | allowed
 
 
+def flood_limit(bot: BotInfo) -> tuple[float, float]:
+    """(burst, per second) of the bot's `flood_limit` setting, or the defaults."""
+    limit = bot.settings.get("flood_limit") or {}
+    try:
+        return float(limit.get("burst", BURST)), float(limit.get("per_second", RATE_PER_SECOND))
+    except (TypeError, ValueError, AttributeError):
+        return float(BURST), RATE_PER_SECOND
+
+
+def outage(exc: BaseException) -> RozmovaError | None:
+    """A database that is unreachable or saturated, as the retryable error a client is told
+    about (the turn stored nothing); None for anything else."""
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    down = isinstance(exc, (OSError, TimeoutError, PoolTimeout)) or (
+        isinstance(exc, DBAPIError) and (exc.connection_invalidated or isinstance(
+            exc, (OperationalError, InterfaceError))))
+    if not down:
+        try:
+            import asyncpg
+        except ImportError:  # pragma: no cover - installed with the PostgreSQL extra
+            return None
+        down = isinstance(exc, (asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
+                                asyncpg.TooManyConnectionsError,
+                                asyncpg.CannotConnectNowError))
+    if not down:
+        return None
+    log.warning("chat.socket.database_unavailable", error=type(exc).__name__)
+    return DependencyUnavailable("the database is unreachable right now; nothing was "
+                                 "stored, send the same message again", dependency="database",
+                                 retry_after=1)
+
+
 class Session:
     def __init__(self, websocket: WebSocket, service: ConversationService, bot: BotInfo,
-                 scope: ChatScope, signing_key: str, max_frame_bytes: int) -> None:
+                 scope: ChatScope, signing_key: str, max_frame_bytes: int,
+                 resume_ttl_seconds: int = 86_400) -> None:
         self.id = uuid.uuid4().hex
         self.max_frame_bytes = max_frame_bytes
+        self.resume_ttl_seconds = resume_ttl_seconds
         self.websocket = websocket
         self.service = service
         self.bot = bot
@@ -73,8 +112,10 @@ class Session:
         self.conversation_id: uuid.UUID | None = None
         self.seq = 0
         self._send_lock = asyncio.Lock()
-        self._tokens = float(BURST)
+        self._burst, self._rate = flood_limit(bot)
+        self._tokens = self._burst
         self._refilled = time.monotonic()
+        self._refunded: set[str] = set()
 
     # --- sending ----------------------------------------------------------------------------
 
@@ -104,6 +145,17 @@ class Session:
     async def error(self, code: str, message: str, **extra: Any) -> None:
         await self.send({"type": "error", "code": code, "message": message, **extra})
 
+    async def refuse(self, exc: RozmovaError, **extra: Any) -> None:
+        """A domain error as an error frame; a retryable one (503) says when to retry."""
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after is None and isinstance(exc, ServiceUnavailable):
+            retry_after = exc.extra.get("retry_after", 1)
+        if retry_after is not None:
+            extra["retry_after"] = retry_after
+        if "dependency" in exc.extra:
+            extra["dependency"] = exc.extra["dependency"]
+        await self.error(exc.code, exc.detail, **extra)
+
     async def go_away(self, reason: str) -> None:
         await self.send({"type": "reconnect", "reason": reason})
         await self.close(CLOSE_RESTART, "service restart")
@@ -117,13 +169,14 @@ class Session:
 
     # --- receiving --------------------------------------------------------------------------
 
-    async def receive(self, timeout: float) -> dict[str, Any]:
+    async def receive(self, timeout: float, *, on_timeout: tuple[int, str] = (
+            CLOSE_GOING_AWAY, "idle")) -> dict[str, Any]:
         try:
             # asyncio.timeout, not wait_for: no extra task per waiting socket.
             async with asyncio.timeout(timeout):
                 message = await self.websocket.receive()
         except TimeoutError:
-            await self.close(CLOSE_GOING_AWAY, "idle")
+            await self.close(*on_timeout)
             raise Closed from None
         if message["type"] == "websocket.disconnect":
             raise Closed
@@ -133,6 +186,7 @@ class Session:
             if len(raw) > self.max_frame_bytes:
                 await self.close(CLOSE_TOO_BIG, "frame too big")
                 raise Closed
+            await self._count()  # a binary frame costs the server as much as a text one
             raise FrameError("bad_frame", "frames are JSON text, not binary")
         if len(text) > self.max_frame_bytes or len(text.encode()) > self.max_frame_bytes:
             await self.close(CLOSE_TOO_BIG, f"frames are limited to {self.max_frame_bytes} bytes")
@@ -147,13 +201,23 @@ class Session:
         return frame
 
     async def _count(self) -> None:
+        """Token bucket: ``burst`` frames at once, then ``per second``; past it, close 1008."""
         now = time.monotonic()
-        self._tokens = min(BURST, self._tokens + (now - self._refilled) * RATE_PER_SECOND)
+        self._tokens = min(self._burst, self._tokens + (now - self._refilled) * self._rate)
         self._refilled = now
         if self._tokens < 1:
             await self.close(CLOSE_POLICY, "too many messages")
             raise Closed
         self._tokens -= 1
+
+    def _refund(self, client_message_id: str) -> None:
+        """A resend of a message already stored (a widget reconnecting with its unacknowledged
+        messages) gives its frame back: once per id, and at most ``burst`` times per socket,
+        so resending old ids cannot be a free flood."""
+        if client_message_id in self._refunded or len(self._refunded) >= self._burst:
+            return
+        self._refunded.add(client_message_id)
+        self._tokens = min(self._burst, self._tokens + 1)
 
     # --- the conversation -------------------------------------------------------------------
 
@@ -162,6 +226,8 @@ class Session:
             raise FrameError("bad_frame", f"this server speaks protocol v{PROTOCOL_VERSION}")
         resume = frame.get("resume")
         if isinstance(resume, dict) and isinstance(resume.get("token"), str):
+            # A forged, garbled, expired or other bot's token starts a new conversation
+            # (the welcome says resumed: false).
             conversation_id = tokens.read(self.signing_key, resume["token"], self.bot.id)
             if conversation_id is not None and await self._resume(conversation_id,
                                                                   resume.get("last_seq", 0)):
@@ -187,6 +253,8 @@ class Session:
         try:
             latest = await self.service.latest_answer(scope=self.scope,
                                                       conversation_id=conversation_id)
+        except ServiceUnavailable:
+            raise  # retryable: not a reason to start a new conversation
         except RozmovaError:
             return False
         self.conversation_id = conversation_id
@@ -210,7 +278,8 @@ class Session:
         theme.setdefault("title", self.bot.name)
         await self.send({
             "type": "welcome", "v": PROTOCOL_VERSION, "conversation_id": str(self.conversation_id),
-            "resume_token": tokens.issue(self.signing_key, self.conversation_id, self.bot.id),
+            "resume_token": tokens.issue(self.signing_key, self.conversation_id, self.bot.id,
+                                         ttl_seconds=self.resume_ttl_seconds),
             "language": language, "resumed": resumed,
             "bot": {"name": self.bot.name, "languages": self.bot.languages,
                     "default_language": self.bot.default_language, "theme": theme},
@@ -231,8 +300,16 @@ class Session:
                 scope=self.scope, conversation_id=self.conversation_id, event=event,
                 client_message_id=body.client_message_id, origin=self.id)
         except RozmovaError as exc:
-            await self.error(exc.code, exc.detail, client_message_id=body.client_message_id)
+            await self.refuse(exc, client_message_id=body.client_message_id)
             return
+        except Exception as exc:
+            down = outage(exc)
+            if down is None:
+                raise
+            await self.refuse(down, client_message_id=body.client_message_id)
+            return
+        if answer.duplicate:
+            self._refund(body.client_message_id)
         await self.send({"type": "ack", "seq": answer.inbound_seq or last_seq(answer),
                          "client_message_id": body.client_message_id,
                          "duplicate": answer.duplicate})
@@ -261,7 +338,8 @@ async def chat_socket(websocket: WebSocket) -> None:
     await hub.ensure_listening()
     await websocket.accept()
     session = Session(websocket, service, bot, ChatScope(org_id=found[1], bot_id=found[0]),
-                      runtime.settings.signing_key(), runtime.settings.ws_max_frame_bytes)
+                      runtime.settings.signing_key(), runtime.settings.ws_max_frame_bytes,
+                      runtime.settings.ws_resume_token_ttl_seconds)
     structlog.contextvars.bind_contextvars(socket=session.id, bot_id=str(bot.id))
     try:
         deadline = time.monotonic() + HELLO_SECONDS
@@ -271,12 +349,25 @@ async def chat_socket(websocket: WebSocket) -> None:
                 await session.close(CLOSE_POLICY, "hello expected")
                 return
             try:
-                frame = await session.receive(remaining)
+                frame = await session.receive(remaining,
+                                              on_timeout=(CLOSE_POLICY, "hello expected"))
                 if frame["type"] != "hello":
                     raise FrameError("hello_required", "send a hello frame first")
-                await session.hello(frame)
+                try:
+                    await session.hello(frame)
+                except Exception as exc:
+                    down = outage(exc)
+                    if down is None:
+                        raise
+                    raise down from exc
             except FrameError as exc:
                 await session.error(exc.code, exc.message)
+            except ServiceUnavailable as exc:
+                # Retryable (a dependency is down or saturated): the socket stays, and the
+                # client gets a fresh hello window to send hello again after retry_after.
+                session.conversation_id = None
+                await session.refuse(exc)
+                deadline = time.monotonic() + HELLO_SECONDS
             except RozmovaError as exc:
                 await session.error(exc.code, exc.detail)
                 await session.close(CLOSE_POLICY, exc.code)

@@ -67,6 +67,15 @@ async def _issue(
                         membership.role)
 
 
+async def issue_tokens(
+    *, session: AsyncSession, settings: Settings, user: User, membership: Membership,
+    organization: Organization,
+) -> IssuedTokens:
+    """A new login (a fresh refresh-token family) for a user acting in an organization."""
+    return await _issue(session=session, settings=settings, user=user, membership=membership,
+                        organization=organization)
+
+
 async def _membership(
     *, session: AsyncSession, user_id: uuid.UUID, org_id: uuid.UUID | None
 ) -> tuple[Membership, Organization] | None:

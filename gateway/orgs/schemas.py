@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from core.security import EmailAddress, Role
 from gateway.auth.schemas import OrganizationBrief
+from gateway.orgs.models import InvitationStatus
 
 
 class OrganizationCreate(BaseModel):
@@ -23,16 +24,6 @@ class OrganizationRead(OrganizationBrief):
     created_at: datetime
 
 
-class MemberCreate(BaseModel):
-    email: EmailAddress
-    role: Role = Role.editor
-    name: str | None = Field(None, max_length=120)
-    password: str | None = Field(
-        None, min_length=10, max_length=1024,
-        description="For a new account; omitted, one is generated and returned once.",
-    )
-
-
 class MemberUpdate(BaseModel):
     role: Role
 
@@ -45,7 +36,36 @@ class MemberRead(BaseModel):
     joined_at: datetime
 
 
-class MemberCreated(MemberRead):
-    initial_password: str | None = Field(
-        None, description="Set only when a new account was created with a generated password."
-    )
+class InvitationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: EmailAddress
+    role: Role = Role.editor
+
+
+class InvitationRead(BaseModel):
+    id: uuid.UUID
+    email: str
+    role: Role
+    status: InvitationStatus
+    invited_by: uuid.UUID | None = Field(description="The inviting user; None for an API key.")
+    created_at: datetime
+    expires_at: datetime
+    accepted_at: datetime | None
+    revoked_at: datetime | None
+
+
+class InvitationCreated(InvitationRead):
+    token: str = Field(
+        description="Give it to the invited person: with it they accept (POST "
+        "/api/v1/invitations/accept, logged in) or create an account (POST "
+        "/api/v1/auth/register). Shown once: only its hash is stored.")
+
+
+class InvitationAccept(BaseModel):
+    token: str = Field(min_length=1, max_length=512)
+
+
+class InvitationRegister(BaseModel):
+    token: str = Field(min_length=1, max_length=512)
+    password: str = Field(min_length=10, max_length=1024)
+    name: str | None = Field(None, max_length=120)

@@ -1,5 +1,6 @@
-"""Organizations and memberships: create, rename, add and remove members, change roles. An
-organization always keeps at least one owner."""
+"""Organizations and memberships: create, rename, invite, remove members, change roles. An
+organization always keeps at least one owner, and nobody joins one without accepting an
+invitation made to their email address."""
 
 from __future__ import annotations
 
@@ -7,15 +8,19 @@ import re
 import secrets
 import unicodedata
 import uuid
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.db import flush_unique, utcnow
 from core.errors import Conflict, Forbidden, NotFound
-from core.security import Principal, Role
+from core.security import Principal, Role, hash_secret, new_secret
 from gateway.auth import service as auth_service
 from gateway.auth.models import User
-from gateway.orgs.models import Membership, Organization
+from gateway.orgs.models import Invitation, InvitationStatus, Membership, Organization
+
+INVITATION_PREFIX = "rzi_"
 
 
 # Ukrainian national transliteration (2010), so that "Київ Ботс" becomes "kyiv-bots".
@@ -81,26 +86,142 @@ def _check_grant(principal: Principal, role: Role) -> None:
         raise Forbidden("only an owner can grant or take away the owner role")
 
 
-async def add_member(
-    *, session: AsyncSession, principal: Principal, email: str, role: Role,
-    name: str | None, password: str | None,
-) -> tuple[Membership, User, str | None]:
-    _check_grant(principal, role)
-    user = await auth_service.get_user_by_email(session=session, email=email)
-    generated = None
-    if user is None:
-        generated = None if password else secrets.token_urlsafe(12)
-        user = await auth_service.create_user(
-            session=session, email=email, password=password or generated, name=name
-        )
-    elif await session.scalar(select(Membership.id).where(
-        Membership.org_id == principal.org_id, Membership.user_id == user.id
-    )):
-        raise Conflict(f"{user.email} is already a member; change the role instead")
-    membership = Membership(org_id=principal.org_id, user_id=user.id, role=role)
-    session.add(membership)
+# --- invitations -------------------------------------------------------------------------------
+
+def invitation_status(invitation: Invitation, now: datetime | None = None) -> InvitationStatus:
+    if invitation.accepted_at is not None:
+        return InvitationStatus.accepted
+    if invitation.revoked_at is not None:
+        return InvitationStatus.revoked
+    if invitation.expires_at <= (now or utcnow()):
+        return InvitationStatus.expired
+    return InvitationStatus.pending
+
+
+def _check_invitable(principal: Principal, role: Role) -> None:
+    if not principal.role.allows(role):
+        raise Forbidden(f"you cannot invite with the {role.value} role: it is above yours")
+
+
+async def create_invitation(
+    *, session: AsyncSession, principal: Principal, email: str, role: Role, ttl_seconds: int,
+) -> tuple[Invitation, str]:
+    """Invite an email address to the principal's organization. The answer is the same whether
+    or not the address has an account (only the person who accepts learns anything), and a
+    new invitation to the same address replaces a pending one."""
+    _check_invitable(principal, role)
+    email = auth_service.normalize_email(email)
+    if await session.scalar(
+        select(Membership.id).join(User, User.id == Membership.user_id)
+        .where(Membership.org_id == principal.org_id, User.email == email)
+    ):
+        raise Conflict(f"{email} is already a member; change the role instead")
+    now = utcnow()
+    await session.execute(
+        update(Invitation)
+        .where(Invitation.org_id == principal.org_id, Invitation.email == email,
+               Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    token = new_secret(INVITATION_PREFIX)
+    invitation = Invitation(
+        org_id=principal.org_id, email=email, role=role, token_hash=hash_secret(token),
+        invited_by=principal.user_id, expires_at=now + timedelta(seconds=ttl_seconds),
+    )
+    session.add(invitation)
     await session.flush()
-    return membership, user, generated
+    return invitation, token
+
+
+async def get_all_invitations(*, session: AsyncSession, org_id: uuid.UUID) -> list[Invitation]:
+    result = await session.scalars(
+        select(Invitation).where(Invitation.org_id == org_id)
+        .order_by(Invitation.created_at.desc(), Invitation.email)
+    )
+    return list(result)
+
+
+async def revoke_invitation(
+    *, session: AsyncSession, principal: Principal, invitation_id: uuid.UUID
+) -> Invitation:
+    invitation = await session.scalar(select(Invitation).where(
+        Invitation.id == invitation_id, Invitation.org_id == principal.org_id))
+    if invitation is None:
+        raise NotFound(f"no invitation {invitation_id} in your organization")
+    if not principal.role.allows(invitation.role):
+        raise Forbidden(f"you cannot revoke an invitation with the {invitation.role.value} "
+                        "role: it is above yours")
+    if invitation_status(invitation) is InvitationStatus.pending:
+        invitation.revoked_at = utcnow()
+        await session.flush()
+    return invitation
+
+
+async def _usable_invitation(*, session: AsyncSession, token: str) -> Invitation:
+    invitation = await session.scalar(
+        select(Invitation).where(Invitation.token_hash == hash_secret(token)))
+    if invitation is None:
+        raise NotFound("no such invitation; check the token you were given")
+    status = invitation_status(invitation)
+    if status is not InvitationStatus.pending:
+        raise Conflict({
+            InvitationStatus.accepted: "this invitation was already used",
+            InvitationStatus.revoked: "this invitation was withdrawn; ask for a new one",
+            InvitationStatus.expired: "this invitation has expired; ask for a new one",
+        }[status])
+    return invitation
+
+
+async def _join(
+    *, session: AsyncSession, invitation: Invitation, user: User
+) -> tuple[Membership, Organization]:
+    # Spend the invitation with one conditional write, so that two requests with the same
+    # token cannot both use it (on SQLite too, where row locks do not exist).
+    spent = await session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.accepted_at.is_(None),
+               Invitation.revoked_at.is_(None))
+        .values(accepted_at=utcnow(), accepted_by=user.id)
+        .execution_options(synchronize_session=False)
+    )
+    if spent.rowcount != 1:
+        raise Conflict("this invitation was already used or withdrawn")
+    membership = Membership(org_id=invitation.org_id, user_id=user.id, role=invitation.role)
+    session.add(membership)
+    await flush_unique(session, "you are already a member of that organization")
+    organization = await session.get(Organization, invitation.org_id)
+    return membership, organization
+
+
+async def accept_invitation(
+    *, session: AsyncSession, user_id: uuid.UUID, token: str
+) -> tuple[Membership, Organization]:
+    """The invited person, logged in, joins the organization with the invitation's role."""
+    invitation = await _usable_invitation(session=session, token=token)
+    user = await session.get(User, user_id)
+    if user is None or user.email != invitation.email:
+        raise Forbidden("this invitation was made to another email address; log in as that "
+                        "account to accept it")
+    if await session.scalar(select(Membership.id).where(
+        Membership.org_id == invitation.org_id, Membership.user_id == user.id
+    )):
+        raise Conflict("you are already a member of that organization")
+    return await _join(session=session, invitation=invitation, user=user)
+
+
+async def register_with_invitation(
+    *, session: AsyncSession, token: str, password: str, name: str | None
+) -> tuple[User, Membership, Organization]:
+    """A person without an account creates one for the invited address and joins."""
+    invitation = await _usable_invitation(session=session, token=token)
+    if await auth_service.get_user_by_email(session=session, email=invitation.email):
+        raise Conflict("an account with this email address exists already; log in and accept "
+                       "the invitation with POST /api/v1/invitations/accept")
+    user = await auth_service.create_user(session=session, email=invitation.email,
+                                          password=password, name=name)
+    membership, organization = await _join(session=session, invitation=invitation, user=user)
+    return user, membership, organization
 
 
 async def _owner_count(*, session: AsyncSession, org_id: uuid.UUID) -> int:

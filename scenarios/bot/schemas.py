@@ -23,6 +23,18 @@ class WidgetTheme(BaseModel):
     avatar_url: str | None = Field(None, pattern=r"^https?://", max_length=2048)
 
 
+class FloodLimit(BaseModel):
+    """How fast one WebSocket connection may send frames before it is closed (1008)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    burst: int = Field(60, ge=5, le=10_000,
+                       description="Frames a connection may send at once (a person typing "
+                       "fast, a widget resending its unsent messages after a reconnect).")
+    per_second: float = Field(5.0, ge=0.1, le=1000,
+                              description="Frames per second after the burst, sustained.")
+
+
 class BotSettings(BaseModel):
     """Behaviour knobs an author sets per bot; unknown keys are refused so typos surface."""
 
@@ -44,6 +56,10 @@ class BotSettings(BaseModel):
         description="Web pages (scheme://host[:port]) whose widget may chat with this bot; "
         "the platform's own pages always may.")
     theme: WidgetTheme = Field(default_factory=WidgetTheme, description="The widget's look.")
+    flood_limit: FloodLimit = Field(
+        default_factory=FloodLimit,
+        description="WebSocket flood limit per connection; resends of messages already "
+        "stored do not count.")
 
 
 class BotCreate(BaseModel):

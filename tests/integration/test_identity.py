@@ -116,17 +116,18 @@ async def test_key_roles_cannot_exceed_the_creator(client, make_actor) -> None: 
     assert (await client.get("/api/v1/api-keys", headers=editor.headers)).status_code == 403
 
 
-async def test_admin_adds_a_member_who_can_then_log_in(client, make_actor) -> None:  # type: ignore[no-untyped-def]
+async def test_an_invited_person_signs_up_and_can_then_log_in(client, make_actor) -> None:  # type: ignore[no-untyped-def]
     admin = await make_actor(Role.admin)
-    added = await client.post("/api/v1/organization/members",
-                              json={"email": "new.person@example.org", "role": "viewer"},
-                              headers=admin.headers)
-    assert added.status_code == 201, added.text
-    password = added.json()["initial_password"]
-    assert password
-    tokens = (await login(client, "new.person@example.org", password)).json()
+    invited = await client.post(f"/api/v1/organizations/{admin.org_id}/invitations",
+                                json={"email": "new.person@example.org", "role": "viewer"},
+                                headers=admin.headers)
+    assert invited.status_code == 201, invited.text
+    signed_up = await client.post("/api/v1/auth/register", json={
+        "token": invited.json()["token"], "password": "a long new password"})
+    assert signed_up.status_code == 201, signed_up.text
+    tokens = (await login(client, "new.person@example.org", "a long new password")).json()
     assert tokens["organization"]["id"] == str(admin.org_id) and tokens["role"] == "viewer"
-    again = await client.post("/api/v1/organization/members",
+    again = await client.post(f"/api/v1/organizations/{admin.org_id}/invitations",
                               json={"email": "new.person@example.org", "role": "viewer"},
                               headers=admin.headers)
     assert again.status_code == 409
