@@ -6,7 +6,10 @@ from __future__ import annotations
 import asyncio
 
 import httpx
+import pytest
+from pydantic import ValidationError
 
+from core.config import Settings
 from core.security import Role
 from tests.conftest import TEST_PASSWORD
 
@@ -21,6 +24,15 @@ async def login(client, email: str, password: str = TEST_PASSWORD, **extra):  # 
 # --- item: a refresh token is spent once, even by two requests at the same moment ------------
 
 async def test_two_simultaneous_refreshes_with_one_token_let_exactly_one_win(client, make_actor) -> None:  # type: ignore[no-untyped-def]
+    await _race_refreshes(client, make_actor)
+
+
+async def test_simultaneous_refreshes_over_a_real_socket(live_client, make_actor) -> None:  # type: ignore[no-untyped-def]
+    # Where the race was seen, and where a commit after the response would show.
+    await _race_refreshes(live_client, make_actor)
+
+
+async def _race_refreshes(client, make_actor) -> None:  # type: ignore[no-untyped-def]
     for round_ in range(20):
         actor = await make_actor(Role.editor)  # a new account each round: logins are limited
         token = (await login(client, actor.email)).json()["refresh_token"]
@@ -277,11 +289,6 @@ async def test_two_simultaneous_sign_ups_with_one_invitation_make_one_account(cl
 
 
 def test_trusted_proxies_must_be_addresses_or_networks() -> None:
-    import pytest
-    from pydantic import ValidationError
-
-    from core.config import Settings
-
     assert Settings(_env_file=None, trusted_proxies=" 10.0.0.0/8, ::1").trusted_proxies == \
         "10.0.0.0/8,::1"
     assert Settings(_env_file=None).trusted_proxies == ""
