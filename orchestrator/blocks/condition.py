@@ -9,16 +9,16 @@ Comparison rules, chosen for what authors expect of texts people type:
   asks whether an item equals the right side, on an object whether it has that key;
 * `greater`/`less`… compare texts when not both numbers (ISO dates order correctly) and are
   false when either side is null;
-* `matches` is a regular-expression search (compiled once when the pattern is literal);
+* `matches` is a regular-expression search in RE2's syntax, linear in the text (compiled once
+  when the pattern is literal; see `scenarios.format.limits`);
 * `is_set`: not null; `is_not_set`: null; `is_empty`: null, blank text, empty list/object."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
-from scenarios.format import VarOperand
+from scenarios.format import VarOperand, limits
 
 from orchestrator.engine.compile import CompiledBlock
 from orchestrator.engine.executor import FOLLOW, BlockContext, BlockFailure, Executor, Step
@@ -27,8 +27,10 @@ from orchestrator.engine.values import format_value, number_of
 Predicate = Callable[[BlockContext], bool]
 _TRUE = Step(FOLLOW, "true")
 _FALSE = Step(FOLLOW, "false")
-MAX_MATCHED = 10_000
-_PATTERNS: dict[str, re.Pattern[str]] = {}
+MAX_MATCHED = limits.MAX_MATCHED
+# Patterns read from variables, compiled once each; small, since each holds RE2's memory.
+_PATTERNS: dict[str, Any] = {}
+_PATTERNS_LIMIT = 256
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -59,25 +61,29 @@ def _ordered(compare: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
     return run
 
 
-def _pattern(source: Any) -> re.Pattern[str]:
+def _pattern(source: Any) -> Any:
     text = format_value(source)
     pattern = _PATTERNS.get(text)
     if pattern is None:
         try:
-            pattern = re.compile(text)
-        except (re.error, RecursionError, OverflowError) as exc:
-            raise BlockFailure(f"{text!r} is not a valid regular expression: {exc}") from None
-        if len(_PATTERNS) > 1024:
+            pattern = limits.compile_pattern(text)
+        except limits.PatternError as exc:
+            raise BlockFailure(f"the regular expression of 'matches' cannot run: {exc}") \
+                from None
+        if len(_PATTERNS) >= _PATTERNS_LIMIT:
             _PATTERNS.clear()
         _PATTERNS[text] = pattern
     return pattern
 
 
+def _search(pattern: Any, a: Any) -> bool:
+    return a is not None and pattern.search(format_value(a)[:MAX_MATCHED]) is not None
+
+
 def _matches(a: Any, b: Any) -> bool:
     if a is None:
         return False
-    pattern = b if isinstance(b, re.Pattern) else _pattern(b)
-    return pattern.search(format_value(a)[:MAX_MATCHED]) is not None
+    return _search(_pattern(b), a)
 
 
 def _is_empty(a: Any, _: Any = None) -> bool:
@@ -135,8 +141,17 @@ def compile_condition(condition: Any) -> Predicate:
     right_operand = condition.right
     if condition.op == "matches" and right_operand is not None \
             and not isinstance(right_operand, VarOperand):
-        literal = _pattern(right_operand.value)
-        return lambda ctx: compare(left(ctx), literal)
+        try:
+            literal = _pattern(right_operand.value)
+        except BlockFailure as exc:
+            # A version published before patterns were checked for RE2: the block fails when
+            # it runs (into the error handler), the rest of the scenario still works.
+            problem = str(exc)
+
+            def refuse(ctx: BlockContext) -> bool:
+                raise BlockFailure(problem)
+            return refuse
+        return lambda ctx: _search(literal, left(ctx))
     right = _operand(right_operand)
     return lambda ctx: compare(left(ctx), right(ctx))
 

@@ -1,6 +1,7 @@
 """The input block: asks, waits, validates the answer by kind and stores it.
 
-Kinds: text (trimmed; min/max length, `pattern` must match the whole answer), number ("12,5"
+Kinds: text (trimmed; min/max length, `pattern` must match the whole answer: RE2 syntax, linear
+time, see `scenarios.format.limits`), number ("12,5"
 and "12.5", min/max, stored as int when whole), email (lower-case domain), phone (parsed with
 the default region UA, stored E.164), date (YYYY-MM-DD, DD.MM.YYYY, DD/MM/YYYY, stored ISO),
 choice (id, label in any language, or number; stores the id). A wrong answer counts an
@@ -13,6 +14,7 @@ import re
 from typing import Any, NamedTuple
 
 import phonenumbers
+from scenarios.format import limits
 
 from orchestrator.blocks.choices import Options, option_labels
 from orchestrator.contract import InboundEvent, InputRequest
@@ -21,6 +23,7 @@ from orchestrator.engine.compile import CompiledBlock
 from orchestrator.engine.executor import (
     NOT_MINE,
     BlockContext,
+    BlockFailure,
     Executor,
     Step,
     follow,
@@ -50,9 +53,10 @@ class _Plan(NamedTuple):
     maximum: float | None
     min_length: int | None
     max_length: int | None
-    pattern: re.Pattern[str] | None
+    pattern: Any  # an RE2 pattern
     reprompt: Any
     max_attempts: int
+    problem: str | None = None  # why the pattern cannot run: the block fails when answered
 
 
 _INVALID = object()
@@ -80,13 +84,19 @@ class InputExecutor(Executor):
     type_name = "input"
 
     def prepare(self, settings: Any, block_id: str) -> _Plan:
+        pattern, problem = None, None
+        if settings.pattern:
+            try:
+                pattern = limits.compile_pattern(settings.pattern)
+            except limits.PatternError as exc:
+                problem = f"the pattern cannot run: {exc}"
         return _Plan(
             kind=settings.kind, prompt=settings.prompt, variable=settings.variable,
             options=Options(option_labels(settings.choices)), minimum=settings.min,
             maximum=settings.max, min_length=settings.min_length,
             max_length=settings.max_length,
-            pattern=re.compile(settings.pattern) if settings.pattern else None,
-            reprompt=settings.reprompt, max_attempts=settings.max_attempts)
+            pattern=pattern, reprompt=settings.reprompt, max_attempts=settings.max_attempts,
+            problem=problem)
 
     def enter(self, block: CompiledBlock, ctx: BlockContext) -> Step:
         request = self.request(block, ctx)
@@ -149,6 +159,8 @@ class InputExecutor(Executor):
                 return _INVALID
             if plan.max_length is not None and len(text) > plan.max_length:
                 return _INVALID
+            if plan.problem is not None:
+                raise BlockFailure(plan.problem)
             if plan.pattern is not None and plan.pattern.fullmatch(text) is None:
                 return _INVALID
             return text
@@ -185,7 +197,7 @@ class InputExecutor(Executor):
                 return phrases.reprompt(language, "number_min", min=plan.minimum)
             return phrases.reprompt(language, "number_max", max=plan.maximum)
         if plan.kind == "text":
-            if plan.pattern is not None:
+            if plan.pattern is not None or plan.problem is not None:
                 return phrases.reprompt(language, "pattern")
             low, high = plan.min_length, plan.max_length
             if low is not None and high is not None:

@@ -46,6 +46,8 @@ from orchestrator.engine.values import coerce, walk_path, with_path
 
 MAX_FRAMES = 16
 """How deep scenarios may call each other (jumps with return)."""
+MAX_TURN_SECONDS = 0.5
+"""How long the blocks of one turn may run (the error handler then gets a fifth of it)."""
 
 _MISSING: Any = object()
 _RESTART_COMMANDS = ("start", "restart")
@@ -78,7 +80,7 @@ class _Turn:
         "scenarios", "context", "language", "default_language", "frames", "compiled", "root",
         "variables", "user_vars", "bot_vars", "user_before", "bot_before", "messages", "trace",
         "errors", "attempts", "status", "waiting_block", "input", "pins", "in_handler",
-        "evaluator",
+        "evaluator", "deadline",
     )
 
     def __init__(self, engine: Engine, scenarios: Mapping[uuid.UUID, CompiledScenario],
@@ -107,6 +109,7 @@ class _Turn:
         self.pins = dict(state.pins)
         self.in_handler = False
         self.evaluator = engine.evaluator
+        self.deadline = engine.clock() + engine.turn_ns
 
     # --- what executors read ----------------------------------------------------------------
 
@@ -225,7 +228,8 @@ class Engine:
     passed in and returned, so one engine serves every conversation of the process."""
 
     def __init__(self, executors: ExecutorRegistry | None = None, max_steps_per_turn: int = 500,
-                 *, clock: Callable[[], int] = time.perf_counter_ns) -> None:
+                 *, clock: Callable[[], int] = time.perf_counter_ns,
+                 max_turn_seconds: float = MAX_TURN_SECONDS) -> None:
         if executors is None:
             from orchestrator.blocks import default_executors
 
@@ -237,6 +241,10 @@ class Engine:
         # The error handler gets a fresh but smaller budget: it should say sorry, not work.
         self.handler_steps = min(max_steps_per_turn, max(10, max_steps_per_turn // 10))
         self.clock = clock
+        # Turns run on the event loop: one that computes for long delays every other
+        # conversation of the process. Each block is bounded; this bounds their sum.
+        self.turn_ns = int(max_turn_seconds * 1e9)
+        self.handler_ns = self.turn_ns // 5
         self.evaluator = ExpressionEvaluator()
 
     def compile(self, version: Any, *, languages: list[str] | tuple[str, ...],
@@ -447,6 +455,11 @@ class Engine:
                     f"for the person; stopped at block '{block_id}' of scenario "
                     f"'{compiled.name}'", block_id))
             start = clock()
+            if start > turn.deadline:
+                raise _Failure(turn_error(
+                    "turn.time_limit", f"the turn ran longer than {self.turn_ns / 1e9:g} s "
+                    f"({steps - 1} blocks); stopped at block '{block_id}' of scenario "
+                    f"'{compiled.name}'", block_id))
             try:
                 step = block.executor.enter(block, turn)
             except Exception as exc:
@@ -570,6 +583,7 @@ class Engine:
             located = self._locate(turn, lambda c: c.error)
             if located is not None:
                 turn.in_handler = True
+                turn.deadline = self.clock() + self.handler_ns
                 failed = turn.errors[-1]
                 waiting = original.waiting_block if original.status == "waiting" else None
                 self._leave_waiting(turn)
