@@ -1,5 +1,6 @@
 """Validation of a submitted scenario document: format upgrade, schema, per-type settings, graph,
-variable and translation checks, reported as issues with JSON pointers into the submission.
+variable and translation checks, and the limits of what authors' expressions and regular
+expressions may compute (`limits`), reported as issues with JSON pointers into the submission.
 Never raises on bad input; callers decide what to do with the report."""
 
 from __future__ import annotations
@@ -11,14 +12,19 @@ from typing import Any, Literal
 from pydantic import BaseModel, ValidationError
 
 import scenarios.format.blocks  # noqa: F401  (registers the built-in block types)
+from scenarios.format import limits
+from scenarios.format.blocks import Comparison, InputSettings
 from scenarios.format.migrations import FormatVersionError, upgrade
 from scenarios.format.models import (
     CURRENT_SCHEMA_VERSION,
+    EXPRESSION,
     ScenarioDocument,
+    ValueOperand,
     json_pointer,
 )
 from scenarios.format.registry import (
     BlockRegistry,
+    _marked,
     block_registry,
     text_fields,
     variable_reads,
@@ -330,6 +336,7 @@ def _check_document(document: ScenarioDocument, raw: dict[str, Any], languages: 
 
     _check_variables(document, settings_of, index_of, raw_blocks, out)
     _check_texts(settings_of, index_of, raw_blocks, languages, default_language, out)
+    _check_computation(settings_of, index_of, raw_blocks, out)
 
 
 def _check_entry(document: ScenarioDocument, index_of: dict[str, int],
@@ -490,3 +497,45 @@ def _check_texts(settings_of: dict[str, BaseModel], index_of: dict[str, int],
                                 f"The text '{where}' of {label} has a '{language}' version, "
                                 "but the bot does not have that language enabled.",
                                 base + pointer + json_pointer(language), block_id)
+
+
+# Codes of the checks below. The engine guards the same limits when a block runs, so a version
+# published before a limit existed still compiles; only its offending block fails.
+COMPUTATION_CODES = frozenset({"expression.invalid", "pattern.unsupported"})
+
+
+def _check_computation(settings_of: dict[str, BaseModel], index_of: dict[str, int],
+                       raw_blocks: list[Any], out: _Collector) -> None:
+    for block_id, settings in settings_of.items():
+        n = index_of[block_id]
+        label = _capital(_label(raw_blocks[n]))
+        for role, path, source in _marked(settings):
+            if role is EXPRESSION:
+                problem = limits.expression_problem(source)
+                if problem is not None:
+                    out.error("expression.invalid", f"{label}: {problem}.",
+                              json_pointer("blocks", n, "settings", *path), block_id)
+        for path, pattern in _patterns(settings, ()):
+            problem = limits.pattern_problem(pattern)
+            if problem is not None:
+                out.error("pattern.unsupported", f"{label}: {problem}.",
+                          json_pointer("blocks", n, "settings", *path), block_id)
+
+
+def _patterns(value: Any, path: tuple[str | int, ...]) -> Iterable[tuple[tuple[str | int, ...],
+                                                                        str]]:
+    """(path below the settings, pattern) for every literal regular expression: an input's
+    `pattern`, the right side of a `matches` rule however deeply nested."""
+    if isinstance(value, InputSettings) and isinstance(value.pattern, str):
+        yield (*path, "pattern"), value.pattern
+    if isinstance(value, Comparison) and value.op == "matches" \
+            and isinstance(value.right, ValueOperand) and isinstance(value.right.value, str):
+        yield (*path, "right", "value"), value.right.value
+    if isinstance(value, BaseModel):
+        for name, field in type(value).model_fields.items():
+            child = getattr(value, name)
+            if isinstance(child, BaseModel | list):
+                yield from _patterns(child, (*path, field.alias or name))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _patterns(item, (*path, index))
