@@ -20,6 +20,8 @@ from core.types import AfterSeq
 from orchestrator.contract import InboundEvent
 
 router = APIRouter(prefix="/api/v1", tags=["chat"])
+# The bot's public chat key, or organization credentials.
+_CHAT_SECURITY = {"security": [{"chatKey": []}, {"bearer": []}]}
 
 
 def to_event(body: MessageIn) -> InboundEvent:
@@ -38,7 +40,7 @@ def to_event(body: MessageIn) -> InboundEvent:
 
 
 @router.post("/bots/{bot_id}/conversations", response_model=TurnAnswer, status_code=201,
-             responses=problem_responses(401, 404, 409, 422))
+             responses=problem_responses(401, 404, 409, 422), openapi_extra=_CHAT_SECURITY)
 async def start_conversation(bot_id: uuid.UUID, scope: Scope, service: Conversations,
                              body: ConversationStart | None = None):
     """Start a conversation on the live version of the bot's main scenario (pinned for the
@@ -48,7 +50,8 @@ async def start_conversation(bot_id: uuid.UUID, scope: Scope, service: Conversat
 
 
 @router.post("/conversations", response_model=TurnAnswer, status_code=201,
-             responses=problem_responses(401, 404, 409, 422))
+             responses=problem_responses(401, 404, 409, 422),
+             openapi_extra={"security": [{"chatKey": []}]})
 async def start_with_chat_key(scope: Scope, service: Conversations,
                               body: ConversationStart | None = None):
     """Start a conversation with the bot whose `X-Chat-Key` you send (no bot id needed)."""
@@ -60,7 +63,7 @@ async def start_with_chat_key(scope: Scope, service: Conversations,
 
 
 @router.post("/conversations/{conversation_id}/messages", response_model=TurnAnswer,
-             responses=problem_responses(401, 404, 409, 413, 422))
+             responses=problem_responses(401, 404, 409, 413, 422), openapi_extra=_CHAT_SECURITY)
 async def send_message(conversation_id: uuid.UUID, body: MessageIn, scope: Scope,
                        service: Conversations):
     """Send what the person said. One conversation's messages are handled one at a time, in
@@ -73,7 +76,7 @@ async def send_message(conversation_id: uuid.UUID, body: MessageIn, scope: Scope
 
 
 @router.get("/conversations/{conversation_id}/messages", response_model=HistoryPage,
-            responses=problem_responses(401, 404, 422))
+            responses=problem_responses(401, 404, 422), openapi_extra=_CHAT_SECURITY)
 async def history(
     conversation_id: uuid.UUID, scope: Scope, service: Conversations,
     after_seq: AfterSeq = 0,

@@ -34,8 +34,12 @@ _DOCUMENT_BODY = {
     "requestBody": {
         "required": True,
         "content": {"application/json": {"schema": {
-            "$ref": "/api/v1/schemas/scenario",
-            "description": "A scenario document (see GET /api/v1/schemas/scenario).",
+            # The format's own JSON Schema is served at GET /api/v1/schemas/scenario (a
+            # relative $ref there is unresolvable for OpenAPI tools); schema errors answer 422.
+            "type": "object",
+            "description": "A scenario document: its JSON Schema is GET "
+            "/api/v1/schemas/scenario. Schema errors: 422; graph errors are reported in "
+            "`validation` and block only publishing.",
         }}},
     }
 }
@@ -54,6 +58,14 @@ async def _json_body(request: Request, limit: int, what: str) -> Any:
                            errors=[{"path": "", "message": str(exc)}]) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise MalformedJson(f"the body is not valid JSON: {exc}") from None
+
+
+def _object(document: Any) -> dict[str, Any]:
+    if not isinstance(document, dict):
+        raise InvalidInput(f"a scenario document is a JSON object, not {type(document).__name__}"
+                           .replace("NoneType", "null"),
+                           errors=[{"path": "", "message": "expected an object"}])
+    return document
 
 
 def _model(model: type[BodyModel], body: Any, what: str) -> BodyModel:
@@ -186,16 +198,22 @@ async def delete_scenario(scenario_id: uuid.UUID, principal: Editor, session: Db
 
 @router.put("/scenarios/{scenario_id}/draft", response_model=ScenarioDetail,
             responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 428),
-            openapi_extra=_DOCUMENT_BODY)
+            openapi_extra={**_DOCUMENT_BODY, "parameters": [{
+                # Read by hand (a missing one is 428, not FastAPI's 422), so declared here.
+                "name": "If-Match", "in": "header", "required": True,
+                "description": "The draft revision you edited, the ETag of GET "
+                "/api/v1/scenarios/{scenario_id}, e.g. \"3\". Missing: 428.",
+                "schema": {"type": "string", "pattern": '^(W/)?"?[0-9]{1,10}"?$'}}]})
 async def save_draft(
     scenario_id: uuid.UUID, request: Request, principal: Editor, session: DbSession,
     runtime: RuntimeDep,
-    if_match: Annotated[str | None, Header(description="The draft revision you edited.")] = None,
+    if_match: Annotated[str | None, Header(include_in_schema=False)] = None,
 ):
     """Replace the whole draft. Needs `If-Match: "<revision>"`; when someone saved in between,
     answers 409 and stores nothing."""
     expected = _parse_if_match(if_match)
-    document = await _json_body(request, runtime.settings.max_scenario_bytes, "scenario")
+    document = _object(await _json_body(request, runtime.settings.max_scenario_bytes,
+                                        "scenario"))
     scenario, bot = await service.get_or_raise(session=session, org_id=principal.org_id,
                                                scenario_id=scenario_id)
     scenario, report = await service.save_draft(session=session, scenario=scenario, bot=bot,
@@ -215,8 +233,8 @@ async def validate_scenario(scenario_id: uuid.UUID, request: Request, principal:
     scenario, bot = await service.get_or_raise(session=session, org_id=principal.org_id,
                                                scenario_id=scenario_id)
     raw = await read_limited_body(request, runtime.settings.max_scenario_bytes, "scenario")
-    document = scenario.draft if not raw.strip() else await _json_body(
-        request, runtime.settings.max_scenario_bytes, "scenario")
+    document = scenario.draft if not raw.strip() else _object(await _json_body(
+        request, runtime.settings.max_scenario_bytes, "scenario"))
     report = validate_document(document, languages=bot.languages,
                                default_language=bot.default_language)
     return service.report_read(report)
@@ -312,10 +330,16 @@ async def export(
 schemas_router = APIRouter(prefix="/api/v1", tags=["format"])
 
 
-@schemas_router.get("/schemas/scenario")
-async def get_scenario_schema() -> JSONResponse:
+class JsonSchemaResponse(JSONResponse):
+    media_type = "application/schema+json"
+
+
+@schemas_router.get("/schemas/scenario", response_class=JsonSchemaResponse,
+                    responses={200: {"content": {"application/schema+json": {
+                        "schema": {"type": "object"}}}}})
+async def get_scenario_schema() -> JsonSchemaResponse:
     """The JSON Schema of scenario documents (format v1), generated from the block registry."""
-    return JSONResponse(scenario_json_schema(), media_type="application/schema+json")
+    return JsonSchemaResponse(scenario_json_schema())
 
 
 @schemas_router.get("/block-types")

@@ -226,3 +226,14 @@ async def test_websocket_hello_with_nul_end_user_id(ws_server, published) -> Non
     await chat.send(type="hello", v=1, end_user_id=f"u-{uuid.uuid4().hex[:6]}")
     assert (await chat.until("input"))[0]["type"] == "welcome"
     await ws.close()
+
+
+async def test_a_nul_the_schemas_let_through_is_still_a_422(client, make_actor, settings) -> None:  # type: ignore[no-untyped-def]
+    """The database's own refusal (PostgreSQL: NUL in text) is the caller's input error, for
+    fields whose schema does not refuse NUL yet (here an organization's name)."""
+    if settings.is_sqlite:
+        pytest.skip("SQLite stores NUL characters; only PostgreSQL refuses them")
+    owner = await make_actor(Role.owner)
+    response = await client.post("/api/v1/organizations", json={"name": "a\x00b"},
+                                  headers=owner.headers)
+    assert_problem(response, 422, "NUL")
