@@ -42,6 +42,7 @@ def refused(source: str, **names) -> str:
     "'%*d' % n",                     # widths from arguments: no tuples, but refuse anyway
     "f'{1:>999999999}'",             # f-string format spec
     "f'{s}'",                        # f-strings at all
+    "'{:>999999999}'.format(1)",     # str.format is a method: not reachable
 ])
 def test_string_formatting_is_bounded(source):
     refused(source, o={"a": "x"}, n=[999999999, 1], s="x")
