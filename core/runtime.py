@@ -5,6 +5,8 @@ Services receive it through ``core.http`` dependencies, never through globals.""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from core.cache import Cache, MemoryCache, RedisCache
 from core.config import Settings
 from core.db import create_engine, create_sessionmaker
+from core.errors import DependencyUnavailable
 from core.events import MemoryPubSub, PubSub, RedisPubSub
 from core.locks import Locks, MemoryLocks, RedisLocks
 from core.ratelimit import RateLimiter
@@ -38,6 +41,27 @@ class Runtime:
     reader_sessionmaker: async_sessionmaker[AsyncSession] | None = None
     _driver_pool: Any = None
     _driver_pool_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _turn_slots: asyncio.Semaphore | None = None
+
+    @asynccontextmanager
+    async def turn_slot(self, wait_seconds: float = 30.0) -> AsyncIterator[None]:
+        """Admission for the chat hot path: at most ``database_pool_size`` turns use the
+        database at once on this process; the rest wait here, in order, holding nothing,
+        instead of taking a connection each and then timing out on the next pool they need
+        (the scenarios reader). Past ``wait_seconds``: 503 with Retry-After."""
+        if self._turn_slots is None:
+            self._turn_slots = asyncio.Semaphore(self.settings.database_pool_size)
+        try:
+            async with asyncio.timeout(wait_seconds):
+                await self._turn_slots.acquire()
+        except TimeoutError:
+            raise DependencyUnavailable(
+                "the server is at capacity (every database slot stayed busy); nothing was "
+                "changed, retry shortly", dependency="database", retry_after=1) from None
+        try:
+            yield
+        finally:
+            self._turn_slots.release()
 
     async def driver_pool(self) -> Any:
         """PostgreSQL only: an asyncpg pool for the hot path's hand-written SQL, where the

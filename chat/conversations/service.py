@@ -261,7 +261,8 @@ class ConversationService:
 
     async def history(self, *, scope: ChatScope, conversation_id: uuid.UUID, after_seq: int,
                       limit: int) -> HistoryPage:
-        async with self._runtime.sessionmaker() as session:
+        # In the turns' admission queue: under a crowd, reads wait in order too.
+        async with self._runtime.turn_slot(), self._runtime.sessionmaker() as session:
             await self._get(session, scope, conversation_id)
             rows = list(await session.scalars(
                 select(ConversationMessage)
@@ -278,7 +279,7 @@ class ConversationService:
     async def latest_answer(self, *, scope: ChatScope,
                             conversation_id: uuid.UUID) -> dict[str, Any] | None:
         """The answer of the conversation's last turn: what it waits for now."""
-        async with self._runtime.sessionmaker() as session:
+        async with self._runtime.turn_slot(), self._runtime.sessionmaker() as session:
             await self._get(session, scope, conversation_id)
             return await session.scalar(
                 select(Turn.response).where(Turn.conversation_id == conversation_id)

@@ -249,11 +249,13 @@ async def _nothing() -> AsyncIterator[None]:
 async def turn_store(runtime: Runtime, *, new: bool = False
                      ) -> AsyncIterator[CoreStore | PostgresStore]:
     """The store for one turn. A new conversation always goes through Core (it is written
-    once; turns are the hot path)."""
-    pool = None if new else await runtime.driver_pool()
-    if pool is not None:
-        async with pool.acquire() as driver:
-            yield PostgresStore(driver)
-        return
-    async with runtime.engine.begin() as connection:
-        yield CoreStore(connection)
+    once; turns are the hot path). Turns enter one admission slot each (``turn_slot``), so
+    a crowd waits in order rather than timing out on the connection pools."""
+    async with runtime.turn_slot():
+        pool = None if new else await runtime.driver_pool()
+        if pool is not None:
+            async with pool.acquire() as driver:
+                yield PostgresStore(driver)
+            return
+        async with runtime.engine.begin() as connection:
+            yield CoreStore(connection)
