@@ -50,7 +50,13 @@ class Settings(BaseSettings):
     )
     access_token_ttl_seconds: Annotated[int, Field(ge=60, le=86_400)] = 900
     refresh_token_ttl_seconds: Annotated[int, Field(ge=3600, le=90 * 86_400)] = 30 * 86_400
-    login_rate_per_account: str = Field("10/minute", description="limits-style rate string")
+    invitation_ttl_seconds: Annotated[int, Field(ge=3600, le=90 * 86_400)] = 7 * 86_400
+    # Password guessing is limited per (account, address) first, so that someone guessing from
+    # one address cannot lock the owner out; per account more loosely (guessing spread over
+    # many addresses); per address across accounts (one address trying many accounts).
+    login_rate_per_account_address: str = Field(
+        "10/minute", description="limits-style rate string, e.g. 10/minute")
+    login_rate_per_account: str = "100/hour"
     login_rate_per_address: str = "30/minute"
     admin_email: str = "admin@example.com"
     admin_password: SecretStr | None = None
@@ -78,6 +84,10 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list)
     log_level: str = "INFO"
     log_json: bool | None = Field(None, description="Unset: JSON when stdout is not a terminal.")
+    trusted_proxies: str = Field(
+        "", description="Comma-separated addresses or networks (CIDR) of reverse proxies "
+        "whose X-Forwarded-For and X-Forwarded-Proto are believed; empty: none, the "
+        "connecting address is the client's; '*': any (only when nothing else can connect).")
     host: str = "127.0.0.1"
     port: Annotated[int, Field(ge=1, le=65535)] = 8000
 
@@ -99,6 +109,34 @@ class Settings(BaseSettings):
         if not value.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("must start with redis://, rediss:// or unix://")
         return value
+
+    @field_validator("login_rate_per_account_address", "login_rate_per_account",
+                     "login_rate_per_address")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        from limits import parse
+
+        try:
+            parse(value)
+        except ValueError:
+            raise ValueError(f"must be a rate such as 10/minute (got {value!r})") from None
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, value: str) -> str:
+        import ipaddress
+
+        entries = [entry.strip() for entry in value.split(",") if entry.strip()]
+        if entries == ["*"]:
+            return "*"
+        for entry in entries:
+            try:
+                ipaddress.ip_network(entry)  # an address is a network of one
+            except ValueError:
+                raise ValueError(
+                    f"{entry!r} is not an IP address or network such as 10.0.0.0/8") from None
+        return ",".join(entries)
 
     @field_validator("log_level")
     @classmethod
