@@ -25,7 +25,8 @@ EXPRESSIONS = [
 ]
 SQUARES = 13  # x = x * x, thirteen times, from 10**20
 LONG = 4000   # characters of the catastrophic-regex input (28 stalled 4.5 s before)
-BOUND = 1.0   # seconds: the other conversation's every turn answers within this
+BOUND = 1.0   # seconds: the other conversation's every turn answers within this (or within
+              # three times its slowest turn before the payloads, on a machine that slow)
 
 
 def attack_document() -> dict:
@@ -103,21 +104,30 @@ async def test_payloads_fail_into_the_handler_while_others_keep_their_pace(  # t
             done.set()
 
     latencies: list[float] = []
+    said = 0
 
-    async def chat_calmly() -> None:
-        n = 0
-        while not done.is_set() or n < 5:
-            n += 1
+    async def chat_calmly(turns: int = 5) -> None:
+        nonlocal said
+        for _ in range(10_000):
+            if done.is_set() and turns <= 0:
+                break
+            turns -= 1
+            said += 1
             started = time.perf_counter()
-            answer = await calm.send(text=f"hello {n}")
+            answer = await calm.send(text=f"hello {said}")
             latencies.append(time.perf_counter() - started)
-            assert texts(answer) == [f"echo: hello {n}", "Say"]
+            assert texts(answer) == [f"echo: hello {said}", "Say"]
 
+    done.set()
+    await chat_calmly()  # the pace before any payload runs
+    bound = max(BOUND, 3 * max(latencies))
+    done.clear()
+    latencies.clear()
     started = time.perf_counter()
     await asyncio.wait_for(asyncio.gather(attack(), chat_calmly()), 60)
     elapsed = time.perf_counter() - started
 
-    assert max(latencies) < BOUND, (max(latencies), latencies)
+    assert max(latencies) < bound, (bound, latencies)
     assert elapsed < 30
     for i in range(len(EXPRESSIONS)):
         said = answers[f"p{i}"]
