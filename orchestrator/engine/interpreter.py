@@ -1,8 +1,9 @@
 """The step engine: one turn of one conversation, run over compiled scenarios. Pure and
 synchronous: state and event in, messages, the awaited input and the new state out; no I/O,
-no clock but `context.now` (the trace's timings are measurement, not behaviour). A turn never
+no clock but `context.now` (the trace's timings are measurement; the only behaviour they drive
+is the turn's time limit). A turn never
 raises and never loops: block failures go to the scenario's error handler or end the turn with
-an apology, and a hard cap bounds the blocks one turn may run."""
+an apology, and hard caps bound the blocks one turn may run and the time they may take."""
 
 from __future__ import annotations
 
