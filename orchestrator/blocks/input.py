@@ -2,10 +2,11 @@
 
 Kinds: text (trimmed; min/max length, `pattern` must match the whole answer: RE2 syntax, linear
 time, see `scenarios.format.limits`), number ("12,5" and "12.5", min/max, stored as int when
-whole), email (lower-case domain), phone (parsed with the default region UA, stored E.164),
-date (YYYY-MM-DD, DD.MM.YYYY, DD/MM/YYYY, stored ISO), choice (id, label in any language, or number; stores the id). A wrong answer counts an
-attempt and asks again (the block's `reprompt` or a built-in one, then the prompt); at
-`max_attempts` the block leaves through `invalid` (no edge there ends the frame)."""
+whole), email (lower-case domain), phone (parsed with the default region UA, stored E.164), date
+(YYYY-MM-DD, DD.MM.YYYY, DD/MM/YYYY, stored ISO), choice (id, label in any language, or number;
+stores the id). A wrong answer counts an attempt and asks again (the block's `reprompt` or a
+built-in one, then the prompt); at `max_attempts` the block leaves through `invalid` (no edge
+there ends the frame)."""
 
 from __future__ import annotations
 
