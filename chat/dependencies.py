@@ -51,7 +51,7 @@ async def chat_scope(request: Request) -> ChatScope:
                            "credentials as Authorization: Bearer ...")
     async with runtime.sessionmaker() as session, session.begin():
         principal = await request.app.state.principal_resolver.resolve(request, session)
-    return ChatScope(org_id=principal.org_id)
+    return ChatScope(org_id=principal.org_id, role=principal.role)
 
 
 Conversations = Annotated[ConversationService, Depends(get_conversations)]

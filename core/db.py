@@ -6,11 +6,12 @@ Services only ``flush``; the request boundary (``core.http.DbSession``) owns the
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+import structlog
 from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator, Uuid, event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import (
@@ -19,7 +20,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from core.config import Settings
 
@@ -121,10 +122,83 @@ async def flush_unique(session: AsyncSession, conflict: str) -> None:
         raise Conflict(conflict) from None
 
 
+# --- cached facts -----------------------------------------------------------------------------
+# Rows that instances keep cached copies of declare the cache keys they feed. Any flush that
+# inserts, changes or deletes such a row, through any code path, marks those keys; the commit
+# then drops them everywhere (core.invalidation). Forgetting a call site cannot leave a stale
+# cache behind.
+
+CacheKeys = Callable[[Any], Iterable[str]]
+_cached_models: dict[type, CacheKeys] = {}
+
+
+def cached_as(model: type, keys: CacheKeys) -> None:
+    """Declare that instances cache ``model`` rows under ``keys(row)``. ``keys`` may read
+    ``attribute_history`` to name a key the row had before the change (a rotated key)."""
+    _cached_models[model] = keys
+
+
+def invalidate_on_commit(session: AsyncSession | Session, *keys: str) -> None:
+    session.info.setdefault("invalidate", set()).update(keys)
+
+
+@event.listens_for(Session, "after_flush")
+def _mark_cached_rows(session: Session, _context: Any) -> None:
+    if not _cached_models:
+        return
+    for row in (*session.new, *session.dirty, *session.deleted):
+        keys = _cached_models.get(type(row))
+        if keys is not None:
+            invalidate_on_commit(session, *keys(row))
+
+
+async def _after_commit(session: AsyncSession) -> None:
+    keys = session.info.pop("invalidate", None)
+    invalidation = session.info.get("invalidation")
+    if keys and invalidation is not None:
+        try:
+            await invalidation.invalidate(*sorted(keys))
+        except Exception:
+            structlog.get_logger("rozmova.db").exception("db.invalidation_failed")
+    for callback, args in session.info.pop("on_commit", []):
+        try:
+            await callback(*args)
+        except Exception:
+            structlog.get_logger("rozmova.db").exception("db.on_commit_failed")
+
+
+def discard_after_commit(session: AsyncSession) -> None:
+    """The transaction rolled back: nothing it marked happened."""
+    session.info.pop("invalidate", None)
+    session.info.pop("on_commit", None)
+
+
+def on_commit(session: AsyncSession, callback: Callable[..., Awaitable[Any]],
+              *args: Any) -> None:
+    """Run ``await callback(*args)`` once the session's transaction has committed (and not at
+    all if it rolls back): for effects that must not be seen before the change is stored,
+    such as dropping cached copies of what it changed. ``commit`` below runs them."""
+    session.info.setdefault("on_commit", []).append((callback, args))
+
+
+async def commit(session: AsyncSession) -> None:
+    """Commit, then run the ``on_commit`` callbacks (each once; a failing one is logged, as
+    the change itself is already stored)."""
+    await session.commit()
+    await _after_commit(session)
+
+
 @asynccontextmanager
 async def transaction(
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> AsyncIterator[AsyncSession]:
     """One unit of work: commits when the block ends, rolls back when it raises."""
-    async with sessionmaker() as session, session.begin():
-        yield session
+    async with sessionmaker() as session:
+        try:
+            async with session.begin():
+                yield session
+        except BaseException:
+            discard_after_commit(session)
+            raise
+        # session.begin() committed on leaving; run what waited for it.
+        await _after_commit(session)

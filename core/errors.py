@@ -90,6 +90,16 @@ class ServiceUnavailable(RozmovaError):
     status, code, title = 503, "unavailable", "Service unavailable"
 
 
+class DatabaseUnavailable(ServiceUnavailable):
+    """The database did not answer or dropped the connection: nothing was stored."""
+
+    code, title = "database_unavailable", "Database unavailable"
+
+    def __init__(self, detail: str, retry_after: int = 1, **extra: Any) -> None:
+        super().__init__(detail, **extra)
+        self.headers["Retry-After"] = str(retry_after)
+
+
 class DependencyUnavailable(ServiceUnavailable):
     """A shared service (Redis: locks, rate limits) is unreachable or its connection pool
     stayed full past the wait bound. Raised before anything is stored, so the same request

@@ -10,15 +10,23 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any, Protocol
 
+import asyncpg
 import structlog
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import (
+    DataError, DBAPIError, IntegrityError, InterfaceError, InternalError, OperationalError,
+)
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from core.errors import PayloadTooLarge, RozmovaError
+from core.db import commit, discard_after_commit
+from core.errors import (
+    Conflict, DatabaseUnavailable, InvalidInput, PayloadTooLarge, RozmovaError,
+)
 from core.metrics import http_latency, http_requests
 from core.runtime import Runtime
 from core.security import Principal, Role
@@ -40,21 +48,48 @@ async def _runtime_dependency(request: Request) -> Runtime:
 
 async def _db_session(request: Request) -> AsyncIterator[AsyncSession]:
     """The request owns the transaction: commit when the handler returns, roll back when it
-    raises, so a failed request stores nothing half-done."""
+    raises, so a failed request stores nothing half-done.
+
+    Declared with ``scope="function"`` (below): the commit runs after the endpoint has built
+    its response and *before* that response is sent, so a 2xx always means the change is
+    stored. A commit that fails answers 503 instead of the success it would have claimed."""
     async with get_runtime(request).sessionmaker() as session:
         try:
             yield session
         except RozmovaError as exc:
             if exc.keeps_changes:
-                await session.commit()
+                await _commit(session)
             else:
+                discard_after_commit(session)
                 await session.rollback()
             raise
         except BaseException:
+            discard_after_commit(session)
             await session.rollback()
             raise
         else:
-            await session.commit()
+            await _commit(session)
+
+
+async def _commit(session: AsyncSession) -> None:
+    try:
+        await commit(session)
+    except IntegrityError:
+        # A unique or foreign-key violation found at commit: a conflict with stored state.
+        raise Conflict("the change conflicts with data stored meanwhile; "
+                       "read it again and retry") from None
+    except DataError:
+        raise InvalidInput("a value could not be stored as sent (the database refused it)"
+                           ) from None
+    except (DBAPIError, OSError, TimeoutError, *_OUTAGES) as exc:
+        # A lost connection or a timeout leaves the outcome unknown: never claim success;
+        # answer 503 and let the client read before it retries.
+        if isinstance(exc, DBAPIError) and not _is_outage(exc):
+            raise  # a bug, not an outage: the 500 handler logs it
+        log.warning("db.commit_failed", error=type(exc).__name__)
+        raise DatabaseUnavailable(
+            "the database did not confirm the change, so it may not be stored; "
+            "read it back before retrying", retry_after=1) from None
 
 
 class PrincipalResolver(Protocol):
@@ -65,7 +100,7 @@ class PrincipalResolver(Protocol):
 
 
 RuntimeDep = Annotated[Runtime, Depends(_runtime_dependency)]
-DbSession = Annotated[AsyncSession, Depends(_db_session)]
+DbSession = Annotated[AsyncSession, Depends(_db_session, scope="function")]
 
 
 async def _current_principal(request: Request, session: DbSession) -> Principal:
@@ -86,6 +121,7 @@ def require(role: Role) -> Callable[..., Any]:
 
 CurrentPrincipal = Annotated[Principal, Depends(_current_principal)]
 Viewer = Annotated[Principal, Depends(require(Role.viewer))]
+Operator = Annotated[Principal, Depends(require(Role.operator))]
 Editor = Annotated[Principal, Depends(require(Role.editor))]
 Admin = Annotated[Principal, Depends(require(Role.admin))]
 Owner = Annotated[Principal, Depends(require(Role.owner))]
@@ -157,21 +193,113 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail if isinstance(exc.detail, str) else "request failed"
+        if exc.status_code == 400 and isinstance(exc.__cause__, (RecursionError, ValueError)):
+            # FastAPI's body parsing failed beyond a syntax error: nesting too deep for the
+            # parser, or an integer of thousands of digits. Malformed JSON all the same.
+            reason = ("nested too deeply" if isinstance(exc.__cause__, RecursionError)
+                      else str(exc.__cause__))
+            return _problem(400, {
+                "type": "https://rozmova.dev/problems/malformed-json", "title": "Malformed JSON",
+                "status": 400, "code": "malformed_json", "instance": request.url.path,
+                "detail": f"the body is not usable JSON: {reason}",
+            })
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:
+            # Starlette's Allow names only the first route matching the path; each method of
+            # a path is its own route, so collect them all.
+            headers["Allow"] = _allowed_methods(request)
+            detail = f"{request.method} is not allowed here; allowed: {headers['Allow']}"
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"no such endpoint: {request.method} {request.url.path}"
         return _problem(exc.status_code, {
             "type": "about:blank", "title": detail, "status": exc.status_code,
             "detail": detail, "code": f"http_{exc.status_code}", "instance": request.url.path,
-        }, getattr(exc, "headers", None))
+        }, headers or None)
+
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
+        # A connection lost or refused mid-request is the database's outage, not the
+        # caller's fault nor a bug: 503 with Retry-After; the transaction was rolled back.
+        if _is_outage(exc):
+            return await _outage(request, exc)
+        if _sqlstate(exc) in _REFUSED_TEXT:
+            # A value the request schemas should have refused (core.types.Text): still the
+            # caller's input, not a server error.
+            log.warning("db.value_refused", path=request.url.path, sqlstate=_sqlstate(exc))
+            refused = InvalidInput("a text value contains a character the database cannot "
+                                   "store (NUL, \\u0000)")
+            return _problem(refused.status, refused.to_problem(request.url.path))
+        return await _unexpected(request, exc)
+
+    async def _outage(request: Request, exc: Exception) -> JSONResponse:
+        # A connection lost, refused or timed out mid-request is an outage of a dependency,
+        # not the caller's fault nor a bug: 503 with Retry-After; the transaction was rolled
+        # back, so nothing was changed.
+        orig = getattr(exc, "orig", None) or exc
+        log.warning("dependency.unavailable", path=request.url.path, error=type(orig).__name__)
+        error = DatabaseUnavailable(
+            "the database did not answer in time or dropped the connection; nothing was "
+            "changed, retry")
+        return _problem(error.status, error.to_problem(request.url.path), error.headers)
+
+    for outage in _OUTAGES:
+        app.add_exception_handler(outage, _outage)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # Reached for errors that handlers pass on (and by Starlette's outermost middleware
+        # only if ObservabilityMiddleware is absent); endpoint errors end in the middleware.
         log.exception("http.unhandled", path=request.url.path)
-        return _problem(500, {
-            "type": "about:blank", "title": "Internal error", "status": 500,
-            "code": "internal", "instance": request.url.path,
-            "detail": "an unexpected error happened; it was logged with this request's id",
-        })
+        return _internal_error(request.url.path)
+
+
+def _is_outage(exc: DBAPIError) -> bool:
+    # InternalError covers the driver's "connection is in a bad state" after a cut.
+    return exc.connection_invalidated or isinstance(
+        exc, (OperationalError, InterfaceError, InternalError))
+
+
+# PostgreSQL's character_not_in_repertoire (a NUL in text) and untranslatable_character.
+_REFUSED_TEXT = {"22021", "22P05"}
+
+
+def _sqlstate(exc: DBAPIError) -> str | None:
+    orig = exc.orig
+    return getattr(orig, "sqlstate", None) or getattr(getattr(orig, "__cause__", None),
+                                                      "sqlstate", None)
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path (asked of the router, which knows its
+    included routers' prefixes)."""
+    from starlette.routing import Match
+
+    routes = request.app.router.routes
+    return ", ".join(method for method in _METHODS if any(
+        route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes))
+
+
+def _internal_error(path: str) -> JSONResponse:
+    return _problem(500, {
+        "type": "about:blank", "title": "Internal error", "status": 500,
+        "code": "internal", "instance": path,
+        "detail": "an unexpected error happened; it was logged with this request's id",
+    })
+
+
+# Failures that mean a dependency is down or overloaded rather than a bug: the hot path's own
+# asyncpg pool raises the driver's exceptions unwrapped, SQLAlchemy's pool raises its own
+# TimeoutError when no connection frees up, and a connect that never completes raises the
+# built-in TimeoutError.
+_OUTAGES: tuple[type[Exception], ...] = (
+    asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.exceptions.InsufficientResourcesError,
+    SQLAlchemyTimeoutError, TimeoutError, ConnectionError,
+)
 
 
 # --- middleware -----------------------------------------------------------------------------
@@ -224,9 +352,12 @@ class ObservabilityMiddleware:
                     )
             return message
 
+        started_response = False
+
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, started_response
             if message["type"] == "http.response.start":
+                started_response = True
                 status = message["status"]
                 message["headers"] = [
                     *message.get("headers", []), (b"x-request-id", request_id.encode()),
@@ -235,6 +366,15 @@ class ObservabilityMiddleware:
 
         try:
             await self.app(scope, limited_receive, send_with_id)
+        except Exception:
+            # The last word on an unexpected error, here rather than in Starlette's
+            # ServerErrorMiddleware: that one re-raises after answering, so the server logs the
+            # error a second time and drops the keep-alive connection. Logged once, with the
+            # request id; a response already under way can only be ended by the server.
+            if started_response:
+                raise
+            log.exception("http.unhandled", method=scope["method"], path=scope["path"])
+            await _internal_error(scope["path"])(scope, _no_body, send_with_id)
         finally:
             elapsed = time.perf_counter() - started
             route = scope.get("route")

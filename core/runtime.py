@@ -19,6 +19,7 @@ from core.config import Settings
 from core.db import create_engine, create_sessionmaker
 from core.errors import DependencyUnavailable
 from core.events import MemoryPubSub, PubSub, RedisPubSub
+from core.invalidation import Invalidation
 from core.locks import Locks, MemoryLocks, RedisLocks
 from core.ratelimit import RateLimiter
 from core.redis_client import connect as connect_redis
@@ -40,6 +41,7 @@ class Runtime:
     reader_engine: AsyncEngine | None = None
     reader_sessionmaker: async_sessionmaker[AsyncSession] | None = None
     _driver_pool: Any = None
+    _invalidation: Invalidation | None = None
     _driver_pool_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _turn_slots: asyncio.Semaphore | None = None
 
@@ -63,6 +65,13 @@ class Runtime:
         finally:
             self._turn_slots.release()
 
+    @property
+    def invalidation(self) -> Invalidation:
+        """Drops cached facts everywhere after the change that made them stale commits."""
+        if self._invalidation is None:
+            self._invalidation = Invalidation(self.cache, self.pubsub)
+        return self._invalidation
+
     async def driver_pool(self) -> Any:
         """PostgreSQL only: an asyncpg pool for the hot path's hand-written SQL, where the
         ORM's per-statement cost would dominate a turn. None on other databases."""
@@ -83,6 +92,8 @@ class Runtime:
     @classmethod
     def from_settings(cls, settings: Settings) -> Runtime:
         runtime = cls._build(settings)
+        # Every session of the main pool drops cached copies of what it commits.
+        runtime.sessionmaker.configure(info={"invalidation": runtime.invalidation})
         runtime.reader_engine = create_engine(settings, pool_size=4)
         runtime.reader_sessionmaker = create_sessionmaker(runtime.reader_engine)
         return runtime
@@ -125,6 +136,8 @@ class Runtime:
         return status
 
     async def close(self) -> None:
+        if self._invalidation is not None:
+            await self._invalidation.stop()
         if self.redis is not None:
             await self.redis.aclose()
         await self.engine.dispose()

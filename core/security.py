@@ -36,7 +36,12 @@ EmailAddress = Annotated[str, AfterValidator(_email)]
 
 
 class Role(StrEnum):
+    """Each role includes the ones before it. An operator talks in conversations (answers a
+    handed-off person, sends and starts conversations with organization credentials) but
+    cannot change bots or scenarios; a viewer only reads."""
+
     viewer = "viewer"
+    operator = "operator"
     editor = "editor"
     admin = "admin"
     owner = "owner"
@@ -49,7 +54,7 @@ class Role(StrEnum):
         return self.rank >= needed.rank
 
 
-_RANK = {Role.viewer: 0, Role.editor: 1, Role.admin: 2, Role.owner: 3}
+_RANK = {Role.viewer: 0, Role.operator: 1, Role.editor: 2, Role.admin: 3, Role.owner: 4}
 
 
 @dataclass(frozen=True, slots=True)

@@ -91,6 +91,8 @@ def create_app(
         own_runtime = runtime is None
         app.state.runtime = runtime or Runtime.from_settings(settings)
         app.state.clients = service_clients(app.state.runtime)
+        # Other instances' changes drop this instance's cached copies (see core.invalidation).
+        app.state.runtime.invalidation.start()
         log.info("gateway.start", services=chosen, database=settings.is_sqlite and "sqlite"
                  or "postgresql", redis=bool(settings.redis_url))
         try:
@@ -157,7 +159,9 @@ def create_app(
                                  description=app.description, routes=app.routes)
             schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = \
                 PROBLEM_SCHEMA
-            app.openapi_schema = schema
+            from gateway.openapi import complete
+
+            app.openapi_schema = complete(schema)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -56,7 +56,7 @@ async def settings(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Se
     data_dir = tmp_path_factory.mktemp("var")
     overrides: dict[str, object] = {
         "env": Environment.test, "data_dir": data_dir,
-        "secret_key": secrets.token_urlsafe(32), "bot_cache_seconds": 0, "redis_prefix": f"rozmova-test-{secrets.token_hex(4)}:",
+        "secret_key": secrets.token_urlsafe(32), "redis_prefix": f"rozmova-test-{secrets.token_hex(4)}:",
     }
     pg_url = os.environ.get("ROZMOVA_TEST_DATABASE_URL")
     db_name = None
@@ -167,11 +167,13 @@ async def serve(settings, runtime):  # type: ignore[no-untyped-def]
     import uvicorn
 
     from gateway.app import create_app
+    from gateway.cli import uvicorn_config
 
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(
-        create_app(settings, runtime=runtime), host="127.0.0.1", port=port, log_config=None,
-        ws="websockets-sansio", lifespan="on"))
+    # The same uvicorn configuration as `rozmova serve` (proxy headers, WebSocket limits).
+    server = uvicorn.Server(uvicorn_config(
+        create_app(settings, runtime=runtime), settings, host="127.0.0.1", port=port,
+        lifespan="on"))
     task = asyncio.create_task(server.serve())
     for _ in range(200):
         if server.started:

@@ -15,7 +15,7 @@ from chat.conversations.schemas import (
 from chat.conversations.service import ChatScope
 from chat.dependencies import Conversations, Scope
 from core.errors import InvalidInput, PayloadTooLarge
-from core.http import Editor, Viewer, problem_responses
+from core.http import Operator, Viewer, problem_responses
 from core.types import AfterSeq
 from orchestrator.contract import InboundEvent
 
@@ -40,12 +40,14 @@ def to_event(body: MessageIn) -> InboundEvent:
 
 
 @router.post("/bots/{bot_id}/conversations", response_model=TurnAnswer, status_code=201,
-             responses=problem_responses(401, 404, 409, 422), openapi_extra=_CHAT_SECURITY)
+             responses=problem_responses(401, 403, 404, 409, 422), openapi_extra=_CHAT_SECURITY)
 async def start_conversation(bot_id: uuid.UUID, scope: Scope, service: Conversations,
                              body: ConversationStart | None = None):
     """Start a conversation on the live version of the bot's main scenario (pinned for the
     conversation's life). Authenticate with the bot's `X-Chat-Key` or organization
-    credentials. The answer holds the bot's first messages and what it waits for."""
+    credentials (operator role or higher). The answer holds the bot's first messages and
+    what it waits for."""
+    scope.require_speaker()
     return await service.start(scope=scope, bot_id=bot_id, body=body or ConversationStart())
 
 
@@ -63,12 +65,14 @@ async def start_with_chat_key(scope: Scope, service: Conversations,
 
 
 @router.post("/conversations/{conversation_id}/messages", response_model=TurnAnswer,
-             responses=problem_responses(401, 404, 409, 413, 422), openapi_extra=_CHAT_SECURITY)
+             responses=problem_responses(401, 403, 404, 409, 413, 422), openapi_extra=_CHAT_SECURITY)
 async def send_message(conversation_id: uuid.UUID, body: MessageIn, scope: Scope,
                        service: Conversations):
     """Send what the person said. One conversation's messages are handled one at a time, in
     order; a repeated `client_message_id` returns the first answer without running anything
-    again. An invalid answer to a question is not an error: the bot asks again."""
+    again. An invalid answer to a question is not an error: the bot asks again. With
+    organization credentials this needs the operator role or higher."""
+    scope.require_speaker()
     answer = await service.send(scope=scope, conversation_id=conversation_id,
                                 event=to_event(body), client_message_id=body.client_message_id)
     # Serialised once, here: the hot path skips FastAPI's re-validation of the return value.
@@ -114,17 +118,17 @@ async def list_conversations(
 
 @router.post("/conversations/{conversation_id}/operator/messages", response_model=HistoryItem,
              status_code=201, responses=problem_responses(401, 403, 404, 409, 422))
-async def operator_message(conversation_id: uuid.UUID, body: OperatorMessage, principal: Editor,
+async def operator_message(conversation_id: uuid.UUID, body: OperatorMessage, principal: Operator,
                            service: Conversations):
     """An operator writes to the person while the conversation is handed off."""
     return await service.post_operator_message(
         scope=ChatScope(org_id=principal.org_id), conversation_id=conversation_id,
-        text=body.text, author=principal.actor)
+        text=body.text, author_name=body.author_name, actor=principal.actor)
 
 
 @router.post("/conversations/{conversation_id}/handback", response_model=TurnAnswer,
              responses=problem_responses(401, 403, 404, 409))
-async def handback(conversation_id: uuid.UUID, principal: Editor, service: Conversations):
+async def handback(conversation_id: uuid.UUID, principal: Operator, service: Conversations):
     """The operator is done: the scenario continues after the handoff block."""
     return await service.handback(scope=ChatScope(org_id=principal.org_id),
                                   conversation_id=conversation_id)

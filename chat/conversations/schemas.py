@@ -122,3 +122,7 @@ class ConversationPage(BaseModel):
 class OperatorMessage(BaseModel):
     model_config = ConfigDict(extra="forbid")
     text: Text = Field(min_length=1, max_length=MAX_TEXT_CHARS)
+    author_name: Text = Field(
+        "Operator", min_length=1, max_length=60,
+        description="The name the person sees beside the message (never the operator's "
+        "account, id or email).")

@@ -17,13 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from chat.conversations.models import Conversation, ConversationMessage, Turn
 from chat.conversations.store import Snapshot, TurnPlan, turn_store
-from chat.realtime.frames import CHANNEL, history_frame, turn_frames
+from chat.realtime.frames import CHANNEL, history_frame, person_view, turn_frames
 from chat.conversations.schemas import (
     ConversationStart, HistoryItem, HistoryPage, MessageOut, TurnAnswer,
 )
 from core.db import transaction, utcnow
-from core.errors import Conflict, InvalidInput, NotFound, ServiceUnavailable
+from core.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceUnavailable
 from core.runtime import Runtime
+from core.security import Role
 from orchestrator.contract import (
     ConversationState, InboundEvent, InputRequest, OrchestratorClient, ScenarioNotRunnable,
     ScenariosUnavailable, TurnContext, TurnResult,
@@ -55,9 +56,19 @@ class ChatScope:
 
     org_id: uuid.UUID
     bot_id: uuid.UUID | None = None
+    # The caller's role with organization credentials; None with a chat key (which speaks
+    # as the person, in its one bot).
+    role: Role | None = None
 
     def allows(self, org_id: uuid.UUID, bot_id: uuid.UUID) -> bool:
         return org_id == self.org_id and (self.bot_id is None or self.bot_id == bot_id)
+
+    def require_speaker(self) -> None:
+        """Starting a conversation or speaking in one with organization credentials acts on
+        a customer's conversation: operators and above only, never a viewer."""
+        if self.role is not None and not self.role.allows(Role.operator):
+            raise Forbidden(f"speaking in conversations needs the operator role or higher; "
+                            f"you have {self.role.value}")
 
 
 def user_key(end_user_id: str | None, conversation_id: uuid.UUID) -> str:
@@ -77,6 +88,16 @@ class ConversationService:
         self._orchestrator = orchestrator
         self._scenarios = scenarios
         self._bots: dict[uuid.UUID, tuple[float, BotInfo]] = {}
+        # A change to a bot (publish, settings, delete) drops its copy on every instance
+        # when it commits; the lifetime only bounds what a lost message could cost.
+        runtime.invalidation.register(self._forget_bot)
+
+    def _forget_bot(self, cache_key: str) -> None:
+        if cache_key.startswith("bot:"):
+            try:
+                self._bots.pop(uuid.UUID(cache_key.removeprefix("bot:")), None)
+            except ValueError:
+                pass
 
     async def bot(self, bot_id: uuid.UUID) -> BotInfo | None:
         """Bot facts change rarely and every turn needs them: keep them a few seconds."""
@@ -84,8 +105,12 @@ class ConversationService:
         now = time.monotonic()
         if cached and cached[0] > now:
             return cached[1]
+        generation = self._runtime.invalidation.generation(f"bot:{bot_id}")
         bot = await self._scenarios.get_bot(bot_id)
-        if bot is not None:
+        if bot is not None and self._runtime.invalidation.generation(
+                f"bot:{bot_id}") == generation:
+            if len(self._bots) > 10_000:
+                self._bots.clear()
             self._bots[bot_id] = (now + self._runtime.settings.bot_cache_seconds, bot)
         return bot
 
@@ -217,7 +242,7 @@ class ConversationService:
                                event=InboundEvent(kind="handback"), client_message_id=None)
 
     async def post_operator_message(self, *, scope: ChatScope, conversation_id: uuid.UUID,
-                                    text: str, author: str) -> HistoryItem:
+                                    text: str, author_name: str, actor: str) -> HistoryItem:
         async with self._runtime.locks.hold(f"conversation:{conversation_id}",
                                             wait_seconds=LOCK_WAIT_SECONDS,
                                             lease_seconds=LOCK_LEASE_SECONDS):
@@ -229,7 +254,9 @@ class ConversationService:
                 conversation.message_seq += 1
                 message = ConversationMessage(
                     conversation_id=conversation.id, seq=conversation.message_seq,
-                    direction="operator", body={"type": "text", "text": text, "author": author})
+                    direction="operator",
+                    # The person sees author_name; actor (the account) is for the audit only.
+                    body={"type": "text", "text": text, "author": author_name, "actor": actor})
                 session.add(message)
                 conversation.last_activity_at = utcnow()
                 await session.flush()
@@ -271,8 +298,10 @@ class ConversationService:
                 .order_by(ConversationMessage.seq).limit(limit + 1)))
         more = len(rows) > limit
         rows = rows[:limit]
+        # A chat key reads as the person: operators appear by name, never by account.
+        view = person_view if scope.role is None else dict
         return HistoryPage(
-            items=[HistoryItem(seq=r.seq, direction=r.direction, body=r.body,
+            items=[HistoryItem(seq=r.seq, direction=r.direction, body=view(r.body),
                                created_at=r.created_at) for r in rows],
             next_after_seq=rows[-1].seq if more and rows else None)
 

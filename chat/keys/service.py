@@ -11,7 +11,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from chat.keys.models import ChatKey
+from chat.keys.models import ChatKey, chat_key_cache_key
 from core.db import utcnow
 from core.runtime import Runtime
 
@@ -29,12 +29,10 @@ async def get(*, session: AsyncSession, bot_id: uuid.UUID) -> ChatKey | None:
 
 async def rotate(*, session: AsyncSession, runtime: Runtime, bot_id: uuid.UUID,
                  org_id: uuid.UUID, key: str | None = None) -> ChatKey:
-    """Give the bot a new key (the old one stops working at once on this instance, and
-    within the cache lifetime everywhere)."""
+    """Give the bot a new key. The old one stops working on every instance once this
+    commits: the flush marks both keys' cached copies (see ``chat.keys.models``)."""
     current = await session.get(ChatKey, bot_id)
     if current is not None:
-        await runtime.cache.delete(f"chat-key:{current.key}")
-        forget(current.key)
         current.key = key or new_key()
         current.created_at = utcnow()
     else:
@@ -45,30 +43,45 @@ async def rotate(*, session: AsyncSession, runtime: Runtime, bot_id: uuid.UUID,
 
 
 # Every chat request carries a key: a few seconds in process memory spare the shared cache
-# a round trip per request; a rotation reaches other instances within this time.
+# a round trip per request. Rotations and deletions drop these copies on every instance
+# (core.invalidation); the lifetime only bounds what a lost invalidation message could cost.
 _LOCAL_SECONDS = 5.0
 _local: dict[str, tuple[float, tuple[uuid.UUID, uuid.UUID] | None]] = {}
+_registered: set[int] = set()
+
+
+def _forget_cached(cache_key: str) -> None:
+    if cache_key.startswith("chat-key:"):
+        _local.pop(cache_key.removeprefix("chat-key:"), None)
+
+
+def _watch(runtime: Runtime) -> None:
+    if id(runtime) not in _registered:
+        _registered.add(id(runtime))
+        runtime.invalidation.register(_forget_cached)
 
 
 async def resolve(*, runtime: Runtime, key: str) -> tuple[uuid.UUID, uuid.UUID] | None:
     """(bot_id, org_id) of a chat key, or None."""
+    _watch(runtime)
     now = time.monotonic()
     hit = _local.get(key)
     if hit is not None and hit[0] > now:
         return hit[1]
-    found = await _resolve_shared(runtime, key)
-    if len(_local) > 10_000:
-        _local.clear()
-    _local[key] = (now + (_LOCAL_SECONDS if found else 1.0), found)
+    cache_key = chat_key_cache_key(key)
+    generation = runtime.invalidation.generation(cache_key)
+    found = await _resolve_shared(runtime, key, generation)
+    if runtime.invalidation.generation(cache_key) == generation:
+        # No rotation committed while we read: the answer is current enough to keep.
+        if len(_local) > 10_000:
+            _local.clear()
+        _local[key] = (now + (_LOCAL_SECONDS if found else 1.0), found)
     return found
 
 
-def forget(key: str) -> None:
-    _local.pop(key, None)
-
-
-async def _resolve_shared(runtime: Runtime, key: str) -> tuple[uuid.UUID, uuid.UUID] | None:
-    cache_key = f"chat-key:{key}"
+async def _resolve_shared(runtime: Runtime, key: str,
+                          generation: int) -> tuple[uuid.UUID, uuid.UUID] | None:
+    cache_key = chat_key_cache_key(key)
     cached = await runtime.cache.get(cache_key)
     if cached is not None:
         data = json.loads(cached)
@@ -77,7 +90,9 @@ async def _resolve_shared(runtime: Runtime, key: str) -> tuple[uuid.UUID, uuid.U
         row = (await session.execute(
             select(ChatKey.bot_id, ChatKey.org_id).where(ChatKey.key == key))).first()
     value = [str(row[0]), str(row[1])] if row else []
-    # Unknown keys are cached too (briefly), so guessing keys costs no database reads.
-    await runtime.cache.set(cache_key, json.dumps(value).encode(),
-                            ttl_seconds=CACHE_TTL_SECONDS if row else 5.0)
+    if runtime.invalidation.generation(cache_key) == generation:
+        # Unknown keys are cached too (briefly), so guessing keys costs no database reads;
+        # a key created later drops that entry when it commits.
+        await runtime.cache.set(cache_key, json.dumps(value).encode(),
+                                ttl_seconds=CACHE_TTL_SECONDS if row else 5.0)
     return (row[0], row[1]) if row else None

@@ -71,10 +71,16 @@ def message_frame(seq: int, direction: str, message: dict[str, Any],
 
 
 def history_frame(item: HistoryItem) -> dict[str, Any]:
-    body = dict(item.body)
+    body = person_view(item.body)
     if item.direction == "in":
         body = inbound_message(body)
     return message_frame(item.seq, item.direction, body)
+
+
+def person_view(body: dict[str, Any]) -> dict[str, Any]:
+    """A stored message as the person may see it: without the operator's account (kept in
+    ``actor`` for the organization's audit)."""
+    return {k: v for k, v in body.items() if k != "actor"}
 
 
 def input_frame(seq: int, answer: TurnAnswer | dict[str, Any]) -> dict[str, Any]:

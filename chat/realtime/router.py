@@ -22,7 +22,8 @@ from chat.dependencies import conversation_service, realtime_hub
 from chat.keys import service as keys_service
 from chat.realtime import tokens
 from chat.realtime.frames import (
-    PROTOCOL_VERSION, history_frame, input_frame, last_seq, turn_frames,
+    PROTOCOL_VERSION, BadFrame, history_frame, input_frame, last_seq, parse_client_frame,
+    resume_seq, turn_frames,
 )
 from core.errors import DependencyUnavailable, RozmovaError, ServiceUnavailable
 from scenarios.contract import BotInfo
@@ -193,9 +194,9 @@ class Session:
             raise Closed
         await self._count()
         try:
-            frame = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise FrameError("bad_json", f"the frame is not valid JSON: {exc}") from None
+            frame = parse_client_frame(text)
+        except BadFrame as exc:
+            raise FrameError(exc.code, exc.message) from None
         if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
             raise FrameError("bad_frame", "a frame is a JSON object with a string 'type'")
         return frame
@@ -247,9 +248,9 @@ class Session:
 
     async def _resume(self, conversation_id: uuid.UUID, last: Any) -> bool:
         try:
-            last_seq_seen = max(0, int(last))
-        except (TypeError, ValueError):
-            last_seq_seen = 0
+            last_seq_seen = resume_seq(last)
+        except BadFrame as exc:
+            raise FrameError(exc.code, exc.message) from None
         try:
             latest = await self.service.latest_answer(scope=self.scope,
                                                       conversation_id=conversation_id)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.db import Base, IdMixin, TimestampMixin
+from core.db import Base, IdMixin, TimestampMixin, cached_as
 
 
 class Bot(IdMixin, TimestampMixin, Base):
@@ -27,3 +27,12 @@ class Bot(IdMixin, TimestampMixin, Base):
     # foreign key: bots and scenarios would reference each other in a cycle; the service
     # clears it when that scenario is deleted.
     main_scenario_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+
+
+# Instances cache bot facts (languages, settings, main scenario) for every turn; any change
+# to the row drops those copies everywhere when it commits.
+cached_as(Bot, lambda bot: [bot_cache_key(bot.id)])
+
+
+def bot_cache_key(bot_id: uuid.UUID) -> str:
+    return f"bot:{bot_id}"

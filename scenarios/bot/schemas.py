@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from core.types import Text
+
 LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")]
 
 
@@ -18,7 +20,7 @@ Origin = Annotated[str, StringConstraints(pattern=r"^https?://[A-Za-z0-9.-]+(:[0
 class WidgetTheme(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    title: str | None = Field(None, max_length=60, description="Header of the chat panel.")
+    title: Text | None = Field(None, max_length=60, description="Header of the chat panel.")
     color: str | None = Field(None, pattern=r"^#[0-9a-fA-F]{6}$", description="Accent colour.")
     avatar_url: str | None = Field(None, pattern=r"^https?://", max_length=2048)
 
@@ -65,9 +67,9 @@ class BotSettings(BaseModel):
 class BotCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=120)
-    description: str | None = Field(None, max_length=2000)
-    default_language: LanguageCode = "uk"
+    name: Text = Field(min_length=1, max_length=120)
+    description: Text | None = Field(None, max_length=2000)
+    default_language: LanguageCode = Field("uk", description="Must be one of `languages`.")
     languages: list[LanguageCode] = Field(default_factory=lambda: ["uk", "en"], min_length=1,
                                           max_length=32)
     settings: BotSettings = Field(default_factory=BotSettings)
@@ -85,13 +87,18 @@ class BotCreate(BaseModel):
 
 
 class BotUpdate(BaseModel):
+    """Only the fields sent change. `description` and `main_scenario_id` may be null (cleared);
+    the others may be left out but not sent as null."""
+
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(None, min_length=1, max_length=120)
-    description: str | None = Field(None, max_length=2000)
-    default_language: LanguageCode | None = None
-    languages: list[LanguageCode] | None = Field(None, min_length=1, max_length=32)
-    settings: BotSettings | None = None
+    # Defaults of None that the types refuse: "not sent" is allowed, an explicit null is not.
+    name: Text = Field(None, min_length=1, max_length=120)  # type: ignore[assignment]
+    description: Text | None = Field(None, max_length=2000)
+    default_language: LanguageCode = Field(  # type: ignore[assignment]
+        None, description="Must be one of the bot's languages (after this update).")
+    languages: list[LanguageCode] = Field(None, min_length=1, max_length=32)  # type: ignore[assignment]
+    settings: BotSettings = None  # type: ignore[assignment]
     main_scenario_id: uuid.UUID | None = None
 
 
