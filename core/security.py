@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import jwt
 from email_validator import EmailNotValidError, validate_email
-from pydantic import AfterValidator
+from pydantic import AfterValidator, Field
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -31,7 +31,8 @@ def _email(value: str) -> str:
     return result.normalized.lower()
 
 
-EmailAddress = Annotated[str, AfterValidator(_email)]
+EmailAddress = Annotated[str, AfterValidator(_email),
+                         Field(max_length=320, json_schema_extra={"format": "email"})]
 """A well-formed email address, normalized to lower case."""
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from core.security import EmailAddress, Role
+from core.types import Text
 
 
 class LoginRequest(BaseModel):
@@ -59,7 +60,7 @@ class MeRead(BaseModel):
 
 
 class ApiKeyCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=120)
+    name: Text = Field(min_length=1, max_length=120)
     role: Role = Role.editor
 
 

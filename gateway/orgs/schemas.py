@@ -8,16 +8,17 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from core.security import EmailAddress, Role
+from core.types import Text
 from gateway.auth.schemas import OrganizationBrief
 from gateway.orgs.models import InvitationStatus
 
 
 class OrganizationCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=120)
+    name: Text = Field(min_length=1, max_length=120)
 
 
 class OrganizationUpdate(BaseModel):
-    name: str = Field(min_length=1, max_length=120)
+    name: Text = Field(min_length=1, max_length=120)
 
 
 class OrganizationRead(OrganizationBrief):
@@ -68,4 +69,4 @@ class InvitationAccept(BaseModel):
 class InvitationRegister(BaseModel):
     token: str = Field(min_length=1, max_length=512)
     password: str = Field(min_length=10, max_length=1024)
-    name: str | None = Field(None, max_length=120)
+    name: Text | None = Field(None, max_length=120)

@@ -125,7 +125,8 @@ async def test_nan_and_infinity_are_refused(client, published, constant) -> None
 
 
 @pytest.mark.parametrize("where", ["bot name", "scenario name", "end_user_id", "variable",
-                                   "text", "client_message_id", "operator"])
+                                   "text", "client_message_id", "operator",
+                                   "organization name", "api key name", "operator name"])
 async def test_nul_characters_are_refused(client, published, where) -> None:  # type: ignore[no-untyped-def]
     owner, bot_id, scenario_id, chat_headers = published
     nul = "a\x00b"
@@ -134,6 +135,14 @@ async def test_nul_characters_are_refused(client, published, where) -> None:  # 
         field = "name"
     elif where == "scenario name":
         response = await client.post(f"/api/v1/bots/{bot_id}/scenarios", json={"name": nul},
+                                     headers=owner.headers)
+        field = "name"
+    elif where == "organization name":
+        response = await client.post("/api/v1/organizations", json={"name": nul},
+                                     headers=owner.headers)
+        field = "name"
+    elif where == "api key name":
+        response = await client.post("/api/v1/api-keys", json={"name": nul},
                                      headers=owner.headers)
         field = "name"
     elif where == "end_user_id":
@@ -147,11 +156,12 @@ async def test_nul_characters_are_refused(client, published, where) -> None:  # 
     else:
         conversation = (await client.post("/api/v1/conversations", json={},
                                           headers=chat_headers)).json()["conversation_id"]
-        if where == "operator":
+        if where in ("operator", "operator name"):
+            body = {"text": nul} if where == "operator" else {"text": "hi", "author_name": nul}
             response = await client.post(
                 f"/api/v1/conversations/{conversation}/operator/messages",
-                json={"text": nul}, headers=owner.headers)
-            field = "text"
+                json=body, headers=owner.headers)
+            field = "text" if where == "operator" else "author_name"
         else:
             body = {"text": "hi", "client_message_id": "c1"}
             body[where] = nul
