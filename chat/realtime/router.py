@@ -25,7 +25,7 @@ from chat.realtime.frames import (
     PROTOCOL_VERSION, BadFrame, history_frame, input_frame, last_seq, parse_client_frame,
     resume_seq, turn_frames,
 )
-from core.errors import DependencyUnavailable, RozmovaError, ServiceUnavailable
+from core.errors import DatabaseUnavailable, RozmovaError, ServiceUnavailable
 from scenarios.contract import BotInfo
 
 log = structlog.get_logger("rozmova.chat.realtime")
@@ -75,7 +75,7 @@ def flood_limit(bot: BotInfo) -> tuple[float, float]:
 
 def outage(exc: BaseException) -> RozmovaError | None:
     """A database that is unreachable or saturated, as the retryable error a client is told
-    about (the turn stored nothing); None for anything else."""
+    about (the turn stored nothing; the same code REST answers); None for anything else."""
     from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
     from sqlalchemy.exc import TimeoutError as PoolTimeout
 
@@ -93,9 +93,9 @@ def outage(exc: BaseException) -> RozmovaError | None:
     if not down:
         return None
     log.warning("chat.socket.database_unavailable", error=type(exc).__name__)
-    return DependencyUnavailable("the database is unreachable right now; nothing was "
-                                 "stored, send the same message again", dependency="database",
-                                 retry_after=1)
+    return DatabaseUnavailable("the database is unreachable right now; nothing was stored, "
+                               "send the same frame again", retry_after=1,
+                               dependency="database")
 
 
 class Session:

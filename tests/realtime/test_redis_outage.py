@@ -1,7 +1,8 @@
 """Redis going away under a running server (uvicorn on a socket, its Redis behind a TCP proxy
 the test cuts and restores): REST chat calls answer 503 problem+json with Retry-After and
 store nothing; sockets stay open and get an error frame saying when to retry; everything
-recovers on its own when Redis returns. Also: a full Redis connection pool answers 503."""
+recovers on its own when Redis returns. Also: a full Redis connection pool answers 503, and a
+database failure on a socket is an error frame, not a closed socket."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ from core.security import Role
 from tests.conftest import free_port, serve
 from tests.fakes.tcp_proxy import TcpProxy
 from tests.integration.test_chat_api import bot_with, echo_document
+from tests.realtime.test_socket_limits import demo_key  # noqa: F401
+from tests.realtime.test_websocket_protocol import server  # noqa: F401
 
 REDIS_URL = os.environ.get("ROZMOVA_TEST_REDIS_URL")
 needs_redis = pytest.mark.skipif(not REDIS_URL, reason="ROZMOVA_TEST_REDIS_URL is not set "
@@ -226,3 +229,37 @@ async def test_a_full_redis_pool_waits_then_answers_503(settings) -> None:  # ty
             await runtime.redis.connection_pool.release(connection)
     finally:
         await runtime.close()
+
+
+async def test_a_database_failure_on_a_socket_is_a_retryable_error_frame(
+        server, demo_key, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A turn or a hello whose database connection is refused: an error frame with
+    retry_after (the code REST answers too), the socket stays, the resend works."""
+    from chat.conversations.service import ConversationService
+
+    key, _, _ = demo_key
+    real_start, real_send = ConversationService.start, ConversationService.send
+
+    async def refused(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise ConnectionRefusedError(111, "Connect call failed")
+
+    monkeypatch.setattr(ConversationService, "start", refused)
+    ws = await connect(f"ws://127.0.0.1:{server}/ws/v1/chat?key={key}")
+    await ws.send(json.dumps({"type": "hello", "v": 1, "language": "en"}))
+    error = (await frames_until(ws, "error"))[-1]
+    assert error["code"] == "database_unavailable" and error["retry_after"] >= 1, error
+    monkeypatch.setattr(ConversationService, "start", real_start)
+    await ws.send(json.dumps({"type": "hello", "v": 1, "language": "en"}))
+    assert (await frames_until(ws, "input"))[0]["type"] == "welcome"
+
+    monkeypatch.setattr(ConversationService, "send", refused)
+    await ws.send(json.dumps({"type": "message", "choice_id": "order",
+                              "client_message_id": "d1"}))
+    error = (await frames_until(ws, "error"))[-1]
+    assert error["code"] == "database_unavailable" and error["client_message_id"] == "d1"
+    monkeypatch.setattr(ConversationService, "send", real_send)
+    await ws.send(json.dumps({"type": "message", "choice_id": "order",
+                              "client_message_id": "d1"}))
+    frames = await frames_until(ws, "input")
+    assert any(f["type"] == "ack" and f["client_message_id"] == "d1" for f in frames)
+    await ws.close()
