@@ -117,8 +117,14 @@ async def test_every_acknowledged_bot_exists_when_connections_are_killed(  # typ
         await admin.close()
     assert killed > 0
     assert acknowledged, statuses
-    # Read back on fresh connections: every acknowledged bot is stored.
+    # Read back on fresh connections: every acknowledged bot is stored. (Every pool drops
+    # its killed connections, so that the tests after this one start clean.)
     await runtime.engine.dispose()
+    if runtime.reader_engine is not None:
+        await runtime.reader_engine.dispose()
+    if runtime._driver_pool is not None:
+        runtime._driver_pool.terminate()
+        runtime._driver_pool = None
     async with runtime.sessionmaker() as session:
         stored = set(map(str, await session.scalars(
             select(Bot.id).where(Bot.org_id == owner.org_id))))

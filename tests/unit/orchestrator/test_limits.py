@@ -14,8 +14,9 @@ from orchestrator.engine import Engine, expressions
 from scenarios.format import limits
 from tests.unit.orchestrator.conftest import Chat, block, compile_doc, document, say, text, texts
 
-# Each refused payload must be refused at once; well under what a person would notice.
-FAST = 0.25
+# Each refused payload is refused before any work that grows with it: far under the 4-15 s
+# the same payloads stalled the loop for, with room for a loaded CI machine.
+FAST = 2.0
 
 
 def evaluate(source: str, **names):
