@@ -1,6 +1,8 @@
 # Two commands on a fresh machine: `make run` (the platform, embedded defaults) and
 # `make test` (the suite). Each creates the virtual environment and installs what it needs.
 PYTHON ?= python3
+# Two workers: the suite is mostly waiting on sockets and databases; CI has two cores.
+PYTEST_ARGS ?= -n 2
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
