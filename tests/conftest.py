@@ -160,10 +160,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-async def serve(settings, runtime):  # type: ignore[no-untyped-def]
+async def serve(settings, runtime, app=None):  # type: ignore[no-untyped-def]
     """Start the whole app under uvicorn on a real socket (the event loop of the test);
     returns (server, task, port). Timing bugs such as commit-after-response show up only
-    here, not through the in-process transport."""
+    here, not through the in-process transport. ``app``: one built by the test (with extra
+    routes, say) instead of a new one."""
     import uvicorn
 
     from gateway.app import create_app
@@ -172,7 +173,7 @@ async def serve(settings, runtime):  # type: ignore[no-untyped-def]
     port = free_port()
     # The same uvicorn configuration as `rozmova serve` (proxy headers, WebSocket limits).
     server = uvicorn.Server(uvicorn_config(
-        create_app(settings, runtime=runtime), settings, host="127.0.0.1", port=port,
+        app or create_app(settings, runtime=runtime), settings, host="127.0.0.1", port=port,
         lifespan="on"))
     task = asyncio.create_task(server.serve())
     for _ in range(200):
@@ -192,10 +193,32 @@ async def live_server(settings: Settings, runtime: Runtime) -> AsyncIterator[str
 
 
 @pytest.fixture
+async def server(live_server: str) -> int:
+    """The port of ``live_server``: for WebSocket clients that build their own URLs."""
+    return int(live_server.rsplit(":", 1)[1])
+
+
+@pytest.fixture
 async def live_client(live_server: str) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client talking to ``live_server`` over the socket."""
     async with httpx.AsyncClient(base_url=live_server, timeout=30) as client:
         yield client
+
+
+@pytest.fixture
+async def demo_key(runtime, make_actor):  # type: ignore[no-untyped-def]
+    """The demo bot in a new organization with a chat key: (key, bot id, owner)."""
+    from chat.contract import ensure_chat_key
+    from scenarios.contract import seed_demo_bot
+
+    owner = await make_actor(Role.owner)
+    key = f"rzc_test_{uuid.uuid4().hex[:10]}"
+    async with transaction(runtime.sessionmaker) as session:
+        bot_id, _ = await seed_demo_bot(session=session, org_id=owner.org_id,
+                                        author_id=owner.user_id)
+        await ensure_chat_key(session=session, runtime=runtime, bot_id=bot_id,
+                              org_id=owner.org_id, key=key)
+    return key, bot_id, owner
 
 
 def shared_data(*parts: str) -> Path:

@@ -22,10 +22,8 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, dict[str, s
 
 @pytest.fixture
 async def failing_server(settings, runtime):  # type: ignore[no-untyped-def]
-    import uvicorn
-
     from gateway.app import create_app
-    from tests.conftest import free_port
+    from tests.conftest import serve
 
     app = create_app(settings, runtime=runtime)
 
@@ -33,14 +31,7 @@ async def failing_server(settings, runtime):  # type: ignore[no-untyped-def]
         raise RuntimeError("a bug in an endpoint")
 
     app.add_api_route("/boom", boom)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None,
-                                           lifespan="on"))
-    task = asyncio.create_task(server.serve())
-    for _ in range(200):
-        if server.started:
-            break
-        await asyncio.sleep(0.02)
+    server, task, port = await serve(settings, runtime, app=app)
     yield port
     server.should_exit = True
     await asyncio.wait_for(task, 30)

@@ -26,8 +26,6 @@ from core.security import Role
 from tests.conftest import free_port, serve
 from tests.fakes.tcp_proxy import TcpProxy
 from tests.integration.test_chat_api import bot_with, echo_document
-from tests.realtime.test_socket_limits import demo_key  # noqa: F401
-from tests.realtime.test_websocket_protocol import server  # noqa: F401
 
 REDIS_URL = os.environ.get("ROZMOVA_TEST_REDIS_URL")
 needs_redis = pytest.mark.skipif(not REDIS_URL, reason="ROZMOVA_TEST_REDIS_URL is not set "

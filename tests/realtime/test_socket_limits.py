@@ -4,7 +4,6 @@ frames are closed with 1008), the hello deadline (1008), and resume tokens that 
 
 from __future__ import annotations
 
-import uuid
 
 import pytest
 from websockets.asyncio.client import connect
@@ -12,7 +11,7 @@ from websockets.exceptions import ConnectionClosed
 
 from core.security import Role
 from tests.integration.test_chat_api import bot_with, echo_document
-from tests.realtime.test_websocket_protocol import Client, open_chat, server  # noqa: F401
+from tests.realtime.test_websocket_protocol import Client, open_chat
 
 
 async def echo_bot(client, make_actor, **settings) -> tuple[str, str, object]:  # type: ignore[no-untyped-def]
@@ -163,19 +162,4 @@ def test_the_default_flood_limit_is_the_bot_settings_default() -> None:
     limit = BotSettings().flood_limit
     assert (limit.burst, limit.per_second) == (router.BURST, router.RATE_PER_SECOND)
 
-
-@pytest.fixture
-async def demo_key(runtime, make_actor):  # type: ignore[no-untyped-def]
-    from chat.contract import ensure_chat_key
-    from core.db import transaction
-    from scenarios.contract import seed_demo_bot
-
-    owner = await make_actor(Role.owner)
-    key = f"rzc_lim_{uuid.uuid4().hex[:10]}"
-    async with transaction(runtime.sessionmaker) as session:
-        bot_id, _ = await seed_demo_bot(session=session, org_id=owner.org_id,
-                                        author_id=owner.user_id)
-        await ensure_chat_key(session=session, runtime=runtime, bot_id=bot_id,
-                              org_id=owner.org_id, key=key)
-    return key, bot_id, owner
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -17,30 +16,6 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from core.runtime import Runtime
 from core.security import Role
 from tests.conftest import serve
-
-
-@pytest.fixture
-async def server(settings, runtime) -> AsyncIterator[int]:  # type: ignore[no-untyped-def]
-    srv, task, port = await serve(settings, runtime)
-    yield port
-    srv.should_exit = True
-    await asyncio.wait_for(task, 30)
-
-
-@pytest.fixture
-async def demo_key(runtime, make_actor):  # type: ignore[no-untyped-def]
-    from chat.contract import ensure_chat_key
-    from core.db import transaction
-    from scenarios.contract import seed_demo_bot
-
-    owner = await make_actor(Role.owner)
-    key = f"rzc_ws_{uuid.uuid4().hex[:10]}"
-    async with transaction(runtime.sessionmaker) as session:
-        bot_id, _ = await seed_demo_bot(session=session, org_id=owner.org_id,
-                                        author_id=owner.user_id)
-        await ensure_chat_key(session=session, runtime=runtime, bot_id=bot_id,
-                              org_id=owner.org_id, key=key)
-    return key, bot_id, owner
 
 
 class Client:
