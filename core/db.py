@@ -134,7 +134,9 @@ _cached_models: dict[type, CacheKeys] = {}
 
 def cached_as(model: type, keys: CacheKeys) -> None:
     """Declare that instances cache ``model`` rows under ``keys(row)``. ``keys`` may read
-    ``attribute_history`` to name a key the row had before the change (a rotated key)."""
+    ``attribute_history`` to name a key the row had before the change (a rotated key).
+    Bulk ``update()``/``delete()`` statements skip the flush: they must call
+    ``invalidate_on_commit`` themselves (none do today)."""
     _cached_models[model] = keys
 
 
