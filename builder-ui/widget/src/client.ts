@@ -79,6 +79,8 @@ const SILENCE_MS = PING_MS * 2 + 10_000;
 const WELCOME_MS = 15_000;
 /** Enough to scroll back through a conversation without filling the origin's storage quota. */
 export const MAX_ITEMS = 200;
+/** The longest wait honoured from an error frame's retry_after before resending. */
+export const RETRY_AFTER_MAX_S = 60;
 const OPEN = 1;
 
 export function emptyState(): Persisted {
@@ -314,6 +316,13 @@ export class ChatClient {
 
   private onError(frame: Extract<ServerFrame, { type: "error" }>): void {
     const cmid = frame.client_message_id;
+    if (cmid && typeof frame.retry_after === "number" && frame.retry_after >= 0) {
+      // Not refused, only not now: keep the message pending (a reconnect resends it too) and
+      // send it again once the server's wait is over. The person sees it as still sending.
+      this.resendLater(cmid, frame.retry_after);
+      this.o.events.error(frame.code);
+      return;
+    }
     if (cmid) {
       // Refused for good (nothing was stored): resending would only be refused again.
       this.state.pending = this.state.pending.filter((p) => p.client_message_id !== cmid);
@@ -361,6 +370,14 @@ export class ChatClient {
       this.o.events.update(item);
     }
     this.save();
+  }
+
+  private resendLater(cmid: string, seconds: number): void {
+    const delay = Math.min(Math.max(seconds, 0.5), RETRY_AFTER_MAX_S) * 1000;
+    this.o.setTimeout(() => {
+      const out = this.state.pending.find((p) => p.client_message_id === cmid);
+      if (out) this.transmit(out);
+    }, delay);
   }
 
   private transmit(out: Outgoing): void {

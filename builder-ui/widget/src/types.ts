@@ -56,7 +56,10 @@ export type ServerFrame =
   | { type: "typing"; seq?: number }
   | { type: "ack"; seq: number; client_message_id: string; duplicate?: boolean }
   | { type: "error"; seq?: number; code: string; message?: string;
-      client_message_id?: string | null }
+      client_message_id?: string | null;
+      /** Set when the server could not take the message *now* (Redis or the database down,
+       *  the conversation busy): nothing was stored, resend it after this many seconds. */
+      retry_after?: number }
   | { type: "pong"; seq?: number }
   | { type: "reconnect"; seq?: number; reason?: string };
 

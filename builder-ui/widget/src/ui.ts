@@ -177,6 +177,9 @@ export class Widget {
           : code === "busy" ? this.s.busy
           : code === "conversation_ended" ? this.s.ended
           : code === "policy" || code === "too_big" ? null
+          // The server asked for a moment: the message is resent by itself, nothing to say.
+          : code === "dependency_unavailable" || code === "database_unavailable"
+            || code === "lock_timeout" ? null
           : this.s.somethingWrong;
         if (text) this.system(text);
       },

@@ -171,6 +171,29 @@ describe("ChatClient", () => {
     expect(h.sockets).toHaveLength(2);
   });
 
+  it("keeps a message the server could not take now and resends it after retry_after", () => {
+    const h = harness();
+    h.client.start();
+    h.sockets[0].open();
+    h.sockets[0].frame(welcome());
+    h.client.send({ text: "hello" });
+    const sends = () => h.sockets[0].sent.filter((f) => f.type === "message" && f.text === "hello");
+    expect(sends()).toHaveLength(1);
+    h.sockets[0].frame({ type: "error", code: "dependency_unavailable", message: "Redis is down",
+      client_message_id: "id-1", retry_after: 2 });
+    expect(h.saved().pending.map((p) => p.client_message_id)).toEqual(["id-1"]);
+    expect(h.saved().items[0].failed).toBe(undefined);
+    h.runTimer(2_000);
+    expect(sends()).toHaveLength(2);
+    expect(sends()[1].client_message_id).toBe("id-1");
+    // Confirmed meanwhile: a later timer resends nothing.
+    h.sockets[0].frame({ type: "error", code: "lock_timeout", client_message_id: "id-1", retry_after: 1 });
+    h.sockets[0].frame({ type: "ack", seq: 3, client_message_id: "id-1" });
+    h.runTimer(1_000);
+    expect(sends()).toHaveLength(2);
+    expect(h.log).toContain("error:dependency_unavailable");
+  });
+
   it("marks a refused message as failed and stops resending it", () => {
     const h = harness();
     h.client.start();
