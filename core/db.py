@@ -6,7 +6,7 @@ Services only ``flush``; the request boundary (``core.http.DbSession``) owns the
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -155,6 +155,8 @@ def _mark_cached_rows(session: Session, _context: Any) -> None:
 
 
 async def _after_commit(session: AsyncSession) -> None:
+    """The transaction committed: drop the cached copies of what it changed, everywhere
+    (a failure is logged; the change itself is stored and the copies expire by lifetime)."""
     keys = session.info.pop("invalidate", None)
     invalidation = session.info.get("invalidation")
     if keys and invalidation is not None:
@@ -162,30 +164,15 @@ async def _after_commit(session: AsyncSession) -> None:
             await invalidation.invalidate(*sorted(keys))
         except Exception:
             structlog.get_logger("rozmova.db").exception("db.invalidation_failed")
-    for callback, args in session.info.pop("on_commit", []):
-        try:
-            await callback(*args)
-        except Exception:
-            structlog.get_logger("rozmova.db").exception("db.on_commit_failed")
 
 
 def discard_after_commit(session: AsyncSession) -> None:
     """The transaction rolled back: nothing it marked happened."""
     session.info.pop("invalidate", None)
-    session.info.pop("on_commit", None)
-
-
-def on_commit(session: AsyncSession, callback: Callable[..., Awaitable[Any]],
-              *args: Any) -> None:
-    """Run ``await callback(*args)`` once the session's transaction has committed (and not at
-    all if it rolls back): for effects that must not be seen before the change is stored,
-    such as dropping cached copies of what it changed. ``commit`` below runs them."""
-    session.info.setdefault("on_commit", []).append((callback, args))
 
 
 async def commit(session: AsyncSession) -> None:
-    """Commit, then run the ``on_commit`` callbacks (each once; a failing one is logged, as
-    the change itself is already stored)."""
+    """Commit, then drop the cached copies of what the transaction changed."""
     await session.commit()
     await _after_commit(session)
 

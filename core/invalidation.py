@@ -4,9 +4,9 @@ change is committed.
 A cached fact has a key (``bot:<id>``, ``chat-key:<key>``). Invalidating a key deletes it from
 the shared cache (Redis or in-process), drops it from every process-local memo that registered
 for it on this instance, and publishes the key so that every other instance drops its memos
-too. Services call ``on_commit(session, invalidation.invalidate, key)`` from inside the
-request's transaction, so the drop happens after the commit and before the answer is sent:
-a client that got 2xx never reads the old fact afterwards from any instance.
+too. Tables declare the keys their rows feed (``core.db.cached_as``); the commit of a
+transaction that changed such rows calls ``invalidate`` before the answer is sent, so a
+client that got 2xx never reads the old fact afterwards from any instance.
 
 A memo filled from a read that started before an invalidation would put the stale fact back;
 ``generation(key)`` lets a memo check that no invalidation ran during its read."""

@@ -12,6 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from scenarios.bot.models import Bot
+# Callers that keep BotInfo copies key them with bot_cache_key: a committed change to the bot
+# drops that key everywhere (core.invalidation).
+from scenarios.bot.models import BOT_CACHE_PREFIX as BOT_CACHE_PREFIX
+from scenarios.bot.models import bot_cache_key as bot_cache_key
 from scenarios.scenario.models import Scenario, ScenarioVersion
 
 

@@ -29,7 +29,7 @@ from orchestrator.contract import (
     ConversationState, InboundEvent, InputRequest, OrchestratorClient, ScenarioNotRunnable,
     ScenariosUnavailable, TurnContext, TurnResult,
 )
-from scenarios.contract import BotInfo, ScenariosClient
+from scenarios.contract import BOT_CACHE_PREFIX, BotInfo, ScenariosClient, bot_cache_key
 
 log = structlog.get_logger("rozmova.chat")
 
@@ -93,9 +93,9 @@ class ConversationService:
         runtime.invalidation.register(self._forget_bot)
 
     def _forget_bot(self, cache_key: str) -> None:
-        if cache_key.startswith("bot:"):
+        if cache_key.startswith(BOT_CACHE_PREFIX):
             try:
-                self._bots.pop(uuid.UUID(cache_key.removeprefix("bot:")), None)
+                self._bots.pop(uuid.UUID(cache_key.removeprefix(BOT_CACHE_PREFIX)), None)
             except ValueError:
                 pass
 
@@ -105,10 +105,10 @@ class ConversationService:
         now = time.monotonic()
         if cached and cached[0] > now:
             return cached[1]
-        generation = self._runtime.invalidation.generation(f"bot:{bot_id}")
+        cache_key = bot_cache_key(bot_id)
+        generation = self._runtime.invalidation.generation(cache_key)
         bot = await self._scenarios.get_bot(bot_id)
-        if bot is not None and self._runtime.invalidation.generation(
-                f"bot:{bot_id}") == generation:
+        if bot is not None and self._runtime.invalidation.generation(cache_key) == generation:
             if len(self._bots) > 10_000:
                 self._bots.clear()
             self._bots[bot_id] = (now + self._runtime.settings.bot_cache_seconds, bot)

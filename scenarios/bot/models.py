@@ -34,5 +34,8 @@ class Bot(IdMixin, TimestampMixin, Base):
 cached_as(Bot, lambda bot: [bot_cache_key(bot.id)])
 
 
+BOT_CACHE_PREFIX = "bot:"
+
+
 def bot_cache_key(bot_id: uuid.UUID) -> str:
-    return f"bot:{bot_id}"
+    return f"{BOT_CACHE_PREFIX}{bot_id}"
