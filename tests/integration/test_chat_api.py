@@ -322,18 +322,21 @@ async def test_failing_block_gives_the_authors_error_message(client, make_actor)
     assert texts(await chat.send(text="4")) == ["25"]
 
 
+# Straight to an operator, then the bot again after the handback.
+HANDOFF = {
+    "schema_version": 1, "entry": {"start": "human"}, "variables": [],
+    "blocks": [
+        {"id": "human", "type": "handoff", "settings": {
+            "message": {"uk": "Кличу людину", "en": "Calling a human"}}},
+        {"id": "bye", "type": "end", "settings": {"message": {"uk": "Знову я", "en": "Bot again"}}},
+    ],
+    "edges": [{"source": "human", "target": "bye"}],
+}
+
+
 async def test_handoff_operator_and_handback(client, make_actor) -> None:  # type: ignore[no-untyped-def]
     owner = await make_actor(Role.owner)
-    document = {
-        "schema_version": 1, "entry": {"start": "human"}, "variables": [],
-        "blocks": [
-            {"id": "human", "type": "handoff", "settings": {
-                "message": {"uk": "Кличу людину", "en": "Calling a human"}}},
-            {"id": "bye", "type": "end", "settings": {"message": {"uk": "Знову я", "en": "Bot again"}}},
-        ],
-        "edges": [{"source": "human", "target": "bye"}],
-    }
-    bot_id, _, headers = await bot_with(client, owner, document)
+    bot_id, _, headers = await bot_with(client, owner, HANDOFF)
     first, chat = await start(client, headers, language="en")
     assert texts(first) == ["Calling a human"] and first["status"] == "handoff"
     quiet = await chat.send(text="is anyone there?")

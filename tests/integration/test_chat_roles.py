@@ -8,17 +8,7 @@ import json
 import pytest
 
 from core.security import Role
-from tests.integration.test_chat_api import bot_with
-
-HANDOFF = {
-    "schema_version": 1, "entry": {"start": "human"}, "variables": [],
-    "blocks": [
-        {"id": "human", "type": "handoff", "settings": {
-            "message": {"uk": "Кличу людину", "en": "Calling a human"}}},
-        {"id": "bye", "type": "end", "settings": {"message": {"uk": "Знову я", "en": "Bot again"}}},
-    ],
-    "edges": [{"source": "human", "target": "bye"}],
-}
+from tests.integration.test_chat_api import HANDOFF, bot_with
 
 SPEAKERS = {Role.operator, Role.editor, Role.admin, Role.owner}
 # endpoint -> the roles allowed; every other role gets 403.

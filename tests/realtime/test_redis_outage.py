@@ -73,104 +73,106 @@ async def history_of(http: httpx.AsyncClient, headers: dict, conversation_id: st
     return response.json()["items"]
 
 
-@needs_redis
-async def test_a_redis_outage_answers_503_keeps_sockets_and_recovers(
-        settings, runtime, make_actor) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture
+async def redis_proxy():  # type: ignore[no-untyped-def]
+    """A TCP proxy in front of the test Redis that a test can cut, stall and restore:
+    (proxy, the Redis URL through it)."""
     upstream = urlsplit(REDIS_URL)
     proxy = await TcpProxy(upstream.hostname or "127.0.0.1", upstream.port or 6379).start()
-    url = f"redis://127.0.0.1:{proxy.port}{upstream.path or '/0'}"
-    owner = await make_actor(Role.owner)
     try:
-        async with server_on(settings, url) as (address, _), \
-                httpx.AsyncClient(base_url=f"http://{address}", timeout=10) as http:
-            _, _, headers = await bot_with(http, owner, echo_document())
-            started = await http.post("/api/v1/conversations", json={"language": "en"},
-                                      headers=headers)
-            assert started.status_code == 201, started.text
-            conversation_id = started.json()["conversation_id"]
-            url_messages = f"/api/v1/conversations/{conversation_id}/messages"
-            ok = await http.post(url_messages, json={"text": "one", "client_message_id": "r1"},
-                                 headers=headers)
-            assert ok.status_code == 200, ok.text
-            ws = await connect(f"ws://{address}/ws/v1/chat?key={headers['X-Chat-Key']}")
-            await ws.send(json.dumps({"type": "hello", "v": 1, "language": "en"}))
-            welcome = (await frames_until(ws, "input"))[0]
-            socket_conversation = welcome["conversation_id"]
-
-            await proxy.cut()  # Redis is gone: connections dropped, new ones refused
-            stored_before = await history_of(http, headers, conversation_id)
-            refused = await http.post(url_messages, json={"text": "two",
-                                                          "client_message_id": "r2"},
-                                      headers=headers)
-            assert_unavailable(refused)
-            assert await history_of(http, headers, conversation_id) == stored_before
-            # Starting a conversation needs no lock: the chat key is read from the database.
-            another = await http.post("/api/v1/conversations", json={"language": "en"},
-                                      headers=headers)
-            assert another.status_code == 201, another.text
-
-            await ws.send(json.dumps({"type": "message", "text": "two",
-                                      "client_message_id": "w2"}))
-            error = (await frames_until(ws, "error"))[-1]
-            assert error["code"] == "dependency_unavailable", error
-            assert error["client_message_id"] == "w2" and error["retry_after"] >= 1
-            await ws.send(json.dumps({"type": "ping"}))
-            assert (await frames_until(ws, "pong"))[-1]["type"] == "pong"  # still open
-            # A new socket opens too (pub/sub is down; its hello needs no Redis).
-            ws2 = await connect(f"ws://{address}/ws/v1/chat?key={headers['X-Chat-Key']}")
-            await ws2.send(json.dumps({"type": "hello", "v": 1, "language": "en"}))
-            assert (await frames_until(ws2, "input"))[0]["type"] == "welcome"
-            await ws2.close()
-
-            await proxy.restore()  # Redis is back: the same requests now succeed
-            deadline = time.monotonic() + 10
-            while True:
-                again = await http.post(url_messages, json={"text": "two",
-                                                            "client_message_id": "r2"},
-                                        headers=headers)
-                if again.status_code == 200 or time.monotonic() > deadline:
-                    break
-                await asyncio.sleep(float(again.headers.get("retry-after", "1")) / 4)
-            assert again.status_code == 200, again.text
-            assert [m["text"] for m in again.json()["messages"]] == ["echo: two", "Say"]
-            await ws.send(json.dumps({"type": "message", "text": "two",
-                                      "client_message_id": "w2"}))
-            frames = await frames_until(ws, "input")
-            ack = next(f for f in frames if f["type"] == "ack")
-            assert ack["client_message_id"] == "w2" and ack["duplicate"] is False
-            said = [f["message"]["text"] for f in frames
-                    if f["type"] == "message" and f["direction"] == "out"]
-            assert said[0] == "echo: two"
-            history = await history_of(http, headers, socket_conversation)
-            assert [h["body"].get("text") for h in history if h["direction"] == "in"] == ["two"]
-            await ws.close()
+        yield proxy, f"redis://127.0.0.1:{proxy.port}{upstream.path or '/0'}"
     finally:
         await proxy.close()
+
+
+@needs_redis
+async def test_a_redis_outage_answers_503_keeps_sockets_and_recovers(
+        settings, runtime, make_actor, redis_proxy) -> None:  # type: ignore[no-untyped-def]
+    proxy, url = redis_proxy
+    owner = await make_actor(Role.owner)
+    async with server_on(settings, url) as (address, _), \
+            httpx.AsyncClient(base_url=f"http://{address}", timeout=10) as http:
+        _, _, headers = await bot_with(http, owner, echo_document())
+        started = await http.post("/api/v1/conversations", json={"language": "en"},
+                                  headers=headers)
+        assert started.status_code == 201, started.text
+        conversation_id = started.json()["conversation_id"]
+        url_messages = f"/api/v1/conversations/{conversation_id}/messages"
+        ok = await http.post(url_messages, json={"text": "one", "client_message_id": "r1"},
+                             headers=headers)
+        assert ok.status_code == 200, ok.text
+        ws = await connect(f"ws://{address}/ws/v1/chat?key={headers['X-Chat-Key']}")
+        await ws.send(json.dumps({"type": "hello", "v": 1, "language": "en"}))
+        welcome = (await frames_until(ws, "input"))[0]
+        socket_conversation = welcome["conversation_id"]
+
+        await proxy.cut()  # Redis is gone: connections dropped, new ones refused
+        stored_before = await history_of(http, headers, conversation_id)
+        refused = await http.post(url_messages, json={"text": "two",
+                                                      "client_message_id": "r2"},
+                                  headers=headers)
+        assert_unavailable(refused)
+        assert await history_of(http, headers, conversation_id) == stored_before
+        # Starting a conversation needs no lock: the chat key is read from the database.
+        another = await http.post("/api/v1/conversations", json={"language": "en"},
+                                  headers=headers)
+        assert another.status_code == 201, another.text
+
+        await ws.send(json.dumps({"type": "message", "text": "two",
+                                  "client_message_id": "w2"}))
+        error = (await frames_until(ws, "error"))[-1]
+        assert error["code"] == "dependency_unavailable", error
+        assert error["client_message_id"] == "w2" and error["retry_after"] >= 1
+        await ws.send(json.dumps({"type": "ping"}))
+        assert (await frames_until(ws, "pong"))[-1]["type"] == "pong"  # still open
+        # A new socket opens too (pub/sub is down; its hello needs no Redis).
+        ws2 = await connect(f"ws://{address}/ws/v1/chat?key={headers['X-Chat-Key']}")
+        await ws2.send(json.dumps({"type": "hello", "v": 1, "language": "en"}))
+        assert (await frames_until(ws2, "input"))[0]["type"] == "welcome"
+        await ws2.close()
+
+        await proxy.restore()  # Redis is back: the same requests now succeed
+        deadline = time.monotonic() + 10
+        while True:
+            again = await http.post(url_messages, json={"text": "two",
+                                                        "client_message_id": "r2"},
+                                    headers=headers)
+            if again.status_code == 200 or time.monotonic() > deadline:
+                break
+            await asyncio.sleep(float(again.headers.get("retry-after", "1")) / 4)
+        assert again.status_code == 200, again.text
+        assert [m["text"] for m in again.json()["messages"]] == ["echo: two", "Say"]
+        await ws.send(json.dumps({"type": "message", "text": "two",
+                                  "client_message_id": "w2"}))
+        frames = await frames_until(ws, "input")
+        ack = next(f for f in frames if f["type"] == "ack")
+        assert ack["client_message_id"] == "w2" and ack["duplicate"] is False
+        said = [f["message"]["text"] for f in frames
+                if f["type"] == "message" and f["direction"] == "out"]
+        assert said[0] == "echo: two"
+        history = await history_of(http, headers, socket_conversation)
+        assert [h["body"].get("text") for h in history if h["direction"] == "in"] == ["two"]
+        await ws.close()
 
 
 @needs_redis
 async def test_a_hung_redis_answers_503_within_the_timeout(
-        settings, runtime, make_actor) -> None:  # type: ignore[no-untyped-def]
-    upstream = urlsplit(REDIS_URL)
-    proxy = await TcpProxy(upstream.hostname or "127.0.0.1", upstream.port or 6379).start()
-    url = f"redis://127.0.0.1:{proxy.port}{upstream.path or '/0'}"
+        settings, runtime, make_actor, redis_proxy) -> None:  # type: ignore[no-untyped-def]
+    proxy, url = redis_proxy
     owner = await make_actor(Role.owner)
-    try:
-        async with server_on(settings, url) as (address, _), \
-                httpx.AsyncClient(base_url=f"http://{address}", timeout=10) as http:
-            _, _, headers = await bot_with(http, owner, echo_document())
-            started = await http.post("/api/v1/conversations", json={}, headers=headers)
-            conversation_id = started.json()["conversation_id"]
-            await proxy.stall()  # accepts, answers nothing
-            began = time.monotonic()
-            refused = await http.post(f"/api/v1/conversations/{conversation_id}/messages",
-                                      json={"text": "x", "client_message_id": "h1"},
-                                      headers=headers)
-            assert_unavailable(refused)
-            assert time.monotonic() - began < 5  # bounded by the Redis timeout, not hung
-            await proxy.restore()
-    finally:
-        await proxy.close()
+    async with server_on(settings, url) as (address, _), \
+            httpx.AsyncClient(base_url=f"http://{address}", timeout=10) as http:
+        _, _, headers = await bot_with(http, owner, echo_document())
+        started = await http.post("/api/v1/conversations", json={}, headers=headers)
+        conversation_id = started.json()["conversation_id"]
+        await proxy.stall()  # accepts, answers nothing
+        began = time.monotonic()
+        refused = await http.post(f"/api/v1/conversations/{conversation_id}/messages",
+                                  json={"text": "x", "client_message_id": "h1"},
+                                  headers=headers)
+        assert_unavailable(refused)
+        assert time.monotonic() - began < 5  # bounded by the Redis timeout, not hung
+        await proxy.restore()
 
 
 async def test_no_redis_listening_answers_503_and_the_socket_stays(
