@@ -11,9 +11,13 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+import asyncpg
 import structlog
 from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator, Uuid, event
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import (
+    DBAPIError, IntegrityError, InterfaceError, InternalError, OperationalError,
+)
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -120,6 +124,28 @@ async def flush_unique(session: AsyncSession, conflict: str) -> None:
             await session.flush()
     except IntegrityError:
         raise Conflict(conflict) from None
+
+
+# --- outages ---------------------------------------------------------------------------------
+# Failures that mean the database is down, cut off or saturated rather than a bug: the hot
+# path's own asyncpg pool raises the driver's exceptions unwrapped, SQLAlchemy's pool raises its
+# own TimeoutError when no connection frees up, and a connect that never completes raises the
+# built-in TimeoutError. Every entry point (REST, WebSocket) answers them as a retryable 503.
+OUTAGE_ERRORS: tuple[type[Exception], ...] = (
+    asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.exceptions.InsufficientResourcesError,
+    SQLAlchemyTimeoutError, TimeoutError, ConnectionError,
+)
+
+
+def is_outage(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database is unavailable (nothing of the transaction stored)."""
+    if isinstance(exc, DBAPIError):
+        # InternalError covers the driver's "connection is in a bad state" after a cut.
+        return exc.connection_invalidated or isinstance(
+            exc, (OperationalError, InterfaceError, InternalError))
+    return isinstance(exc, OUTAGE_ERRORS)
 
 
 # --- cached facts -----------------------------------------------------------------------------

@@ -10,20 +10,16 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any, Protocol
 
-import asyncpg
 import structlog
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import (
-    DataError, DBAPIError, IntegrityError, InterfaceError, InternalError, OperationalError,
-)
-from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from core.db import commit, discard_after_commit
+from core.db import OUTAGE_ERRORS, commit, discard_after_commit, is_outage
 from core.errors import (
     Conflict, DatabaseUnavailable, InvalidInput, PayloadTooLarge, RozmovaError,
 )
@@ -81,10 +77,10 @@ async def _commit(session: AsyncSession) -> None:
     except DataError:
         raise InvalidInput("a value could not be stored as sent (the database refused it)"
                            ) from None
-    except (DBAPIError, OSError, TimeoutError, *_OUTAGES) as exc:
+    except (DBAPIError, OSError, *OUTAGE_ERRORS) as exc:
         # A lost connection or a timeout leaves the outcome unknown: never claim success;
         # answer 503 and let the client read before it retries.
-        if isinstance(exc, DBAPIError) and not _is_outage(exc):
+        if isinstance(exc, DBAPIError) and not is_outage(exc):
             raise  # a bug, not an outage: the 500 handler logs it
         log.warning("db.commit_failed", error=type(exc).__name__)
         raise DatabaseUnavailable(
@@ -220,7 +216,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
         # A connection lost or refused mid-request is the database's outage, not the
         # caller's fault nor a bug: 503 with Retry-After; the transaction was rolled back.
-        if _is_outage(exc):
+        if is_outage(exc):
             return await _outage(request, exc)
         if _sqlstate(exc) in _REFUSED_TEXT:
             # A value the request schemas should have refused (core.types.Text): still the
@@ -242,7 +238,7 @@ def install_problem_handlers(app: FastAPI) -> None:
             "changed, retry")
         return _problem(error.status, error.to_problem(request.url.path), error.headers)
 
-    for outage in _OUTAGES:
+    for outage in OUTAGE_ERRORS:
         app.add_exception_handler(outage, _outage)
 
     @app.exception_handler(Exception)
@@ -251,12 +247,6 @@ def install_problem_handlers(app: FastAPI) -> None:
         # only if ObservabilityMiddleware is absent); endpoint errors end in the middleware.
         log.exception("http.unhandled", path=request.url.path)
         return _internal_error(request.url.path)
-
-
-def _is_outage(exc: DBAPIError) -> bool:
-    # InternalError covers the driver's "connection is in a bad state" after a cut.
-    return exc.connection_invalidated or isinstance(
-        exc, (OperationalError, InterfaceError, InternalError))
 
 
 # PostgreSQL's character_not_in_repertoire (a NUL in text) and untranslatable_character.
@@ -288,18 +278,6 @@ def _internal_error(path: str) -> JSONResponse:
         "code": "internal", "instance": path,
         "detail": "an unexpected error happened; it was logged with this request's id",
     })
-
-
-# Failures that mean a dependency is down or overloaded rather than a bug: the hot path's own
-# asyncpg pool raises the driver's exceptions unwrapped, SQLAlchemy's pool raises its own
-# TimeoutError when no connection frees up, and a connect that never completes raises the
-# built-in TimeoutError.
-_OUTAGES: tuple[type[Exception], ...] = (
-    asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
-    asyncpg.exceptions.OperatorInterventionError,
-    asyncpg.exceptions.InsufficientResourcesError,
-    SQLAlchemyTimeoutError, TimeoutError, ConnectionError,
-)
 
 
 # --- middleware -----------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from chat.realtime.frames import (
     PROTOCOL_VERSION, BadFrame, history_frame, input_frame, last_seq, parse_client_frame,
     resume_seq, turn_frames,
 )
+from core.db import is_outage
 from core.errors import DatabaseUnavailable, RozmovaError, ServiceUnavailable
 from scenarios.contract import BotInfo
 
@@ -76,21 +77,9 @@ def flood_limit(bot: BotInfo) -> tuple[float, float]:
 def outage(exc: BaseException) -> RozmovaError | None:
     """A database that is unreachable or saturated, as the retryable error a client is told
     about (the turn stored nothing; the same code REST answers); None for anything else."""
-    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-    from sqlalchemy.exc import TimeoutError as PoolTimeout
-
-    down = isinstance(exc, (OSError, TimeoutError, PoolTimeout)) or (
-        isinstance(exc, DBAPIError) and (exc.connection_invalidated or isinstance(
-            exc, (OperationalError, InterfaceError))))
-    if not down:
-        try:
-            import asyncpg
-        except ImportError:  # pragma: no cover - installed with the PostgreSQL extra
-            return None
-        down = isinstance(exc, (asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
-                                asyncpg.TooManyConnectionsError,
-                                asyncpg.CannotConnectNowError))
-    if not down:
+    # Any socket-level failure reaching a turn counts too (the REST handler's commit does
+    # the same): the turn did not complete, and the client is told to resend.
+    if not (is_outage(exc) or isinstance(exc, OSError)):
         return None
     log.warning("chat.socket.database_unavailable", error=type(exc).__name__)
     return DatabaseUnavailable("the database is unreachable right now; nothing was stored, "
