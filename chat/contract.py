@@ -32,12 +32,11 @@ async def background(app: Any) -> AsyncIterator[None]:
         await realtime_hub(app).close("shutdown")
 
 
-async def ensure_chat_key(*, session: AsyncSession, runtime: Runtime, bot_id: uuid.UUID,
-                          org_id: uuid.UUID, key: str) -> None:
+async def ensure_chat_key(*, session: AsyncSession, bot_id: uuid.UUID, org_id: uuid.UUID,
+                          key: str) -> None:
     """Give the bot exactly this chat key (idempotent)."""
     from chat.keys import service
 
     current = await service.get(session=session, bot_id=bot_id)
     if current is None or current.key != key:
-        await service.rotate(session=session, runtime=runtime, bot_id=bot_id, org_id=org_id,
-                             key=key)
+        await service.rotate(session=session, bot_id=bot_id, org_id=org_id, key=key)

@@ -216,7 +216,7 @@ async def demo_key(runtime, make_actor):  # type: ignore[no-untyped-def]
     async with transaction(runtime.sessionmaker) as session:
         bot_id, _ = await seed_demo_bot(session=session, org_id=owner.org_id,
                                         author_id=owner.user_id)
-        await ensure_chat_key(session=session, runtime=runtime, bot_id=bot_id,
+        await ensure_chat_key(session=session, bot_id=bot_id,
                               org_id=owner.org_id, key=key)
     return key, bot_id, owner
 

@@ -27,8 +27,8 @@ async def get(*, session: AsyncSession, bot_id: uuid.UUID) -> ChatKey | None:
     return await session.get(ChatKey, bot_id)
 
 
-async def rotate(*, session: AsyncSession, runtime: Runtime, bot_id: uuid.UUID,
-                 org_id: uuid.UUID, key: str | None = None) -> ChatKey:
+async def rotate(*, session: AsyncSession, bot_id: uuid.UUID, org_id: uuid.UUID,
+                 key: str | None = None) -> ChatKey:
     """Give the bot a new key. The old one stops working on every instance once this
     commits: the flush marks both keys' cached copies (see ``chat.keys.models``)."""
     current = await session.get(ChatKey, bot_id)

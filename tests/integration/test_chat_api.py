@@ -29,7 +29,7 @@ async def demo(client, make_actor, runtime):  # type: ignore[no-untyped-def]
         bot_id, created = await seed_demo_bot(session=session, org_id=owner.org_id,
                                               author_id=owner.user_id)
         key = f"rzc_test_{uuid.uuid4().hex[:12]}"
-        await ensure_chat_key(session=session, runtime=runtime, bot_id=bot_id,
+        await ensure_chat_key(session=session, bot_id=bot_id,
                               org_id=owner.org_id, key=key)
     assert created
     return owner, bot_id, {"X-Chat-Key": key}

@@ -211,7 +211,7 @@ async def test_rotation_and_a_key_first_seen_as_unknown(live_client, make_actor,
     async with transaction(runtime.sessionmaker) as session:
         bot_id, _ = await seed_demo_bot(session=session, org_id=owner.org_id,
                                         author_id=owner.user_id)
-        await ensure_chat_key(session=session, runtime=runtime, bot_id=bot_id,
+        await ensure_chat_key(session=session, bot_id=bot_id,
                               org_id=owner.org_id, key=chosen)
     assert (await live_client.post("/api/v1/conversations", json={},
                                    headers={"X-Chat-Key": chosen})).status_code == 201
