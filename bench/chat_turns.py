@@ -26,7 +26,7 @@ from loadgen import Connection, Results, closed_loop, open_loop  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 ECHO = {
-    "schema_version": 1, "entry": {"start": "ask"},
+    "schema_version": 2, "entry": {"start": "ask"},
     "variables": [{"name": "said", "type": "string"}, {"name": "count", "type": "number",
                                                         "default": 0}],
     "blocks": [

@@ -49,7 +49,7 @@ def chain(triples: int) -> dict:
                   {"source": f"s{i}", "port": "next",
                    "target": f"m{i + 1}" if i + 1 < triples else "ask"}]
     blocks.append(ASK)
-    return {"schema_version": 1, "entry": {"start": "m0"}, "variables": VARIABLES,
+    return {"schema_version": 2, "entry": {"start": "m0"}, "variables": VARIABLES,
             "blocks": blocks, "edges": edges}
 
 
@@ -67,7 +67,7 @@ def loop(rounds: int) -> dict:
              {"source": "inc", "port": "next", "target": "c"},
              {"source": "c", "port": "true", "target": "m"},
              {"source": "c", "port": "false", "target": "ask"}]
-    return {"schema_version": 1, "entry": {"start": "m"}, "variables": VARIABLES,
+    return {"schema_version": 2, "entry": {"start": "m"}, "variables": VARIABLES,
             "blocks": blocks, "edges": edges}
 
 

@@ -21,12 +21,15 @@ class InboundEvent(BaseModel):
       choice (``choice_id``); ``payload``: a channel sent structured data;
     * ``command``: ``/name`` (without the slash in ``command``);
     * ``timeout``: the person was inactive for the bot's timeout;
+    * ``no_input``: the block the conversation waits on had its own answer time
+      (``InputRequest.no_input_seconds``) and it passed without an answer;
     * ``handback``: an operator hands a handed-off conversation back to the scenario.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    kind: Literal["start", "text", "choice", "payload", "command", "timeout", "handback"]
+    kind: Literal["start", "text", "choice", "payload", "command", "timeout", "no_input",
+                  "handback"]
     text: str | None = None
     choice_id: str | None = None
     payload: JsonValue = None
@@ -67,6 +70,9 @@ class InputRequest(BaseModel):
     block_id: str
     choices: list[Button] = Field(default_factory=list)
     attempts_left: int | None = None
+    # The block's own answer time: past it without an answer, a `no_input` event arrives
+    # (the chat service arms it; None means only the bot's conversation timeout applies).
+    no_input_seconds: float | None = None
 
 
 class TraceStep(BaseModel):

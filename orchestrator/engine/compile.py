@@ -13,7 +13,13 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
-from scenarios.format import ScenarioDocument, block_registry, validate_document
+from scenarios.format import (
+    FormatVersionError,
+    ScenarioDocument,
+    block_registry,
+    upgrade,
+    validate_document,
+)
 from scenarios.format.validation import COMPUTATION_CODES
 
 from orchestrator.contract import ScenarioNotRunnable
@@ -117,8 +123,8 @@ def compile_document(document: Mapping[str, Any] | ScenarioDocument, *, version_
         doc = document
     else:
         try:
-            doc = ScenarioDocument.model_validate(document)
-        except ValidationError as exc:
+            doc = ScenarioDocument.model_validate(upgrade(dict(document))[0])
+        except (ValidationError, FormatVersionError) as exc:
             raise ScenarioNotRunnable(f"Scenario '{name}' cannot run: {exc}") from None
 
     ports: dict[str, dict[str, str]] = {block.id: {} for block in doc.blocks}

@@ -61,6 +61,12 @@ class BlockFailure(Exception):
     engine records it and runs the error handler; the message is for the bot's author."""
 
 
+class VariableTypeError(BlockFailure):
+    """A value does not fit the declared type of the variable it was to be stored in (raised
+    by `BlockContext.set`). An input block catches it to ask again; elsewhere it fails the
+    block like any other BlockFailure."""
+
+
 class BlockContext(Protocol):
     """What an executor may see of the turn in progress."""
 

@@ -39,6 +39,7 @@ from orchestrator.engine.executor import (
     BlockFailure,
     ExecutorRegistry,
     Step,
+    VariableTypeError,
 )
 from orchestrator.engine.expressions import ExpressionError, ExpressionEvaluator
 from orchestrator.engine.outbound import text_message, trace_step, turn_error
@@ -186,7 +187,7 @@ class _Turn:
         try:
             value = coerce(value, type_)
         except ValueError as exc:
-            raise BlockFailure(f"variable '{root}' holds a {type_}: {exc}") from None
+            raise VariableTypeError(f"variable '{root}' holds a {type_}: {exc}") from None
         scope = declaration.scope if declaration is not None else "conversation"
         if scope == "conversation":
             store = self.variables

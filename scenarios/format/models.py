@@ -22,13 +22,16 @@ from pydantic import (
     field_validator,
 )
 
-CURRENT_SCHEMA_VERSION = 1
+CURRENT_SCHEMA_VERSION = 2
 
 MAX_BLOCKS = 2_000
 MAX_EDGES = 10_000
 MAX_VARIABLES = 500
 
 BLOCK_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+# Button and choice ids are also port names: any characters that need no escaping in a URL
+# path segment or a Telegram callback ("09:00", "size.xl", "a~b", "x@y").
+OPTION_ID_PATTERN = r"^[A-Za-z0-9._~:@+-]{1,64}$"
 COMMAND_PATTERN = r"^[a-z][a-z0-9_]{0,31}$"
 LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Z]{2})?$"
 VARIABLE_NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]{0,63}$"
@@ -175,7 +178,7 @@ class Block(_Strict):
 class Edge(_Strict):
     id: str | None = None
     source: BlockId
-    port: Annotated[str, StringConstraints(pattern=BLOCK_ID_PATTERN)] = "next"
+    port: Annotated[str, StringConstraints(pattern=OPTION_ID_PATTERN)] = "next"
     target: BlockId
 
 

@@ -12,10 +12,10 @@ from typing import Any
 from pydantic.json_schema import models_json_schema
 
 import scenarios.format.blocks  # noqa: F401  (registers the built-in block types)
-from scenarios.format.models import ScenarioDocument
+from scenarios.format.models import CURRENT_SCHEMA_VERSION, ScenarioDocument
 from scenarios.format.registry import BlockRegistry, block_registry
 
-SCHEMA_ID = "https://rozmova.dev/schemas/scenario-v1.json"
+SCHEMA_ID = f"https://rozmova.dev/schemas/scenario-v{CURRENT_SCHEMA_VERSION}.json"
 SCHEMA_PATH = Path(__file__).with_name("scenario.schema.json")
 
 

@@ -15,10 +15,18 @@ SYSTEM_VARIABLES: frozenset[str] = frozenset({
 
 TEMPLATE_RE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)\s*\}\}")
 
-EXPRESSION_FUNCTIONS: frozenset[str] = frozenset({
-    "len", "lower", "upper", "trim", "round", "abs", "min", "max", "int", "float", "str",
-    "now", "today",
-})
+# name -> (fewest, most) arguments; None: any number. The evaluator implements exactly these
+# (a test holds the two together), and the validator checks calls against them.
+FUNCTION_ARITY: dict[str, tuple[int, int | None]] = {
+    "len": (1, 1), "lower": (1, 1), "upper": (1, 1), "trim": (1, 1), "round": (1, 2),
+    "abs": (1, 1), "min": (1, None), "max": (1, None), "int": (1, 1), "float": (1, 1),
+    "str": (1, 1), "now": (0, 0), "today": (0, 0),
+    # Lists and maps (format 2).
+    "number": (1, 1), "is_number": (1, 1), "append": (2, 2), "keys": (1, 1),
+    "values": (1, 1), "sum": (1, 1), "join": (1, 2), "split": (1, 2), "get": (2, 3),
+    "slice": (2, 3),
+}
+EXPRESSION_FUNCTIONS: frozenset[str] = frozenset(FUNCTION_ARITY)
 EXPRESSION_KEYWORDS: frozenset[str] = frozenset({"true", "false", "null", "and", "or", "not", "in"})
 
 # String literals first so that words inside quotes are skipped, then dotted identifiers.

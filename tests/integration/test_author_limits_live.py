@@ -68,7 +68,7 @@ def attack_document() -> dict:
         edges.append((f"r{i}", "true", target))
         edges.append((f"r{i}", "false", f"r{i + 1}" if i + 1 < len(targets) else "ok"))
     return {
-        "schema_version": 1, "entry": {"start": "q", "events": {"error": "oops"}},
+        "schema_version": 2, "entry": {"start": "q", "events": {"error": "oops"}},
         "variables": [{"name": "answer", "type": "string"}, {"name": "x", "type": "any"},
                       {"name": "o", "type": "object", "default": {"a": "x"}},
                       {"name": "error_message", "type": "string"}],

@@ -239,7 +239,7 @@ async def bot_with(client, actor, document: dict) -> tuple[str, str, dict]:  # t
 def echo_document(prefix: str = "echo") -> dict:
     text = {"uk": prefix + ": {{said}}", "en": prefix + ": {{said}}"}
     return {
-        "schema_version": 1, "entry": {"start": "ask"},
+        "schema_version": 2, "entry": {"start": "ask"},
         "variables": [{"name": "said", "type": "string"}],
         "blocks": [
             {"id": "ask", "type": "input", "settings": {
@@ -299,7 +299,7 @@ async def test_publishing_v2_leaves_running_conversations_on_v1(client, make_act
 async def test_failing_block_gives_the_authors_error_message(client, make_actor) -> None:  # type: ignore[no-untyped-def]
     owner = await make_actor(Role.owner)
     document = {
-        "schema_version": 1,
+        "schema_version": 2,
         "entry": {"start": "ask", "events": {"error": "sorry"}},
         "variables": [{"name": "n", "type": "number"}, {"name": "r", "type": "number"}],
         "blocks": [
@@ -324,7 +324,7 @@ async def test_failing_block_gives_the_authors_error_message(client, make_actor)
 
 # Straight to an operator, then the bot again after the handback.
 HANDOFF = {
-    "schema_version": 1, "entry": {"start": "human"}, "variables": [],
+    "schema_version": 2, "entry": {"start": "human"}, "variables": [],
     "blocks": [
         {"id": "human", "type": "handoff", "settings": {
             "message": {"uk": "Кличу людину", "en": "Calling a human"}}},

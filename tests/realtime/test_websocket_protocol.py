@@ -220,7 +220,7 @@ async def test_a_message_to_an_ended_conversation_is_refused(server, make_actor,
     owner = await make_actor(Role.owner)
     from tests.integration.test_chat_api import bot_with
 
-    document = {"schema_version": 1, "entry": {"start": "bye"}, "variables": [],
+    document = {"schema_version": 2, "entry": {"start": "bye"}, "variables": [],
                 "blocks": [{"id": "bye", "type": "end",
                             "settings": {"message": {"uk": "Бувай", "en": "Bye"}}}],
                 "edges": []}
@@ -244,7 +244,7 @@ async def test_delivery_reaches_a_socket_on_another_instance(settings, runtime, 
     a, a_task, a_port = await serve(settings, runtime)
     b, b_task, b_port = await serve(settings, other)
     try:
-        document = {"schema_version": 1, "entry": {"start": "human"}, "variables": [],
+        document = {"schema_version": 2, "entry": {"start": "human"}, "variables": [],
                     "blocks": [{"id": "human", "type": "handoff", "settings": {}}], "edges": []}
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{b_port}") as http:
             from tests.integration.test_chat_api import bot_with

@@ -9,7 +9,7 @@ from scenarios.format import limits, validate_document
 
 
 def scenario(*blocks: dict, variables: list[dict] | None = None) -> dict:
-    return {"schema_version": 1, "entry": {"start": blocks[0]["id"]},
+    return {"schema_version": 2, "entry": {"start": blocks[0]["id"]},
             "variables": variables or [{"name": "a", "type": "string"},
                                        {"name": "x", "type": "any"}],
             "blocks": list(blocks),

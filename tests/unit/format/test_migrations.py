@@ -38,7 +38,8 @@ def test_v0_texts_become_language_maps_and_next_becomes_edges():
     original = copy.deepcopy(V0)
     upgraded, passed = upgrade(V0, default_language="en")
     assert V0 == original, "the input must not be changed"
-    assert passed == [0] and upgraded["schema_version"] == CURRENT_SCHEMA_VERSION
+    assert passed == list(range(CURRENT_SCHEMA_VERSION)) \
+        and upgraded["schema_version"] == CURRENT_SCHEMA_VERSION
     hello, ask, bye = upgraded["blocks"]
     assert hello["settings"]["text"] == {"en": "Привіт!"}
     assert hello["settings"]["buttons"][0]["label"] == {"en": "Далі"}

@@ -8,7 +8,7 @@ import json
 from jsonschema import Draft202012Validator
 
 from scenarios.format.schema import SCHEMA_PATH, render_schema, scenario_json_schema
-from scenarios.format import block_registry, validate_document
+from scenarios.format import CURRENT_SCHEMA_VERSION, block_registry, validate_document
 
 
 def test_checked_in_schema_is_current():
@@ -20,7 +20,7 @@ def test_schema_shape():
     schema = scenario_json_schema()
     Draft202012Validator.check_schema(schema)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert schema["$id"] == "https://rozmova.dev/schemas/scenario-v1.json"
+    assert schema["$id"] == f"https://rozmova.dev/schemas/scenario-v{CURRENT_SCHEMA_VERSION}.json"
     assert schema["title"]
     variants = schema["$defs"]["Block"]["oneOf"]
     assert [v["properties"]["type"]["const"] for v in variants] == block_registry.names()

@@ -10,7 +10,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scenarios.format import ValidationReport, validate_document
+from scenarios.format import CURRENT_SCHEMA_VERSION, ValidationReport, validate_document
 
 LANGUAGES = ["uk", "en"]
 _EXAMPLE = json.loads((Path(__file__).resolve().parents[3] / "examples" / "support-bot.json")
@@ -24,7 +24,7 @@ def check(data: Any, languages: list[str] | None = None,
 
 def doc(*blocks: dict[str, Any], edges: list[dict[str, Any]] | None = None,
         variables: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    return {"schema_version": 1, "entry": {"start": blocks[0]["id"]},
+    return {"schema_version": 2, "entry": {"start": blocks[0]["id"]},
             "variables": variables or [], "blocks": list(blocks), "edges": edges or []}
 
 
@@ -75,7 +75,7 @@ def test_missing_schema_version_is_an_error_not_version_zero(example):
 
 
 def test_newer_version_rejected(example):
-    example["schema_version"] = 2
+    example["schema_version"] = CURRENT_SCHEMA_VERSION + 1
     assert codes(check(example)) == [("schema.unsupported_version", "/schema_version")]
 
 

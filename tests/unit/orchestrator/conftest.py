@@ -26,7 +26,7 @@ def document(blocks: list[dict[str, Any]], edges: list[tuple[str, str, str]] | N
              events: dict[str, str] | None = None) -> dict[str, Any]:
     """A format v1 document; edges as (source, port, target)."""
     return {
-        "schema_version": 1,
+        "schema_version": 2,
         "entry": {"start": start or blocks[0]["id"], "commands": commands or {},
                   "events": events or {}},
         "variables": variables or [],
