@@ -13,6 +13,15 @@ _APOLOGY = {
     "en": "Sorry, something went wrong on our side. Please try again.",
 }
 
+# Said when a conversation cannot go on from where it stands (a failure before anything was
+# asked, with no error handler): never leave the person without something they can do.
+_STUCK = {
+    "uk": ("Вибачте, я не можу продовжити цю розмову з цього місця. Натисніть «Почати знову» "
+           "або надішліть /start.", "Почати знову"),
+    "en": ("Sorry, I cannot go on with this conversation from here. Press “Start again” "
+           "or send /start.", "Start again"),
+}
+
 _HELP = {
     "uk": ("Доступні команди:", "почати спочатку", "показати цю довідку"),
     "en": ("Available commands:", "start over", "show this help"),
@@ -71,6 +80,11 @@ def _characters(count: int | None, language: str) -> str:
 
 def apology(language: str) -> str:
     return _APOLOGY[_own(language)]
+
+
+def stuck(language: str) -> tuple[str, str]:
+    """The text offering a restart, and the label of its button."""
+    return _STUCK[_own(language)]
 
 
 def help_text(language: str, commands: Iterable[str]) -> str:
