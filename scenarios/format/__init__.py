@@ -12,6 +12,7 @@ from scenarios.format.migrations import (
 from scenarios.format.models import (
     CURRENT_SCHEMA_VERSION,
     EXPRESSION,
+    LANGUAGE,
     MAX_BLOCKS,
     MAX_EDGES,
     MAX_VARIABLES,
@@ -67,7 +68,7 @@ def __getattr__(name: str) -> object:
 
 
 __all__ = [
-    "BUILTIN_BLOCK_TYPES", "CURRENT_SCHEMA_VERSION", "EXPRESSION", "MAX_BLOCKS", "MAX_EDGES",
+    "BUILTIN_BLOCK_TYPES", "CURRENT_SCHEMA_VERSION", "EXPRESSION", "LANGUAGE", "MAX_BLOCKS", "MAX_EDGES",
     "MAX_VARIABLES", "SYSTEM_VARIABLES", "TEMPLATE", "TEMPLATE_RE", "TEXT", "VARIABLE", "WRITES",
     "Block", "BlockRegistry", "BlockType", "Edge", "EntryPoints", "EventHandlers", "Expression",
     "FormatVersionError", "Issue", "LocalizedText", "MigrationContext", "Operand", "Position",

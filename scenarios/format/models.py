@@ -53,6 +53,7 @@ VARIABLE = Role("variable")      # a variable reference: read unless also marked
 WRITES = Role("writes")          # the referenced variable is assigned by the block
 TEMPLATE = Role("template")      # a plain string with {{ var }} placeholders: they are reads
 EXPRESSION = Role("expression")  # a small expression: its identifiers are reads
+LANGUAGE = Role("language")      # a language code: must be one of the bot's languages
 
 LanguageCode = Annotated[str, StringConstraints(pattern=LANGUAGE_PATTERN)]
 BlockId = Annotated[str, StringConstraints(pattern=BLOCK_ID_PATTERN)]
