@@ -114,6 +114,9 @@ class ConversationState(BaseModel):
     variables: dict[str, Any] = Field(default_factory=dict)  # conversation scope
     pins: dict[str, uuid.UUID] = Field(
         default_factory=dict, description="Other scenarios' versions, pinned at first jump.")
+    no_input_seconds: float | None = Field(
+        None, description="The waiting block's own answer time: the chat service sends "
+        "`no_input` (instead of `timeout`) when it passes without an answer.")
 
 
 class TurnContext(BaseModel):
@@ -128,6 +131,10 @@ class TurnContext(BaseModel):
     languages: list[str]
     user_variables: dict[str, Any] = Field(default_factory=dict)
     bot_variables: dict[str, Any] = Field(default_factory=dict)
+    # The bot's setting: while an operator has the conversation, the scenario's own commands
+    # run (and come back to the operator) instead of reaching the operator as text. The
+    # built-in /start, /restart and /help always answer.
+    commands_in_handoff: bool = False
 
 
 class TurnResult(BaseModel):

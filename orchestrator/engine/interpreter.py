@@ -42,7 +42,14 @@ from orchestrator.engine.executor import (
     VariableTypeError,
 )
 from orchestrator.engine.expressions import ExpressionError, ExpressionEvaluator
-from orchestrator.engine.outbound import text_message, trace_step, turn_error
+from orchestrator.engine.outbound import (
+    button,
+    input_request,
+    message,
+    text_message,
+    trace_step,
+    turn_error,
+)
 from orchestrator.engine.rendering import pick_language, render_template
 from orchestrator.engine.values import coerce, walk_path, with_path
 
@@ -53,6 +60,9 @@ MAX_TURN_SECONDS = 0.5
 
 _MISSING: Any = object()
 _RESTART_COMMANDS = ("start", "restart")
+RESTART_CHOICE = "/start"
+"""The id of the "Start again" button the engine offers when a conversation cannot go on (no
+option of a scenario can have it: option ids have no slash)."""
 
 
 class _Failure(Exception):
@@ -82,7 +92,7 @@ class _Turn:
         "scenarios", "context", "language", "default_language", "frames", "compiled", "root",
         "variables", "user_vars", "bot_vars", "user_before", "bot_before", "messages", "trace",
         "errors", "attempts", "status", "waiting_block", "input", "pins", "in_handler",
-        "evaluator", "deadline",
+        "evaluator", "deadline", "asked_again",
     )
 
     def __init__(self, engine: Engine, scenarios: Mapping[uuid.UUID, CompiledScenario],
@@ -112,6 +122,8 @@ class _Turn:
         self.in_handler = False
         self.evaluator = engine.evaluator
         self.deadline = engine.clock() + engine.turn_ns
+        # The block asked again after its own no_input: its answer time is not armed twice.
+        self.asked_again: str | None = None
 
     # --- what executors read ----------------------------------------------------------------
 
@@ -205,6 +217,20 @@ class _Turn:
             value = with_path(store.get(root), rest.split("."), value)
         store[root] = value
 
+    def set_language(self, code: str) -> None:
+        """Switch the conversation to one of the bot's languages ("en", or "en-GB" for a bot
+        with "en"); later texts, built-in phrases and re-prompts follow it."""
+        languages = self.context.languages or [self.default_language]
+        wanted = code.strip()
+        chosen = wanted if wanted in languages else next(
+            (lang for lang in languages if lang.lower() == wanted.lower()
+             or lang.split("-")[0] == wanted.split("-")[0].lower()), None)
+        if chosen is None:
+            shown = wanted if len(wanted) <= 40 else wanted[:37] + "..."
+            raise BlockFailure(f"'{shown}' is not one of the bot's languages "
+                               f"({', '.join(languages)})")
+        self.language = chosen
+
     def note_input(self, text: str | None) -> None:
         self.variables["last_input"] = text
 
@@ -294,16 +320,24 @@ class Engine:
         turn.compiled = scenarios[turn.frames[-1].version_id]
         kind = event.kind
 
+        if kind == "choice" and event.choice_id == RESTART_CHOICE:
+            # The "Start again" button of a conversation that could not go on.
+            kind, event = "command", InboundEvent.model_construct(
+                kind="command", text=None, choice_id=None, payload=None, command="start")
         if kind == "command":
             name = (event.command or "").strip().lstrip("/").lower()
             if name in _RESTART_COMMANDS:
                 return self._restart(turn, state, event, turn.root.commands.get(name))
             located = self._locate(turn, lambda c: c.commands.get(name))
-            if located is not None and turn.status != "handoff":
-                self._unwind(turn, located[0])
+            if located is not None and (turn.status != "handoff"
+                                        or context.commands_in_handoff):
+                # Like an event handler: when the command's path ends, the person is back
+                # where they were (the question asks again, the operator keeps the
+                # conversation); only an end block ends the conversation.
+                waiting = turn.waiting_block if turn.status in ("waiting", "handoff") else None
                 self._leave_waiting(turn)
-                return self._go(turn, state, block_id=located[1])
-            if name == "help" and turn.status != "handoff":
+                return self._go(turn, state, block_id=self._call_handler(turn, located, waiting))
+            if name == "help":
                 help_text = phrases.help_text(turn.language, turn.root.commands)
                 return self._unchanged(state, turn, messages=[text_message(help_text, None)])
             # An unknown command is something the person typed.
@@ -316,9 +350,11 @@ class Engine:
             return self._restart(turn, state, event, None)
         if turn.status == "ended":
             return self._unchanged(state, turn)
-        if kind == "timeout":
+        if kind == "timeout" or kind == "no_input":
             if turn.status == "handoff":
                 return self._unchanged(state, turn)  # the operator has the conversation
+            if kind == "no_input":
+                return self._no_input(turn, state)
             located = self._locate(turn, lambda c: c.timeout)
             if located is None:
                 return self._unchanged(state, turn)
@@ -335,7 +371,9 @@ class Engine:
         if turn.waiting_block is None:
             located = self._locate(turn, lambda c: c.fallback)
             if located is None:
-                return self._unchanged(state, turn)
+                # Nothing waits and nothing handles it (a failure before anything was asked):
+                # never silence; offer to begin again.
+                return self._stuck(turn, state)
             self._unwind(turn, located[0])
             return self._go(turn, state, block_id=located[1])
         return self._go(turn, state, event=event)
@@ -354,6 +392,48 @@ class Engine:
                 except BlockFailure as exc:
                     turn.errors.append(turn_error("variable.invalid", str(exc)))
         return self._go(turn, original, block_id=block_id or root.start)
+
+    def _no_input(self, turn: _Turn, original: ConversationState) -> TurnResult:
+        """The waiting block's own answer time passed: its `no_input` port if connected, else
+        the scenario's no_input handler (then the question asks again), else the question
+        asks again. Either way its answer time is not armed a second time for this wait."""
+        waiting = turn.waiting_block
+        block = turn.compiled.blocks.get(waiting) if waiting is not None else None
+        if turn.status != "waiting" or block is None:
+            return self._unchanged(original, turn)
+        start = self.clock()
+        try:
+            step = block.executor.no_input(block, turn)
+        except Exception as exc:  # noqa: BLE001  (a failing block goes to the error handler)
+            try:
+                self._fail(turn, block, exc, start)
+            except _Failure as failure:
+                turn.errors.append(failure.error)
+                return self._recover(turn, original)
+        turn.asked_again = waiting
+        self._leave_waiting(turn)
+        if step.kind == FOLLOW:
+            self._trace(turn, block, step.port, start, "no_input")
+            target = block.ports.get(step.port)  # type: ignore[arg-type]
+            return self._go(turn, original, block_id=target if target is not None
+                            else self._end_frame(turn))
+        self._trace(turn, block, None, start, "no_input")
+        located = self._locate(turn, lambda c: c.no_input)
+        if located is None:
+            return self._go(turn, original, block_id=waiting)
+        return self._go(turn, original, block_id=self._call_handler(turn, located, waiting))
+
+    def _stuck(self, turn: _Turn, original: ConversationState, text: str | None = None,
+               errors: list[TurnError] | None = None) -> TurnResult:
+        """The conversation cannot go on from where it stands: say so (or `text`), with a
+        button that begins again (RESTART_CHOICE), and leave the state as it was."""
+        stuck, label = phrases.stuck(original.language)
+        restart = button(RESTART_CHOICE, label)
+        block_id = original.frames[-1].block if original.frames else None
+        return self._unchanged(
+            original, None, messages=[message("text", text=text or stuck, buttons=[restart])],
+            errors=errors, trace=turn.trace,
+            request=input_request("buttons", block_id or "", [restart]))
 
     @staticmethod
     def _leave_waiting(turn: _Turn) -> None:
@@ -547,8 +627,15 @@ class Engine:
             turn.compiled = turn.scenarios[caller.version_id]
             resume, caller.resume_block = caller.resume_block, None
             if resume is not None:
-                # An event handler finished: the block the person was answering asks again.
+                # An event handler finished: the block the person was answering asks again;
+                # an operator's conversation simply goes back to the operator.
                 caller.block = resume
+                block = turn.compiled.blocks.get(resume)
+                if block is not None and block.type == "handoff":
+                    turn.status = "handoff"
+                    turn.waiting_block = resume
+                    turn.input = block.executor.request(block, turn)
+                    return None
                 return resume
             jump_id, caller.return_block = caller.return_block, None
             if jump_id is None:
@@ -603,11 +690,37 @@ class Engine:
                 except _Failure as failure:
                     turn.errors.append(failure.error)
         # No handler, or it failed too: say sorry and leave the conversation where it was,
-        # so the person can answer again.
-        return self._unchanged(original, None, messages=[
-            text_message(phrases.apology(original.language), None)],
-            errors=turn.errors, trace=turn.trace, scenarios=turn.scenarios,
-            context=turn.context)
+        # with something the person can do: the question they were answering, asked again,
+        # or (when nothing was asked yet) an offer to begin again.
+        apology = text_message(phrases.apology(original.language), None)
+        if original.status == "waiting" and original.waiting_block is not None:
+            again, request = self._ask_again(original, turn.scenarios, turn.context)
+            return self._unchanged(original, None, messages=[apology, *again],
+                                   errors=turn.errors, trace=turn.trace,
+                                   scenarios=turn.scenarios, context=turn.context,
+                                   request=request)
+        if original.status == "active":
+            return self._stuck(turn, original, apology.text, errors=turn.errors)
+        return self._unchanged(original, None, messages=[apology],
+                               errors=turn.errors, trace=turn.trace, scenarios=turn.scenarios,
+                               context=turn.context)
+
+    def _ask_again(self, state: ConversationState,
+                   scenarios: Mapping[uuid.UUID, CompiledScenario], context: TurnContext
+                   ) -> tuple[list[OutboundMessage], InputRequest | None]:
+        """The waiting block's question once more, entered on a scratch turn so that nothing
+        it does touches the state; nothing if it cannot ask."""
+        try:
+            scratch = _Turn(self, scenarios, state, context)
+            scratch.root = scenarios[scratch.frames[0].version_id]
+            scratch.compiled = scenarios[scratch.frames[-1].version_id]
+            block = scratch.compiled.blocks[state.waiting_block]  # type: ignore[index]
+            step = block.executor.enter(block, scratch)
+        except Exception:  # noqa: BLE001  (only a courtesy: the apology still goes out)
+            return [], None
+        if step.kind != WAIT:
+            return [], None
+        return list(step.messages), step.request
 
     def _missing(self, state: ConversationState, reason: str) -> TurnResult:
         return self._unchanged(state, None, messages=[
@@ -620,7 +733,8 @@ class Engine:
                    messages: list[OutboundMessage] | None = None,
                    errors: list[TurnError] | None = None, trace: list[tuple[Any, ...]] | None = None,
                    scenarios: Mapping[uuid.UUID, CompiledScenario] | None = None,
-                   context: TurnContext | None = None) -> TurnResult:
+                   context: TurnContext | None = None,
+                   request: InputRequest | None = None) -> TurnResult:
         """The state as it came in: the turn decided nothing (or failed)."""
         if turn is None and scenarios is not None and context is not None:
             turn = _Turn(self, scenarios, state, context)
@@ -629,7 +743,8 @@ class Engine:
                 turn.compiled = scenarios[turn.frames[-1].version_id]
             else:
                 turn = None
-        request = self._current_request(turn, state) if turn is not None else None
+        if request is None and turn is not None:
+            request = self._current_request(turn, state)
         root = turn.root if turn is not None else None
         return TurnResult.model_construct(
             messages=messages or [], input=request, state=state,
@@ -657,10 +772,15 @@ class Engine:
                                         block=f.block, return_block=f.return_block,
                                         resume_block=f.resume_block)
                   for f in turn.frames]
+        no_input = None
+        if status == "waiting" and turn.input is not None \
+                and turn.asked_again != turn.waiting_block:
+            no_input = turn.input.no_input_seconds
         state = ConversationState.model_construct(
             format=STATE_FORMAT, status=status, language=turn.language, frames=frames,
             waiting_block=turn.waiting_block if waiting else None,
-            attempts=turn.attempts if waiting else 0, variables=turn.variables, pins=turn.pins)
+            attempts=turn.attempts if waiting else 0, variables=turn.variables, pins=turn.pins,
+            no_input_seconds=no_input)
         changes: dict[str, list[Any]] = {}
         before, after = original.variables, turn.variables
         for name, value in after.items():

@@ -191,7 +191,8 @@ def test_failure_on_answer_keeps_the_question_open():
     waiting = chat.state
     result = chat.say("abc")
     assert result.errors[0].block_id == "calc" and result.state == waiting
-    assert result.input.kind == "text" and texts(result) == [APOLOGY_EN]
+    # The question is asked again after the apology: the person is never left in silence.
+    assert result.input.kind == "text" and texts(result) == [APOLOGY_EN, "Question?"]
     assert result.trace[-1].error is not None
 
 
