@@ -9,7 +9,8 @@ model's field annotations, through the `Role` markers in `models`:
 * `VariableRef` fields (marker VARIABLE) are reads, `WrittenVariable` (VARIABLE + WRITES)
   are writes; `Operand` ({"var": ...} | {"value": ...}) reads through its `var`;
 * `TemplateText` strings (TEMPLATE) read their placeholders, `Expression` strings
-  (EXPRESSION) read the identifiers they mention.
+  (EXPRESSION) read the variables of their parsed tree;
+* strings marked LANGUAGE name one of the bot's languages.
 
 Markers are found anywhere: in nested models, lists, dicts and optional fields. A new block
 type built from these types gets the translation and variable checks without further code.
@@ -27,6 +28,7 @@ from pydantic import BaseModel
 
 from scenarios.format.models import (
     EXPRESSION,
+    LANGUAGE,
     TEMPLATE,
     TEXT,
     VARIABLE,
@@ -34,7 +36,8 @@ from scenarios.format.models import (
     Role,
     json_pointer,
 )
-from scenarios.format.templates import expression_variables, root_name, template_references
+from scenarios.format.expression_check import expression_variables
+from scenarios.format.templates import root_name, template_references
 
 PortsSpec = Callable[[Any], tuple[str, ...]] | tuple[str, ...]
 WaitsSpec = Callable[[Any], bool] | bool
@@ -177,6 +180,8 @@ def _walk(annotation: Any, roles: set[Role], value: Any,
             yield TEMPLATE, path, value
         elif EXPRESSION in roles:
             yield EXPRESSION, path, value
+        elif LANGUAGE in roles:
+            yield LANGUAGE, path, value
         return
     args = get_args(plain)
     if isinstance(value, list | tuple):

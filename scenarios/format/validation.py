@@ -5,19 +5,32 @@ Never raises on bad input; callers decide what to do with the report."""
 
 from __future__ import annotations
 
+import difflib
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
 import scenarios.format.blocks  # noqa: F401  (registers the built-in block types)
 from scenarios.format import limits
-from scenarios.format.blocks import Comparison, InputSettings
+from scenarios.format.blocks import (
+    Comparison,
+    InputSettings,
+    MessageSettings,
+    SetVariableSettings,
+)
+from scenarios.format.expression_check import (
+    Static,
+    check_expression,
+    shown_value,
+    storable,
+)
 from scenarios.format.migrations import FormatVersionError, upgrade
 from scenarios.format.models import (
     CURRENT_SCHEMA_VERSION,
     EXPRESSION,
+    LANGUAGE,
     ScenarioDocument,
     ValueOperand,
     json_pointer,
@@ -30,7 +43,7 @@ from scenarios.format.registry import (
     variable_reads,
     variable_writes,
 )
-from scenarios.format.templates import SYSTEM_VARIABLES
+from scenarios.format.templates import SYSTEM_VARIABLES, template_references
 
 Severity = Literal["error", "warning"]
 
@@ -167,8 +180,11 @@ class _Collector:
 
 
 def validate_document(data: Any, languages: Sequence[str], default_language: str,
-                      registry: BlockRegistry = block_registry) -> ValidationReport:
-    """Check a submitted document (raw JSON) for a bot with these languages."""
+                      registry: BlockRegistry = block_registry, *,
+                      scenarios: Mapping[str, bool] | None = None) -> ValidationReport:
+    """Check a submitted document (raw JSON) for a bot with these languages. `scenarios`
+    names the bot's scenarios a jump may call, each with whether it has a live version
+    (None: not known here, so jumps to other scenarios are not checked)."""
     out = _Collector()
     if not isinstance(data, dict):
         out.error("schema.type", "The scenario must be a JSON object.", "")
@@ -209,12 +225,13 @@ def validate_document(data: Any, languages: Sequence[str], default_language: str
         return out.report(upgraded_from=upgraded_from)
 
     languages = list(dict.fromkeys([default_language, *languages]))
-    _check_document(document, data, languages, default_language, registry, out)
+    _check_document(document, data, languages, default_language, registry, scenarios, out)
     return out.report(document, upgraded_from)
 
 
 def _check_document(document: ScenarioDocument, raw: dict[str, Any], languages: list[str],
-                    default_language: str, registry: BlockRegistry, out: _Collector) -> None:
+                    default_language: str, registry: BlockRegistry,
+                    scenarios: Mapping[str, bool] | None, out: _Collector) -> None:
     raw_blocks: list[Any] = raw.get("blocks") or []
     index_of: dict[str, int] = {}
     settings_of: dict[str, BaseModel] = {}
@@ -309,6 +326,8 @@ def _check_document(document: ScenarioDocument, raw: dict[str, Any], languages: 
     for block_id, settings in settings_of.items():
         if document.blocks[index_of[block_id]].type != "jump":
             continue
+        _check_jump_scenario(settings, scenarios, block_label(block_id),
+                             index_of[block_id], block_id, out)
         target = getattr(settings, "block", None)
         if target is None:
             continue
@@ -337,6 +356,30 @@ def _check_document(document: ScenarioDocument, raw: dict[str, Any], languages: 
     _check_variables(document, settings_of, index_of, raw_blocks, out)
     _check_texts(settings_of, index_of, raw_blocks, languages, default_language, out)
     _check_computation(settings_of, index_of, raw_blocks, out)
+    _check_stored_types(document, settings_of, index_of, raw_blocks, out)
+    _check_languages(settings_of, index_of, raw_blocks, languages, out)
+
+
+def _check_jump_scenario(settings: BaseModel, scenarios: Mapping[str, bool] | None,
+                         label: str, n: int, block_id: str, out: _Collector) -> None:
+    """A jump to another scenario runs whatever version of it is live when the conversation
+    gets there: a name the bot does not have always fails, one without a live version fails
+    until it is published (which may come after this one, hence a warning)."""
+    name = getattr(settings, "scenario", None)
+    if scenarios is None or not isinstance(name, str):
+        return
+    pointer = json_pointer("blocks", n, "settings", "scenario")
+    if name not in scenarios:
+        close = difflib.get_close_matches(name, list(scenarios), n=1)
+        hint = f" Did you mean '{close[0]}'?" if close else ""
+        out.error("jump.unknown_scenario",
+                  f"{_capital(label)} jumps to scenario '{name}', which this bot does not "
+                  f"have.{hint}", pointer, block_id)
+    elif not scenarios[name]:
+        out.warning("jump.unpublished_scenario",
+                    f"{_capital(label)} jumps to scenario '{name}', which has no published "
+                    "version yet: conversations that reach it get an apology until it is "
+                    "published.", pointer, block_id)
 
 
 def _check_entry(document: ScenarioDocument, index_of: dict[str, int],
@@ -439,10 +482,13 @@ def _check_loops(successors: dict[str, list[str]], waits_of: dict[str, bool],
         if len(members) > 10:
             names += f" and {len(members) - 10} more"
         first = members[0]
+        # A wait block only pauses before what follows: the turn goes on through it.
         out.error("graph.loop_without_input",
                   f"These blocks form a loop that never waits for the user, so the bot would "
-                  f"run forever: {names}. Add an input, a wait or buttons to the loop, or "
-                  "break it.", json_pointer("blocks", index_of[first]), first)
+                  f"run forever: {names}. Add an input, or a message with buttons or quick "
+                  "replies, to the loop, or break it. Only those (and a handoff) wait for the "
+                  "user; a wait block just pauses and goes on.",
+                  json_pointer("blocks", index_of[first]), first)
 
 
 def _check_variables(document: ScenarioDocument, settings_of: dict[str, BaseModel],
@@ -456,6 +502,10 @@ def _check_variables(document: ScenarioDocument, settings_of: dict[str, BaseMode
             [("assigns", p, v) for p, v in variable_writes(settings)]
         for verb, pointer, name in uses:
             used.add(name)
+            if verb == "assigns" and name in SYSTEM_VARIABLES:
+                out.error("variable.read_only", _read_only_message(raw_blocks[n], name),
+                          json_pointer("blocks", n, "settings") + pointer, block_id)
+                continue
             if name in declared or name in SYSTEM_VARIABLES or name in reported:
                 continue
             reported.add(name)
@@ -468,6 +518,14 @@ def _check_variables(document: ScenarioDocument, settings_of: dict[str, BaseMode
             out.warning("variable.unused",
                         f"Variable '{variable.name}' is declared but no block uses it.",
                         json_pointer("variables", n))
+
+
+def _read_only_message(block: Any, name: str) -> str:
+    text = (f"{_capital(_label(block))} assigns '{name}', a system variable the conversation "
+            "keeps itself: the block would fail when it runs.")
+    if name == "language":
+        return text + " To change the conversation's language, use a set_language block."
+    return text + " Store the value in a variable of your own."
 
 
 def _check_texts(settings_of: dict[str, BaseModel], index_of: dict[str, int],
@@ -499,9 +557,15 @@ def _check_texts(settings_of: dict[str, BaseModel], index_of: dict[str, int],
                                 base + pointer + json_pointer(language), block_id)
 
 
-# Codes of the checks below. The engine guards the same limits when a block runs, so a version
-# published before a limit existed still compiles; only its offending block fails.
-COMPUTATION_CODES = frozenset({"expression.invalid", "pattern.unsupported"})
+# Checks of what a block does when it runs: the engine fails that block (into the error
+# handler) for the same reasons, so a version published before a check existed still
+# compiles and runs; save and publish still report them.
+COMPUTATION_CODES = frozenset({
+    "expression.invalid", "pattern.unsupported", "expression.unknown_function",
+    "expression.arity", "expression.call", "expression.type", "expression.type_mix",
+    "variable.read_only", "variable.type_mismatch", "jump.unknown_scenario",
+    "jump.unpublished_scenario", "language.unknown",
+})
 
 
 def _check_computation(settings_of: dict[str, BaseModel], index_of: dict[str, int],
@@ -519,6 +583,124 @@ def _check_computation(settings_of: dict[str, BaseModel], index_of: dict[str, in
             problem = limits.pattern_problem(pattern)
             if problem is not None:
                 out.error("pattern.unsupported", f"{label}: {problem}.",
+                          json_pointer("blocks", n, "settings", *path), block_id)
+
+
+# An input of one kind stores a value of that kind (after checking the answer): the declared
+# types it can never be stored in. A text answer may read as a number, date or yes/no, and is
+# asked again when it does not, so text fits everything but lists and maps.
+_INPUT_NEVER_FITS: Mapping[str, frozenset[str]] = {
+    "text": frozenset({"list", "object"}),
+    "number": frozenset({"date", "list", "object"}),
+    # A phone number would lose its + and leading zeros as a number.
+    "email": frozenset({"number", "boolean", "date", "list", "object"}),
+    "phone": frozenset({"number", "boolean", "date", "list", "object"}),
+    "date": frozenset({"number", "boolean", "list", "object"}),
+}
+
+
+def _stored_option(option: Any) -> Any:
+    """What choosing an option stores: its `value` when the document gives one, else its id."""
+    if "value" in getattr(option, "model_fields_set", ()):
+        return getattr(option, "value", None)
+    return option.id
+
+
+def _check_stored_types(document: ScenarioDocument, settings_of: dict[str, BaseModel],
+                        index_of: dict[str, int], raw_blocks: list[Any],
+                        out: _Collector) -> None:
+    """What blocks store into typed variables, where the document alone shows it can never
+    fit (the engine fails the block), and the type mixes inside expressions."""
+    types = {v.name: v.type for v in document.variables}
+    for block_id, settings in settings_of.items():
+        n = index_of[block_id]
+        label = _capital(_label(raw_blocks[n]))
+        base = ("blocks", n, "settings")
+
+        def mismatch(what: str, variable: str, type_: str, *path: str | int,
+                     outcome: str = "the block would fail when it runs") -> None:
+            out.error("variable.type_mismatch",
+                      f"{label} stores {what} in '{variable}', which holds a {type_}: "
+                      f"{outcome}.", json_pointer(*base, *path), block_id)
+
+        for role, path, source in _marked(settings):
+            if role is not EXPRESSION:
+                continue
+            checked = check_expression(source, types)
+            if checked is None:
+                continue
+            for finding in checked.findings:
+                out.add(finding.severity, finding.code, f"{label}: {finding.message}.",
+                        json_pointer(*base, *path), block_id)
+            if isinstance(settings, SetVariableSettings) and path == ("expression",):
+                type_ = _declared_type(settings.variable, types)
+                if type_ is not None and not checked.result.fits(type_):
+                    mismatch(f"the expression's result ({checked.result.describe()})",
+                             settings.variable, type_, "expression")
+
+        if isinstance(settings, SetVariableSettings):
+            type_ = _declared_type(settings.variable, types)
+            if type_ is None:
+                continue
+            if settings.template is not None:
+                placeholders = template_references(settings.template)
+                static = Static("string") if placeholders else \
+                    Static("string", settings.template, True)
+                if not static.fits(type_):
+                    mismatch(f"the text of its template ({static.describe()})",
+                             settings.variable, type_, "template")
+            elif settings.expression is None and not storable(settings.value, type_):
+                mismatch(f"the value {shown_value(settings.value)}", settings.variable,
+                         type_, "value")
+        elif isinstance(settings, InputSettings):
+            type_ = _declared_type(settings.variable, types)
+            if type_ is None:
+                continue
+            if settings.kind == "choice":
+                for index, choice in enumerate(settings.choices):
+                    value = _stored_option(choice)
+                    if not storable(value, type_):
+                        field = "value" if "value" in choice.model_fields_set else "id"
+                        mismatch(f"the choice's {field} {shown_value(value)}",
+                                 settings.variable, type_, "choices", index, field)
+            elif type_ in _INPUT_NEVER_FITS.get(settings.kind, ()):
+                mismatch(f"an answer of kind '{settings.kind}'", settings.variable, type_,
+                         "kind", outcome="no such answer can be stored there, so every answer "
+                         "would be refused")
+        elif isinstance(settings, MessageSettings) and settings.store_choice_in:
+            type_ = _declared_type(settings.store_choice_in, types)
+            if type_ is None:
+                continue
+            options = [("buttons", i, b) for i, b in enumerate(settings.buttons)
+                       if b.url is None]
+            options += [("quick_replies", i, q) for i, q in enumerate(settings.quick_replies)]
+            for list_name, index, option in options:
+                value = _stored_option(option)
+                if not storable(value, type_):
+                    field = "value" if "value" in option.model_fields_set else "id"
+                    mismatch(f"the option's {field} {shown_value(value)}",
+                             settings.store_choice_in, type_, list_name, index, field)
+
+
+def _declared_type(reference: str, types: Mapping[str, str]) -> str | None:
+    """The declared type a write is converted to: none for a field inside a variable
+    (`order.total`, stored as it is) or an undeclared one (reported on its own)."""
+    if "." in reference:
+        return None
+    type_ = types.get(reference)
+    return None if type_ in (None, "any", "string") else type_
+
+
+def _check_languages(settings_of: dict[str, BaseModel], index_of: dict[str, int],
+                     raw_blocks: list[Any], languages: list[str], out: _Collector) -> None:
+    for block_id, settings in settings_of.items():
+        n = index_of[block_id]
+        for role, path, code in _marked(settings):
+            if role is LANGUAGE and code not in languages:
+                out.error("language.unknown",
+                          f"{_capital(_label(raw_blocks[n]))} names the language '{code}', "
+                          f"which the bot does not have (its languages: "
+                          f"{', '.join(languages)}).",
                           json_pointer("blocks", n, "settings", *path), block_id)
 
 

@@ -65,7 +65,7 @@ def test_a_pattern_from_a_variable_is_checked_when_it_runs_only():
     "9" * 400,                            # a number past the integer limit
     "f'{a:>999999999}'",                  # f-strings
     "1 << 4",
-    "[1, 2]",
+    "{1, 2}",                             # set literals (lists and maps are values)
     "(",                                  # not an expression at all
 ])
 def test_expressions_past_the_limits(expression):
