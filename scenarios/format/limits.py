@@ -40,6 +40,7 @@ INTEGER_LIMIT = 10**MAX_INTEGER_DIGITS
 _ALLOWED_NODES: tuple[type, ...] = (
     ast.Expression, ast.Name, ast.Constant, ast.UnaryOp, ast.BinOp, ast.BoolOp, ast.Compare,
     ast.IfExp, ast.Call, ast.keyword, ast.Attribute, ast.Subscript, ast.Slice,
+    ast.List, ast.Dict,  # literals: the evaluator bounds what they build (format 2)
     ast.expr_context, ast.unaryop, ast.operator, ast.boolop, ast.cmpop,
 )
 _REFUSED_OPERATORS = (ast.LShift, ast.RShift, ast.MatMult)
