@@ -25,7 +25,7 @@ def test_function_table_matches_the_format():
     ("round(2.345, 2)", 2.35), ("round(2.5)", 3), ("abs(-3)", 3), ("min(3, 1, 2)", 1),
     ("max(items)", 9), ("int('12')", 12), ("float('1,5')", 1.5), ("str(12.0)", "12"),
     ("now()", "2025-01-02T03:04:00+00:00"), ("today()", "2025-01-02"),
-    ("null", None), ("true or false", True), ("'Order ' + n", "Order 7"),
+    ("null", None), ("true or false", True), ("'Order ' + str(n)", "Order 7"),
     ("o.a.b", 1), ("o.missing", None), ("items[0]", 4),
 ])
 def test_allowed(source, expected):
