@@ -235,8 +235,9 @@ async def validate_scenario(scenario_id: uuid.UUID, request: Request, principal:
     raw = await read_limited_body(request, runtime.settings.max_scenario_bytes, "scenario")
     document = scenario.draft if not raw.strip() else _object(await _json_body(
         request, runtime.settings.max_scenario_bytes, "scenario"))
+    targets = await service.jump_targets(session=session, bot=bot, current=scenario.name)
     report = validate_document(document, languages=bot.languages,
-                               default_language=bot.default_language)
+                               default_language=bot.default_language, scenarios=targets)
     return service.report_read(report)
 
 

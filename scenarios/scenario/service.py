@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -58,12 +59,26 @@ def fits_schema(report: ValidationReport) -> bool:
         for issue in report.errors)
 
 
+async def jump_targets(
+    *, session: AsyncSession, bot: Bot, current: str | None
+) -> dict[str, bool]:
+    """The bot's scenarios a jump may name, each with whether it has a live version. The
+    scenario being checked (`current`) counts as live: calling itself works once it is
+    published, which is what its own publish does."""
+    rows = await session.execute(
+        select(Scenario.name, Scenario.live_version).where(Scenario.bot_id == bot.id))
+    targets = {name: live is not None for name, live in rows}
+    if current is not None:
+        targets[current] = True
+    return targets
+
+
 def check_document(
-    data: Any, bot: Bot, *, require_valid: bool
+    data: Any, bot: Bot, *, require_valid: bool, scenarios: Mapping[str, bool] | None = None,
 ) -> tuple[dict[str, Any], ValidationReport]:
     """Upgrade an older format, then validate. A document that does not fit the schema is
     always refused; graph errors are refused only when ``require_valid`` (publish, import):
-    a draft may be work in progress."""
+    a draft may be work in progress. `scenarios`: see `jump_targets`."""
     if not isinstance(data, dict):
         raise InvalidInput("a scenario document is a JSON object",
                            errors=[{"path": "", "message": "expected an object"}])
@@ -73,7 +88,7 @@ def check_document(
         raise InvalidInput(str(exc), errors=[{"path": "/schema_version", "message": str(exc)}]) \
             from None
     report = validate_document(upgraded, languages=bot.languages,
-                               default_language=bot.default_language)
+                               default_language=bot.default_language, scenarios=scenarios)
     if not fits_schema(report) or (require_valid and not report.valid):
         read = report_read(report)
         first = read.errors[0] if read.errors else None
@@ -114,7 +129,9 @@ async def create(
 ) -> tuple[Scenario, ValidationReport]:
     if document is None:
         document = starter_document(bot)
-    document, report = check_document(document, bot, require_valid=require_valid)
+    targets = await jump_targets(session=session, bot=bot, current=name)
+    document, report = check_document(document, bot, require_valid=require_valid,
+                                      scenarios=targets)
     bot_name = bot.name  # read now: a failed savepoint expires loaded objects
     scenario = Scenario(org_id=bot.org_id, bot_id=bot.id, name=name, description=description,
                         draft=document, revision=1, latest_version=0)
@@ -150,7 +167,8 @@ async def save_draft(
     *, session: AsyncSession, scenario: Scenario, bot: Bot, document: Any,
     expected_revision: int,
 ) -> tuple[Scenario, ValidationReport]:
-    document, report = check_document(document, bot, require_valid=False)
+    targets = await jump_targets(session=session, bot=bot, current=scenario.name)
+    document, report = check_document(document, bot, require_valid=False, scenarios=targets)
     # Compare-and-set in one statement: two editors saving at once cannot both win.
     result = await session.execute(
         update(Scenario)
@@ -209,7 +227,8 @@ async def publish(
         raise StaleRevision(
             f"the draft is at revision {scenario.revision}, not {expected_revision}; "
             "review the latest draft before publishing", current_revision=scenario.revision)
-    document, _ = check_document(scenario.draft, bot, require_valid=True)
+    targets = await jump_targets(session=session, bot=bot, current=scenario.name)
+    document, _ = check_document(scenario.draft, bot, require_valid=True, scenarios=targets)
     return await _publish(session=session, scenario=scenario, document=document,
                           principal=principal, changelog=changelog)
 
@@ -241,7 +260,8 @@ async def rollback(
     """Publish an old version's content as a new version; history stays append-only. The
     draft is left alone so unpublished work is not lost."""
     old = await get_version_or_raise(session=session, scenario=scenario, number=number)
-    document, _ = check_document(old.document, bot, require_valid=True)
+    targets = await jump_targets(session=session, bot=bot, current=scenario.name)
+    document, _ = check_document(old.document, bot, require_valid=True, scenarios=targets)
     return await _publish(session=session, scenario=scenario, document=document,
                           principal=principal, changelog=changelog or f"Rollback to version {number}",
                           rolled_back_from=number)
