@@ -9,6 +9,7 @@ from orchestrator.blocks.end import EndExecutor
 from orchestrator.blocks.handoff import HandoffExecutor
 from orchestrator.blocks.input import InputExecutor
 from orchestrator.blocks.jump import JumpExecutor
+from orchestrator.blocks.language import SetLanguageExecutor
 from orchestrator.blocks.message import MessageExecutor
 from orchestrator.blocks.set_variable import SetVariableExecutor
 from orchestrator.blocks.wait import WaitExecutor
@@ -16,7 +17,7 @@ from orchestrator.engine.executor import ExecutorRegistry
 
 BUILTIN_EXECUTORS = (
     MessageExecutor(), InputExecutor(), ConditionExecutor(), SetVariableExecutor(),
-    JumpExecutor(), WaitExecutor(), HandoffExecutor(), EndExecutor(),
+    JumpExecutor(), WaitExecutor(), HandoffExecutor(), EndExecutor(), SetLanguageExecutor(),
 )
 
 
@@ -31,6 +32,7 @@ def default_executors() -> ExecutorRegistry:
 
 __all__ = [
     "BUILTIN_EXECUTORS", "ConditionExecutor", "EndExecutor", "HandoffExecutor",
-    "InputExecutor", "JumpExecutor", "MessageExecutor", "SetVariableExecutor", "WaitExecutor",
+    "InputExecutor", "JumpExecutor", "MessageExecutor", "SetLanguageExecutor",
+    "SetVariableExecutor", "WaitExecutor",
     "default_executors",
 ]

@@ -4,6 +4,9 @@ registry on import."""
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -20,19 +23,25 @@ from pydantic import (
 )
 
 from scenarios.format.models import (
+    LANGUAGE,
     OPTION_ID_PATTERN,
     BlockId,
     Expression,
+    LanguageCode,
     LocalizedText,
     Operand,
     TemplateText,
     ValueOperand,
+    VariableRef,
     WrittenVariable,
     is_valid_regex,
 )
 from scenarios.format.registry import BlockType, register_block
 
 MAX_BUTTONS = 12
+MAX_OPTION_VALUE = 1000
+# A block's own answer time: from a second to a week, the longest a channel keeps a question.
+MAX_ANSWER_SECONDS = 7 * 24 * 3600
 HTTP_URL_PATTERN = r"^https?://[^\s/$.?#][^\s]*$"
 
 OptionId = Annotated[str, StringConstraints(pattern=OPTION_ID_PATTERN)]
@@ -45,22 +54,55 @@ class _Settings(BaseModel):
 
 # --- message ----------------------------------------------------------------------------------
 
+OptionValue = Annotated[str, StringConstraints(max_length=MAX_OPTION_VALUE)] | int | float \
+    | bool | None
+"""What choosing an option stores in place of its id: any JSON scalar."""
+
+AnswerSeconds = Annotated[float, Field(ge=1, le=MAX_ANSWER_SECONDS)]
+"""A block's own answer time; past it the block leaves through `no_input`."""
+
+NO_INPUT_PORT = "no_input"
+
+
+class _Option(_Settings):
+    id: OptionId
+    label: LocalizedText
+    # Stored instead of the id when the option is chosen; `"value": null` stores null, so
+    # whether it was given at all is `"value" in model_fields_set`.
+    value: OptionValue = None
+
+    @field_validator("value")
+    @classmethod
+    def _finite(cls, value: Any) -> Any:
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError("a value must be a finite number")
+        return value
+
+
+def option_values(options: list[Any]) -> dict[str, Any]:
+    """The values of the options that have one, by id."""
+    return {o.id: o.value for o in options if "value" in o.model_fields_set}
+
+
 class Media(_Settings):
     kind: Literal["image", "file", "video", "audio"]
     url: HttpUrl
     caption: LocalizedText | None = None
 
 
-class Button(_Settings):
-    id: OptionId
-    label: LocalizedText
+class Button(_Option):
     # A link button opens the URL and leaves the conversation where it is: it has no port.
     url: HttpUrl | None = None
 
+    @model_validator(mode="after")
+    def _link_has_no_value(self) -> Button:
+        if self.url is not None and "value" in self.model_fields_set:
+            raise ValueError("a link button is never chosen, so it has no value")
+        return self
 
-class QuickReply(_Settings):
-    id: OptionId
-    label: LocalizedText
+
+class QuickReply(_Option):
+    pass
 
 
 class MessageSettings(_Settings):
@@ -69,6 +111,7 @@ class MessageSettings(_Settings):
     buttons: list[Button] = Field(default_factory=list, max_length=MAX_BUTTONS)
     quick_replies: list[QuickReply] = Field(default_factory=list, max_length=MAX_BUTTONS)
     store_choice_in: WrittenVariable | None = None
+    timeout_seconds: AnswerSeconds | None = None
 
     @model_validator(mode="after")
     def _has_content_and_distinct_ports(self) -> MessageSettings:
@@ -79,9 +122,16 @@ class MessageSettings(_Settings):
             if option.id == "next":
                 raise ValueError("a button may not be called 'next': that is the port taken "
                                  "when the user types instead of choosing")
+            if option.id == NO_INPUT_PORT and self.timeout_seconds is not None:
+                raise ValueError("a button may not be called 'no_input' when the message has "
+                                 "timeout_seconds: that is the port taken when no answer "
+                                 "comes in time")
             if option.id in seen:
                 raise ValueError(f"button id {option.id!r} is used twice")
             seen.add(option.id)
+        if self.timeout_seconds is not None and not self.choice_ids():
+            raise ValueError("timeout_seconds applies only to a message that waits for a "
+                             "choice (choice buttons or quick replies)")
         return self
 
     def choice_ids(self) -> list[str]:
@@ -89,7 +139,8 @@ class MessageSettings(_Settings):
 
 
 def _message_ports(settings: MessageSettings) -> tuple[str, ...]:
-    return (*settings.choice_ids(), "next")
+    timed = (NO_INPUT_PORT,) if settings.timeout_seconds is not None else ()
+    return (*settings.choice_ids(), "next", *timed)
 
 
 def _message_waits(settings: MessageSettings) -> bool:
@@ -98,9 +149,68 @@ def _message_waits(settings: MessageSettings) -> bool:
 
 # --- input ------------------------------------------------------------------------------------
 
-class Choice(_Settings):
-    id: OptionId
-    label: LocalizedText
+class Choice(_Option):
+    pass
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+# A date bound: an ISO date, or a shift from the day the question is asked ("today",
+# "+30d", "-1d", "+2w", "+1m", "+1y", "today+30d").
+_RELATIVE_DATE_RE = re.compile(r"(?:today)?([+-])([0-9]{1,5})([dwmy])")
+# How far a relative bound may reach: a century, so resolving one never leaves the calendar.
+_MAX_SHIFT = {"d": 36_600, "w": 5_300, "m": 1_200, "y": 100}
+# The fewest and most days a shift unit spans, to tell bounds that can never hold.
+_UNIT_DAYS = {"d": (1, 1), "w": (7, 7), "m": (28, 31), "y": (365, 366)}
+
+DateBound = Annotated[str, StringConstraints(min_length=1, max_length=20)]
+
+# Which constraint a `reprompts` key stands for, by kind: "format" is an answer that does not
+# read as the kind at all (or does not fit the variable's type).
+REPROMPT_KEYS: dict[str, tuple[str, ...]] = {
+    "text": ("format", "length", "pattern"),
+    "number": ("format", "integer", "min", "max", "step"),
+    "email": ("format",),
+    "phone": ("format",),
+    "date": ("format", "min", "max", "weekday"),
+    "choice": ("format",),
+}
+RepromptKey = Literal["integer", "min", "max", "step", "weekday", "format", "length",
+                      "pattern"]
+
+
+def parse_date_bound(text: str) -> tuple[str, dt.date | None, int, str]:
+    """A date bound as ("date", the date, 0, "") or ("relative", None, signed count, unit);
+    raises ValueError saying what is accepted."""
+    if text == "today":
+        return ("relative", None, 0, "d")
+    match = _RELATIVE_DATE_RE.fullmatch(text)
+    if match is not None:
+        sign, count, unit = match.groups()
+        if int(count) > _MAX_SHIFT[unit]:
+            raise ValueError(f"{text!r} reaches too far: at most {_MAX_SHIFT[unit]}{unit}")
+        return ("relative", None, -int(count) if sign == "-" else int(count), unit)
+    try:
+        if len(text) != 10:
+            raise ValueError(text)
+        return ("date", dt.date.fromisoformat(text), 0, "")
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date: use an ISO date (2025-01-31), 'today', or "
+                         "a shift from today such as +30d, -1d, +2w, +1m, +1y, "
+                         "today+30d") from None
+
+
+def _never_after(low: str, high: str) -> bool:
+    """Whether date bound `low` is after `high` on every day the question could be asked."""
+    a, b = parse_date_bound(low), parse_date_bound(high)
+    if a[0] == "date" and b[0] == "date":
+        return a[1] > b[1]  # type: ignore[operator]
+    if a[0] == "relative" and b[0] == "relative":
+        fewest = a[2] * _UNIT_DAYS[a[3]][0 if a[2] >= 0 else 1]
+        most = b[2] * _UNIT_DAYS[b[3]][1 if b[2] >= 0 else 0]
+        return fewest > most
+    return False  # a fixed date against one that moves: it depends on the day
 
 
 class InputSettings(_Settings):
@@ -108,13 +218,19 @@ class InputSettings(_Settings):
     prompt: LocalizedText
     variable: WrittenVariable
     choices: list[Choice] = Field(default_factory=list, max_length=50, validate_default=True)
-    min: float | None = None
-    max: float | None = None
+    # Numbers for kind number, date bounds (ISO or relative to today) for kind date.
+    min: float | DateBound | None = None
+    max: float | DateBound | None = None
+    step: float | None = Field(default=None, gt=0)
+    integer: bool = False
+    weekdays: list[Weekday] | None = Field(default=None, min_length=1, max_length=7)
     min_length: int | None = Field(default=None, ge=0)
     max_length: int | None = Field(default=None, ge=1)
     pattern: str | None = None
     reprompt: LocalizedText | None = None
+    reprompts: dict[RepromptKey, LocalizedText] | None = None
     max_attempts: int = Field(default=3, ge=1, le=10)
+    timeout_seconds: AnswerSeconds | None = None
 
     @field_validator("choices")
     @classmethod
@@ -131,13 +247,48 @@ class InputSettings(_Settings):
 
     @field_validator("min", "max")
     @classmethod
-    def _number_only(cls, value: float | None, info: ValidationInfo) -> float | None:
-        if value is not None and info.data.get("kind") not in (None, "number"):
-            raise ValueError(f"{info.field_name} applies only to kind 'number'")
-        if info.field_name == "max" and value is not None:
-            low = info.data.get("min")
-            if low is not None and low > value:
+    def _bound_fits_kind(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None:
+            return value
+        kind, name = info.data.get("kind"), info.field_name
+        if kind == "number":
+            if isinstance(value, str) or isinstance(value, bool):
+                raise ValueError(f"{name} of a number input must be a number")
+            if not math.isfinite(value):
+                raise ValueError(f"{name} must be a finite number")
+        elif kind == "date":
+            if not isinstance(value, str):
+                raise ValueError(f"{name} of a date input must be a date: an ISO date "
+                                 "(2025-01-31), 'today', or a shift such as +30d")
+            parse_date_bound(value)
+        elif kind is not None:
+            raise ValueError(f"{name} applies only to kinds 'number' and 'date'")
+        low = info.data.get("min")
+        if name == "max" and low is not None:
+            if kind == "number" and low > value:
                 raise ValueError("max is below min")
+            if kind == "date" and isinstance(low, str) and _never_after(low, value):
+                raise ValueError("max is before min")
+        return value
+
+    @field_validator("step", "integer")
+    @classmethod
+    def _number_only(cls, value: Any, info: ValidationInfo) -> Any:
+        if value and info.data.get("kind") not in (None, "number"):
+            raise ValueError(f"{info.field_name} applies only to kind 'number'")
+        if info.field_name == "step" and value is not None and not math.isfinite(value):
+            raise ValueError("step must be a finite number")
+        return value
+
+    @field_validator("weekdays")
+    @classmethod
+    def _date_only(cls, value: list[str] | None, info: ValidationInfo) -> list[str] | None:
+        if value is None:
+            return value
+        if info.data.get("kind") not in (None, "date"):
+            raise ValueError("weekdays apply only to kind 'date'")
+        if len(value) != len(set(value)):
+            raise ValueError("each weekday may be listed once")
         return value
 
     @field_validator("min_length", "max_length", "pattern")
@@ -152,6 +303,25 @@ class InputSettings(_Settings):
         if info.field_name == "pattern" and value is not None and not is_valid_regex(value):
             raise ValueError("the pattern is not a valid regular expression")
         return value
+
+    @field_validator("reprompts")
+    @classmethod
+    def _reprompts_fit_kind(cls, value: dict[str, Any] | None,
+                            info: ValidationInfo) -> dict[str, Any] | None:
+        kind = info.data.get("kind")
+        if value is None or kind is None:
+            return value
+        allowed = REPROMPT_KEYS[kind]
+        unknown = sorted(key for key in value if key not in allowed)
+        if unknown:
+            raise ValueError(f"a {kind} input has no constraint {', '.join(map(repr, unknown))}"
+                             f"; its reprompts are {', '.join(allowed)}")
+        return value
+
+
+def _input_ports(settings: InputSettings) -> tuple[str, ...]:
+    timed = (NO_INPUT_PORT,) if settings.timeout_seconds is not None else ()
+    return ("next", "invalid", *timed)
 
 
 # --- condition --------------------------------------------------------------------------------
@@ -277,10 +447,25 @@ class EndSettings(_Settings):
     message: LocalizedText | None = None
 
 
+# --- set_language -------------------------------------------------------------------------------
+
+class SetLanguageSettings(_Settings):
+    # A fixed language ("en"), or the one a variable holds: typically the value of a
+    # language-choice button stored with `store_choice_in`.
+    language: Annotated[LanguageCode, LANGUAGE] | None = None
+    variable: VariableRef | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one_source(self) -> SetLanguageSettings:
+        if (self.language is None) == (self.variable is None):
+            raise ValueError("set exactly one of language or variable")
+        return self
+
+
 BUILTIN_BLOCK_TYPES: tuple[BlockType, ...] = (
     BlockType("message", MessageSettings, _message_ports, _message_waits,
               "Send a text, media or buttons; with buttons, wait for a choice.", "messaging"),
-    BlockType("input", InputSettings, ("next", "invalid"), True,
+    BlockType("input", InputSettings, _input_ports, True,
               "Ask a question and store the validated answer in a variable.", "messaging"),
     BlockType("condition", ConditionSettings, ("true", "false"), False,
               "Branch on variables.", "logic"),
@@ -295,6 +480,9 @@ BUILTIN_BLOCK_TYPES: tuple[BlockType, ...] = (
               "Pass the conversation to a human operator until they hand it back.", "flow"),
     BlockType("end", EndSettings, (), False,
               "End the conversation, optionally with a last message.", "flow"),
+    BlockType("set_language", SetLanguageSettings, ("next",), False,
+              "Switch the conversation to another of the bot's languages: later texts, "
+              "built-in phrases and re-prompts follow it.", "messaging"),
 )
 
 for _block_type in BUILTIN_BLOCK_TYPES:

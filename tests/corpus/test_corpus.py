@@ -35,13 +35,13 @@ MAIN = "main"
 
 ACTIONS = ("person", "choice", "command", "event", "payload")
 BOT_KEYS = {"bot", "input", "ended", "buttons", "choices", "types", "delay", "errors",
-            "variables", "user_variables"}
+            "variables", "user_variables", "language", "no_input_seconds"}
 CASE_KEYS = {"title", "covers", "languages", "default_language", "language", "scenario",
              "scenario_file", "scenarios", "variables", "user_variables", "transcript",
-             "validate", "xfail", "name"}
+             "validate", "xfail", "name", "context"}
 
 BLOCK_TYPES = ("message", "input", "condition", "set_variable", "jump", "wait", "handoff",
-               "end")
+               "end", "set_language")
 INPUT_KINDS = ("text", "number", "email", "phone", "date", "choice")
 OPERATORS = ("equals", "not_equals", "contains", "not_contains", "starts_with", "ends_with",
              "greater", "greater_or_equal", "less", "less_or_equal", "matches", "is_set",
@@ -50,7 +50,8 @@ OPERATORS = ("equals", "not_equals", "contains", "not_contains", "starts_with", 
 REQUIRED = frozenset(
     [f"block:{t}" for t in BLOCK_TYPES]
     + [f"port:{p}" for p in ("next", "invalid", "true", "false", "button", "jump")]
-    + [f"event:{e}" for e in ("start", "fallback", "timeout", "error", "handback")]
+    + [f"event:{e}" for e in ("start", "fallback", "timeout", "no_input", "error",
+                              "handback")]
     + [f"command:{c}" for c in ("start", "restart", "help", "declared")]
     + [f"input:{k}" for k in INPUT_KINDS]
     + [f"op:{o}" for o in OPERATORS]
@@ -179,6 +180,8 @@ def _actual(result: TurnResult, state: ConversationState,
         "errors": [e.code for e in result.errors],
         "variables": dict(state.variables),
         "user_variables": dict(user),
+        "language": state.language,
+        "no_input_seconds": state.no_input_seconds,
     }
 
 
@@ -189,7 +192,8 @@ def _compare(expected: Mapping[str, Any], actual: Mapping[str, Any]) -> list[str
     checks.setdefault("ended", False)
     checks.setdefault("errors", [])
     lines, wrong = [], False
-    for key in ("bot", "input", "ended", "buttons", "choices", "types", "delay", "errors"):
+    for key in ("bot", "input", "ended", "buttons", "choices", "types", "delay", "errors",
+                "language", "no_input_seconds"):
         if key not in checks:
             continue
         differs = checks[key] != actual[key]
@@ -263,6 +267,9 @@ def _observe(run: Run, result: TurnResult, event: InboundEvent,
         seen.add("event:fallback")
     if event.kind == "timeout" and handler_ran("timeout"):
         seen.add("event:timeout")
+    if event.kind == "no_input" and (handler_ran("no_input") or any(
+            s.error == "no_input" for s in result.trace)):
+        seen.add("event:no_input")
     if event.kind == "handback" and any(s.type == "handoff" and s.port == "next"
                                         for s in result.trace):
         seen.add("event:handback")
@@ -298,7 +305,7 @@ def play(path: Path) -> Run:
     bot: dict[str, Any] = {}
     context = TurnContext(conversation_id=CONVERSATION_ID, bot_id=BOT_ID, user_id="corpus-user",
                           channel="rest", now=NOW, default_language=default,
-                          languages=languages)
+                          languages=languages, **case.get("context", {}))
     run = Run()
 
     def turn(event: InboundEvent) -> TurnResult:

@@ -40,8 +40,8 @@ def test_document_rejects_unknown_fields_and_bool_versions(example):
 
 def test_builtin_catalogue():
     names = block_registry.names()
-    assert names[:8] == ["message", "input", "condition", "set_variable", "jump", "wait",
-                         "handoff", "end"]
+    assert names[:9] == ["message", "input", "condition", "set_variable", "jump", "wait",
+                         "handoff", "end", "set_language"]
     entries = {entry["name"]: entry for entry in block_registry.catalogue()}
     assert entries["input"]["ports"] == ["next", "invalid"]
     assert entries["message"]["dynamic_ports"] is True
