@@ -8,8 +8,12 @@ import datetime as dt
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
+
+# The format owns how a path reads (the validator and the engine must agree); the engine
+# reaches it here, with the other rules about values.
+from scenarios.format.templates import item_of, parse_reference, resolve_reference  # noqa: F401
 
 _INTEGER_RE = re.compile(r"[+-]?\d{1,30}")
 _DECIMAL_RE = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d{1,3})?")
@@ -50,6 +54,18 @@ def walk_path(value: Any, parts: list[str]) -> Any:
         else:
             return None
     return value
+
+
+def read_reference(reference: str, read: Callable[[str], Any]) -> Any:
+    """The value of a reference as texts write it: `name`, `order.items.0.name` or
+    `questions[i].text` (indexes are integers, quoted keys or variables, read through `read`,
+    which takes a variable's name or a dotted reference); None where anything is missing."""
+    if "[" in reference:
+        return resolve_reference(reference, read)
+    if "." in reference:
+        parts = reference.split(".")
+        return walk_path(read(parts[0]), parts[1:])
+    return read(reference)
 
 
 def with_path(container: Any, parts: list[str], value: Any) -> dict[str, Any]:

@@ -211,3 +211,43 @@ def test_numeric_answer_plus_one_is_a_number_and_text_plus_number_fails_the_bloc
     assert [error.code for error in result.errors] == ["block.failed"]
     assert "cannot add 'forty' and 1: 'forty' is not a number" in result.errors[0].message
     assert texts(result)[0] == "Cannot count that"
+
+
+# --- texts: indexed placeholders ----------------------------------------------------------------
+
+def test_engine_renders_indexed_placeholders_through_its_lookup():
+    from orchestrator.engine import rendering, values
+
+    data = {"questions": QUIZ, "i": 1, "order": {"total": 5}, "name": "Ann", "s.i": 0}
+    asked: list[str] = []
+
+    def lookup(reference):
+        asked.append(reference)
+        return data.get(reference)
+
+    text = "{{ name }}: {{ questions[i].text }} {{ order['total'] }} {{ questions[s.i].answer }}"
+    assert rendering.render_template(text, lookup) == "Ann: Capital of Ukraine? 5 4"
+    assert asked == ["name", "questions", "i", "order", "questions", "s.i"]
+    assert values.read_reference("questions[i].answer", data.get) == "Kyiv"
+    assert values.read_reference("order.total", data.get) == 5
+    assert values.read_reference("questions[9].text", data.get) is None
+
+
+def test_a_prompt_reads_a_list_of_maps_by_a_counter():
+    doc = document(
+        [block("ask", "input", kind="text", variable="reply",
+               prompt={"en": "{{ i }}. {{ questions[i].text }}",
+                       "uk": "{{ i }}. {{ questions[i].text }}"}),
+         block("next", "set_variable", variable="i", expression="i + 1"),
+         block("more", "condition", when=[{"left": {"var": "i"}, "op": "less",
+                                            "right": {"value": 2}}]),
+         say("done", "Done")],
+        [("ask", "next", "next"), ("next", "next", "more"), ("more", "true", "ask"),
+         ("more", "false", "done")],
+        variables=[{"name": "questions", "type": "list", "default": QUIZ},
+                   {"name": "i", "type": "number", "default": 0},
+                   {"name": "reply", "type": "string"}])
+    chat = Chat(compile_doc(doc))
+    assert texts(chat.start()) == ["0. 2 + 2?"]
+    assert texts(chat.say("4")) == ["1. Capital of Ukraine?"]
+    assert texts(chat.say("Kyiv")) == ["Done"]
