@@ -1,15 +1,22 @@
 """The message block: text, media, buttons and quick replies.
 
 With choice buttons (not links) or quick replies it waits. A pressed button, a typed label
-(any language, any case) or the option's number follows that option's port, storing its id
-in `store_choice_in` and `last_choice`; an option whose port has no edge follows `next`
-instead, since quick replies usually just stand for typed text. Anything else typed follows
-`next` when `next` is connected (the format's port "when the user types instead of
-choosing") and is otherwise not for this block (the engine's fallback)."""
+(any language, any case) or the option's number follows that option's port, storing its
+value (its id when it has none) in `store_choice_in` and its id in `last_choice`; an option
+whose port has no edge follows `next` instead, since quick replies usually just stand for
+typed text. Anything else typed follows `next` when `next` is connected (the format's port
+"when the user types instead of choosing") and is otherwise not for this block (the engine's
+fallback). With `timeout_seconds`, no choice in that time follows `no_input`.
+
+A value the variable's type cannot hold fails the block: the author chose both, so it is a
+mistake in the scenario, not in what the person did."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, NamedTuple
+
+from scenarios.format.blocks import option_values
 
 from orchestrator.blocks.choices import Options, option_labels
 from orchestrator.contract import InboundEvent, InputRequest
@@ -32,7 +39,9 @@ class _Plan(NamedTuple):
     buttons: tuple[Any, ...]
     quick_replies: tuple[Any, ...]
     options: Options
+    values: Mapping[str, Any]  # what a choice stores instead of its id
     store_choice_in: str | None
+    timeout_seconds: float | None
 
 
 class MessageExecutor(Executor):
@@ -40,9 +49,11 @@ class MessageExecutor(Executor):
 
     def prepare(self, settings: Any, block_id: str) -> _Plan:
         choice_buttons = [b for b in settings.buttons if b.url is None]
-        options = Options(option_labels([*choice_buttons, *settings.quick_replies]))
+        chosen = [*choice_buttons, *settings.quick_replies]
         return _Plan(settings.text, settings.media, tuple(settings.buttons),
-                     tuple(settings.quick_replies), options, settings.store_choice_in)
+                     tuple(settings.quick_replies), Options(option_labels(chosen)),
+                     option_values(chosen), settings.store_choice_in,
+                     settings.timeout_seconds)
 
     def enter(self, block: CompiledBlock, ctx: BlockContext) -> Step:
         plan: _Plan = block.plan
@@ -73,7 +84,7 @@ class MessageExecutor(Executor):
             ctx.note_input(event.text if event.kind == "text" else chosen)
             ctx.note_choice(chosen)
             if plan.store_choice_in:
-                ctx.set(plan.store_choice_in, chosen)
+                ctx.set(plan.store_choice_in, plan.values.get(chosen, chosen))
             ports = block.ports
             port = chosen if chosen in ports or "next" not in ports else "next"
             return follow(port)
@@ -81,6 +92,10 @@ class MessageExecutor(Executor):
             ctx.note_input(event.text)
             return follow("next")
         return NOT_MINE
+
+    def no_input(self, block: CompiledBlock, ctx: BlockContext) -> Step:
+        """The message's own answer time passed without a choice."""
+        return follow("no_input") if "no_input" in block.ports else NOT_MINE
 
     def request(self, block: CompiledBlock, ctx: BlockContext) -> InputRequest | None:
         return self._request(block, ctx) if block.plan.options else None
@@ -90,4 +105,5 @@ class MessageExecutor(Executor):
         options: Options = block.plan.options
         choices = [button(option_id, ctx.render(label) or "")
                    for option_id, label in zip(options.ids, options.labels, strict=True)]
-        return input_request("buttons", block.id, choices)
+        return input_request("buttons", block.id, choices,
+                             no_input_seconds=block.plan.timeout_seconds)

@@ -43,6 +43,13 @@ _REPROMPTS = {
         "length_min": "Будь ласка, введіть щонайменше {min} {min_unit}.",
         "length_max": "Будь ласка, введіть не більше {max} символів.",
         "pattern": "Відповідь має невірний формат. Спробуйте ще раз, будь ласка.",
+        "number_integer": "Будь ласка, введіть ціле число.",
+        "number_step": "Будь ласка, введіть число, кратне {step}.",
+        "number_step_from": "Будь ласка, введіть число з кроком {step}, починаючи від {min}.",
+        "date_range": "Будь ласка, оберіть дату з {min} по {max}.",
+        "date_min": "Будь ласка, оберіть дату не раніше {min}.",
+        "date_max": "Будь ласка, оберіть дату не пізніше {max}.",
+        "weekday": "Будь ласка, оберіть дату в такі дні тижня: {days}.",
     },
     "en": {
         "text": "Please type your answer.",
@@ -58,7 +65,20 @@ _REPROMPTS = {
         "length_min": "Please enter at least {min} {min_unit}.",
         "length_max": "Please enter at most {max} {max_unit}.",
         "pattern": "That does not look right. Please try again.",
+        "number_integer": "Please enter a whole number.",
+        "number_step": "Please enter a multiple of {step}.",
+        "number_step_from": "Please enter a number in steps of {step} from {min}.",
+        "date_range": "Please choose a date from {min} to {max}.",
+        "date_min": "Please choose a date no earlier than {min}.",
+        "date_max": "Please choose a date no later than {max}.",
+        "weekday": "Please choose a weekday: {days}.",
     },
+}
+
+
+_WEEKDAYS = {
+    "uk": ("понеділок", "вівторок", "середа", "четвер", "пʼятниця", "субота", "неділя"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
 }
 
 
@@ -94,9 +114,30 @@ def help_text(language: str, commands: Iterable[str]) -> str:
     return "\n".join(lines)
 
 
-def reprompt(language: str, key: str, **values: float | int | None) -> str:
+def weekdays(language: str, days: Iterable[int]) -> str:
+    """Allowed days (0 is Monday) as a person reads them: a run of three or more as a range
+    ("Monday–Friday"), the others listed ("Monday, Wednesday")."""
+    names = _WEEKDAYS[_own(language)]
+    chosen = sorted(set(days))
+    parts: list[str] = []
+    start = 0
+    while start < len(chosen):
+        end = start
+        while end + 1 < len(chosen) and chosen[end + 1] == chosen[end] + 1:
+            end += 1
+        if end - start >= 2:
+            parts.append(f"{names[chosen[start]]}–{names[chosen[end]]}")
+        else:
+            parts.extend(names[day] for day in chosen[start:end + 1])
+        start = end + 1
+    return ", ".join(parts)
+
+
+def reprompt(language: str, key: str, **values: float | int | str | None) -> str:
     lang = _own(language)
     shown = {name: format_value(value) for name, value in values.items()}
-    shown["min_unit"] = _characters(values.get("min"), lang)  # type: ignore[arg-type]
-    shown["max_unit"] = _characters(values.get("max"), lang)  # type: ignore[arg-type]
+    for bound in ("min", "max"):
+        count = values.get(bound)
+        # Only a count of characters needs its noun; dates and numbers are shown as they are.
+        shown[f"{bound}_unit"] = _characters(count if isinstance(count, int) else None, lang)
     return _REPROMPTS[lang][key].format(**shown)

@@ -10,6 +10,7 @@ import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Discriminator,
@@ -18,6 +19,7 @@ from pydantic import (
     StringConstraints,
     Tag,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -36,6 +38,7 @@ from scenarios.format.models import (
     WrittenVariable,
     is_valid_regex,
 )
+from scenarios.format.limits import INTEGER_LIMIT, MAX_INTEGER_DIGITS
 from scenarios.format.registry import BlockType, register_block
 
 MAX_BUTTONS = 12
@@ -54,8 +57,21 @@ class _Settings(BaseModel):
 
 # --- message ----------------------------------------------------------------------------------
 
-OptionValue = Annotated[str, StringConstraints(max_length=MAX_OPTION_VALUE)] | int | float \
-    | bool | None
+def _scalar(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("a value must be a finite number")
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= INTEGER_LIMIT:
+        raise ValueError(f"a value may have at most {MAX_INTEGER_DIGITS} digits")
+    if isinstance(value, str) and len(value) > MAX_OPTION_VALUE:
+        raise ValueError(f"a value may have at most {MAX_OPTION_VALUE} characters")
+    if value is not None and not isinstance(value, str | int | float | bool):
+        raise ValueError("a value must be a string, a number, true, false or null")
+    return value
+
+
+# One check instead of a union, so a list or an object gets one error saying what fits.
+OptionValue = Annotated[Any, AfterValidator(_scalar), WithJsonSchema(
+    {"type": ["string", "number", "boolean", "null"], "maxLength": MAX_OPTION_VALUE})]
 """What choosing an option stores in place of its id: any JSON scalar."""
 
 AnswerSeconds = Annotated[float, Field(ge=1, le=MAX_ANSWER_SECONDS)]
@@ -70,13 +86,6 @@ class _Option(_Settings):
     # Stored instead of the id when the option is chosen; `"value": null` stores null, so
     # whether it was given at all is `"value" in model_fields_set`.
     value: OptionValue = None
-
-    @field_validator("value")
-    @classmethod
-    def _finite(cls, value: Any) -> Any:
-        if isinstance(value, float) and not math.isfinite(value):
-            raise ValueError("a value must be a finite number")
-        return value
 
 
 def option_values(options: list[Any]) -> dict[str, Any]:

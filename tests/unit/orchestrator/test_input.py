@@ -91,9 +91,10 @@ def test_choice_input_by_id_label_and_number():
     assert chat.say("3").input.attempts_left == 2
 
 
-def test_value_of_wrong_type_for_variable_fails_the_block():
+def test_answer_the_variable_cannot_hold_is_asked_again():
+    # An email cannot be a number: the person is asked again, never a failed block.
     chat = Chat(asking("email", var_type="number"))
     chat.start()
     result = chat.say("a@b.co")
-    assert result.errors[0].code == "block.failed"
-    assert "holds a number" in result.errors[0].message
+    assert result.errors == [] and result.state.attempts == 1
+    assert texts(result) == ["Please enter a number.", "Your answer?"]
