@@ -67,8 +67,10 @@ class Settings(BaseSettings):
     demo_chat_key: str = Field("rzc_demo", min_length=8, max_length=64,
                                description="The demo bot's public chat key.")
     timeout_sweep_seconds: float = Field(
-        15.0, ge=0.05, le=3600,
-        description="How often conversations are checked for the inactivity timeout.")
+        1.0, ge=0.05, le=3600,
+        description="How often conversations are checked for timeouts that passed (the "
+        "inactivity timeout and inputs' own answer times, both in seconds): a timeout fires "
+        "at most this late. One indexed query per sweep.")
     bot_cache_seconds: float = Field(
         5.0, ge=0, le=300,
         description="How long an instance keeps a bot's settings before reading them again.")

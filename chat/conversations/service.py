@@ -37,6 +37,8 @@ log = structlog.get_logger("rozmova.chat")
 # lease runs out after LOCK_LEASE so no conversation stays wedged.
 # What the person said is history; a timeout or an operator's handback is not.
 PERSON_EVENTS = frozenset({"text", "choice", "payload", "command"})
+# Answered by the engine even while an operator has the conversation.
+BUILTIN_COMMANDS = frozenset({"start", "restart", "help"})
 LOCK_WAIT_SECONDS = 10.0
 LOCK_LEASE_SECONDS = 30.0
 
@@ -208,11 +210,15 @@ class ConversationService:
             bot = await self.bot(conversation.bot_id)
             if bot is None:
                 raise NotFound(f"no conversation {conversation_id} here")
-            if conversation.status == "handoff" and event.kind in ("text", "choice",
-                                                                   "payload"):
+            if conversation.status == "handoff" and (
+                    event.kind in ("text", "choice", "payload")
+                    or (event.kind == "command" and not self._runs_in_handoff(bot, event))):
                 return await self._to_operators(store, conversation, event,
                                                 client_message_id, started)
             state = ConversationState.model_validate(conversation.state)
+            if event.kind == "timeout" and state.no_input_seconds is not None:
+                # The deadline that passed was the waiting block's own answer time.
+                event = InboundEvent(kind="no_input")
             expiry = timedelta(seconds=int(bot.settings.get("expiry_seconds", 7 * 86_400)))
             restart = (utcnow() - conversation.last_activity_at > expiry
                        and bot.settings.get("on_expiry", "restart") == "restart")
@@ -233,6 +239,12 @@ class ConversationService:
                 raise NotRunnable(str(exc)) from None
             except ScenariosUnavailable as exc:
                 raise ServiceUnavailable(f"{exc}; try again shortly") from None
+            if (conversation.status == "handoff" and event.kind == "command"
+                    and result.state.status == "handoff" and not result.trace
+                    and not result.messages):
+                # Not a command of the scenario: what the person typed, for the operator.
+                return await self._to_operators(store, conversation, event,
+                                                client_message_id, started)
             return await self._record(store, conversation, bot, event,
                                       client_message_id, result, started,
                                       store_inbound=event.kind in PERSON_EVENTS)
@@ -351,7 +363,15 @@ class ConversationService:
         return TurnContext.model_construct(
             conversation_id=conversation_id, bot_id=bot.id, user_id=end_user_id,
             channel=channel, now=utcnow(), default_language=bot.default_language,
-            languages=bot.languages, user_variables=user_vars, bot_variables=bot_vars)
+            languages=bot.languages, user_variables=user_vars, bot_variables=bot_vars,
+            commands_in_handoff=bool(bot.settings.get("commands_in_handoff", False)))
+
+    @staticmethod
+    def _runs_in_handoff(bot: BotInfo, event: InboundEvent) -> bool:
+        """During a handoff the built-in commands always answer; the scenario's own ones only
+        when the bot says so (else the operator reads them as text)."""
+        name = (event.command or "").strip().lstrip("/").lower()
+        return name in BUILTIN_COMMANDS or bool(bot.settings.get("commands_in_handoff", False))
 
     async def _to_operators(self, store: Any, conversation: Snapshot, event: InboundEvent,
                             client_message_id: str | None, started: float) -> TurnAnswer:
@@ -408,7 +428,10 @@ class ConversationService:
         answer = TurnAnswer(conversation_id=conversation.id, messages=out, input=result.input,
                             ended=result.ended, status=status,
                             inbound_seq=conversation.message_seq + 1 if store_inbound else None)
-        timeout = int(bot.settings.get("conversation_timeout_seconds", 1800))
+        # Waiting: the block's own answer time if it has one (then `no_input`), else the
+        # bot's inactivity timeout; a timeout that just fired is not armed again.
+        timeout = result.state.no_input_seconds or float(
+            bot.settings.get("conversation_timeout_seconds", 1800))
         values = {
             "version_id": conversation.version_id or result.version_id, "status": status,
             "state": result.state.model_dump(mode="json"), "message_seq": seq,
@@ -416,6 +439,7 @@ class ConversationService:
             "timeout_at": (now + timedelta(seconds=timeout)
                            if status == "waiting" and event.kind != "timeout" else None),
             "ended_at": now if result.ended else None,
+            "language": result.state.language,
         }
         await store.write(TurnPlan(
             conversation=conversation, values=values, messages=rows, now=now,

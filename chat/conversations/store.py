@@ -117,11 +117,12 @@ class CoreStore:
     async def write(self, plan: TurnPlan) -> None:
         conversation = plan.conversation
         if conversation.is_new:
-            await self.connection.execute(insert(_conversations).values(
-                id=conversation.id, org_id=conversation.org_id, bot_id=conversation.bot_id,
-                scenario_id=conversation.scenario_id, end_user_id=conversation.end_user_id,
-                user_key=conversation.user_key, channel=conversation.channel,
-                language=conversation.language, created_at=plan.now, **plan.values))
+            await self.connection.execute(insert(_conversations).values(**{
+                "id": conversation.id, "org_id": conversation.org_id,
+                "bot_id": conversation.bot_id, "scenario_id": conversation.scenario_id,
+                "end_user_id": conversation.end_user_id, "user_key": conversation.user_key,
+                "channel": conversation.channel, "language": conversation.language,
+                "created_at": plan.now, **plan.values}))
         else:
             # An update never clears an earlier end (the PostgreSQL path uses COALESCE).
             values = {k: v for k, v in plan.values.items()
@@ -172,7 +173,8 @@ _PG_WRITE = """
 WITH conversation AS (
   UPDATE conversations
      SET version_id = $2, status = $3, state = $4::json, message_seq = $5, turn_seq = $6,
-         last_activity_at = $7, timeout_at = $8, ended_at = COALESCE(ended_at, $9)
+         last_activity_at = $7, timeout_at = $8, ended_at = COALESCE(ended_at, $9),
+         language = COALESCE($23, language)
    WHERE id = $1
 ), messages AS (
   INSERT INTO conversation_messages (id, conversation_id, seq, direction, body, created_at)
@@ -231,7 +233,7 @@ class PostgresStore:
                 [m["direction"] for m in messages], [_json(m["body"]) for m in messages],
                 t["id"], t["client_message_id"], t["version_id"], _json(t["event"]),
                 _json(t["response"]), _json(t["trace"]), _json(t["errors"]),
-                _json(t["variable_changes"]), t["duration_ms"])
+                _json(t["variable_changes"]), t["duration_ms"], v.get("language"))
             if plan.user_values is not None:
                 await self.driver.execute(_PG_UPSERT_USER, c.bot_id, c.user_key,
                                           _json(plan.user_values), plan.now)

@@ -43,16 +43,21 @@ class BotSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     conversation_timeout_seconds: int = Field(
-        1800, ge=60, le=30 * 86_400,
-        description="Inactivity after which the scenario's timeout handler runs.",
+        1800, ge=1, le=30 * 86_400,
+        description="Inactivity (seconds) after which the scenario's timeout handler runs. An "
+        "input with its own `timeout_seconds` sends `no_input` after that time instead.",
     )
     on_expiry: Literal["restart", "resume"] = Field(
         "restart", description="What an expired conversation does when the person writes again."
     )
     expiry_seconds: int = Field(
-        7 * 86_400, ge=300, le=365 * 86_400,
+        7 * 86_400, ge=1, le=365 * 86_400,
         description="Inactivity after which a conversation is considered over.",
     )
+    commands_in_handoff: bool = Field(
+        False, description="While an operator has the conversation, the scenario's own "
+        "commands run (and the conversation goes back to the operator) instead of reaching "
+        "the operator as text. /start, /restart and /help always answer.")
     allowed_origins: list[Origin] = Field(
         default_factory=list, max_length=50,
         description="Web pages (scheme://host[:port]) whose widget may chat with this bot; "
