@@ -3,6 +3,7 @@ and `upgrade`, which walks a document from its `schema_version` to the current o
 
 from __future__ import annotations
 
+import ast
 import copy
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -129,9 +130,93 @@ def _from_v0(document: dict[str, Any], context: MigrationContext) -> dict[str, A
 
 # --- format 1 -> 2 -------------------------------------------------------------------------------
 
+# Calls whose result format 1 always gave as text (frozen here: later functions do not count).
+_V1_TEXT_FUNCTIONS = frozenset({"str", "lower", "upper", "trim", "join", "now", "today"})
+# System variables that always held text in format 1.
+_V1_TEXT_SYSTEM = frozenset({"language", "channel", "conversation_id", "user_id", "bot_id",
+                             "last_input", "last_choice", "now", "today"})
+
+
 @register_migration(1)
 def _from_v1(document: dict[str, Any], context: MigrationContext) -> dict[str, Any]:
     """Format 2 types expressions (`"41" + 1` is 42, `"Order " + 5` is an error): every `+`
     that joined text in format 1, as far as the document shows, is rewritten with `str()` so
     that it joins the same text in format 2."""
+    blocks = document.get("blocks")
+    if not isinstance(blocks, list):
+        return document
+    declared: dict[str, Any] = {}
+    variables = document.get("variables")
+    for variable in variables if isinstance(variables, list) else ():
+        if isinstance(variable, dict) and isinstance(variable.get("name"), str):
+            declared[variable["name"]] = variable.get("type")
+    text_names = {name for name in _V1_TEXT_SYSTEM if name not in declared}
+    text_names.update(name for name, type_ in declared.items() if type_ in ("string", "date"))
+    for block in blocks:
+        if not isinstance(block, dict) or block.get("type") != "set_variable":
+            continue
+        settings = block.get("settings")
+        if isinstance(settings, dict) and isinstance(settings.get("expression"), str):
+            settings["expression"] = _joined_as_text(settings["expression"], text_names)
     return document
+
+
+def _is_text(node: ast.AST, text_names: set[str]) -> bool:
+    """Whether format 1 surely gave text here, read from the expression alone."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.Name):
+        return node.id in text_names
+    if isinstance(node, ast.Call):
+        return isinstance(node.func, ast.Name) and node.func.id in _V1_TEXT_FUNCTIONS
+    if isinstance(node, ast.BinOp):
+        if isinstance(node.op, ast.Add):  # format 1 joined when either side was text
+            return _is_text(node.left, text_names) or _is_text(node.right, text_names)
+        if isinstance(node.op, ast.Mod):  # '%.2f' % price
+            return _is_text(node.left, text_names)
+        return False
+    if isinstance(node, ast.IfExp):
+        return _is_text(node.body, text_names) and _is_text(node.orelse, text_names)
+    return False
+
+
+def _joined_as_text(source: str, text_names: set[str]) -> str:
+    """`source` with `str(...)` around the side of each `+` that format 1 turned into text
+    because the other side was text. Edits in place, so the author's spelling stays; what does
+    not parse is left as it is (the validator reports it)."""
+    if "+" not in source:
+        return source
+    try:
+        tree = ast.parse(source.strip(), mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return source
+    wrapped: list[ast.expr] = []
+    try:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+                left, right = _is_text(node.left, text_names), _is_text(node.right, text_names)
+                if left and not right:
+                    wrapped.append(node.right)
+                elif right and not left:
+                    wrapped.append(node.left)
+    except RecursionError:
+        return source
+    if not wrapped:
+        return source
+    # Positions are UTF-8 byte offsets within lines.
+    code = source.strip().encode("utf-8")
+    line_starts = [0]
+    for line in code.split(b"\n")[:-1]:
+        line_starts.append(line_starts[-1] + len(line) + 1)
+    inserts: list[tuple[int, int, bytes]] = []
+    for node in wrapped:
+        if node.end_lineno is None or node.end_col_offset is None:
+            return source
+        start = line_starts[node.lineno - 1] + node.col_offset
+        end = line_starts[node.end_lineno - 1] + node.end_col_offset
+        # Closing brackets before opening ones at one offset; both orders are valid Python.
+        inserts.append((start, 1, b"str("))
+        inserts.append((end, 0, b")"))
+    for offset, _, text in sorted(inserts, reverse=True):
+        code = code[:offset] + text + code[offset:]
+    return code.decode("utf-8")
