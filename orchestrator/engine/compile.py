@@ -111,8 +111,9 @@ def compile_document(document: Mapping[str, Any] | ScenarioDocument, *, version_
         raw = document.model_dump(mode="json", by_alias=True) \
             if isinstance(document, ScenarioDocument) else document
         report = validate_document(raw, languages, default_language)
-        # Expressions and patterns past the limits fail their own block when it runs (the
-        # executors check the same limits), not the whole version published before them.
+        # Checks of what a block does when it runs (expressions and patterns past the limits,
+        # values that cannot fit a variable, jumps to unknown scenarios...) fail that block
+        # when it runs, not the whole version published before the check existed.
         errors = [e for e in report.errors if e.code not in COMPUTATION_CODES]
         if errors or report.document is None:
             first = errors[0].message if errors else "the document is invalid"

@@ -23,6 +23,7 @@ from scenarios.format import ScenarioDiff, block_registry, scenario_json_schema,
 from scenarios.scenario import service
 from scenarios.scenario.models import Scenario, ScenarioVersion
 from scenarios.scenario.schemas import (
+    PublishedRead,
     ExportFile, PublishRequest, ScenarioCreate, RollbackRequest, ScenarioDetail, ScenarioPage, ScenarioRead,
     ScenarioUpdate, ValidationRead, VersionDetail, VersionPage, VersionRead,
 )
@@ -241,7 +242,7 @@ async def validate_scenario(scenario_id: uuid.UUID, request: Request, principal:
     return service.report_read(report)
 
 
-@router.post("/scenarios/{scenario_id}/publish", response_model=VersionRead, status_code=201,
+@router.post("/scenarios/{scenario_id}/publish", response_model=PublishedRead, status_code=201,
              responses=problem_responses(401, 403, 404, 409, 422))
 async def publish(scenario_id: uuid.UUID, body: PublishRequest, principal: Editor,
                   session: DbSession):
@@ -249,10 +250,13 @@ async def publish(scenario_id: uuid.UUID, body: PublishRequest, principal: Edito
     Errors block publishing (422 lists them); warnings do not."""
     scenario, bot = await service.get_or_raise(session=session, org_id=principal.org_id,
                                                scenario_id=scenario_id, for_update=True)
-    version = await service.publish(session=session, scenario=scenario, bot=bot,
-                                    principal=principal, changelog=body.changelog,
-                                    expected_revision=body.revision)
-    return _version(version, scenario)
+    version, report = await service.publish(session=session, scenario=scenario, bot=bot,
+                                            principal=principal, changelog=body.changelog,
+                                            expected_revision=body.revision)
+    read = PublishedRead.model_validate(version)
+    read.live = version.number == scenario.live_version
+    read.warnings = service.report_read(report).warnings
+    return read
 
 
 @router.get("/scenarios/{scenario_id}/versions", response_model=VersionPage,

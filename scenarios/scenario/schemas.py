@@ -93,6 +93,12 @@ class VersionRead(BaseModel):
     live: bool = False
 
 
+class PublishedRead(VersionRead):
+    warnings: list[IssueRead] = Field(
+        default_factory=list, description="What validation warned about in the published "
+        "document (it was published anyway).")
+
+
 class VersionDetail(VersionRead):
     document: dict[str, Any]
 

@@ -222,15 +222,18 @@ async def _publish(
 async def publish(
     *, session: AsyncSession, scenario: Scenario, bot: Bot, principal: Principal,
     changelog: str, expected_revision: int | None,
-) -> ScenarioVersion:
+) -> tuple[ScenarioVersion, ValidationReport]:
+    """The new live version, and the validation report of what was published: its warnings
+    (a jump to a scenario not yet published, a missing translation) go back to the author."""
     if expected_revision is not None and expected_revision != scenario.revision:
         raise StaleRevision(
             f"the draft is at revision {scenario.revision}, not {expected_revision}; "
             "review the latest draft before publishing", current_revision=scenario.revision)
     targets = await jump_targets(session=session, bot=bot, current=scenario.name)
-    document, _ = check_document(scenario.draft, bot, require_valid=True, scenarios=targets)
+    document, report = check_document(scenario.draft, bot, require_valid=True,
+                                      scenarios=targets)
     return await _publish(session=session, scenario=scenario, document=document,
-                          principal=principal, changelog=changelog)
+                          principal=principal, changelog=changelog), report
 
 
 async def get_version_or_raise(

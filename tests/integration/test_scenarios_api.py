@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from core.security import Role
+from scenarios.format import CURRENT_SCHEMA_VERSION
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "support-bot.json"
 PROBLEM = "application/problem+json"
@@ -429,7 +430,7 @@ async def test_import_upgrades_an_older_format(client, make_actor) -> None:  # t
                                 params={"allow_invalid": "true"}, headers=editor.headers)
     assert created.status_code == 201, created.text
     document = created.json()["document"]
-    assert document["schema_version"] == 1
+    assert document["schema_version"] == CURRENT_SCHEMA_VERSION
     assert document["blocks"][0]["settings"]["text"] == {"uk": "Привіт"}
     assert document["edges"] == [{"source": "hi", "port": "next", "target": "bye"}]
 

@@ -78,6 +78,9 @@ async def test_a_jump_to_an_unpublished_scenario_warns_and_publishes(  # type: i
     publish = await client.post(f"/api/v1/scenarios/{scenario['id']}/publish", json={},
                                 headers=editor.headers)
     assert publish.status_code == 201, publish.text
+    # The publish answer carries the warning too: the author sees it where they published.
+    assert [w["path"] for w in publish.json()["warnings"]
+            if w["code"] == "jump.unpublished_scenario"] == [warning["path"]]
 
     # Once the target is live, the warning is gone.
     live = await client.post(f"/api/v1/scenarios/{order['id']}/publish", json={},
