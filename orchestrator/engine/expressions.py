@@ -1,7 +1,9 @@
 """The allow-list evaluator of set_variable expressions: simpleeval over a parsed tree, names
 resolved from the conversation's variables, exactly the functions the format lists
-(`templates.EXPRESSION_FUNCTIONS`), attribute access only into object variables. Python's eval
-is never used.
+(`templates.EXPRESSION_FUNCTIONS`), attribute access only into maps, items by `[]`, list and
+map literals. Python's eval is never used. Operators are typed as
+docs/expressions-and-patterns.md ("Types") describes: a mix they cannot read is an
+ExpressionError naming the values, never a coercion.
 
 Every operation is bounded before its result is built (`scenarios.format.limits` holds the
 numbers): texts and lists by size, integers by digits (estimated from the operands' bit
