@@ -143,3 +143,48 @@ async def test_the_inactivity_timeout_is_armed_in_seconds(client, make_actor,
     assert due is not None
     assert timedelta(seconds=6) <= due.replace(tzinfo=None) - before.replace(tzinfo=None) \
         <= timedelta(seconds=9)
+
+
+NUDGE = {
+    "schema_version": 2,
+    "entry": {"start": "when", "events": {"no_input": "nudge"}},
+    "variables": [{"name": "day", "type": "date"}],
+    "blocks": [
+        {"id": "when", "type": "input", "settings": {
+            "kind": "date", "variable": "day", "timeout_seconds": 1,
+            "prompt": {"uk": "Коли?", "en": "When?"}}},
+        {"id": "nudge", "type": "message", "settings": {
+            "text": {"uk": "Ви ще тут?", "en": "Still there?"}}},
+        {"id": "ok", "type": "end", "settings": {"message": {"uk": "Так", "en": "Done"}}},
+    ],
+    "edges": [{"source": "when", "target": "ok"}],
+}
+
+
+async def test_the_sweeper_sends_no_input_after_an_inputs_own_answer_time(
+        live_client, make_actor, runtime) -> None:  # type: ignore[no-untyped-def]
+    """Over a real socket with the app's own sweeper: the 1-second answer time passes, the
+    handler nudges and the question is asked again, once; the bot's timeout then applies."""
+    import asyncio
+
+    from chat.conversations.models import Conversation
+    from core.db import utcnow
+
+    owner = await make_actor(Role.owner)
+    _, _, headers = await bot_with(live_client, owner, NUDGE)
+    first, chat = await start(live_client, headers, language="en")
+    assert texts(first) == ["When?"]
+    said: list[str | None] = []
+    for _ in range(100):  # the sweeper runs every second: allow a few
+        await asyncio.sleep(0.1)
+        said = [h["body"].get("text") for h in await history(live_client, chat.id, headers)]
+        if "Still there?" in said:
+            break
+    assert said == ["When?", "Still there?", "When?"]
+    async with runtime.sessionmaker() as session:
+        due = await session.scalar(select(Conversation.timeout_at)
+                                   .where(Conversation.id == uuid.UUID(chat.id)))
+    # Not armed a second time for the same wait: the bot's 30-minute timeout is.
+    assert due is not None and due.replace(tzinfo=None) - utcnow().replace(tzinfo=None) \
+        > timedelta(minutes=29)
+    assert texts(await chat.send(text="2025-03-20")) == ["Done"]
