@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from scenarios.format import SYSTEM_VARIABLES
+from scenarios.format.templates import resolve_reference
 
 from orchestrator.contract import (
     STATE_FORMAT,
@@ -149,6 +150,8 @@ class _Turn:
         return render_template(template, self.get)
 
     def get(self, ref: str) -> Any:
+        if "[" in ref:  # `answers[i]`, `order["total"]`: indexes read through get as well
+            return resolve_reference(ref, self.get)
         if "." in ref:
             parts = ref.split(".")
             return walk_path(self._value(parts[0]), parts[1:])

@@ -1,6 +1,6 @@
-"""The built-in block types of format v1 (message, input, condition, set_variable, jump, wait,
-handoff, end): their settings models, ports and waiting rules, registered in the default
-registry on import."""
+"""The built-in block types of format 2 (message, input, condition, set_variable, jump, wait,
+handoff, end, set_language): their settings models, ports and waiting rules, registered in the
+default registry on import."""
 
 from __future__ import annotations
 

@@ -37,7 +37,12 @@ LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Z]{2})?$"
 VARIABLE_NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]{0,63}$"
 # A reference may reach into an object or list variable (`order.total`); its first segment is
 # the variable itself, which is what declaration checks look at.
-VARIABLE_REF_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]{0,63}(\.[A-Za-z0-9_]{1,64}){0,7}$"
+VARIABLE_PATH_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]{0,63}(\.[A-Za-z0-9_]{1,64}){0,7}$"
+# A read may also index with brackets, as placeholders do (`answers[i]`, `order["total"]`,
+# `items[-1]`): an integer, a quoted key or a (dotted) variable per index.
+VARIABLE_REF_PATTERN = (
+    r"^[A-Za-z_][A-Za-z0-9_]{0,63}(?:\.[A-Za-z0-9_]{1,64}"
+    r"|\[(?:-?[0-9]{1,9}|'[^'\]]{0,64}'|\"[^\"\]]{0,64}\"|[A-Za-z_][A-Za-z0-9_.]{0,128})\]){0,8}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +70,8 @@ LocalizedText = Annotated[dict[LanguageCode, Annotated[str, StringConstraints(mi
 VariableRef = Annotated[str, StringConstraints(pattern=VARIABLE_REF_PATTERN), VARIABLE]
 """A variable the block reads (optionally a dotted path into it)."""
 
-WrittenVariable = Annotated[VariableRef, WRITES]
+WrittenVariable = Annotated[str, StringConstraints(pattern=VARIABLE_PATH_PATTERN), VARIABLE,
+                            WRITES]
 """A variable the block assigns."""
 
 TemplateText = Annotated[str, StringConstraints(max_length=4096), TEMPLATE]

@@ -37,7 +37,7 @@ from scenarios.format.models import (
     json_pointer,
 )
 from scenarios.format.expression_check import expression_variables
-from scenarios.format.templates import root_name, template_references
+from scenarios.format.templates import reference_variables, root_name, template_references
 
 PortsSpec = Callable[[Any], tuple[str, ...]] | tuple[str, ...]
 WaitsSpec = Callable[[Any], bool] | bool
@@ -209,7 +209,8 @@ def variable_reads(settings: BaseModel) -> Iterator[tuple[str, str]]:
     """(pointer below the settings, variable name) for every variable the settings read."""
     for role, path, value in _marked(settings):
         if role is VARIABLE:
-            yield json_pointer(*path), root_name(value)
+            for name in reference_variables(value):  # `answers[i]` reads answers and i
+                yield json_pointer(*path), name
         elif role is TEXT:
             for language, text in value.items():
                 for reference in template_references(text):

@@ -202,3 +202,27 @@ def test_set_language_to_a_language_the_bot_lacks_fails_the_block():
     assert result.errors[0].block_id == "set" and "not one of the bot's languages" in \
         result.errors[0].message
     assert chat.state.language == "en"
+
+
+# --- reads with bracket indexes ------------------------------------------------------------------
+
+def test_a_condition_reads_a_list_item_by_a_variable_index():
+    doc = document([block("check", "condition", when=[
+        {"left": {"var": "answers[i]"}, "op": "equals", "right": {"value": "b"}}]),
+        say("yes", "Second is b."), say("no", "Not b.")],
+        [("check", "true", "yes"), ("check", "false", "no")],
+        variables=[{"name": "answers", "type": "list", "default": ["a", "b"]},
+                   {"name": "i", "type": "number", "default": 1}])
+    assert texts(Chat(compile_doc(doc)).start()) == ["Second is b."]
+
+
+def test_validation_reads_the_index_variables_of_a_reference():
+    from scenarios.format import validate_document
+
+    doc = document([block("check", "condition", when=[
+        {"left": {"var": "answers[k]"}, "op": "is_set"}]), say("yes", "Yes.")],
+        [("check", "true", "yes")], variables=[{"name": "answers", "type": "list"}])
+    report = validate_document(doc, ["en"], "en")
+    assert [(e.code, e.path) for e in report.errors] == [
+        ("variable.undefined", "/blocks/0/settings/when/0/left/var")]
+    assert "'k'" in report.errors[0].message
