@@ -677,6 +677,16 @@ class Engine:
                 turn.in_handler = True
                 turn.deadline = self.clock() + self.handler_ns
                 failed = turn.errors[-1]
+                # The handler starts from the variables before the turn too: a turn's changes
+                # are kept whole or not at all. What the person sent stays readable.
+                said = {name: turn.variables[name] for name in ("last_input", "last_choice")
+                        if name in turn.variables}
+                turn.variables = {**original.variables, **said}
+                turn.user_vars, turn.bot_vars = (turn.context.user_variables,
+                                                 turn.context.bot_variables)
+                turn.user_before, turn.bot_before = {}, {}
+                turn.language = original.language
+                turn.messages = []  # nothing was delivered yet: the handler speaks for the turn
                 waiting = original.waiting_block if original.status == "waiting" else None
                 self._leave_waiting(turn)
                 handler = self._call_handler(turn, located, waiting)

@@ -226,3 +226,16 @@ def test_validation_reads_the_index_variables_of_a_reference():
     assert [(e.code, e.path) for e in report.errors] == [
         ("variable.undefined", "/blocks/0/settings/when/0/left/var")]
     assert "'k'" in report.errors[0].message
+
+
+def test_the_error_handler_starts_from_the_variables_before_the_turn():
+    doc = document([ask(), block("half", "set_variable", variable="n", value=5),
+                    block("boom", "set_variable", variable="n", expression="answer * 2"),
+                    block("oops", "message", text=text("n={{ n }}, said={{ last_input }}"))],
+                   [("q", "next", "half"), ("half", "next", "boom")], variables=VARIABLES,
+                   events={"error": "oops"})
+    chat = Chat(compile_doc(doc))
+    chat.start()
+    result = chat.say("abc")
+    assert texts(result)[0] == "n=, said=abc"  # n's change before the failure is gone
+    assert result.state.variables.get("n") is None
