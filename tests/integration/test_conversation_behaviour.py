@@ -188,3 +188,29 @@ async def test_the_sweeper_sends_no_input_after_an_inputs_own_answer_time(
     assert due is not None and due.replace(tzinfo=None) - utcnow().replace(tzinfo=None) \
         > timedelta(minutes=29)
     assert texts(await chat.send(text="2025-03-20")) == ["Done"]
+
+
+async def test_a_conversation_that_cannot_go_on_offers_a_start_again_button_over_rest(
+        client, make_actor) -> None:  # type: ignore[no-untyped-def]
+    document = {
+        "schema_version": 2, "entry": {"start": "calc"},
+        "variables": [{"name": "n", "type": "number"}, {"name": "zero", "type": "number",
+                                                        "default": 0}],
+        "blocks": [
+            {"id": "calc", "type": "set_variable", "settings": {"variable": "n",
+                                                                "expression": "1 / zero"}},
+            {"id": "hi", "type": "end", "settings": {"message": {"uk": "Привіт", "en": "Hi"}}},
+        ],
+        "edges": [{"source": "calc", "target": "hi"}],
+    }
+    owner = await make_actor(Role.owner)
+    _, _, headers = await bot_with(client, owner, document)
+    first, chat = await start(client, headers, language="en")
+    assert first["input"]["kind"] == "buttons"
+    assert [c["id"] for c in first["input"]["choices"]] == ["/start"]
+    offer = await chat.send(text="hello?")  # never silence
+    assert texts(offer)[0].startswith("Sorry, I cannot go on")
+    assert [b["id"] for b in offer["messages"][0]["buttons"]] == ["/start"]
+    again = await chat.send(choice_id="/start")  # begins again (and fails the same way)
+    assert texts(again) == ["Sorry, something went wrong on our side. Please try again."]
+    assert again["status"] == "active" and not again["ended"]
