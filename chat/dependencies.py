@@ -21,7 +21,7 @@ def conversation_service(app: Any) -> ConversationService:
     if service is None:
         clients = state.clients
         service = ConversationService(state.runtime, clients["orchestrator"],
-                                      clients["scenarios"])
+                                      clients["scenarios"], hub=realtime_hub(app))
         state.conversations = service
     return service
 
@@ -29,7 +29,8 @@ def conversation_service(app: Any) -> ConversationService:
 def realtime_hub(app: Any) -> Hub:
     hub = getattr(app.state, "chat_hub", None)
     if hub is None:
-        hub = app.state.chat_hub = Hub(app.state.runtime.pubsub)
+        runtime = app.state.runtime
+        hub = app.state.chat_hub = Hub(runtime.pubsub, runtime.presence)
     return hub
 
 

@@ -4,22 +4,33 @@ a holder may keep it (so a crashed holder cannot wedge a conversation forever).
 Locks do not degrade: without Redis no instance can know who holds a conversation, so taking
 a lock fails with ``DependencyUnavailable`` (503, Retry-After) and the turn does not run.
 Releasing is different: the work is done and stored, so a release that cannot reach Redis is
-logged and left to the lease."""
+logged and left to the lease.
+
+A holder may ask for news to be announced when it releases (`Held.announce`): published to
+every other member present at the name (`core.presence`), in the release's own round trip. A
+turn of a conversation is thus two Redis round trips: take the lock (one SET), release it and
+tell the instances that show the conversation (one script)."""
 
 from __future__ import annotations
 
 import asyncio
+import itertools
+import secrets
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import structlog
 from redis.asyncio import Redis
-from redis.exceptions import LockError
 
 from core.errors import ServiceUnavailable
+from core.presence import lock_key, member_channel, presence_key
 from core.redis_client import REDIS_DOWN, required
+
+if TYPE_CHECKING:
+    from core.events import PubSub
+    from core.presence import Presence
 
 log = structlog.get_logger("rozmova.locks")
 
@@ -33,31 +44,44 @@ class LockTimeout(ServiceUnavailable):
         self.headers["Retry-After"] = str(retry_after)
 
 
+class Held:
+    """What the holder of a lock may ask of its release."""
+
+    __slots__ = ("news",)
+
+    def __init__(self) -> None:
+        self.news: tuple[str, bytes] | None = None
+
+    def announce(self, member: str, message: bytes) -> None:
+        """On release, publish `message` to every member present at the lock's name except
+        `member` (the announcer itself, which delivers to its own sockets directly)."""
+        self.news = (member, message)
+
+
 class Locks(Protocol):
     def hold(
         self, name: str, *, wait_seconds: float = 5.0, lease_seconds: float = 30.0
-    ) -> AsyncIterator[None]: ...
+    ) -> AsyncIterator[Held]: ...
 
 
-class MemoryLocks:
-    """Per-name asyncio locks; entries are dropped when nobody holds or waits for them. The
-    lease is enforced by cancelling nothing (one process cannot crash while holding) but a
-    holder that overruns it loses the lock to the next waiter, as with Redis."""
+class _LocalLocks:
+    """Per-name asyncio locks; entries are dropped when nobody holds or waits for them."""
 
     def __init__(self) -> None:
         self._locks: dict[str, tuple[asyncio.Lock, list[int]]] = {}
 
     @asynccontextmanager
-    async def hold(
-        self, name: str, *, wait_seconds: float = 5.0, lease_seconds: float = 30.0
-    ) -> AsyncIterator[None]:
+    async def hold(self, name: str, wait_seconds: float) -> AsyncIterator[None]:
         lock, users = self._locks.setdefault(name, (asyncio.Lock(), [0]))
         users[0] += 1
         try:
-            try:
-                await asyncio.wait_for(lock.acquire(), wait_seconds)
-            except TimeoutError:
-                raise LockTimeout(f"'{name}' is busy; try again shortly") from None
+            if lock.locked() or users[0] > 1:
+                try:
+                    await asyncio.wait_for(lock.acquire(), wait_seconds)
+                except TimeoutError:
+                    raise LockTimeout(f"'{name}' is busy; try again shortly") from None
+            else:
+                await lock.acquire()  # free: no timer needed
             try:
                 yield
             finally:
@@ -68,34 +92,90 @@ class MemoryLocks:
                 self._locks.pop(name, None)
 
 
-class RedisLocks:
-    def __init__(self, redis: Redis, prefix: str) -> None:
-        self._redis = redis
-        self._prefix = prefix + "lock:"
+class MemoryLocks:
+    """One process. The lease is not enforced (one process cannot crash while holding and
+    keep the lock); announcements go to the other apps of the process through the in-process
+    pub/sub (tests run two apps on one runtime)."""
+
+    def __init__(self, presence: Presence | None = None, pubsub: PubSub | None = None) -> None:
+        self._local = _LocalLocks()
+        self._presence = presence
+        self._pubsub = pubsub
 
     @asynccontextmanager
     async def hold(
         self, name: str, *, wait_seconds: float = 5.0, lease_seconds: float = 30.0
-    ) -> AsyncIterator[None]:
-        lock = self._redis.lock(
-            self._prefix + name, timeout=lease_seconds, blocking_timeout=wait_seconds,
-            sleep=0.005,
-        )
+    ) -> AsyncIterator[Held]:
+        held = Held()
+        async with self._local.hold(name, wait_seconds):
+            yield held
+        if held.news is not None and self._presence is not None and self._pubsub is not None:
+            member, message = held.news
+            for other in self._presence.members(name):
+                if other != member:
+                    await self._pubsub.publish(member_channel(other), message)
+
+
+# Release the lock if it is still ours, and publish the news to every other present member.
+_RELEASE = """
+local released = 0
+if redis.call('get', KEYS[1]) == ARGV[1] then
+  redis.call('del', KEYS[1])
+  released = 1
+end
+local sent = 0
+if ARGV[3] ~= '' then
+  for _, member in ipairs(redis.call('smembers', KEYS[2])) do
+    if member ~= ARGV[2] then
+      redis.call('publish', ARGV[4] .. member, ARGV[3])
+      sent = sent + 1
+    end
+  end
+end
+return {released, sent}
+"""
+
+
+class RedisLocks:
+    """SET NX PX with a token of this process, released by a script that checks the token.
+    Holders on this instance queue in process first, so a burst of one conversation's
+    messages waits on an asyncio lock rather than polling Redis."""
+
+    def __init__(self, redis: Redis, prefix: str) -> None:
+        self._redis = redis
+        self._prefix = prefix
+        self._local = _LocalLocks()
+        self._release = redis.register_script(_RELEASE)
+        # Tokens only need to be unique: a random process id and a counter.
+        self._process = secrets.token_hex(6)
+        self._counter = itertools.count()
+        self._channels = prefix + "events:" + member_channel("")
+
+    @asynccontextmanager
+    async def hold(
+        self, name: str, *, wait_seconds: float = 5.0, lease_seconds: float = 30.0
+    ) -> AsyncIterator[Held]:
         started = time.monotonic()
-        with required(f"lock '{name}'"):
-            acquired = await lock.acquire()
-        if not acquired:
-            raise LockTimeout(
-                f"'{name}' is busy after {time.monotonic() - started:.1f}s; try again shortly"
-            )
-        try:
-            yield
-        finally:
+        async with self._local.hold(name, wait_seconds):
+            key = lock_key(self._prefix, name)
+            token = f"{self._process}:{next(self._counter)}"
+            lease_ms = int(lease_seconds * 1000)
+            deadline = started + wait_seconds
+            with required(f"lock '{name}'"):
+                while not await self._redis.set(key, token, nx=True, px=lease_ms):
+                    if time.monotonic() >= deadline:
+                        raise LockTimeout(f"'{name}' is busy after "
+                                          f"{time.monotonic() - started:.1f}s; try again shortly")
+                    await asyncio.sleep(0.005)  # held on another instance
+            held = Held()
             try:
-                await lock.release()
-            except LockError:
-                # The lease ran out and another holder may have the lock now: nothing to free.
-                pass
-            except REDIS_DOWN as exc:
-                # Redis went away meanwhile: the lease frees the lock (if Redis kept it).
-                log.warning("lock.release_failed", name=name, error=type(exc).__name__)
+                yield held
+            finally:
+                member, message = held.news or ("", b"")
+                try:
+                    await self._release(keys=[key, presence_key(self._prefix, name)],
+                                        args=[token, member, message, self._channels])
+                except REDIS_DOWN as exc:
+                    # Redis went away meanwhile: the lease frees the lock (if Redis kept it),
+                    # and sockets elsewhere get the news on their next resume.
+                    log.warning("lock.release_failed", name=name, error=type(exc).__name__)

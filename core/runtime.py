@@ -21,8 +21,18 @@ from core.errors import DependencyUnavailable
 from core.events import MemoryPubSub, PubSub, RedisPubSub
 from core.invalidation import Invalidation
 from core.locks import Locks, MemoryLocks, RedisLocks
+from core.presence import MemoryPresence, Presence, RedisPresence
 from core.ratelimit import RateLimiter
 from core.redis_client import connect as connect_redis
+
+
+async def _rollback_if_open(connection: Any) -> None:
+    """What the hot path's pool does when a connection comes back: its statements set no
+    session state (no SET, advisory locks, LISTEN or cursors), so asyncpg's default reset
+    query (RESET ALL, UNLISTEN *, ...) would be one more round trip per turn for nothing; only
+    a transaction left open by a cancelled turn is rolled back."""
+    if connection.is_in_transaction():
+        await connection.execute("ROLLBACK")
 
 
 @dataclass
@@ -40,6 +50,7 @@ class Runtime:
     # requests at once would wait forever for each other's connections.
     reader_engine: AsyncEngine | None = None
     reader_sessionmaker: async_sessionmaker[AsyncSession] | None = None
+    presence: Presence = field(default_factory=MemoryPresence)
     _driver_pool: Any = None
     _invalidation: Invalidation | None = None
     _driver_pool_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -86,7 +97,7 @@ class Runtime:
                         hide_password=False)
                     self._driver_pool = await asyncpg.create_pool(
                         dsn, min_size=1, max_size=self.settings.database_pool_size,
-                        timeout=10, command_timeout=30)
+                        timeout=10, command_timeout=30, reset=_rollback_if_open)
         return self._driver_pool
 
     @classmethod
@@ -111,11 +122,12 @@ class Runtime:
                 settings, engine, create_sessionmaker(engine), RedisCache(redis, prefix),
                 RedisLocks(redis, prefix),
                 RateLimiter.redis(settings.redis_url, prefix, redis.connection_pool),
-                RedisPubSub(redis, prefix), redis,
+                RedisPubSub(redis, prefix), redis, presence=RedisPresence(redis, prefix),
             )
+        presence, pubsub = MemoryPresence(), MemoryPubSub()
         return cls(
-            settings, engine, create_sessionmaker(engine), MemoryCache(), MemoryLocks(),
-            RateLimiter.in_memory(), MemoryPubSub(),
+            settings, engine, create_sessionmaker(engine), MemoryCache(),
+            MemoryLocks(presence, pubsub), RateLimiter.in_memory(), pubsub, presence=presence,
         )
 
     async def check(self) -> dict[str, str]:

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from core.types import JsonData, Text
 from orchestrator.contract import InputRequest, OutboundMessage
@@ -68,6 +68,9 @@ class TurnAnswer(BaseModel):
         None, description="Where the person's message was stored in the history.")
     duplicate: bool = Field(
         False, description="True when this answers a client_message_id seen before.")
+    # The turn's socket frames, built once by the service for every socket that shows the
+    # conversation; not part of the REST answer.
+    _frames: list[dict[str, Any]] | None = PrivateAttr(None)
 
 
 class HistoryItem(BaseModel):

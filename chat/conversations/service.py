@@ -4,12 +4,11 @@ transaction, and serve history, traces and operator actions."""
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import structlog
 from sqlalchemy import select
@@ -17,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from chat.conversations.models import Conversation, ConversationMessage, Turn
 from chat.conversations.store import Snapshot, TurnPlan, turn_store
-from chat.realtime.frames import CHANNEL, history_frame, person_view, turn_frames
+from chat.realtime.hub import news
+from chat.realtime.frames import conversation_name, history_frame, person_view, turn_frames
 from chat.conversations.schemas import (
     ConversationStart, HistoryItem, HistoryPage, MessageOut, TurnAnswer,
 )
@@ -83,10 +83,21 @@ def inbound_body(event: InboundEvent) -> dict[str, Any]:
     return event.model_dump(mode="json", exclude_none=True)
 
 
+class Fanout(Protocol):
+    """Where news of a turn goes besides the answer: this app's sockets directly, the other
+    instances that show the conversation through the lock's release (see chat.realtime.hub)."""
+
+    id: str
+
+    async def deliver_local(self, conversation_id: uuid.UUID, frames: list[dict[str, Any]],
+                            origin: str | None) -> None: ...
+
+
 class ConversationService:
     def __init__(self, runtime: Runtime, orchestrator: OrchestratorClient,
-                 scenarios: ScenariosClient) -> None:
+                 scenarios: ScenariosClient, hub: Fanout | None = None) -> None:
         self._runtime = runtime
+        self._hub = hub
         self._orchestrator = orchestrator
         self._scenarios = scenarios
         self._bots: dict[uuid.UUID, tuple[float, BotInfo]] = {}
@@ -160,24 +171,22 @@ class ConversationService:
     async def send(self, *, scope: ChatScope, conversation_id: uuid.UUID, event: InboundEvent,
                    client_message_id: str | None, origin: str | None = None) -> TurnAnswer:
         """Handle one event under the conversation's lock, then tell every socket that shows
-        the conversation (on any instance) what happened, except ``origin``, which answers its
-        own socket directly."""
-        async with self._runtime.locks.hold(f"conversation:{conversation_id}",
+        the conversation what happened, except ``origin``, which answers its own socket
+        directly (with the frames built here, `answer._frames`): sockets on other instances through the lock's
+        release, in the same Redis round trip; this app's own sockets directly."""
+        frames = None
+        async with self._runtime.locks.hold(conversation_name(conversation_id),
                                             wait_seconds=LOCK_WAIT_SECONDS,
-                                            lease_seconds=LOCK_LEASE_SECONDS):
+                                            lease_seconds=LOCK_LEASE_SECONDS) as held:
             answer = await self._turn(scope, conversation_id, event, client_message_id)
             if not answer.duplicate and (answer.messages or answer.inbound_seq is not None):
-                await self._notify(answer, inbound_body(event), client_message_id, origin)
-            return answer
-
-    async def _notify(self, answer: TurnAnswer, event_body: dict[str, Any] | None,
-                      client_message_id: str | None, origin: str | None) -> None:
-        payload = {"conversation_id": str(answer.conversation_id), "origin": origin,
-                   "frames": turn_frames(answer, event_body, client_message_id)}
-        try:
-            await self._runtime.pubsub.publish(CHANNEL, json.dumps(payload).encode())
-        except Exception:  # stored already; a missed push is healed by the next resume
-            log.warning("chat.notify.failed", conversation_id=str(answer.conversation_id))
+                frames = turn_frames(answer, inbound_body(event), client_message_id)
+                answer._frames = frames
+                if self._hub is not None:
+                    held.announce(self._hub.id, news(conversation_id, frames, origin))
+        if frames is not None and self._hub is not None:
+            await self._hub.deliver_local(conversation_id, frames, origin)
+        return answer
 
     async def _turn(self, scope: ChatScope, conversation_id: uuid.UUID, event: InboundEvent,
                     client_message_id: str | None) -> TurnAnswer:
@@ -255,9 +264,9 @@ class ConversationService:
 
     async def post_operator_message(self, *, scope: ChatScope, conversation_id: uuid.UUID,
                                     text: str, author_name: str, actor: str) -> HistoryItem:
-        async with self._runtime.locks.hold(f"conversation:{conversation_id}",
+        async with self._runtime.locks.hold(conversation_name(conversation_id),
                                             wait_seconds=LOCK_WAIT_SECONDS,
-                                            lease_seconds=LOCK_LEASE_SECONDS):
+                                            lease_seconds=LOCK_LEASE_SECONDS) as held:
             async with transaction(self._runtime.sessionmaker) as session:
                 conversation = await self._get(session, scope, conversation_id)
                 if conversation.status != "handoff":
@@ -274,9 +283,11 @@ class ConversationService:
                 await session.flush()
                 item = HistoryItem(seq=message.seq, direction="operator", body=message.body,
                                    created_at=message.created_at)
-        await self._runtime.pubsub.publish(CHANNEL, json.dumps({
-            "conversation_id": str(conversation_id), "origin": None,
-            "frames": [history_frame(item)]}).encode())
+            frames = [history_frame(item)]
+            if self._hub is not None:
+                held.announce(self._hub.id, news(conversation_id, frames))
+        if self._hub is not None:
+            await self._hub.deliver_local(conversation_id, frames, None)
         return item
 
     async def fire_due_timeouts(self, limit: int = 100) -> int:

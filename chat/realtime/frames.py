@@ -10,7 +10,11 @@ from chat.conversations.schemas import HistoryItem, TurnAnswer
 from core.types import INT32_MAX, MAX_JSON_DEPTH, JsonLimitError, check_json
 
 PROTOCOL_VERSION = 1
-CHANNEL = "chat"  # the pub/sub channel every instance listens on
+
+
+def conversation_name(conversation_id: Any) -> str:
+    """The name a conversation's turns lock and its watchers are present under."""
+    return f"conversation:{conversation_id}"
 
 
 class BadFrame(ValueError):

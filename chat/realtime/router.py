@@ -21,6 +21,7 @@ from chat.conversations.service import ChatScope, ConversationService, inbound_b
 from chat.dependencies import conversation_service, realtime_hub
 from chat.keys import service as keys_service
 from chat.realtime import tokens
+from chat.realtime.hub import Hub
 from chat.realtime.frames import (
     PROTOCOL_VERSION, BadFrame, history_frame, input_frame, last_seq, parse_client_frame,
     resume_seq, turn_frames,
@@ -90,8 +91,10 @@ def outage(exc: BaseException) -> RozmovaError | None:
 class Session:
     def __init__(self, websocket: WebSocket, service: ConversationService, bot: BotInfo,
                  scope: ChatScope, signing_key: str, max_frame_bytes: int,
-                 resume_ttl_seconds: int = 86_400) -> None:
+                 resume_ttl_seconds: int = 86_400, hub: Hub | None = None) -> None:
         self.id = uuid.uuid4().hex
+        self.hub = hub
+        self.watching: uuid.UUID | None = None  # the conversation the hub shows here
         self.max_frame_bytes = max_frame_bytes
         self.resume_ttl_seconds = resume_ttl_seconds
         self.websocket = websocket
@@ -232,8 +235,21 @@ class Session:
             raise FrameError("bad_frame", _first_error(exc)) from None
         answer = await self.service.start(scope=self.scope, bot_id=self.bot.id, body=body)
         self.conversation_id = answer.conversation_id
+        await self.watch(answer.conversation_id)
         await self._welcome(resumed=False, language=body.language or self.bot.default_language)
         await self.push(turn_frames(answer, None, None))
+
+    async def watch(self, conversation_id: uuid.UUID) -> None:
+        if self.hub is None or self.watching == conversation_id:
+            return
+        await self.unwatch()
+        self.watching = conversation_id
+        await self.hub.watch(conversation_id, self)
+
+    async def unwatch(self) -> None:
+        if self.hub is not None and self.watching is not None:
+            watching, self.watching = self.watching, None
+            await self.hub.unwatch(watching, self)
 
     async def _resume(self, conversation_id: uuid.UUID, last: Any) -> bool:
         try:
@@ -248,6 +264,8 @@ class Session:
         except RozmovaError:
             return False
         self.conversation_id = conversation_id
+        # Shown before the history is read: nothing committed after the read is missed.
+        await self.watch(conversation_id)
         await self._welcome(resumed=True, language=None)
         self.seq = last_seq_seen
         after = last_seq_seen
@@ -303,7 +321,10 @@ class Session:
         await self.send({"type": "ack", "seq": answer.inbound_seq or last_seq(answer),
                          "client_message_id": body.client_message_id,
                          "duplicate": answer.duplicate})
-        await self.push(turn_frames(answer, inbound_body(event), body.client_message_id))
+        frames = answer._frames
+        if frames is None:  # a duplicate: the stored answer, rebuilt
+            frames = turn_frames(answer, inbound_body(event), body.client_message_id)
+        await self.push(frames)
 
 
 def _first_error(exc: ValidationError) -> str:
@@ -329,7 +350,7 @@ async def chat_socket(websocket: WebSocket) -> None:
     await websocket.accept()
     session = Session(websocket, service, bot, ChatScope(org_id=found[1], bot_id=found[0]),
                       runtime.settings.signing_key(), runtime.settings.ws_max_frame_bytes,
-                      runtime.settings.ws_resume_token_ttl_seconds)
+                      runtime.settings.ws_resume_token_ttl_seconds, hub)
     structlog.contextvars.bind_contextvars(socket=session.id, bot_id=str(bot.id))
     try:
         deadline = time.monotonic() + HELLO_SECONDS
@@ -356,34 +377,33 @@ async def chat_socket(websocket: WebSocket) -> None:
                 # Retryable (a dependency is down or saturated): the socket stays, and the
                 # client gets a fresh hello window to send hello again after retry_after.
                 session.conversation_id = None
+                await session.unwatch()
                 await session.refuse(exc)
                 deadline = time.monotonic() + HELLO_SECONDS
             except RozmovaError as exc:
                 await session.error(exc.code, exc.detail)
                 await session.close(CLOSE_POLICY, exc.code)
                 return
-        hub.add(session.conversation_id, session)
-        try:
-            while True:
-                try:
-                    frame = await session.receive(IDLE_SECONDS)
-                    kind = frame["type"]
-                    if kind == "ping":
-                        await session.send({"type": "pong"})
-                    elif kind == "message":
-                        await session.message(frame)
-                    elif kind == "hello":
-                        raise FrameError("bad_frame", "this socket already has a conversation")
-                    else:
-                        raise FrameError("bad_frame", f"unknown frame type '{kind}'; expected "
-                                         "message or ping")
-                except FrameError as exc:
-                    await session.error(exc.code, exc.message)
-        finally:
-            hub.remove(session.conversation_id, session)
+        while True:
+            try:
+                frame = await session.receive(IDLE_SECONDS)
+                kind = frame["type"]
+                if kind == "ping":
+                    await session.send({"type": "pong"})
+                elif kind == "message":
+                    await session.message(frame)
+                elif kind == "hello":
+                    raise FrameError("bad_frame", "this socket already has a conversation")
+                else:
+                    raise FrameError("bad_frame", f"unknown frame type '{kind}'; expected "
+                                     "message or ping")
+            except FrameError as exc:
+                await session.error(exc.code, exc.message)
     except Closed:
         return
     except Exception:  # never an unhandled exception in the server log without context
         log.exception("chat.socket.failed")
         await session.error("internal", "something went wrong; reconnect to continue")
         await session.close(1011, "internal error")
+    finally:
+        await session.unwatch()

@@ -14,6 +14,7 @@ from core.cache import MemoryCache, RedisCache
 from core.errors import RateLimited
 from core.events import MemoryPubSub, RedisPubSub
 from core.locks import LockTimeout, MemoryLocks, RedisLocks
+from core.presence import MemoryPresence, RedisPresence, member_channel
 from core.ratelimit import RateLimiter
 
 REDIS_URL = os.environ.get("ROZMOVA_TEST_REDIS_URL")
@@ -25,13 +26,15 @@ BACKENDS = ["memory", pytest.param("redis", marks=pytest.mark.skipif(
 async def backend(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
     prefix = f"rozmova-contract-{secrets.token_hex(4)}:"
     if request.param == "memory":
-        yield {"cache": MemoryCache(), "locks": MemoryLocks(), "pubsub": MemoryPubSub(),
-               "limiter": RateLimiter.in_memory()}
+        presence, pubsub = MemoryPresence(), MemoryPubSub()
+        yield {"cache": MemoryCache(), "locks": MemoryLocks(presence, pubsub), "pubsub": pubsub,
+               "limiter": RateLimiter.in_memory(), "presence": presence}
         return
     redis = Redis.from_url(REDIS_URL, socket_timeout=2)
     limiter = RateLimiter.redis(REDIS_URL, prefix)
     yield {"cache": RedisCache(redis, prefix), "locks": RedisLocks(redis, prefix),
-           "pubsub": RedisPubSub(redis, prefix), "limiter": limiter}
+           "pubsub": RedisPubSub(redis, prefix), "limiter": limiter,
+           "presence": RedisPresence(redis, prefix)}
     keys = [k async for k in redis.scan_iter(match=prefix + "*")]
     if keys:
         await redis.delete(*keys)
@@ -103,3 +106,64 @@ async def test_pubsub_delivers_to_every_subscriber_of_the_channel(backend) -> No
         assert await first.get(timeout=2) == b"hello"
         assert await second.get(timeout=2) == b"hello"
         assert await other.get(timeout=0.1) is None
+
+
+async def test_a_release_announces_to_the_other_present_members_only(backend) -> None:  # type: ignore[no-untyped-def]
+    """The news of a lock's holder reaches every member present at the name but the
+    announcer, on release (one round trip with Redis); members elsewhere hear nothing."""
+    locks, pubsub, presence = backend["locks"], backend["pubsub"], backend["presence"]
+    await presence.join("conversation:1", "a")
+    await presence.join("conversation:1", "b")
+    await presence.join("conversation:2", "c")
+    heard: dict[str, list[bytes]] = {"a": [], "b": [], "c": []}
+
+    async def listen(member: str, ready: asyncio.Event) -> None:
+        async with pubsub.subscribe(member_channel(member)) as subscription:
+            ready.set()
+            while True:
+                message = await subscription.get(timeout=0.5)
+                if message is None:
+                    return
+                heard[member].append(message)
+
+    readies = {m: asyncio.Event() for m in heard}
+    tasks = [asyncio.create_task(listen(m, readies[m])) for m in heard]
+    await asyncio.gather(*(r.wait() for r in readies.values()))
+    await asyncio.sleep(0.05)  # Redis confirms a subscription asynchronously
+    async with locks.hold("conversation:1") as held:
+        held.announce("a", b"news-1")
+    await presence.leave("conversation:1", "b")
+    async with locks.hold("conversation:1") as held:
+        held.announce("a", b"news-2")  # nobody else shows it now
+    async with locks.hold("conversation:1"):
+        pass  # nothing to announce
+    await asyncio.gather(*tasks)
+    assert heard == {"a": [], "b": [b"news-1"], "c": []}
+
+
+async def test_a_lock_taken_over_after_its_lease_is_not_released_by_the_old_holder(
+        backend) -> None:  # type: ignore[no-untyped-def]
+    if isinstance(backend["locks"], MemoryLocks):
+        pytest.skip("one process cannot lose a lease: the in-process lock has none")
+    locks = backend["locks"]
+    order: list[str] = []
+    async with locks.hold("slow", lease_seconds=0.1):
+        await asyncio.sleep(0.25)  # the lease ran out: another instance may take it
+
+        other = RedisLocks(locks._redis, locks._prefix)  # another instance
+
+        async def take() -> None:
+            async with other.hold("slow", wait_seconds=1, lease_seconds=5):
+                order.append("taken")
+                await asyncio.sleep(0.2)
+                order.append("done")
+
+        task = asyncio.create_task(take())
+        await asyncio.sleep(0.05)
+    # The old holder's release must not have freed the new holder's lock (a third
+    # instance, so that only Redis can refuse it).
+    with pytest.raises(LockTimeout):
+        async with RedisLocks(locks._redis, locks._prefix).hold("slow", wait_seconds=0.05):
+            pass
+    await task
+    assert order == ["taken", "done"]
