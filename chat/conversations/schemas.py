@@ -6,12 +6,14 @@ import uuid
 from datetime import datetime
 from typing import Any, Literal
 
+import orjson
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from core.types import JsonData, Text
 from orchestrator.contract import InputRequest, OutboundMessage
 
 MAX_TEXT_CHARS = 4096
+MAX_PREFILL_BYTES = 16 * 1024
 ClientMessageId = str
 
 
@@ -25,7 +27,18 @@ class ConversationStart(BaseModel):
         description="Your id for the person: user-scoped variables follow it across "
         "conversations.")
     variables: dict[Text, JsonData] = Field(
-        default_factory=dict, description="Prefilled conversation variables (declared ones).")
+        default_factory=dict, max_length=100,
+        description="Prefilled variables: only the scenario's declared conversation-scope "
+        "ones (a user- or bot-scope, undeclared or system variable, or a value that does not "
+        "fit its type, is a 422). At most 100, 16 KiB as JSON.")
+
+    @model_validator(mode="after")
+    def _variables_fit(self) -> ConversationStart:
+        size = len(orjson.dumps(self.variables))
+        if size > MAX_PREFILL_BYTES:
+            raise ValueError(f"variables take {size:,} bytes as JSON; at most "
+                             f"{MAX_PREFILL_BYTES:,}")
+        return self
     channel: str = Field("rest", pattern=r"^[a-z][a-z0-9_-]{0,31}$")
     scenario_id: uuid.UUID | None = Field(
         None, description="Start in this scenario instead of the bot's main one.")

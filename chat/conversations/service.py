@@ -156,6 +156,12 @@ class ConversationService:
                 raise NotRunnable(str(exc)) from None
             except ScenariosUnavailable as exc:
                 raise ServiceUnavailable(f"{exc}; try again shortly") from None
+            refused = [e.message for e in result.errors if e.code == "variable.invalid"]
+            if refused:
+                # Nothing is stored: the caller fixes the request and starts again.
+                raise InvalidInput(f"variables: {refused[0]}",
+                                   errors=[{"path": "/variables", "message": m}
+                                           for m in refused])
             now = utcnow()
             conversation = Snapshot(
                 id=conversation_id, org_id=bot.org_id, bot_id=bot.id, scenario_id=scenario_id,

@@ -289,8 +289,7 @@ class Engine:
         values = compiled.initial_variables()
         for name, value in (variables or {}).items():
             declaration = compiled.variables.get(name)
-            if name not in SYSTEM_VARIABLES and (declaration is None
-                                                 or declaration.scope == "conversation"):
+            if declaration is not None and declaration.scope == "conversation":
                 values[name] = value
         return ConversationState(
             status="active", language=language,
@@ -390,6 +389,17 @@ class Engine:
         self._leave_waiting(turn)
         if isinstance(event.payload, dict):
             for name, value in event.payload.items():
+                # Whoever starts a conversation (a widget page, anyone with the chat key) may
+                # fill only this conversation's own declared variables, never the person's
+                # (user scope), the bot's (shared by every conversation) or the system's.
+                declaration = root.variables.get(name)
+                if declaration is None or declaration.scope != "conversation":
+                    what = ("is not declared" if declaration is None else
+                            f"has the scope '{declaration.scope}'")
+                    turn.errors.append(turn_error(
+                        "variable.invalid", f"variable '{name}' cannot be prefilled: it {what}; "
+                        "only the scenario's declared conversation variables can"))
+                    continue
                 try:
                     turn.set(name, value)
                 except BlockFailure as exc:

@@ -214,3 +214,38 @@ async def test_a_conversation_that_cannot_go_on_offers_a_start_again_button_over
     again = await chat.send(choice_id="/start")  # begins again (and fails the same way)
     assert texts(again) == ["Sorry, something went wrong on our side. Please try again."]
     assert again["status"] == "active" and not again["ended"]
+
+
+SCOPES = {
+    "schema_version": 2, "entry": {"start": "show"},
+    "variables": [{"name": "shared", "type": "string", "scope": "bot", "default": "orig"},
+                  {"name": "vip", "type": "boolean", "scope": "user", "default": False},
+                  {"name": "price", "type": "number", "default": 100}],
+    "blocks": [{"id": "show", "type": "end", "settings": {"message": {
+        "uk": "{{ shared }} {{ vip }} {{ price }}", "en": "{{ shared }} {{ vip }} {{ price }}"}}}],
+    "edges": [],
+}
+
+
+async def test_the_chat_key_prefills_only_the_conversations_own_variables(
+        client, make_actor) -> None:  # type: ignore[no-untyped-def]
+    """Anyone with a bot's public chat key may start conversations: they must not reach the
+    variables every conversation of the bot shares, nor another person's."""
+    owner = await make_actor(Role.owner)
+    _, _, headers = await bot_with(client, owner, SCOPES)
+    for variables, named in (({"shared": "HACKED"}, "'bot'"), ({"vip": True}, "'user'"),
+                             ({"nosuch": 1}, "not declared"), ({"user_id": "admin"},
+                                                                "not declared"),
+                             ({"price": "free"}, "not a number")):
+        refused = await client.post("/api/v1/conversations", headers=headers, json={
+            "language": "en", "end_user_id": "victim", "variables": variables})
+        assert refused.status_code == 422, refused.text
+        assert named in refused.json()["detail"]
+    huge = await client.post("/api/v1/conversations", headers=headers, json={
+        "language": "en", "variables": {"price": 1, "blob": "x" * 20_000}})
+    assert huge.status_code == 422 and "bytes as JSON" in huge.text
+    fine, _ = await start(client, headers, language="en", end_user_id="someone",
+                          variables={"price": 0})
+    assert texts(fine) == ["orig false 0"]
+    other, _ = await start(client, headers, language="en", end_user_id="victim")
+    assert texts(other) == ["orig false 100"]  # nothing of the refused attempts was kept
