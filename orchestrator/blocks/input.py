@@ -309,10 +309,7 @@ class InputExecutor(Executor):
                 return phrases.reprompt(language, "number_min", min=low)
             if high is not None:
                 return phrases.reprompt(language, "number_max", max=high)
-            if plan.step is not None:
-                return InputExecutor._step_reprompt(plan, language)
-            if plan.integer:
-                return phrases.reprompt(language, "number_integer")
+            # Not a number at all: "a multiple of 0.5" would not tell what went wrong.
         if plan.kind == "date":
             if failed == "weekday" and plan.weekdays is not None:
                 return phrases.reprompt(language, "weekday",

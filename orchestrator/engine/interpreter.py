@@ -778,6 +778,12 @@ class Engine:
 
     @staticmethod
     def _current_request(turn: _Turn, state: ConversationState) -> InputRequest | None:
+        if state.status == "active" and state.waiting_block is None:
+            # Between turns only a conversation that could not go on is active: it still
+            # offers to begin again (after /help, say).
+            restart = button(RESTART_CHOICE, phrases.stuck(state.language)[1])
+            block_id = state.frames[-1].block if state.frames else None
+            return input_request("buttons", block_id or "", [restart])
         if state.status not in ("waiting", "handoff") or state.waiting_block is None:
             return None
         block = turn.compiled.blocks.get(state.waiting_block)

@@ -213,3 +213,18 @@ def test_answer_time_is_requested_and_no_input_follows_its_port():
     untimed = asking("text").blocks["ask"]
     assert Chat(asking("text")).start().input.no_input_seconds is None
     assert untimed.executor.no_input(untimed, None).kind == "fallback"
+
+
+@pytest.mark.parametrize(("settings", "said"), [
+    ({"step": 0.1}, "Please enter a number."),
+    ({"integer": True}, "Please enter a number."),
+    ({"integer": True, "max": 10}, "Please enter a number of at most 10."),
+    ({"step": 2, "min": 1, "max": 9}, "Please enter a number from 1 to 9."),
+])
+def test_text_that_is_no_number_gets_the_number_reprompt_not_a_constraints(settings, said):
+    chat = Chat(asking("number", **settings))
+    chat.start()
+    for words in ("abc", "NaN", "inf"):
+        assert reply(chat, words) == said
+        chat = Chat(asking("number", **settings))
+        chat.start()

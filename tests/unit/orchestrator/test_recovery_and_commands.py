@@ -34,6 +34,8 @@ def test_a_failure_before_anything_was_asked_offers_a_restart_that_works():
         later = chat.say(words)
         assert texts(later)[0].startswith("Sorry, I cannot go on") and later.input is not None
         assert chat.state == state  # the offer changes nothing
+    helped = chat.command("help")  # the offer stays with the help text
+    assert helped.input is not None and [c.id for c in helped.input.choices] == [RESTART_CHOICE]
     again = chat.choose(RESTART_CHOICE)
     assert again.trace[0].block_id == "boom"  # it began again from the start
 
