@@ -7,8 +7,8 @@ Comparison rules, chosen for what authors expect of texts people type:
   (null reads as "", booleans as true/false), since they mostly compare ids and codes;
 * `contains`, `not_contains`, `starts_with`, `ends_with` ignore case; `contains` on a list
   asks whether an item equals the right side, on an object whether it has that key;
-* `greater`/`less`… compare texts when not both numbers (ISO dates order correctly) and are
-  false when either side is null;
+* `greater`/`less`… compare numbers as numbers and texts as texts (ISO dates order
+  correctly); a number and a word, booleans, lists, maps and null have no order: false;
 * `matches` is a regular-expression search in RE2's syntax, linear in the text (compiled once
   when the pattern is literal; see `scenarios.format.limits`);
 * `is_set`: not null; `is_not_set`: null; `is_empty`: null, blank text, empty list/object."""
@@ -52,12 +52,15 @@ def _contains(a: Any, b: Any) -> bool:
 
 def _ordered(compare: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
     def run(a: Any, b: Any) -> bool:
-        if a is None or b is None:
-            return False
         na, nb = number_of(a), number_of(b)
         if na is not None and nb is not None:
             return compare(na, nb)
-        return compare(format_value(a), format_value(b))
+        # Two texts order as texts (ISO dates too); anything else has no order (a number and
+        # a word, booleans, lists, maps, null), so the rule is false, as in expressions
+        # (where it is an error).
+        if type(a) is str and type(b) is str and na is None and nb is None:
+            return compare(a, b)
+        return False
     return run
 
 

@@ -241,3 +241,14 @@ def test_the_error_handler_starts_from_the_variables_before_the_turn():
     result = chat.say("abc")
     assert texts(result)[0] == "n=, said=abc"  # n's change before the failure is gone
     assert result.state.variables.get("n") is None
+
+
+@pytest.mark.parametrize(("left", "right", "expected"), [
+    (5, "4,5", True), ("10", "9", True), ("2025-03-14", "2025-03-01", True),
+    ("b", "a", True), ([1], 1, False), (True, 1, False), (1, "abc", False), ("abc", 1, False),
+    (None, 1, False), ({"a": 1}, "a", False), (False, True, False),
+])
+def test_a_condition_orders_numbers_and_texts_and_nothing_else(left, right, expected):
+    from orchestrator.blocks.condition import OPERATORS
+
+    assert OPERATORS["greater"](left, right) is expected
