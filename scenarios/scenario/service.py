@@ -87,7 +87,8 @@ def check_document(
     except FormatVersionError as exc:
         raise InvalidInput(str(exc), errors=[{"path": "/schema_version", "message": str(exc)}]) \
             from None
-    report = validate_document(upgraded, languages=bot.languages,
+    # The submission itself is validated, so that an upgraded one says so (schema.upgraded).
+    report = validate_document(data, languages=bot.languages,
                                default_language=bot.default_language, scenarios=scenarios)
     if not fits_schema(report) or (require_valid and not report.valid):
         read = report_read(report)

@@ -431,6 +431,8 @@ async def test_import_upgrades_an_older_format(client, make_actor) -> None:  # t
     assert created.status_code == 201, created.text
     document = created.json()["document"]
     assert document["schema_version"] == CURRENT_SCHEMA_VERSION
+    # The author is told: the stored draft is the upgraded document.
+    assert "schema.upgraded" in [w["code"] for w in created.json()["validation"]["warnings"]]
     assert document["blocks"][0]["settings"]["text"] == {"uk": "Привіт"}
     assert document["edges"] == [{"source": "hi", "port": "next", "target": "bye"}]
 
