@@ -6,6 +6,7 @@ Never raises on bad input; callers decide what to do with the report."""
 from __future__ import annotations
 
 import difflib
+import re
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
@@ -31,6 +32,7 @@ from scenarios.format.models import (
     CURRENT_SCHEMA_VERSION,
     EXPRESSION,
     LANGUAGE,
+    TEMPLATE,
     ScenarioDocument,
     ValueOperand,
     json_pointer,
@@ -43,7 +45,7 @@ from scenarios.format.registry import (
     variable_reads,
     variable_writes,
 )
-from scenarios.format.templates import SYSTEM_VARIABLES, template_references
+from scenarios.format.templates import SYSTEM_VARIABLES, TEMPLATE_RE, template_references
 
 Severity = Literal["error", "warning"]
 
@@ -555,6 +557,32 @@ def _check_texts(settings_of: dict[str, BaseModel], index_of: dict[str, int],
                                 f"The text '{where}' of {label} has a '{language}' version, "
                                 "but the bot does not have that language enabled.",
                                 base + pointer + json_pointer(language), block_id)
+            for language, value in text.items():
+                _check_placeholders(value, f"The text '{where}' of {label}",
+                                    base + pointer + json_pointer(language), block_id, out)
+        for role, path, value in _marked(settings):
+            if role is TEMPLATE:
+                _check_placeholders(value, _capital(f"the template of {label}"),
+                                    base + json_pointer(*path), block_id, out)
+
+
+_BRACES_RE = re.compile(r"\{\{(?:(?!\}\}).){0,300}\}\}", re.DOTALL)
+
+
+def _check_placeholders(text: str, what: str, pointer: str, block_id: str,
+                        out: _Collector) -> None:
+    """`{{ ... }}` that is not a variable path is shown to the person as written."""
+    if "{{" not in text:
+        return
+    for match in _BRACES_RE.finditer(text):
+        if TEMPLATE_RE.fullmatch(match.group(0)) is None:
+            shown = match.group(0) if len(match.group(0)) <= 60 else match.group(0)[:57] + "..."
+            out.warning("text.raw_placeholder",
+                        f"{what} has '{shown}', which is not a placeholder (only variable "
+                        "paths such as {{ order.total }} or {{ items[i] }} are), so the person "
+                        "sees it as written; compute the value with a set_variable block.",
+                        pointer, block_id)
+            return
 
 
 # Checks of what a block does when it runs: the engine fails that block (into the error

@@ -307,3 +307,24 @@ def test_storable_agrees_with_the_engine(type_) -> None:
         except ValueError:
             engine = False
         assert storable(value, type_) is engine, (value, type_)
+
+
+def test_braces_that_are_not_a_placeholder_are_pointed_out():
+    from scenarios.format import validate_document
+
+    document = {
+        "schema_version": 2, "entry": {"start": "m"},
+        "variables": [{"name": "x", "type": "number"}, {"name": "t", "type": "string"}],
+        "blocks": [
+            {"id": "m", "type": "message", "settings": {"text": {
+                "en": "{{ x }} and {{ x + 1 }}", "uk": "{{ x }} і {{ items[ }}"}}},
+            {"id": "s", "type": "set_variable", "settings": {"variable": "t",
+                                                             "template": "{{ len(x) }}"}},
+            {"id": "fine", "type": "message", "settings": {"text": {
+                "en": "{{ x }} {{ t[0] }}", "uk": "{{x}}"}}}],
+        "edges": [{"source": "m", "target": "s"}, {"source": "s", "target": "fine"}],
+    }
+    report = validate_document(document, ["en", "uk"], "en")
+    assert sorted(w.path for w in report.warnings if w.code == "text.raw_placeholder") == [
+        "/blocks/0/settings/text/en", "/blocks/0/settings/text/uk",
+        "/blocks/1/settings/template"]
