@@ -183,7 +183,8 @@ class _Collector:
 
 def validate_document(data: Any, languages: Sequence[str], default_language: str,
                       registry: BlockRegistry = block_registry, *,
-                      scenarios: Mapping[str, bool] | None = None) -> ValidationReport:
+                      scenarios: Mapping[str, bool] | None = None,
+                      name: str | None = None) -> ValidationReport:
     """Check a submitted document (raw JSON) for a bot with these languages. `scenarios`
     names the bot's scenarios a jump may call, each with whether it has a live version
     (None: not known here, so jumps to other scenarios are not checked)."""
@@ -227,13 +228,15 @@ def validate_document(data: Any, languages: Sequence[str], default_language: str
         return out.report(upgraded_from=upgraded_from)
 
     languages = list(dict.fromkeys([default_language, *languages]))
-    _check_document(document, data, languages, default_language, registry, scenarios, out)
+    _check_document(document, data, languages, default_language, registry, scenarios, out,
+                    name)
     return out.report(document, upgraded_from)
 
 
 def _check_document(document: ScenarioDocument, raw: dict[str, Any], languages: list[str],
                     default_language: str, registry: BlockRegistry,
-                    scenarios: Mapping[str, bool] | None, out: _Collector) -> None:
+                    scenarios: Mapping[str, bool] | None, out: _Collector,
+                    name: str | None = None) -> None:
     raw_blocks: list[Any] = raw.get("blocks") or []
     index_of: dict[str, int] = {}
     settings_of: dict[str, BaseModel] = {}
@@ -343,7 +346,15 @@ def _check_document(document: ScenarioDocument, raw: dict[str, Any], languages: 
 
     roots = _check_entry(document, index_of, out)
     _check_reachability(roots, successors, index_of, raw_blocks, out)
-    _check_loops(successors, waits_of, index_of, raw_blocks, out)
+    # A jump to this very scenario starts it again from its start block: a loop like any
+    # other when nothing on the way waits.
+    looping = {block_id: list(targets) for block_id, targets in successors.items()}
+    if name is not None and document.entry.start in index_of:
+        for block_id, settings in settings_of.items():
+            if document.blocks[index_of[block_id]].type == "jump" \
+                    and getattr(settings, "scenario", None) == name:
+                looping[block_id].append(document.entry.start)
+    _check_loops(looping, waits_of, index_of, raw_blocks, out)
 
     for block_id, settings in settings_of.items():
         n = index_of[block_id]

@@ -238,7 +238,8 @@ async def validate_scenario(scenario_id: uuid.UUID, request: Request, principal:
         request, runtime.settings.max_scenario_bytes, "scenario"))
     targets = await service.jump_targets(session=session, bot=bot, current=scenario.name)
     report = validate_document(document, languages=bot.languages,
-                               default_language=bot.default_language, scenarios=targets)
+                               default_language=bot.default_language, scenarios=targets,
+                               name=scenario.name)
     return service.report_read(report)
 
 

@@ -75,6 +75,7 @@ async def jump_targets(
 
 def check_document(
     data: Any, bot: Bot, *, require_valid: bool, scenarios: Mapping[str, bool] | None = None,
+    name: str | None = None,
 ) -> tuple[dict[str, Any], ValidationReport]:
     """Upgrade an older format, then validate. A document that does not fit the schema is
     always refused; graph errors are refused only when ``require_valid`` (publish, import):
@@ -89,7 +90,8 @@ def check_document(
             from None
     # The submission itself is validated, so that an upgraded one says so (schema.upgraded).
     report = validate_document(data, languages=bot.languages,
-                               default_language=bot.default_language, scenarios=scenarios)
+                               default_language=bot.default_language, scenarios=scenarios,
+                               name=name)
     if not fits_schema(report) or (require_valid and not report.valid):
         read = report_read(report)
         first = read.errors[0] if read.errors else None
@@ -132,7 +134,7 @@ async def create(
         document = starter_document(bot)
     targets = await jump_targets(session=session, bot=bot, current=name)
     document, report = check_document(document, bot, require_valid=require_valid,
-                                      scenarios=targets)
+                                      scenarios=targets, name=name)
     bot_name = bot.name  # read now: a failed savepoint expires loaded objects
     scenario = Scenario(org_id=bot.org_id, bot_id=bot.id, name=name, description=description,
                         draft=document, revision=1, latest_version=0)
@@ -169,7 +171,8 @@ async def save_draft(
     expected_revision: int,
 ) -> tuple[Scenario, ValidationReport]:
     targets = await jump_targets(session=session, bot=bot, current=scenario.name)
-    document, report = check_document(document, bot, require_valid=False, scenarios=targets)
+    document, report = check_document(document, bot, require_valid=False, scenarios=targets,
+                                      name=scenario.name)
     # Compare-and-set in one statement: two editors saving at once cannot both win.
     result = await session.execute(
         update(Scenario)
@@ -232,7 +235,7 @@ async def publish(
             "review the latest draft before publishing", current_revision=scenario.revision)
     targets = await jump_targets(session=session, bot=bot, current=scenario.name)
     document, report = check_document(scenario.draft, bot, require_valid=True,
-                                      scenarios=targets)
+                                      scenarios=targets, name=scenario.name)
     return await _publish(session=session, scenario=scenario, document=document,
                           principal=principal, changelog=changelog), report
 
@@ -265,7 +268,8 @@ async def rollback(
     draft is left alone so unpublished work is not lost."""
     old = await get_version_or_raise(session=session, scenario=scenario, number=number)
     targets = await jump_targets(session=session, bot=bot, current=scenario.name)
-    document, _ = check_document(old.document, bot, require_valid=True, scenarios=targets)
+    document, _ = check_document(old.document, bot, require_valid=True, scenarios=targets,
+                                 name=scenario.name)
     return await _publish(session=session, scenario=scenario, document=document,
                           principal=principal, changelog=changelog or f"Rollback to version {number}",
                           rolled_back_from=number)

@@ -328,3 +328,25 @@ def test_braces_that_are_not_a_placeholder_are_pointed_out():
     assert sorted(w.path for w in report.warnings if w.code == "text.raw_placeholder") == [
         "/blocks/0/settings/text/en", "/blocks/0/settings/text/uk",
         "/blocks/1/settings/template"]
+
+
+def test_a_scenario_that_calls_itself_without_waiting_is_a_loop():
+    from scenarios.format import validate_document
+
+    def calling(*, wait: bool) -> dict:
+        first = ({"id": "m", "type": "input", "settings": {
+            "kind": "text", "prompt": {"en": "Again?"}, "variable": "a"}} if wait else
+            {"id": "m", "type": "message", "settings": {"text": {"en": "Hi"}}})
+        return {"schema_version": 2, "entry": {"start": "m"},
+                "variables": [{"name": "a", "type": "string"}],
+                "blocks": [first, {"id": "j", "type": "jump",
+                                   "settings": {"scenario": "main"}}],
+                "edges": [{"source": "m", "target": "j"}]}
+
+    looping = validate_document(calling(wait=False), ["en"], "en", scenarios={"main": True},
+                                name="main")
+    assert [(e.code, e.path) for e in looping.errors] == [("graph.loop_without_input",
+                                                          "/blocks/0")]
+    waits = validate_document(calling(wait=True), ["en"], "en", scenarios={"main": True},
+                              name="main")
+    assert waits.errors == []
