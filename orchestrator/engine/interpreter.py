@@ -61,6 +61,7 @@ MAX_TURN_SECONDS = 0.5
 
 _MISSING: Any = object()
 _RESTART_COMMANDS = ("start", "restart")
+_PERSON_EVENTS = frozenset({"text", "choice", "payload", "command"})
 RESTART_CHOICE = "/start"
 """The id of the "Start again" button the engine offers when a conversation cannot go on (no
 option of a scenario can have it: option ids have no slash)."""
@@ -93,7 +94,7 @@ class _Turn:
         "scenarios", "context", "language", "default_language", "frames", "compiled", "root",
         "variables", "user_vars", "bot_vars", "user_before", "bot_before", "messages", "trace",
         "errors", "attempts", "status", "waiting_block", "input", "pins", "in_handler",
-        "evaluator", "deadline", "asked_again",
+        "evaluator", "deadline", "asked_again", "from_person", "ended_on_purpose",
     )
 
     def __init__(self, engine: Engine, scenarios: Mapping[uuid.UUID, CompiledScenario],
@@ -125,6 +126,8 @@ class _Turn:
         self.deadline = engine.clock() + engine.turn_ns
         # The block asked again after its own no_input: its answer time is not armed twice.
         self.asked_again: str | None = None
+        self.from_person = False  # the event is something the person sent
+        self.ended_on_purpose = False  # by an end block, not by a path that stopped
 
     # --- what executors read ----------------------------------------------------------------
 
@@ -321,6 +324,7 @@ class Engine:
         turn.root = scenarios[turn.frames[0].version_id]
         turn.compiled = scenarios[turn.frames[-1].version_id]
         kind = event.kind
+        turn.from_person = kind in _PERSON_EVENTS
 
         if kind == "choice" and event.choice_id == RESTART_CHOICE:
             # The "Start again" button of a conversation that could not go on.
@@ -600,6 +604,7 @@ class Engine:
             self._trace(turn, block, None, start, None)
             return None
         if kind == END:
+            turn.ended_on_purpose = True
             turn.status = "ended"
             turn.waiting_block = None
             turn.input = None
@@ -797,6 +802,11 @@ class Engine:
     def _result(self, turn: _Turn, original: ConversationState) -> TurnResult:
         status = turn.status
         waiting = status == "waiting" or status == "handoff"
+        if status == "ended" and turn.from_person and not turn.messages \
+                and not turn.ended_on_purpose:
+            # A path that just stopped (a port with no edge) after the person spoke: tell
+            # them, rather than end in silence. An end block is the author's choice.
+            turn.messages.append(text_message(phrases.ended(turn.language), None))
         frames = [Frame.model_construct(version_id=f.version_id, scenario=f.scenario,
                                         block=f.block, return_block=f.return_block,
                                         resume_block=f.resume_block)

@@ -22,6 +22,13 @@ _STUCK = {
            "or send /start.", "Start again"),
 }
 
+# Said when a person's message ended the conversation and the scenario said nothing (an
+# input's `invalid` port with no edge, say): an end is never silent.
+_ENDED = {
+    "uk": "Цю розмову завершено.",
+    "en": "This conversation has ended.",
+}
+
 _HELP = {
     "uk": ("Доступні команди:", "почати спочатку", "показати цю довідку"),
     "en": ("Available commands:", "start over", "show this help"),
@@ -105,6 +112,10 @@ def apology(language: str) -> str:
 def stuck(language: str) -> tuple[str, str]:
     """The text offering a restart, and the label of its button."""
     return _STUCK[_own(language)]
+
+
+def ended(language: str) -> str:
+    return _ENDED[_own(language)]
 
 
 def help_text(language: str, commands: Iterable[str]) -> str:

@@ -73,7 +73,8 @@ def test_invalid_port_unconnected_ends_frame():
     chat = Chat(asking("number", invalid=False, max_attempts=1))
     chat.start()
     result = chat.say("x")
-    assert result.ended and result.messages == []
+    # The path stopped after the person spoke: they are told, never left in silence.
+    assert result.ended and texts(result) == ["This conversation has ended."]
 
 
 def test_choice_input_by_id_label_and_number():
