@@ -227,11 +227,28 @@ def _operators(budget: _Budget) -> dict[type, Callable[..., Any]]:
                 raise _too_big()
         return _number(a ** b)
 
+    def member(a: Any, b: Any) -> bool:
+        # `x in y`: an item of a list, a key of a map, a part of a text; nothing else holds.
+        kind = type(b)
+        if kind is list:
+            budget.spend(len(b))
+            return any(equal(a, item) for item in b)
+        if kind is dict:
+            return isinstance(a, str) and a in b
+        if kind is str:
+            budget.spend(len(b))
+            return (a if type(a) is str else format_value(a)) in b
+        raise ExpressionError(f"'in' looks in a text, a list or a map, not in {_shown(b)}")
+
     def modulo(a: Any, b: Any) -> Any:
         if type(a) is str and (parse_number(a) is None or not _is_plain_number(b)):
             # Text on the left formats, printf-style ('%.2f' % price).
             _check_format(a)
-            result = a % b
+            try:
+                result = a % b
+            except (TypeError, ValueError, KeyError) as exc:
+                raise ExpressionError(f"the format {_shown(a)} does not fit {_shown(b)}: "
+                                      f"{exc}") from None
             if len(result) > limits.MAX_TEXT:
                 raise _too_long()
             budget.spend(len(result))
@@ -307,6 +324,7 @@ def _operators(budget: _Budget) -> dict[type, Callable[..., Any]]:
         ast.Lt: ordering("<", operator.lt), ast.LtE: ordering("<=", operator.le),
         ast.Gt: ordering(">", operator.gt), ast.GtE: ordering(">=", operator.ge),
         ast.Eq: equal, ast.NotEq: lambda a, b: not equal(a, b),
+        ast.In: member, ast.NotIn: lambda a, b: not member(a, b),
     })
     return table
 
@@ -705,6 +723,8 @@ class ExpressionEvaluator:
             raise
         except simpleeval.InvalidExpression as exc:
             raise ExpressionError(str(exc)) from None
+        except OverflowError:
+            raise ExpressionError("the result is too large for a number") from None
         except (ArithmeticError, TypeError, ValueError, KeyError, IndexError, AttributeError,
                 RecursionError, MemoryError) as exc:
             raise ExpressionError(f"{type(exc).__name__}: {exc}") from None

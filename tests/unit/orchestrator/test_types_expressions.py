@@ -251,3 +251,21 @@ def test_a_prompt_reads_a_list_of_maps_by_a_counter():
     assert texts(chat.start()) == ["0. 2 + 2?"]
     assert texts(chat.say("4")) == ["1. Capital of Ukraine?"]
     assert texts(chat.say("Kyiv")) == ["Done"]
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    ('"41" in [41, 2]', True), ('"b" in "abc"', True), ('"k" in {"k": 1}', True),
+    ('"x" not in ["y"]', True), ("1 in {'1': 0}", False),
+])
+def test_in_looks_in_texts_lists_and_maps(source, expected):
+    assert evaluate(source) is expected
+
+
+@pytest.mark.parametrize(("source", "said"), [
+    ('"a" in 5', "'in' looks in a text, a list or a map, not in 5"),
+    ('"%d" % "x"', "the format '%d' does not fit 'x'"),
+    ("1.5 ** 10000", "the result is too large for a number"),
+])
+def test_failures_read_as_the_authors_words_not_pythons(source, said):
+    message = refused(source)
+    assert said in message and "Error:" not in message
