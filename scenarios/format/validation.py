@@ -355,6 +355,7 @@ def _check_document(document: ScenarioDocument, raw: dict[str, Any], languages: 
                     and getattr(settings, "scenario", None) == name:
                 looping[block_id].append(document.entry.start)
     _check_loops(looping, waits_of, index_of, raw_blocks, out)
+    _check_language_choices(document, settings_of, index_of, raw_blocks, languages, out)
 
     for block_id, settings in settings_of.items():
         n = index_of[block_id]
@@ -393,6 +394,69 @@ def _check_jump_scenario(settings: BaseModel, scenarios: Mapping[str, bool] | No
                     f"{_capital(label)} jumps to scenario '{name}', which has no published "
                     "version yet: conversations that reach it get an apology until it is "
                     "published.", pointer, block_id)
+
+
+def _language_of(value: Any, languages: list[str]) -> str | None:
+    """The bot language a stored value selects at run time (as `set_language` reads it:
+    exact, any case, or by its base language: "EN", "en-GB" -> "en")."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    wanted = value.strip()
+    for language in languages:
+        if language.lower() == wanted.lower() \
+                or language.split("-")[0] == wanted.split("-")[0].lower():
+            return language
+    return None
+
+
+def _check_language_choices(document: ScenarioDocument, settings_of: dict[str, BaseModel],
+                            index_of: dict[str, int], raw_blocks: list[Any],
+                            languages: list[str], out: _Collector) -> None:
+    """A set_language that reads a variable filled by buttons or choices: every option must
+    select one of the bot's languages, or pressing it fails the block."""
+    declared = {v.name: v.type for v in document.variables}
+    read: set[str] = set()
+    for block_id, settings in settings_of.items():
+        name = getattr(settings, "variable", None)
+        if document.blocks[index_of[block_id]].type != "set_language" or name is None:
+            continue
+        read.add(name)
+        if declared.get(name, "any") not in ("string", "any"):
+            out.error("variable.type_mismatch",
+                      f"{_capital(_label(raw_blocks[index_of[block_id]]))} reads the language "
+                      f"from '{name}', a {declared[name]} variable, which never holds a "
+                      "language code; declare it a string.",
+                      json_pointer("blocks", index_of[block_id], "settings", "variable"),
+                      block_id)
+    if not read:
+        return
+    for block_id, settings in settings_of.items():
+        n = index_of[block_id]
+        kind = document.blocks[n].type
+        if kind == "message" and settings.store_choice_in in read:  # type: ignore[attr-defined]
+            groups = [("buttons", [b for b in settings.buttons if b.url is None]),  # type: ignore[attr-defined]
+                      ("quick_replies", settings.quick_replies)]  # type: ignore[attr-defined]
+        elif kind == "input" and settings.kind == "choice" \
+                and settings.variable in read:  # type: ignore[attr-defined]
+            groups = [("choices", settings.choices)]  # type: ignore[attr-defined]
+        else:
+            continue
+        all_options = {"buttons": getattr(settings, "buttons", []),
+                       "quick_replies": getattr(settings, "quick_replies", []),
+                       "choices": getattr(settings, "choices", [])}
+        for field, options in groups:
+            for option in options:
+                value = option.value if "value" in option.model_fields_set else option.id
+                if _language_of(value, languages) is None:
+                    position = all_options[field].index(option)
+                    has_value = "value" in option.model_fields_set
+                    out.warning("language.unknown_choice",
+                                f"{_capital(_label(raw_blocks[n]))}: option '{option.id}' "
+                                f"stores {value!r}, which a set_language block reads, but it "
+                                f"is not one of the bot's languages ({', '.join(languages)}); "
+                                "pressing it would fail that block.",
+                                json_pointer("blocks", n, "settings", field, position,
+                                             "value" if has_value else "id"), block_id)
 
 
 def _check_entry(document: ScenarioDocument, index_of: dict[str, int],
@@ -603,7 +667,7 @@ COMPUTATION_CODES = frozenset({
     "expression.invalid", "pattern.unsupported", "expression.unknown_function",
     "expression.arity", "expression.call", "expression.type", "expression.type_mix",
     "variable.read_only", "variable.type_mismatch", "jump.unknown_scenario",
-    "jump.unpublished_scenario", "language.unknown",
+    "jump.unpublished_scenario", "language.unknown", "language.unknown_choice",
 })
 
 

@@ -350,3 +350,31 @@ def test_a_scenario_that_calls_itself_without_waiting_is_a_loop():
     waits = validate_document(calling(wait=True), ["en"], "en", scenarios={"main": True},
                               name="main")
     assert waits.errors == []
+
+
+def test_language_choices_read_by_set_language_must_be_bot_languages():
+    from scenarios.format import validate_document
+
+    def document(var_type: str) -> dict:
+        return {
+            "schema_version": 2, "entry": {"start": "m"},
+            "variables": [{"name": "lang", "type": var_type}],
+            "blocks": [
+                {"id": "m", "type": "message", "settings": {
+                    "text": {"en": "Language?"}, "store_choice_in": "lang", "buttons": [
+                        {"id": "en", "label": {"en": "English"}},
+                        {"id": "fr", "label": {"en": "Français"}},
+                        {"id": "five", "label": {"en": "Five"}, "value": 5},
+                        {"id": "gb", "label": {"en": "British"}, "value": "en-GB"},
+                        {"id": "ua", "label": {"en": "Українська"}, "value": "UK"}]}},
+                {"id": "s", "type": "set_language", "settings": {"variable": "lang"}}],
+            "edges": [{"source": "m", "port": "en", "target": "s"}],
+        }
+
+    report = validate_document(document("string"), ["uk", "en"], "en")
+    assert [(w.code, w.path) for w in report.warnings if w.code.startswith("language")] == [
+        ("language.unknown_choice", "/blocks/0/settings/buttons/1/id"),
+        ("language.unknown_choice", "/blocks/0/settings/buttons/2/value")]
+    typed = validate_document(document("number"), ["uk", "en"], "en")
+    assert ("variable.type_mismatch", "/blocks/1/settings/variable") in [
+        (e.code, e.path) for e in typed.errors]
