@@ -100,6 +100,9 @@ class Frame(BaseModel):
     # In the caller frame: the block the person was answering when an event handler
     # (fallback, timeout, error) ran; when the handler's path ends, that block asks again.
     resume_block: str | None = None
+    # ... and the attempts it had used, so a handler or command in between does not give the
+    # person fresh tries.
+    resume_attempts: int = 0
 
 
 class ConversationState(BaseModel):

@@ -76,15 +76,18 @@ class _Failure(Exception):
 
 
 class _Frame:
-    __slots__ = ("version_id", "scenario", "block", "return_block", "resume_block")
+    __slots__ = ("version_id", "scenario", "block", "return_block", "resume_block",
+                 "resume_attempts")
 
     def __init__(self, version_id: uuid.UUID, scenario: str, block: str | None,
-                 return_block: str | None, resume_block: str | None = None) -> None:
+                 return_block: str | None, resume_block: str | None = None,
+                 resume_attempts: int = 0) -> None:
         self.version_id = version_id
         self.scenario = scenario
         self.block = block
         self.return_block = return_block
         self.resume_block = resume_block
+        self.resume_attempts = resume_attempts
 
 
 class _Turn:
@@ -94,7 +97,8 @@ class _Turn:
         "scenarios", "context", "language", "default_language", "frames", "compiled", "root",
         "variables", "user_vars", "bot_vars", "user_before", "bot_before", "messages", "trace",
         "errors", "attempts", "status", "waiting_block", "input", "pins", "in_handler",
-        "evaluator", "deadline", "asked_again", "from_person", "ended_on_purpose",
+        "evaluator", "deadline", "asked_again", "from_person", "ended_on_purpose", "left",
+        "carry",
     )
 
     def __init__(self, engine: Engine, scenarios: Mapping[uuid.UUID, CompiledScenario],
@@ -104,7 +108,7 @@ class _Turn:
         self.language = state.language
         self.default_language = context.default_language
         self.frames = [_Frame(f.version_id, f.scenario, f.block, f.return_block,
-                              f.resume_block)
+                              f.resume_block, f.resume_attempts)
                        for f in state.frames]
         self.compiled: CompiledScenario = None  # type: ignore[assignment]  # set by the engine
         self.root: CompiledScenario = None  # type: ignore[assignment]
@@ -128,6 +132,10 @@ class _Turn:
         self.asked_again: str | None = None
         self.from_person = False  # the event is something the person sent
         self.ended_on_purpose = False  # by an end block, not by a path that stopped
+        # (block, attempts) of the wait last left, and of the block about to ask again: the
+        # person's used tries survive a handler, a command or a fallback in between.
+        self.left: tuple[str | None, int] = (None, 0)
+        self.carry: tuple[str | None, int] = (None, 0)
 
     # --- what executors read ----------------------------------------------------------------
 
@@ -437,6 +445,7 @@ class Engine:
         self._trace(turn, block, None, start, "no_input")
         located = self._locate(turn, lambda c: c.no_input)
         if located is None:
+            turn.carry = turn.left
             return self._go(turn, original, block_id=waiting)
         return self._go(turn, original, block_id=self._call_handler(turn, located, waiting))
 
@@ -454,6 +463,7 @@ class Engine:
 
     @staticmethod
     def _leave_waiting(turn: _Turn) -> None:
+        turn.left = (turn.waiting_block, turn.attempts)
         turn.status = "active"
         turn.waiting_block = None
         turn.attempts = 0
@@ -481,6 +491,7 @@ class Engine:
             return handler
         owner = turn.frames[index]  # the scenario that declares the handler
         turn.frames[-1].resume_block = waiting
+        turn.frames[-1].resume_attempts = turn.left[1] if turn.left[0] == waiting else 0
         turn.frames.append(_Frame(owner.version_id, owner.scenario, handler, None))
         turn.compiled = turn.scenarios[owner.version_id]
         return handler
@@ -523,6 +534,7 @@ class Engine:
             self._leave_waiting(turn)
             if located is None:
                 # Re-enter the block: it says its piece again and keeps waiting.
+                turn.carry = turn.left
                 self._drive(turn, block.id, self.max_steps)
             else:
                 self._drive(turn, self._call_handler(turn, located, block.id), self.max_steps)
@@ -559,6 +571,11 @@ class Engine:
                     "turn.time_limit", f"the turn ran longer than {self.turn_ns / 1e9:g} s "
                     f"({steps - 1} blocks); stopped at block '{block_id}' of scenario "
                     f"'{compiled.name}'", block_id))
+            carried = turn.carry
+            if carried[0] is not None:  # asked again: its used tries count in its request
+                turn.carry = (None, 0)
+                if carried[0] == block_id:
+                    turn.attempts = carried[1]
             try:
                 step = block.executor.enter(block, turn)
             except Exception as exc:
@@ -575,7 +592,9 @@ class Engine:
                     compiled = turn.compiled
                     blocks = compiled.blocks
                 continue
-            turn.attempts = 0  # a block entered afresh starts its count again
+            # A block entered afresh starts its count again; one asking again after a
+            # handler, a command or a fallback keeps the tries it had used.
+            turn.attempts = carried[1] if carried[0] == block.id else 0
             block_id = self._apply(turn, block, step, start)
             compiled = turn.compiled
             blocks = compiled.blocks
@@ -597,6 +616,7 @@ class Engine:
                 # simply continues there, as if the handler had been a jump.
                 frames.pop()
                 frames[-1].resume_block = None
+                frames[-1].resume_attempts = 0
             turn.status = "handoff" if kind == HANDOFF else "waiting"
             turn.waiting_block = block.id
             turn.input = step.request
@@ -644,10 +664,12 @@ class Engine:
             caller = frames[-1]
             turn.compiled = turn.scenarios[caller.version_id]
             resume, caller.resume_block = caller.resume_block, None
+            attempts, caller.resume_attempts = caller.resume_attempts, 0
             if resume is not None:
                 # An event handler finished: the block the person was answering asks again;
                 # an operator's conversation simply goes back to the operator.
                 caller.block = resume
+                turn.carry = (resume, attempts)
                 block = turn.compiled.blocks.get(resume)
                 if block is not None and block.type == "handoff":
                     turn.status = "handoff"
@@ -685,7 +707,7 @@ class Engine:
         if not turn.in_handler:
             # The handler starts from where the conversation stood before this turn.
             turn.frames = [_Frame(f.version_id, f.scenario, f.block, f.return_block,
-                                  f.resume_block) for f in original.frames]
+                                  f.resume_block, f.resume_attempts) for f in original.frames]
             turn.compiled = turn.scenarios[turn.frames[-1].version_id]
             located = self._locate(turn, lambda c: c.error)
             if located is not None:
@@ -809,7 +831,8 @@ class Engine:
             turn.messages.append(text_message(phrases.ended(turn.language), None))
         frames = [Frame.model_construct(version_id=f.version_id, scenario=f.scenario,
                                         block=f.block, return_block=f.return_block,
-                                        resume_block=f.resume_block)
+                                        resume_block=f.resume_block,
+                                        resume_attempts=f.resume_attempts)
                   for f in turn.frames]
         no_input = None
         if status == "waiting" and turn.input is not None \

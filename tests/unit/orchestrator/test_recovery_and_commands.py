@@ -252,3 +252,18 @@ def test_a_condition_orders_numbers_and_texts_and_nothing_else(left, right, expe
     from orchestrator.blocks.condition import OPERATORS
 
     assert OPERATORS["greater"](left, right) is expected
+
+
+def test_a_command_between_wrong_answers_does_not_give_fresh_tries():
+    doc = document([block("n", "input", kind="number", prompt=text("How many?"), variable="n",
+                          max_attempts=3), say("info", "Numbers only."),
+                    say("gave_up", "Never mind.")],
+                   [("n", "invalid", "gave_up")], variables=VARIABLES,
+                   commands={"info": "info"})
+    chat = Chat(compile_doc(doc))
+    assert chat.start().input.attempts_left == 3
+    assert chat.say("many").input.attempts_left == 2
+    again = chat.command("info")
+    assert texts(again) == ["Numbers only.", "How many?"] and again.input.attempts_left == 2
+    assert chat.say("lots").input.attempts_left == 1
+    assert texts(chat.say("heaps")) == ["Never mind."]
