@@ -292,7 +292,8 @@ class InputExecutor(Executor):
         root = plan.variable.partition(".")[0]
         declaration = ctx.scenario.variables.get(root)
         type_ = declaration.type if declaration is not None else None
-        return phrases.reprompt(ctx.language, type_ if type_ in ("number", "date") else plan.kind)
+        return phrases.reprompt(ctx.language, type_ if type_ in ("number", "date", "boolean")
+                                else plan.kind)
 
     @staticmethod
     def _builtin_reprompt(plan: _Plan, failed: str, ctx: BlockContext) -> str:

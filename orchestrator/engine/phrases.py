@@ -38,6 +38,7 @@ _REPROMPTS = {
     "uk": {
         "text": "Будь ласка, введіть відповідь текстом.",
         "number": "Будь ласка, введіть число.",
+        "boolean": "Будь ласка, відповідайте «так» або «ні».",
         "email": "Будь ласка, введіть коректну адресу електронної пошти, наприклад "
                  "name@example.com.",
         "phone": "Будь ласка, введіть коректний номер телефону, наприклад +380 67 123 4567.",
@@ -61,6 +62,7 @@ _REPROMPTS = {
     "en": {
         "text": "Please type your answer.",
         "number": "Please enter a number.",
+        "boolean": "Please answer yes or no.",
         "email": "Please enter a valid email address, e.g. name@example.com.",
         "phone": "Please enter a valid phone number, e.g. +380 67 123 4567.",
         "date": "Please enter a date, e.g. 31.12.2025.",

@@ -228,3 +228,12 @@ def test_text_that_is_no_number_gets_the_number_reprompt_not_a_constraints(setti
         assert reply(chat, words) == said
         chat = Chat(asking("number", **settings))
         chat.start()
+
+
+@pytest.mark.parametrize(("language", "said"), [("en", "Please answer yes or no."),
+                                                ("uk", "Будь ласка, відповідайте «так» або «ні».")])
+def test_text_into_a_boolean_variable_asks_for_yes_or_no(language, said):
+    chat = Chat(asking("text", "boolean"), language=language)
+    chat.start()
+    assert reply(chat, "maybe") == said
+    assert chat.say("так" if language == "uk" else "yes").state.variables["answer"] is True
