@@ -13,7 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from chat.conversations.schemas import MessageOut, TurnAnswer
 from core.runtime import Runtime
 
-__all__ = ["MessageOut", "TurnAnswer", "ensure_chat_key", "background"]
+__all__ = ["HOT_ROUTES", "MessageOut", "TurnAnswer", "ensure_chat_key", "background"]
+
+HOT_ROUTES = frozenset({
+    "/api/v1/conversations", "/api/v1/bots/{bot_id}/conversations",
+    "/api/v1/conversations/{conversation_id}/messages",
+})
+"""The chat API's per-message routes: the access log keeps quiet about their successes (see
+the `access_log` setting)."""
 
 
 @asynccontextmanager

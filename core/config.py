@@ -7,7 +7,7 @@ import secrets
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -85,6 +85,12 @@ class Settings(BaseSettings):
     max_scenario_bytes: Annotated[int, Field(ge=1024)] = 1024 * 1024
     cors_origins: list[str] = Field(default_factory=list)
     log_level: str = "INFO"
+    access_log: Literal["all", "management", "errors"] = Field(
+        "management", description="Which requests get an access-log line: `all`; "
+        "`management` (every request but chat messages and conversation starts, which are "
+        "logged only when they fail or take over a second: on the hot path a line per "
+        "message costs a tenth of the server's time); `errors` (4xx/5xx and slow ones only). "
+        "Metrics count every request either way.")
     log_json: bool | None = Field(None, description="Unset: JSON when stdout is not a terminal.")
     trusted_proxies: str = Field(
         "", description="Comma-separated addresses or networks (CIDR) of reverse proxies "

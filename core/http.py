@@ -289,9 +289,14 @@ class ObservabilityMiddleware:
     """Request id in and out (``X-Request-ID``), one access-log line, Prometheus metrics, and a
     hard cap on request bodies. Pure ASGI: it sits on every request's path, chat included."""
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int, access_log: str = "all",
+                 quiet_routes: frozenset[str] = frozenset()) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        # Routes whose successful, quick requests go unlogged (the chat hot path): with
+        # `access_log: management`, `quiet_routes`; with `errors`, every route.
+        self.access_log = access_log
+        self.quiet_routes = quiet_routes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -360,7 +365,9 @@ class ObservabilityMiddleware:
             method = scope["method"]
             http_requests.labels(method, template, str(status)).inc()
             http_latency.labels(method, template).observe(elapsed)
-            if template not in ("/healthz", "/readyz", "/metrics"):
+            if template not in ("/healthz", "/readyz", "/metrics") and (
+                    status >= 400 or elapsed >= 1.0 or self.access_log == "all"
+                    or (self.access_log == "management" and template not in self.quiet_routes)):
                 log.info(
                     "http.request", method=method, path=scope["path"], route=template,
                     status=status, ms=round(elapsed * 1000, 2),

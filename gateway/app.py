@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 import migrations.models  # noqa: F401  (every table on one metadata, whichever services run)
+from chat.contract import HOT_ROUTES as CHAT_HOT_ROUTES
 from core.config import Settings, get_settings
 from core.http import ObservabilityMiddleware, install_problem_handlers
 from core.logging import configure_logging, get_logger
@@ -151,7 +152,8 @@ def create_app(
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
                            allow_methods=["*"], allow_headers=["*"],
                            expose_headers=["ETag", "X-Request-ID"])
-    app.add_middleware(ObservabilityMiddleware, max_body_bytes=settings.max_request_bytes)
+    app.add_middleware(ObservabilityMiddleware, max_body_bytes=settings.max_request_bytes,
+                       access_log=settings.access_log, quiet_routes=CHAT_HOT_ROUTES)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -97,3 +97,23 @@ async def test_missing_widget_build_is_a_503_problem(client, monkeypatch) -> Non
     assert response.headers["cache-control"] == "no-store"
     assert response.json()["code"] == "widget_not_built"
     assert "make widget" in response.json()["detail"]
+
+
+async def test_the_access_log_keeps_quiet_about_chat_messages_that_went_well(
+        client, make_actor) -> None:  # type: ignore[no-untyped-def]
+    """`access_log: management` (the default): a line per management request and per failed
+    chat request, none per successful chat message (a tenth of the hot path's time)."""
+    from structlog.testing import capture_logs
+
+    from tests.integration.test_chat_api import bot_with, echo_document, start
+
+    owner = await make_actor(Role.owner)
+    _, _, headers = await bot_with(client, owner, echo_document())
+    _, chat = await start(client, headers, language="en")
+    with capture_logs() as logs:
+        await chat.send(text="hello")
+        await chat.send(expect=422, text="")
+        await client.get("/api/v1/bots", headers=owner.headers)
+    lines = [(e["route"], e["status"]) for e in logs if e.get("event") == "http.request"]
+    assert lines == [("/api/v1/conversations/{conversation_id}/messages", 422),
+                     ("/api/v1/bots", 200)]
