@@ -5,11 +5,11 @@ receiving everything else about its conversation through the hub."""
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 import uuid
 from typing import Any
 
+import orjson
 import structlog
 from fastapi import APIRouter, WebSocket
 from pydantic import ValidationError
@@ -36,6 +36,7 @@ router = APIRouter()
 # The flood limit when a bot sets none: the defaults of the bot setting `flood_limit`
 # (scenarios' BotSettings; a test keeps the two equal). Every frame counts, binary too; a
 # resend the server recognises as already stored gives its frame back.
+TYPING_AFTER_SECONDS = 0.3  # a batch client hears `typing` only for a slower answer
 BURST = 60               # frames a connection may send at once...
 RATE_PER_SECOND = 5.0    # ...and then per second
 HELLO_SECONDS = 10.0
@@ -94,6 +95,10 @@ class Session:
                  resume_ttl_seconds: int = 86_400, hub: Hub | None = None) -> None:
         self.id = uuid.uuid4().hex
         self.hub = hub
+        # The client said `batch: true` in its hello: a turn's frames go out as one `batch`
+        # frame, and `typing` only when the answer takes a while.
+        self.batch = False
+        self._typing: asyncio.Future[None] | None = None
         self.watching: uuid.UUID | None = None  # the conversation the hub shows here
         self.max_frame_bytes = max_frame_bytes
         self.resume_ttl_seconds = resume_ttl_seconds
@@ -118,13 +123,18 @@ class Session:
             if self.websocket.application_state != WebSocketState.CONNECTED:
                 return
             try:
-                await self.websocket.send_text(json.dumps(frame, ensure_ascii=False))
+                await self.websocket.send_text(orjson.dumps(frame).decode())
             except (WebSocketDisconnect, RuntimeError):
                 pass
 
-    async def push(self, frames: list[dict[str, Any]]) -> None:
-        """Frames about this conversation from any instance; history items already shown are
-        skipped, so nothing arrives twice."""
+    def _say_typing(self) -> None:
+        # Kept, so that the task is not collected before it runs.
+        self._typing = asyncio.ensure_future(self.send({"type": "typing"}))
+
+    def _fresh(self, frames: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The frames this socket has not seen (history items by seq, input states not
+        older than what it has), as copies: the frames are shared by every socket."""
+        out = []
         for frame in frames:
             seq = int(frame.get("seq", 0))
             if frame.get("type") == "message":
@@ -133,7 +143,21 @@ class Session:
                 self.seq = seq
             elif seq < self.seq:
                 continue  # an older input state
-            await self.send(dict(frame))
+            out.append({**frame, "seq": seq} if "seq" in frame else {**frame, "seq": self.seq})
+        return out
+
+    async def push(self, frames: list[dict[str, Any]],
+                   first: dict[str, Any] | None = None) -> None:
+        """Frames about this conversation from any instance (after `first`, an ack, when
+        given); history items already shown are skipped, so nothing arrives twice."""
+        fresh = self._fresh(frames)
+        if first is not None:
+            fresh.insert(0, first)
+        if self.batch and len(fresh) > 1:
+            await self.send({"type": "batch", "frames": fresh})
+            return
+        for frame in fresh:
+            await self.send(frame)
 
     async def error(self, code: str, message: str, **extra: Any) -> None:
         await self.send({"type": "error", "code": code, "message": message, **extra})
@@ -217,6 +241,7 @@ class Session:
     async def hello(self, frame: dict[str, Any]) -> None:
         if frame.get("v", PROTOCOL_VERSION) != PROTOCOL_VERSION:
             raise FrameError("bad_frame", f"this server speaks protocol v{PROTOCOL_VERSION}")
+        self.batch = frame.get("batch") is True
         resume = frame.get("resume")
         if isinstance(resume, dict) and isinstance(resume.get("token"), str):
             # A forged, garbled, expired or other bot's token starts a new conversation
@@ -302,7 +327,13 @@ class Session:
         if body.text is not None and len(body.text) > MAX_TEXT_CHARS:
             raise FrameError("too_long", f"a text is limited to {MAX_TEXT_CHARS} characters")
         event = to_event(body)
-        await self.send({"type": "typing"})
+        typing = None
+        if self.batch:
+            # Said only if the answer takes a while: most take a few milliseconds.
+            typing = asyncio.get_running_loop().call_later(
+                TYPING_AFTER_SECONDS, self._say_typing)
+        else:
+            await self.send({"type": "typing"})
         try:
             answer = await self.service.send(
                 scope=self.scope, conversation_id=self.conversation_id, event=event,
@@ -316,15 +347,17 @@ class Session:
                 raise
             await self.refuse(down, client_message_id=body.client_message_id)
             return
+        finally:
+            if typing is not None:
+                typing.cancel()
         if answer.duplicate:
             self._refund(body.client_message_id)
-        await self.send({"type": "ack", "seq": answer.inbound_seq or last_seq(answer),
-                         "client_message_id": body.client_message_id,
-                         "duplicate": answer.duplicate})
+        ack = {"type": "ack", "seq": answer.inbound_seq or last_seq(answer),
+               "client_message_id": body.client_message_id, "duplicate": answer.duplicate}
         frames = answer._frames
         if frames is None:  # a duplicate: the stored answer, rebuilt
             frames = turn_frames(answer, inbound_body(event), body.client_message_id)
-        await self.push(frames)
+        await self.push(frames, first=ack)
 
 
 def _first_error(exc: ValidationError) -> str:

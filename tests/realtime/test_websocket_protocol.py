@@ -62,6 +62,34 @@ async def open_chat(port: int, key: str, **hello) -> tuple[Client, list[dict]]: 
     return client, await client.until("input")
 
 
+async def test_a_batch_client_gets_each_turn_in_one_frame(server, demo_key) -> None:  # type: ignore[no-untyped-def]
+    """`batch: true` in the hello: the welcome's turn and every later turn arrive as one
+    `batch` frame (ack, history items, input state), with no `typing` for a quick answer; the
+    history and its seqs are exactly what a frame-per-item client gets."""
+    key, _, _ = demo_key
+    ws = await connect(f"ws://127.0.0.1:{server}/ws/v1/chat?key={key}")
+    client = Client(ws)
+    await client.send(type="hello", v=1, language="en", batch=True)
+    welcome, first = await client.recv(), await client.recv()
+    assert welcome["type"] == "welcome" and first["type"] == "batch"
+    assert [f["type"] for f in first["frames"]] == ["message", "input"]
+    await client.send(type="message", client_message_id="b1", choice_id="order")
+    turn = await client.recv()
+    assert turn["type"] == "batch"
+    inner = turn["frames"]
+    assert [f["type"] for f in inner] == ["ack", "message", "message", "input"]
+    assert inner[0]["client_message_id"] == "b1" and inner[0]["duplicate"] is False
+    assert inner[1]["direction"] == "in" and inner[1]["seq"] == inner[0]["seq"]
+    assert [f["message"]["text"] for f in inner[2:3]] == ["What should I call you?"]
+    assert inner[-1]["input"]["kind"] == "text"
+    await client.send(type="message", client_message_id="b1", choice_id="order")  # a resend
+    again = await client.recv()
+    assert again["type"] == "batch" and again["frames"][0]["duplicate"] is True
+    with pytest.raises(TimeoutError):
+        await client.recv(timeout=0.5)  # nothing else came: no typing, no stray frame
+    await client.ws.close()
+
+
 async def test_a_conversation_over_the_socket(server, demo_key) -> None:  # type: ignore[no-untyped-def]
     key, _, _ = demo_key
     client, first = await open_chat(server, key, language="en")
