@@ -195,7 +195,8 @@ export class ChatClient {
       if (this.ws !== ws) return;
       this.lastFrameAt = this.o.now();
       this.sentResume = Boolean(this.state.token);
-      const hello: Record<string, unknown> = { type: "hello", v: 1 };
+      // batch: a turn arrives as one frame (ack, messages, input) instead of four or five.
+      const hello: Record<string, unknown> = { type: "hello", v: 1, batch: true };
       if (this.o.language) hello.language = this.o.language;
       if (this.state.token) hello.resume = { token: this.state.token, last_seq: this.state.lastSeq };
       ws.send(JSON.stringify(hello));
@@ -241,6 +242,13 @@ export class ChatClient {
         this.state.status = frame.status || (frame.ended ? "ended" : "active");
         this.save();
         this.o.events.input(this.state.input, this.state.ended, String(this.state.status));
+        return;
+      case "batch":
+        if (Array.isArray(frame.frames)) {
+          for (const inner of frame.frames) {
+            if (inner && typeof inner === "object" && inner.type !== "batch") this.handle(inner);
+          }
+        }
         return;
       case "typing": return this.o.events.typing();
       case "ack": return this.confirm(frame.client_message_id, frame.seq);

@@ -61,7 +61,9 @@ export type ServerFrame =
        *  the conversation busy): nothing was stored, resend it after this many seconds. */
       retry_after?: number }
   | { type: "pong"; seq?: number }
-  | { type: "reconnect"; seq?: number; reason?: string };
+  | { type: "reconnect"; seq?: number; reason?: string }
+  /** Several frames as one (a turn's ack, messages and input): the widget asks for these. */
+  | { type: "batch"; seq?: number; frames: ServerFrame[] };
 
 /** What the person says: exactly one of text / choice_id (payload is not used by the widget). */
 export interface Outgoing {

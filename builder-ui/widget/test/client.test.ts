@@ -66,7 +66,7 @@ describe("ChatClient", () => {
     const h = harness();
     h.client.start();
     h.sockets[0].open();
-    expect(h.sockets[0].sent[0]).toEqual({ type: "hello", v: 1, language: "en" });
+    expect(h.sockets[0].sent[0]).toEqual({ type: "hello", v: 1, batch: true, language: "en" });
     h.sockets[0].frame(welcome());
     h.sockets[0].frame({ type: "message", seq: 1, direction: "out", message: { type: "text", text: "Hi" } });
     h.sockets[0].frame({ type: "input", seq: 1, input: { kind: "buttons", block_id: "w" }, ended: false, status: "waiting" });
@@ -75,6 +75,25 @@ describe("ChatClient", () => {
     expect(h.saved().lastSeq).toBe(1);
     expect(h.log).toContain("item:out:Hi");
     expect(h.log).toContain("input:buttons:false");
+  });
+
+  it("takes a turn as one batch frame", () => {
+    const h = harness();
+    h.client.start();
+    h.sockets[0].open();
+    h.sockets[0].frame(welcome());
+    h.client.send({ text: "Olena" });
+    h.sockets[0].frame({ type: "batch", seq: 3, frames: [
+      { type: "ack", seq: 2, client_message_id: "id-1", duplicate: false },
+      { type: "message", seq: 2, direction: "in", message: { type: "text", text: "Olena" }, client_message_id: "id-1" },
+      { type: "message", seq: 3, direction: "out", message: { type: "text", text: "Hi, Olena" } },
+      { type: "input", seq: 3, input: { kind: "text", block_id: "q" }, ended: false, status: "waiting" },
+    ] });
+    expect(h.log.filter((l) => l === "item:in:Olena")).toHaveLength(1);
+    expect(h.log).toContain("item:out:Hi, Olena");
+    expect(h.log).toContain("input:text:false");
+    expect(h.saved().pending).toEqual([]);
+    expect(h.saved().lastSeq).toBe(3);
   });
 
   it("shows its own message at once and merges the echo", () => {
@@ -103,7 +122,7 @@ describe("ChatClient", () => {
     expect(h.sockets[0].sent.some((f) => f.type === "message")).toBe(false);
     h.runTimer(backoffDelay(0, () => 0.5));
     h.sockets[1].open();
-    expect(h.sockets[1].sent[0]).toEqual({ type: "hello", v: 1, language: "en", resume: { token: "tok", last_seq: 3 } });
+    expect(h.sockets[1].sent[0]).toEqual({ type: "hello", v: 1, batch: true, language: "en", resume: { token: "tok", last_seq: 3 } });
     h.sockets[1].frame(welcome(true));
     expect(h.sockets[1].sent[1]).toEqual({ type: "message", client_message_id: "id-1", choice_id: "yes" });
     // The replayed copy of a message whose ack was lost carries no id: matched by content.
