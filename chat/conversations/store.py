@@ -1,10 +1,12 @@
 """Reading and writing a turn: the hot path's database access. PostgreSQL gets hand-written
-SQL on the driver (one read, one write statement that is its own transaction: the lock on the
-conversation already orders the turns); other databases go through SQLAlchemy Core. Both take
-the same plan, and the conformance of the two is what the suite runs twice for."""
+SQL on the driver: one read, and one write statement per turn, committed in groups with the
+turns of other conversations (`GroupWriter`; the lock on the conversation already orders its
+turns); other databases go through SQLAlchemy Core. Both take the same plan, and the
+conformance of the two is what the suite runs twice for."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator
@@ -206,13 +208,108 @@ def _parsed(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 
 
+def _write_args(plan: TurnPlan) -> tuple[Any, ...]:
+    v, t, c = plan.values, plan.turn, plan.conversation
+    messages = plan.messages
+    return (c.id, v["version_id"], v["status"], _json(v["state"]), v["message_seq"],
+            v["turn_seq"], v["last_activity_at"], v["timeout_at"], v.get("ended_at"),
+            [m["id"] for m in messages], [m["seq"] for m in messages],
+            [m["direction"] for m in messages], [_json(m["body"]) for m in messages],
+            t["id"], t["client_message_id"], t["version_id"], _json(t["event"]),
+            _json(t["response"]), _json(t["trace"]), _json(t["errors"]),
+            _json(t["variable_changes"]), t["duration_ms"], v.get("language"))
+
+
+class GroupWriter:
+    """Group commit on PostgreSQL: the turns of many conversations written in one
+    transaction, each turn's answer released only once its batch has committed.
+
+    A write joins the queue; when no commit is under way one starts at once with whatever
+    is queued (so a lone turn waits for nobody), and turns that arrive meanwhile form the next
+    batch. Under load a commit, with its WAL flush, is shared by every turn of the batch
+    instead of paid by each. The conversation's lock is held until the write is done, so each
+    conversation's turns stay in order. A batch that fails is retried one turn at a time, so
+    one bad turn fails alone."""
+
+    MAX_BATCH = 256
+
+    def __init__(self, pool: Any) -> None:
+        self.pool = pool
+        self._queue: list[tuple[TurnPlan, asyncio.Future[None]]] = []
+        self._committing: asyncio.Task[None] | None = None
+
+    async def write(self, plan: TurnPlan) -> None:
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._queue.append((plan, future))
+        if self._committing is None:
+            self._committing = asyncio.create_task(self._drain(), name="turn-group-commit")
+        await future
+
+    async def _drain(self) -> None:
+        try:
+            while self._queue:
+                batch = self._queue[:self.MAX_BATCH]
+                del self._queue[:self.MAX_BATCH]
+                try:
+                    await self._commit([plan for plan, _ in batch])
+                except Exception as exc:  # noqa: BLE001  (each turn gets its own outcome)
+                    if len(batch) == 1:
+                        _settle(batch[0][1], exc)
+                        continue
+                    for plan, future in batch:
+                        try:
+                            await self._commit([plan])
+                        except Exception as single:  # noqa: BLE001
+                            _settle(future, single)
+                        else:
+                            _settle(future, None)
+                else:
+                    for _, future in batch:
+                        _settle(future, None)
+        finally:
+            self._committing = None
+            if self._queue:  # written while the last batch was settling
+                self._committing = asyncio.create_task(self._drain(),
+                                                       name="turn-group-commit")
+
+    async def _commit(self, plans: list[TurnPlan]) -> None:
+        users = [(p.conversation.bot_id, p.conversation.user_key, _json(p.user_values), p.now)
+                 for p in plans if p.user_values is not None]
+        bots = [(p.conversation.bot_id, _json(p.bot_values), p.now)
+                for p in plans if p.bot_values is not None]
+        async with self.pool.acquire() as driver:
+            if len(plans) == 1 and not users and not bots:
+                # One statement is its own transaction: no BEGIN/COMMIT round trips.
+                await driver.execute(_PG_WRITE, *_write_args(plans[0]))
+                return
+            async with driver.transaction():
+                await driver.executemany(_PG_WRITE, [_write_args(p) for p in plans])
+                if users:
+                    await driver.executemany(_PG_UPSERT_USER, users)
+                if bots:
+                    await driver.executemany(_PG_UPSERT_BOT, bots)
+
+
+def _settle(future: asyncio.Future[None], error: BaseException | None) -> None:
+    if future.done():  # the turn's request was cancelled meanwhile; the write stands
+        return
+    if error is None:
+        future.set_result(None)
+    else:
+        future.set_exception(error)
+
+
 class PostgresStore:
-    def __init__(self, driver: Any) -> None:
-        self.driver = driver  # an asyncpg connection
+    """A turn on PostgreSQL: the read on any pooled connection, the write through the
+    process's group commit. The turn holds no connection while the engine runs."""
+
+    def __init__(self, pool: Any, writer: GroupWriter) -> None:
+        self.pool = pool
+        self.writer = writer
 
     async def snapshot(self, conversation_id: uuid.UUID, client_message_id: str | None
                        ) -> tuple[Snapshot | None, dict[str, Any] | None]:
-        row = await self.driver.fetchrow(_PG_SNAPSHOT, conversation_id, client_message_id)
+        row = await self.pool.fetchrow(_PG_SNAPSHOT, conversation_id, client_message_id)
         if row is None:
             return None, None
         fields = {name: row[name] for name in _SNAPSHOT_FIELDS}
@@ -222,29 +319,7 @@ class PostgresStore:
                 _parsed(row["replay"]))
 
     async def write(self, plan: TurnPlan) -> None:
-        v, t, c = plan.values, plan.turn, plan.conversation
-        messages = plan.messages
-        async with self.driver.transaction() if (plan.user_values is not None
-                                                 or plan.bot_values is not None) else _nothing():
-            await self.driver.execute(
-                _PG_WRITE, c.id, v["version_id"], v["status"], _json(v["state"]),
-                v["message_seq"], v["turn_seq"], v["last_activity_at"], v["timeout_at"],
-                v.get("ended_at"), [m["id"] for m in messages], [m["seq"] for m in messages],
-                [m["direction"] for m in messages], [_json(m["body"]) for m in messages],
-                t["id"], t["client_message_id"], t["version_id"], _json(t["event"]),
-                _json(t["response"]), _json(t["trace"]), _json(t["errors"]),
-                _json(t["variable_changes"]), t["duration_ms"], v.get("language"))
-            if plan.user_values is not None:
-                await self.driver.execute(_PG_UPSERT_USER, c.bot_id, c.user_key,
-                                          _json(plan.user_values), plan.now)
-            if plan.bot_values is not None:
-                await self.driver.execute(_PG_UPSERT_BOT, c.bot_id, _json(plan.bot_values),
-                                          plan.now)
-
-
-@asynccontextmanager
-async def _nothing() -> AsyncIterator[None]:
-    yield
+        await self.writer.write(plan)
 
 
 @asynccontextmanager
@@ -256,8 +331,16 @@ async def turn_store(runtime: Runtime, *, new: bool = False
     async with runtime.turn_slot():
         pool = None if new else await runtime.driver_pool()
         if pool is not None:
-            async with pool.acquire() as driver:
-                yield PostgresStore(driver)
+            yield PostgresStore(pool, _writer(runtime, pool))
             return
         async with runtime.engine.begin() as connection:
             yield CoreStore(connection)
+
+
+def _writer(runtime: Runtime, pool: Any) -> GroupWriter:
+    """One group commit per runtime (its pool), kept on the runtime as the pool is."""
+    writer: GroupWriter | None = getattr(runtime, "_turn_writer", None)
+    if writer is None or writer.pool is not pool:
+        writer = GroupWriter(pool)
+        runtime._turn_writer = writer  # type: ignore[attr-defined]
+    return writer
