@@ -22,11 +22,13 @@ from chat.conversations.schemas import (
     ConversationStart, HistoryItem, HistoryPage, MessageOut, TurnAnswer,
 )
 from core.db import transaction, utcnow
+from core.ids import new_id
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceUnavailable
 from core.runtime import Runtime
 from core.security import Role
 from orchestrator.contract import (
-    ConversationState, InboundEvent, InputRequest, OrchestratorClient, ScenarioNotRunnable,
+    ConversationState, InboundEvent, InputRequest, OrchestratorClient, OutboundMessage,
+    ScenarioNotRunnable,
     ScenariosUnavailable, TurnContext, TurnResult,
 )
 from scenarios.contract import BOT_CACHE_PREFIX, BotInfo, ScenariosClient, bot_cache_key
@@ -81,6 +83,62 @@ def user_key(end_user_id: str | None, conversation_id: uuid.UUID) -> str:
 
 def inbound_body(event: InboundEvent) -> dict[str, Any]:
     return event.model_dump(mode="json", exclude_none=True)
+
+
+# --- the engine's results as stored JSON (the hot path: no validation, no model_dump) -------
+
+def _button(button: Any) -> dict[str, Any]:
+    out = {"id": button.id, "label": button.label}
+    if button.url is not None:
+        out["url"] = button.url
+    return out
+
+
+def stored_body(message: OutboundMessage) -> dict[str, Any]:
+    """A bot message as history stores it: only the fields it has (no nulls, no empty
+    lists); the same as `model_dump(exclude_none, exclude_defaults)` with `type` kept."""
+    body: dict[str, Any] = {"type": message.type}
+    for name in ("text", "url", "seconds", "block_id"):
+        value = getattr(message, name)
+        if value is not None:
+            body[name] = value
+    if message.buttons:
+        body["buttons"] = [_button(b) for b in message.buttons]
+    if message.quick_replies:
+        body["quick_replies"] = [_button(b) for b in message.quick_replies]
+    return body
+
+
+def body_for_answer(message: OutboundMessage) -> dict[str, Any]:
+    """Every field, as the REST answer (and a replay of it) has them."""
+    return {"type": message.type, "text": message.text, "url": message.url,
+            "buttons": [{"id": b.id, "label": b.label, "url": b.url} for b in message.buttons],
+            "quick_replies": [{"id": b.id, "label": b.label, "url": b.url}
+                              for b in message.quick_replies],
+            "seconds": message.seconds, "block_id": message.block_id}
+
+
+def input_json(request: InputRequest | None) -> dict[str, Any] | None:
+    if request is None:
+        return None
+    return {"kind": request.kind, "block_id": request.block_id,
+            "choices": [{"id": b.id, "label": b.label, "url": b.url} for b in request.choices],
+            "attempts_left": request.attempts_left,
+            "no_input_seconds": request.no_input_seconds}
+
+
+def state_json(state: ConversationState) -> dict[str, Any]:
+    """The state as stored; `ConversationState.model_validate` reads it back exactly."""
+    return {
+        "format": state.format, "status": state.status, "language": state.language,
+        "frames": [{"version_id": str(f.version_id), "scenario": f.scenario, "block": f.block,
+                    "return_block": f.return_block, "resume_block": f.resume_block,
+                    "resume_attempts": f.resume_attempts} for f in state.frames],
+        "waiting_block": state.waiting_block, "attempts": state.attempts,
+        "variables": state.variables,
+        "pins": {name: str(version) for name, version in state.pins.items()},
+        "no_input_seconds": state.no_input_seconds,
+    }
 
 
 class Fanout(Protocol):
@@ -141,7 +199,7 @@ class ConversationService:
         scenario_id = body.scenario_id or bot.main_scenario_id
         if scenario_id is None:
             raise NotRunnable(f"bot '{bot.name}' has no scenario yet; create and publish one")
-        conversation_id = uuid.uuid4()
+        conversation_id = new_id()
         key = user_key(body.end_user_id, conversation_id)
         started = time.perf_counter()
         async with turn_store(self._runtime, new=True) as store:
@@ -408,63 +466,73 @@ class ConversationService:
                     "state": conversation.state, "message_seq": seq,
                     "turn_seq": conversation.turn_seq + 1, "last_activity_at": now,
                     "timeout_at": None},
-            messages=[{"id": uuid.uuid4(), "seq": seq, "direction": "in", "body": body}],
+            messages=[{"id": new_id(), "seq": seq, "direction": "in", "body": body}],
             turn=self._turn_row(conversation.turn_seq + 1, client_message_id,
                                 conversation.version_id, body, answer, [], [], {}, started)))
         return answer
 
     @staticmethod
     def _turn_row(seq: int, client_message_id: str | None, version_id: uuid.UUID | None,
-                  event_body: dict[str, Any], answer: TurnAnswer, trace: list[Any],
-                  errors: list[Any], changes: dict[str, Any], started: float) -> dict[str, Any]:
-        return {"id": uuid.uuid4(), "seq": seq, "client_message_id": client_message_id,
-                "version_id": version_id, "event": event_body,
-                "response": answer.model_dump(mode="json"), "trace": trace, "errors": errors,
-                "variable_changes": changes,
+                  event_body: dict[str, Any], answer: TurnAnswer | dict[str, Any],
+                  trace: list[Any], errors: list[Any], changes: dict[str, Any],
+                  started: float) -> dict[str, Any]:
+        response = answer if isinstance(answer, dict) else answer.model_dump(mode="json")
+        return {"id": new_id(), "seq": seq, "client_message_id": client_message_id,
+                "version_id": version_id, "event": event_body, "response": response,
+                "trace": trace, "errors": errors, "variable_changes": changes,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 3)}
 
     async def _record(self, store: Any, conversation: Snapshot, bot: BotInfo,
                       event: InboundEvent, client_message_id: str | None, result: TurnResult,
                       started: float, *, store_inbound: bool) -> TurnAnswer:
-        """Everything a turn produced, written by the store in one go."""
+        """Everything a turn produced, written by the store in one go. The engine's results
+        are valid by construction, so they are turned into rows and the answer as plain data,
+        without validating them again (this runs for every message)."""
         now = utcnow()
         seq = conversation.message_seq
         rows: list[dict[str, Any]] = []
         event_body = inbound_body(event)
+        inbound_seq = None
         if store_inbound:
             seq += 1
-            rows.append({"id": uuid.uuid4(), "seq": seq, "direction": "in", "body": event_body})
+            inbound_seq = seq
+            rows.append({"id": new_id(), "seq": seq, "direction": "in", "body": event_body})
         out: list[MessageOut] = []
+        shown: list[dict[str, Any]] = []
         for message in result.messages:
             seq += 1
-            body = message.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
-            body["type"] = message.type
-            rows.append({"id": uuid.uuid4(), "seq": seq, "direction": "out", "body": body})
-            out.append(MessageOut(**message.model_dump(), seq=seq))
-        status = result.state.status
-        answer = TurnAnswer(conversation_id=conversation.id, messages=out, input=result.input,
-                            ended=result.ended, status=status,
-                            inbound_seq=conversation.message_seq + 1 if store_inbound else None)
+            body = stored_body(message)
+            rows.append({"id": new_id(), "seq": seq, "direction": "out", "body": body})
+            out.append(MessageOut.model_construct(**message.__dict__, seq=seq))
+            shown.append({**body_for_answer(message), "seq": seq})
+        state = result.state
+        status = state.status
+        answer = TurnAnswer.model_construct(
+            conversation_id=conversation.id, messages=out, input=result.input,
+            ended=result.ended, status=status, inbound_seq=inbound_seq, duplicate=False)
+        response = {"conversation_id": str(conversation.id), "messages": shown,
+                    "input": input_json(result.input), "ended": result.ended,
+                    "status": status, "inbound_seq": inbound_seq, "duplicate": False}
         # Waiting: the block's own answer time if it has one (then `no_input`), else the
         # bot's inactivity timeout; a timeout that just fired is not armed again.
-        timeout = result.state.no_input_seconds or float(
+        timeout = state.no_input_seconds or float(
             bot.settings.get("conversation_timeout_seconds", 1800))
         values = {
             "version_id": conversation.version_id or result.version_id, "status": status,
-            "state": result.state.model_dump(mode="json"), "message_seq": seq,
+            "state": state_json(state), "message_seq": seq,
             "turn_seq": conversation.turn_seq + 1, "last_activity_at": now,
             "timeout_at": (now + timedelta(seconds=timeout)
                            if status == "waiting" and event.kind != "timeout" else None),
             "ended_at": now if result.ended else None,
-            "language": result.state.language,
+            "language": state.language,
         }
         await store.write(TurnPlan(
             conversation=conversation, values=values, messages=rows, now=now,
             turn=self._turn_row(
                 conversation.turn_seq + 1, client_message_id,
-                result.version_id or conversation.version_id, event_body, answer,
-                [step.model_dump(mode="json") for step in result.trace],
-                [error.model_dump(mode="json") for error in result.errors],
+                result.version_id or conversation.version_id, event_body, response,
+                [s.__dict__ for s in result.trace],
+                [e.__dict__ for e in result.errors],
                 dict(result.variable_changes), started),
             user_values=({**conversation.user_values, **result.user_variable_changes}
                          if result.user_variable_changes else None),
