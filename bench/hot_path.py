@@ -352,7 +352,9 @@ class WsSession:
 
         self.ws = await connect(self.url, open_timeout=60, ping_interval=None, compression=None,
                                 max_queue=64)
-        await self.ws.send(dumps({"type": "hello", "v": 1, "language": "en"}), text=True)
+        # As the widget does: a turn arrives as one batch frame (ack, messages, input).
+        await self.ws.send(dumps({"type": "hello", "v": 1, "language": "en", "batch": True}),
+                           text=True)
         while True:
             kinds = self.kinds(loads(await self.ws.recv(decode=False)))
             if "input" in kinds:
@@ -362,7 +364,7 @@ class WsSession:
 
     @staticmethod
     def kinds(frame: dict[str, Any]) -> list[str]:
-        # A batch frame (a list of frames under "frames"), should the protocol gain one.
+        # A batch frame: a turn's frames under "frames".
         inner = frame.get("frames")
         if isinstance(inner, list):
             return [f.get("type") for f in inner if isinstance(f, dict)]

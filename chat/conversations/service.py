@@ -22,6 +22,7 @@ from chat.conversations.schemas import (
     ConversationStart, HistoryItem, HistoryPage, MessageOut, TurnAnswer,
 )
 from core.db import transaction, utcnow
+from core.fast import constructor
 from core.ids import new_id
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceUnavailable
 from core.runtime import Runtime
@@ -83,6 +84,10 @@ def user_key(end_user_id: str | None, conversation_id: uuid.UUID) -> str:
 
 def inbound_body(event: InboundEvent) -> dict[str, Any]:
     return event.model_dump(mode="json", exclude_none=True)
+
+
+_construct_context = constructor(TurnContext)
+_construct_message = constructor(MessageOut)
 
 
 # --- the engine's results as stored JSON (the hot path: no validation, no model_dump) -------
@@ -435,7 +440,7 @@ class ConversationService:
     def _context(bot: BotInfo, conversation_id: uuid.UUID, end_user_id: str | None,
                  channel: str, user_vars: dict[str, Any],
                  bot_vars: dict[str, Any]) -> TurnContext:
-        return TurnContext.model_construct(
+        return _construct_context(
             conversation_id=conversation_id, bot_id=bot.id, user_id=end_user_id,
             channel=channel, now=utcnow(), default_language=bot.default_language,
             languages=bot.languages, user_variables=user_vars, bot_variables=bot_vars,
@@ -503,7 +508,7 @@ class ConversationService:
             seq += 1
             body = stored_body(message)
             rows.append({"id": new_id(), "seq": seq, "direction": "out", "body": body})
-            out.append(MessageOut.model_construct(**message.__dict__, seq=seq))
+            out.append(_construct_message(**message.__dict__, seq=seq))
             shown.append({**body_for_answer(message), "seq": seq})
         state = result.state
         status = state.status

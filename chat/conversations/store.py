@@ -7,12 +7,13 @@ conformance of the two is what the suite runs twice for."""
 from __future__ import annotations
 
 import asyncio
-import json
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
+
+import orjson
 
 from sqlalchemy import insert, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -201,11 +202,11 @@ ON CONFLICT (bot_id) DO UPDATE SET "values" = EXCLUDED."values", updated_at = EX
 
 
 def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return orjson.dumps(value).decode()
 
 
 def _parsed(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str) else value
+    return orjson.loads(value) if isinstance(value, str) else value
 
 
 def _write_args(plan: TurnPlan) -> tuple[Any, ...]:

@@ -45,6 +45,9 @@ from orchestrator.engine.executor import (
 from orchestrator.engine.expressions import ExpressionError, ExpressionEvaluator
 from orchestrator.engine.outbound import (
     button,
+    construct_frame,
+    construct_result,
+    construct_state,
     input_request,
     message,
     text_message,
@@ -796,7 +799,7 @@ class Engine:
         if request is None and turn is not None:
             request = self._current_request(turn, state)
         root = turn.root if turn is not None else None
-        return TurnResult.model_construct(
+        return construct_result(
             messages=messages or [], input=request, state=state,
             ended=state.status == "ended", user_variable_changes={}, bot_variable_changes={},
             variable_changes={}, trace=[trace_step(*t) for t in trace or ()],
@@ -829,7 +832,7 @@ class Engine:
             # A path that just stopped (a port with no edge) after the person spoke: tell
             # them, rather than end in silence. An end block is the author's choice.
             turn.messages.append(text_message(phrases.ended(turn.language), None))
-        frames = [Frame.model_construct(version_id=f.version_id, scenario=f.scenario,
+        frames = [construct_frame(version_id=f.version_id, scenario=f.scenario,
                                         block=f.block, return_block=f.return_block,
                                         resume_block=f.resume_block,
                                         resume_attempts=f.resume_attempts)
@@ -838,7 +841,7 @@ class Engine:
         if status == "waiting" and turn.input is not None \
                 and turn.asked_again != turn.waiting_block:
             no_input = turn.input.no_input_seconds
-        state = ConversationState.model_construct(
+        state = construct_state(
             format=STATE_FORMAT, status=status, language=turn.language, frames=frames,
             waiting_block=turn.waiting_block if waiting else None,
             attempts=turn.attempts if waiting else 0, variables=turn.variables, pins=turn.pins,
@@ -855,7 +858,7 @@ class Engine:
             changes[name] = [before[name], None]
         user_changes = self._scope_changes(turn.user_before, turn.user_vars, changes)
         bot_changes = self._scope_changes(turn.bot_before, turn.bot_vars, changes)
-        return TurnResult.model_construct(
+        return construct_result(
             messages=turn.messages, input=turn.input if waiting else None, state=state,
             ended=status == "ended", user_variable_changes=user_changes,
             bot_variable_changes=bot_changes, variable_changes=changes,
