@@ -101,7 +101,7 @@ class _Turn:
         "variables", "user_vars", "bot_vars", "user_before", "bot_before", "messages", "trace",
         "errors", "attempts", "status", "waiting_block", "input", "pins", "in_handler",
         "evaluator", "deadline", "asked_again", "from_person", "ended_on_purpose", "left",
-        "carry",
+        "carry", "handed_off",
     )
 
     def __init__(self, engine: Engine, scenarios: Mapping[uuid.UUID, CompiledScenario],
@@ -139,6 +139,8 @@ class _Turn:
         # person's used tries survive a handler, a command or a fallback in between.
         self.left: tuple[str | None, int] = (None, 0)
         self.carry: tuple[str | None, int] = (None, 0)
+        # The handoff block the conversation was with an operator on when the turn began.
+        self.handed_off = state.waiting_block if state.status == "handoff" else None
 
     # --- what executors read ----------------------------------------------------------------
 
@@ -605,7 +607,9 @@ class Engine:
     def _apply(self, turn: _Turn, block: CompiledBlock, step: Step, start: int) -> str | None:
         """Carry out a step; the block to run next, if any."""
         kind = step.kind
-        if step.messages:
+        if step.messages and not (kind == HANDOFF and turn.handed_off == block.id):
+            # (A path that leads back into the handoff the conversation is already in, from
+            # a command during it, says nothing again: the operator has it already.)
             turn.messages.extend(step.messages)
         if kind == FOLLOW:
             target = block.ports.get(step.port)  # type: ignore[arg-type]

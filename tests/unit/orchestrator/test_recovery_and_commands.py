@@ -267,3 +267,18 @@ def test_a_command_between_wrong_answers_does_not_give_fresh_tries():
     assert texts(again) == ["Numbers only.", "How many?"] and again.input.attempts_left == 2
     assert chat.say("lots").input.attempts_left == 1
     assert texts(chat.say("heaps")) == ["Never mind."]
+
+
+def test_a_command_that_leads_back_into_the_handoff_says_nothing_twice():
+    doc = document([block("op", "handoff", message=text("Connecting you.")),
+                    say("again", "Calling someone again."),
+                    block("bye", "end", message=text("Bye."))],
+                   [("op", "next", "bye"), ("again", "next", "op")],
+                   commands={"operator": "again"})
+    chat = Chat(compile_doc(doc))
+    chat.context = chat.context.model_copy(update={"commands_in_handoff": True})
+    first = chat.start()
+    assert [m.type for m in first.messages] == ["text", "handoff"]
+    result = chat.command("operator")
+    assert texts(result) == ["Calling someone again."]  # no second notice, no second handoff
+    assert [m.type for m in result.messages] == ["text"] and result.state.status == "handoff"
