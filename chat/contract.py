@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from chat.conversations.schemas import MessageOut, TurnAnswer
 from core.runtime import Runtime
 
-__all__ = ["HOT_ROUTES", "MessageOut", "TurnAnswer", "ensure_chat_key", "background"]
+__all__ = ["HOT_ROUTES", "MessageOut", "TurnAnswer", "ensure_chat_key", "background",
+           "fast_path"]
 
 HOT_ROUTES = frozenset({
     "/api/v1/conversations", "/api/v1/bots/{bot_id}/conversations",
@@ -47,3 +48,11 @@ async def ensure_chat_key(*, session: AsyncSession, bot_id: uuid.UUID, org_id: u
     current = await service.get(session=session, bot_id=bot_id)
     if current is None or current.key != key:
         await service.rotate(session=session, bot_id=bot_id, org_id=org_id, key=key)
+
+
+def fast_path() -> type:
+    """The ASGI middleware answering chat-key messages without FastAPI's routing (see
+    chat.conversations.fast_path); add it inside CORS and the observability middleware."""
+    from chat.conversations.fast_path import ChatFastPath
+
+    return ChatFastPath

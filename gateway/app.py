@@ -15,6 +15,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 import migrations.models  # noqa: F401  (every table on one metadata, whichever services run)
 from chat.contract import HOT_ROUTES as CHAT_HOT_ROUTES
+from chat.contract import fast_path as chat_fast_path
 from core.config import Settings, get_settings
 from core.http import ObservabilityMiddleware, install_problem_handlers
 from core.logging import configure_logging, get_logger
@@ -148,6 +149,8 @@ def create_app(
         for router in SERVICES[name]():
             app.include_router(router)
 
+    if "chat" in chosen:
+        app.add_middleware(chat_fast_path(), owner=app)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
                            allow_methods=["*"], allow_headers=["*"],

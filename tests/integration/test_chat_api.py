@@ -431,3 +431,60 @@ async def test_a_chat_key_cannot_start_another_bots_scenario(client, make_actor)
                                  json={"scenario_id": their_scenario, "language": "en"})
     assert response.status_code == 409, response.text
     assert "secret" not in response.text
+
+
+async def test_the_fast_path_answers_chat_key_messages_and_hands_on_everything_else(
+        app, client, make_actor) -> None:  # type: ignore[no-untyped-def]
+    """Chat-key messages are answered without FastAPI's routing; anything it is not sure of
+    reaches the app, body and all, so every error stays the app's documented one."""
+    import httpx
+
+    from chat.conversations.fast_path import ChatFastPath
+
+    owner = await make_actor(Role.owner)
+    _, _, headers = await bot_with(client, owner, echo_document())
+    _, chat = await start(client, headers, language="en")
+    handed_on: list[bytes] = []
+
+    async def the_app(scope, receive, send):  # type: ignore[no-untyped-def]
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        handed_on.append(body)
+        await app(scope, _once(body), send)
+
+    def _once(body: bytes):  # type: ignore[no-untyped-def]
+        async def receive():  # type: ignore[no-untyped-def]
+            return {"type": "http.request", "body": body, "more_body": False}
+        return receive
+
+    fast = ChatFastPath(the_app, owner=app)
+    url = f"/api/v1/conversations/{chat.id}/messages"
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=fast),
+                                 base_url="http://test") as http:
+        answered = await http.post(url, headers=headers,
+                                   json={"text": "hi", "client_message_id": "f1"})
+        assert answered.status_code == 200 and texts(answered.json()) == ["echo: hi", "Say"]
+        assert handed_on == []
+        again = await http.post(url, headers=headers,
+                                json={"text": "hi", "client_message_id": "f1"})
+        assert again.json()["duplicate"] is True and handed_on == []
+        for body in (b'{"text": ""', b'{"text": "", "client_message_id": "f2"}',
+                     b'{"text": "a", "choice_id": "b", "client_message_id": "f3"}'):
+            refused = await http.post(url, headers={**headers,
+                                                    "content-type": "application/json"},
+                                      content=body)
+            assert refused.status_code in (400, 422) and refused.headers[
+                "content-type"] == "application/problem+json"
+            assert handed_on[-1] == body  # the app saw the very body
+        unknown = await http.post(url, headers={"X-Chat-Key": "rzc_nope"},
+                                  json={"text": "hi", "client_message_id": "f4"})
+        assert unknown.status_code == 401 and len(handed_on) == 4
+        missing = await http.post(f"/api/v1/conversations/{uuid.uuid4()}/messages",
+                                  headers=headers, json={"text": "hi",
+                                                         "client_message_id": "f5"})
+        assert missing.status_code == 404 and missing.headers[
+            "content-type"] == "application/problem+json" and len(handed_on) == 4
