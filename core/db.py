@@ -143,8 +143,14 @@ def is_outage(exc: BaseException) -> bool:
     """Whether ``exc`` says the database is unavailable (nothing of the transaction stored)."""
     if isinstance(exc, DBAPIError):
         # InternalError covers the driver's "connection is in a bad state" after a cut.
-        return exc.connection_invalidated or isinstance(
-            exc, (OperationalError, InterfaceError, InternalError))
+        if exc.connection_invalidated or isinstance(
+                exc, (OperationalError, InterfaceError, InternalError)):
+            return True
+        # The driver's own error, as SQLAlchemy's adaptor wraps it (asyncpg's "too many
+        # clients" arrives as a plain DBAPI Error): the server refused to serve, retry later.
+        orig = exc.orig
+        return isinstance(orig, OUTAGE_ERRORS) or isinstance(
+            getattr(orig, "__cause__", None), OUTAGE_ERRORS)
     return isinstance(exc, OUTAGE_ERRORS)
 
 

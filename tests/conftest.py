@@ -65,6 +65,10 @@ async def settings(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Se
         db_name = f"rozmova_test_{worker}_{secrets.token_hex(4)}"
         await _create_database(pg_url, db_name)
         overrides["database_url"] = pg_url.rsplit("/", 1)[0] + "/" + db_name
+        # Two workers (each up to twice this in its main pool, 8 readers, this many on the
+        # hot path's driver pool) and a test's own server process fit in PostgreSQL's
+        # default 100 connections.
+        overrides["database_pool_size"] = 10
     if os.environ.get("ROZMOVA_TEST_REDIS_URL"):
         overrides["redis_url"] = os.environ["ROZMOVA_TEST_REDIS_URL"]
     yield Settings(_env_file=None, **overrides)  # type: ignore[arg-type]

@@ -31,7 +31,9 @@ def server_env(settings) -> dict[str, str]:  # type: ignore[no-untyped-def]
            if hasattr(settings.secret_key, "get_secret_value") else str(settings.secret_key),
            "ROZMOVA_DATABASE_URL": settings.resolved_database_url,
            "ROZMOVA_REDIS_PREFIX": settings.redis_prefix, "ROZMOVA_DEMO_BOT": "false",
-           "ROZMOVA_LOG_JSON": "true", "ROZMOVA_LOG_LEVEL": "WARNING"}
+           "ROZMOVA_LOG_JSON": "true", "ROZMOVA_LOG_LEVEL": "WARNING",
+           # Beside the suite's own workers, within PostgreSQL's default 100 connections.
+           "ROZMOVA_DATABASE_POOL_SIZE": "4"}
     if settings.redis_url:
         env["ROZMOVA_REDIS_URL"] = settings.redis_url
     return env
