@@ -15,6 +15,7 @@ from typing import Any
 
 from scenarios.format import SYSTEM_VARIABLES
 from scenarios.format.templates import resolve_reference
+from scenarios.format.values import match_language
 
 from orchestrator.contract import (
     STATE_FORMAT,
@@ -240,11 +241,9 @@ class _Turn:
         """Switch the conversation to one of the bot's languages ("en", or "en-GB" for a bot
         with "en"); later texts, built-in phrases and re-prompts follow it."""
         languages = self.context.languages or [self.default_language]
-        wanted = code.strip()
-        chosen = wanted if wanted in languages else next(
-            (lang for lang in languages if lang.lower() == wanted.lower()
-             or lang.split("-")[0] == wanted.split("-")[0].lower()), None)
+        chosen = match_language(code, languages)
         if chosen is None:
+            wanted = code.strip()
             shown = wanted if len(wanted) <= 40 else wanted[:37] + "..."
             raise BlockFailure(f"'{shown}' is not one of the bot's languages "
                                f"({', '.join(languages)})")

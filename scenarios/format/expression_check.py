@@ -1,9 +1,8 @@
 """What an expression does, read from its parsed tree without running it: the variables it
 reads, whether its calls name functions the evaluator has with the right number of arguments,
 and the static type of each part where the document shows it (literals, declared variables,
-function results). Also whether a value can be stored in a declared variable type, by the
-same rules as the engine's conversion (`orchestrator.engine.values.coerce`, which this package
-cannot import: a test holds the two to the same answers).
+function results). Also whether a value can be stored in a declared variable type: the
+format's conversion (`scenarios.format.values.coerce`), which the engine stores with.
 
 The typing rules are format 2's: text that reads as a number is that number in arithmetic and
 ordering comparisons, text that does not fails the block; `%` after a text formats it; `*` of
@@ -12,15 +11,13 @@ a text or list by a whole number repeats it."""
 from __future__ import annotations
 
 import ast
-import datetime as dt
 import difflib
-import math
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from scenarios.format import limits
+from scenarios.format.values import coerce, parse_number
 from scenarios.format.templates import FUNCTION_ARITY
 from scenarios.format.templates import expression_variables as scanned_variables
 
@@ -40,69 +37,18 @@ class Finding:
 
 # --- storing values in declared types -------------------------------------------------------
 
-# The same grammar as the engine's parse_number: "12", "-3", "12,5", "1 000".
-_INTEGER_RE = re.compile(r"[+-]?\d{1,30}")
-_DECIMAL_RE = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d{1,3})?")
-_GROUPING = str.maketrans("", "", " \u00a0\u202f\u2009'")
-_DATE_DMY_RE = re.compile(r"(\d{1,2})[./](\d{1,2})[./](\d{4})")
-_DATE_ISO_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_TRUE_OR_FALSE = frozenset({"true", "yes", "1", "так", "on", "false", "no", "0", "ні", "off", ""})
-
-
 def reads_as_number(text: str) -> bool:
     """Whether the engine takes this text for a number."""
-    compact = text.strip().translate(_GROUPING)
-    if not compact or len(compact) > 40:
-        return False
-    if _INTEGER_RE.fullmatch(compact):
-        return True
-    if not _DECIMAL_RE.fullmatch(compact):
-        return False
-    return math.isfinite(float(compact.replace(",", ".")))
-
-
-def _reads_as_date(text: str) -> bool:
-    compact = text.strip()
-    match = _DATE_ISO_RE.fullmatch(compact)
-    if match:
-        year, month, day = (int(g) for g in match.groups())
-    else:
-        match = _DATE_DMY_RE.fullmatch(compact)
-        if match:
-            day, month, year = (int(g) for g in match.groups())
-    if match:
-        try:
-            dt.date(year, month, day)
-            return True
-        except ValueError:
-            return False
-    try:
-        dt.datetime.fromisoformat(compact)
-    except ValueError:
-        return False
-    return True
+    return parse_number(text) is not None
 
 
 def storable(value: Any, type_: str) -> bool:
-    """Whether the engine can store this JSON value in a variable of the declared type."""
-    if value is None or type_ in ("any", "string"):
-        return True
-    if type_ == "number":
-        if isinstance(value, bool):
-            return False
-        if isinstance(value, int | float):
-            return math.isfinite(value)
-        return isinstance(value, str) and reads_as_number(value)
-    if type_ == "boolean":
-        if isinstance(value, bool | int | float):
-            return True
-        return isinstance(value, str) and value.strip().lower() in _TRUE_OR_FALSE
-    if type_ == "date":
-        return isinstance(value, str) and _reads_as_date(value)
-    if type_ == "list":
-        return isinstance(value, list)
-    if type_ == "object":
-        return isinstance(value, dict)
+    """Whether the engine can store this JSON value in a variable of the declared type: the
+    engine's own conversion, asked."""
+    try:
+        coerce(value, type_)
+    except ValueError:
+        return False
     return True
 
 

@@ -46,6 +46,7 @@ from scenarios.format.registry import (
     variable_writes,
 )
 from scenarios.format.templates import SYSTEM_VARIABLES, TEMPLATE_RE, template_references
+from scenarios.format.values import match_language
 
 Severity = Literal["error", "warning"]
 
@@ -396,19 +397,6 @@ def _check_jump_scenario(settings: BaseModel, scenarios: Mapping[str, bool] | No
                     "published.", pointer, block_id)
 
 
-def _language_of(value: Any, languages: list[str]) -> str | None:
-    """The bot language a stored value selects at run time (as `set_language` reads it:
-    exact, any case, or by its base language: "EN", "en-GB" -> "en")."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    wanted = value.strip()
-    for language in languages:
-        if language.lower() == wanted.lower() \
-                or language.split("-")[0] == wanted.split("-")[0].lower():
-            return language
-    return None
-
-
 def _check_language_choices(document: ScenarioDocument, settings_of: dict[str, BaseModel],
                             index_of: dict[str, int], raw_blocks: list[Any],
                             languages: list[str], out: _Collector) -> None:
@@ -447,7 +435,7 @@ def _check_language_choices(document: ScenarioDocument, settings_of: dict[str, B
         for field, options in groups:
             for option in options:
                 value = option.value if "value" in option.model_fields_set else option.id
-                if _language_of(value, languages) is None:
+                if not isinstance(value, str) or match_language(value, languages) is None:
                     position = all_options[field].index(option)
                     has_value = "value" in option.model_fields_set
                     out.warning("language.unknown_choice",
