@@ -177,14 +177,8 @@ def _comparable(a: Any, b: Any) -> tuple[Any, Any] | None:
 def _operators(budget: _Budget) -> dict[type, Callable[..., Any]]:
     def add(a: Any, b: Any) -> Any:
         ta, tb = type(a), type(b)
-        if ta is str and tb is str:
-            size = len(a) + len(b)
-            if size > limits.MAX_TEXT:
-                raise _too_long()
-            budget.spend(size)
-            return a + b
-        if ta is list and tb is list:
-            size = _weight(a) + _weight(b)
+        if ta is tb and (ta is str or ta is list):  # texts join, lists join
+            size = _weight(a) + _weight(b)  # a text weighs its length
             if size > limits.MAX_TEXT:
                 raise _too_long()
             budget.spend(size)

@@ -71,6 +71,13 @@ RESTART_CHOICE = "/start"
 option of a scenario can have it: option ids have no slash)."""
 
 
+def _restart_offer(state: ConversationState) -> InputRequest:
+    """What a conversation that cannot go on waits for: the "Start again" button."""
+    restart = button(RESTART_CHOICE, phrases.stuck(state.language)[1])
+    block_id = state.frames[-1].block if state.frames else None
+    return input_request("buttons", block_id or "", [restart])
+
+
 class _Failure(Exception):
     """Ends the normal run of a turn; carries what goes into `TurnResult.errors`."""
 
@@ -457,13 +464,12 @@ class Engine:
                errors: list[TurnError] | None = None) -> TurnResult:
         """The conversation cannot go on from where it stands: say so (or `text`), with a
         button that begins again (RESTART_CHOICE), and leave the state as it was."""
-        stuck, label = phrases.stuck(original.language)
-        restart = button(RESTART_CHOICE, label)
-        block_id = original.frames[-1].block if original.frames else None
+        request = _restart_offer(original)
         return self._unchanged(
-            original, None, messages=[message("text", text=text or stuck, buttons=[restart])],
-            errors=errors, trace=turn.trace,
-            request=input_request("buttons", block_id or "", [restart]))
+            original, None, messages=[message(
+                "text", text=text or phrases.stuck(original.language)[0],
+                buttons=request.choices)],
+            errors=errors, trace=turn.trace, request=request)
 
     @staticmethod
     def _leave_waiting(turn: _Turn) -> None:
@@ -814,9 +820,7 @@ class Engine:
         if state.status == "active" and state.waiting_block is None:
             # Between turns only a conversation that could not go on is active: it still
             # offers to begin again (after /help, say).
-            restart = button(RESTART_CHOICE, phrases.stuck(state.language)[1])
-            block_id = state.frames[-1].block if state.frames else None
-            return input_request("buttons", block_id or "", [restart])
+            return _restart_offer(state)
         if state.status not in ("waiting", "handoff") or state.waiting_block is None:
             return None
         block = turn.compiled.blocks.get(state.waiting_block)
