@@ -159,6 +159,19 @@ def _pointer(loc: tuple[Any, ...] | list[Any]) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in loc)
 
 
+def outage_error(exc: BaseException, path: str) -> DatabaseUnavailable | None:
+    """The 503 for a request whose database connection was lost, refused or timed out (any
+    socket error counts): an outage of a dependency, not the caller's fault nor a bug; the
+    transaction was rolled back, so nothing was changed. None for anything else."""
+    if not (is_outage(exc) or isinstance(exc, OSError)):
+        return None
+    orig = getattr(exc, "orig", None) or exc
+    log.warning("dependency.unavailable", path=path, error=type(orig).__name__)
+    return DatabaseUnavailable(
+        "the database did not answer in time or dropped the connection; nothing was "
+        "changed, retry")
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(RozmovaError)
     async def _domain(request: Request, exc: RozmovaError) -> JSONResponse:
@@ -228,14 +241,8 @@ def install_problem_handlers(app: FastAPI) -> None:
         return await _unexpected(request, exc)
 
     async def _outage(request: Request, exc: Exception) -> JSONResponse:
-        # A connection lost, refused or timed out mid-request is an outage of a dependency,
-        # not the caller's fault nor a bug: 503 with Retry-After; the transaction was rolled
-        # back, so nothing was changed.
-        orig = getattr(exc, "orig", None) or exc
-        log.warning("dependency.unavailable", path=request.url.path, error=type(orig).__name__)
-        error = DatabaseUnavailable(
-            "the database did not answer in time or dropped the connection; nothing was "
-            "changed, retry")
+        error = outage_error(exc, request.url.path)
+        assert error is not None  # registered for outages only
         return _problem(error.status, error.to_problem(request.url.path), error.headers)
 
     for outage in OUTAGE_ERRORS:

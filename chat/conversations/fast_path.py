@@ -24,9 +24,8 @@ from chat.conversations.schemas import MAX_TEXT_CHARS, MessageIn
 from chat.conversations.service import ChatScope
 from chat.dependencies import conversation_service
 from chat.keys import service as keys_service
-from core.db import is_outage
-from core.errors import DatabaseUnavailable, RozmovaError
-from core.http import PROBLEM_JSON
+from core.errors import RozmovaError
+from core.http import PROBLEM_JSON, outage_error
 
 _PATH = re.compile(r"/api/v1/conversations/([0-9a-fA-F-]{32,36})/messages")
 TEMPLATE = "/api/v1/conversations/{conversation_id}/messages"
@@ -93,11 +92,10 @@ class ChatFastPath:
             await _problem(send, exc, scope["path"])
             return
         except Exception as exc:
-            if not (is_outage(exc) or isinstance(exc, OSError)):
+            error = outage_error(exc, scope["path"])
+            if error is None:
                 raise
-            await _problem(send, DatabaseUnavailable(
-                "the database did not answer in time or dropped the connection; nothing was "
-                "changed, retry"), scope["path"])
+            await _problem(send, error, scope["path"])
             return
         await _respond(send, 200, b"application/json", answer.model_dump_json().encode())
 
