@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chat.conversations.models import Conversation, ConversationMessage, Turn
-from chat.conversations.store import Snapshot, TurnPlan, turn_store
+from chat.conversations.store import GroupCommits, Snapshot, TurnPlan, turn_store
 from chat.realtime.hub import news
 from chat.realtime.frames import conversation_name, history_frame, person_view, turn_frames
 from chat.conversations.schemas import (
@@ -161,6 +161,7 @@ class ConversationService:
                  scenarios: ScenariosClient, hub: Fanout | None = None) -> None:
         self._runtime = runtime
         self._hub = hub
+        self._commits = GroupCommits()  # PostgreSQL's group commit of this service's turns
         self._orchestrator = orchestrator
         self._scenarios = scenarios
         self._bots: dict[uuid.UUID, tuple[float, BotInfo]] = {}
@@ -207,7 +208,7 @@ class ConversationService:
         conversation_id = new_id()
         key = user_key(body.end_user_id, conversation_id)
         started = time.perf_counter()
-        async with turn_store(self._runtime, new=True) as store:
+        async with turn_store(self._runtime, self._commits, new=True) as store:
             user_vars, bot_vars = await store.variables(bot.id, key)
             context = self._context(bot, conversation_id, body.end_user_id, body.channel,
                                     user_vars, bot_vars)
@@ -260,7 +261,7 @@ class ConversationService:
     async def _turn(self, scope: ChatScope, conversation_id: uuid.UUID, event: InboundEvent,
                     client_message_id: str | None) -> TurnAnswer:
         started = time.perf_counter()
-        async with turn_store(self._runtime) as store:
+        async with turn_store(self._runtime, self._commits) as store:
             # One read brings the conversation, a stored answer for a repeated
             # client_message_id, and the user's and bot's variables.
             conversation, replay_data = await store.snapshot(conversation_id,

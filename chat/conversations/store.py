@@ -323,8 +323,21 @@ class PostgresStore:
         await self.writer.write(plan)
 
 
+class GroupCommits:
+    """The group commit of one chat service: made on first use for the hot path's pool (which
+    the runtime creates lazily, on PostgreSQL only)."""
+
+    def __init__(self) -> None:
+        self._writer: GroupWriter | None = None
+
+    def for_pool(self, pool: Any) -> GroupWriter:
+        if self._writer is None or self._writer.pool is not pool:
+            self._writer = GroupWriter(pool)
+        return self._writer
+
+
 @asynccontextmanager
-async def turn_store(runtime: Runtime, *, new: bool = False
+async def turn_store(runtime: Runtime, commits: GroupCommits, *, new: bool = False
                      ) -> AsyncIterator[CoreStore | PostgresStore]:
     """The store for one turn. A new conversation always goes through Core (it is written
     once; turns are the hot path). Turns enter one admission slot each (``turn_slot``), so
@@ -332,16 +345,7 @@ async def turn_store(runtime: Runtime, *, new: bool = False
     async with runtime.turn_slot():
         pool = None if new else await runtime.driver_pool()
         if pool is not None:
-            yield PostgresStore(pool, _writer(runtime, pool))
+            yield PostgresStore(pool, commits.for_pool(pool))
             return
         async with runtime.engine.begin() as connection:
             yield CoreStore(connection)
-
-
-def _writer(runtime: Runtime, pool: Any) -> GroupWriter:
-    """One group commit per runtime (its pool), kept on the runtime as the pool is."""
-    writer: GroupWriter | None = getattr(runtime, "_turn_writer", None)
-    if writer is None or writer.pool is not pool:
-        writer = GroupWriter(pool)
-        runtime._turn_writer = writer  # type: ignore[attr-defined]
-    return writer
