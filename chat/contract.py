@@ -13,8 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from chat.conversations.schemas import MessageOut, TurnAnswer
 from core.runtime import Runtime
 
-__all__ = ["HOT_ROUTES", "MessageOut", "TurnAnswer", "ensure_chat_key", "background",
-           "fast_path"]
+__all__ = [
+    "HOT_ROUTES",
+    "MessageOut",
+    "TurnAnswer",
+    "background",
+    "ensure_chat_key",
+    "fast_path",
+]
 
 HOT_ROUTES = frozenset({
     "/api/v1/conversations", "/api/v1/bots/{bot_id}/conversations",
@@ -37,7 +43,10 @@ async def background(app: Any) -> AsyncIterator[None]:
                                    runtime.settings.timeout_sweep_seconds):
             yield
     finally:
-        await realtime_hub(app).close("shutdown")
+        try:
+            await realtime_hub(app).close("shutdown")
+        finally:
+            await conversation_service(app).close()
 
 
 async def ensure_chat_key(*, session: AsyncSession, bot_id: uuid.UUID, org_id: uuid.UUID,

@@ -4,6 +4,7 @@ transaction, and serve history, traces and operator actions."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from dataclasses import dataclass
@@ -15,22 +16,37 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chat.conversations.models import Conversation, ConversationMessage, Turn
-from chat.conversations.store import GroupCommits, Snapshot, TurnPlan, turn_store
-from chat.realtime.hub import news
-from chat.realtime.frames import conversation_name, history_frame, person_view, turn_frames
 from chat.conversations.schemas import (
-    ConversationStart, HistoryItem, HistoryPage, MessageOut, TurnAnswer,
+    ConversationStart,
+    HistoryItem,
+    HistoryPage,
+    MessageOut,
+    TurnAnswer,
 )
+from chat.conversations.store import GroupCommits, Snapshot, TurnPlan, turn_store
+from chat.realtime.frames import (
+    conversation_name,
+    history_frame,
+    person_view,
+    turn_frames,
+)
+from chat.realtime.hub import news
 from core.db import transaction, utcnow
+from core.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceUnavailable
 from core.fast import constructor
 from core.ids import new_id
-from core.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceUnavailable
 from core.runtime import Runtime
 from core.security import Role
 from orchestrator.contract import (
-    ConversationState, InboundEvent, InputRequest, OrchestratorClient, OutboundMessage,
+    ConversationState,
+    InboundEvent,
+    InputRequest,
+    OrchestratorClient,
+    OutboundMessage,
     ScenarioNotRunnable,
-    ScenariosUnavailable, TurnContext, TurnResult,
+    ScenariosUnavailable,
+    TurnContext,
+    TurnResult,
 )
 from scenarios.contract import BOT_CACHE_PREFIX, BotInfo, ScenariosClient, bot_cache_key
 
@@ -161,13 +177,17 @@ class ConversationService:
                  scenarios: ScenariosClient, hub: Fanout | None = None) -> None:
         self._runtime = runtime
         self._hub = hub
-        self._commits = GroupCommits()  # PostgreSQL's group commit of this service's turns
+        self._commits = GroupCommits()  # the group commit of this service's turns
         self._orchestrator = orchestrator
         self._scenarios = scenarios
         self._bots: dict[uuid.UUID, tuple[float, BotInfo]] = {}
         # A change to a bot (publish, settings, delete) drops its copy on every instance
         # when it commits; the lifetime only bounds what a lost message could cost.
         runtime.invalidation.register(self._forget_bot)
+
+    async def close(self) -> None:
+        """Stop the embedded mode's turn thread once what it holds is written."""
+        await asyncio.to_thread(self._commits.close)
 
     def _forget_bot(self, cache_key: str) -> None:
         if cache_key.startswith(BOT_CACHE_PREFIX):

@@ -11,10 +11,10 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import orjson
-
 from sqlalchemy import insert, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -324,28 +324,53 @@ class PostgresStore:
 
 
 class GroupCommits:
-    """The group commit of one chat service: made on first use for the hot path's pool (which
-    the runtime creates lazily, on PostgreSQL only)."""
+    """The group commit of one chat service: on PostgreSQL a `GroupWriter` made on first use
+    for the hot path's pool (which the runtime creates lazily); on a SQLite file the writer
+    thread of `chat.conversations.sqlite_store`. ``close`` stops the thread."""
 
     def __init__(self) -> None:
         self._writer: GroupWriter | None = None
+        self._sqlite: Any = None
 
     def for_pool(self, pool: Any) -> GroupWriter:
         if self._writer is None or self._writer.pool is not pool:
             self._writer = GroupWriter(pool)
         return self._writer
 
+    def for_sqlite(self, runtime: Runtime) -> Any:
+        """The SQLite file's turn thread, or None where the database is not a SQLite file."""
+        url = runtime.engine.url
+        if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+            return None
+        if self._sqlite is None:
+            from chat.conversations.sqlite_store import SqliteTurns
+
+            self._sqlite = SqliteTurns(Path(url.database))
+        return self._sqlite
+
+    def close(self) -> None:
+        if self._sqlite is not None:
+            self._sqlite.close()
+            self._sqlite = None
+
 
 @asynccontextmanager
 async def turn_store(runtime: Runtime, commits: GroupCommits, *, new: bool = False
-                     ) -> AsyncIterator[CoreStore | PostgresStore]:
+                     ) -> AsyncIterator[Any]:
     """The store for one turn. A new conversation always goes through Core (it is written
     once; turns are the hot path). Turns enter one admission slot each (``turn_slot``), so
     a crowd waits in order rather than timing out on the connection pools."""
     async with runtime.turn_slot():
-        pool = None if new else await runtime.driver_pool()
-        if pool is not None:
-            yield PostgresStore(pool, commits.for_pool(pool))
-            return
+        if not new:
+            pool = await runtime.driver_pool()
+            if pool is not None:
+                yield PostgresStore(pool, commits.for_pool(pool))
+                return
+            sqlite_turns = commits.for_sqlite(runtime)
+            if sqlite_turns is not None:
+                from chat.conversations.sqlite_store import SqliteStore
+
+                yield SqliteStore(sqlite_turns)
+                return
         async with runtime.engine.begin() as connection:
             yield CoreStore(connection)

@@ -2,7 +2,8 @@
 sending as fast as they are answered, then kill -9 in the middle of it (with group commit on
 PostgreSQL, in the middle of batches). Every message that was acknowledged (answered 200) must
 be stored exactly once, with its answer; nothing may be stored twice; each conversation's
-history stays gapless. Runs on whichever database the suite runs on."""
+history stays gapless. Runs on whichever database the suite runs on (on SQLite, in the middle
+of the turn thread's group transactions)."""
 
 from __future__ import annotations
 
