@@ -6,7 +6,8 @@ request, more than the turn's own database work.
 It answers only what it is sure of: a well-formed JSON body that `MessageIn` accepts, a chat
 key that resolves. Everything else (organization credentials, a bad body, an unknown key, any
 other route) goes to the app untouched, with the body replayed, so every error is the app's
-own, documented one. Request ids, the body limit, metrics and the access log still come from
+own, documented one. The chat socket (`/ws/v1/chat`) is handed to its endpoint here too.
+Request ids, the body limit, metrics and the access log still come from
 `core.http.ObservabilityMiddleware`, which sits outside."""
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 import orjson
 from pydantic import ValidationError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.websockets import WebSocket
 
 from chat.conversations.router import to_event
 from chat.conversations.schemas import MAX_TEXT_CHARS, MessageIn
@@ -29,6 +31,7 @@ from core.http import PROBLEM_JSON, outage_error
 
 _PATH = re.compile(r"/api/v1/conversations/([0-9a-fA-F-]{32,36})/messages")
 TEMPLATE = "/api/v1/conversations/{conversation_id}/messages"
+SOCKET_PATH = "/ws/v1/chat"  # chat.realtime.router's endpoint
 
 
 class _Route:
@@ -46,6 +49,14 @@ class ChatFastPath:
         self.owner = owner  # the FastAPI app: its state holds the runtime and the service
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket" and scope["path"] == SOCKET_PATH:
+            # A chat socket lives for hours: every layer it passes through keeps a coroutine
+            # frame (and FastAPI's exit stack) alive for all that time, ~2 KiB a socket. The
+            # endpoint needs none of them (no dependencies, its own error handling).
+            from chat.realtime.router import chat_socket
+
+            await chat_socket(WebSocket(scope, receive, send))
+            return
         if scope["type"] != "http" or scope["method"] != "POST":
             await self.app(scope, receive, send)
             return

@@ -14,7 +14,7 @@ documents).
 Values are stored exactly as SQLAlchemy stores them on SQLite (UUIDs as 32 hex digits,
 timestamps as ``YYYY-MM-DD HH:MM:SS.ffffff`` in UTC, JSON as text), so the management API,
 which reads these tables through the ORM, and this writer see the same rows. The rest of the
-application (starts of conversations, operators, management) keeps writing through SQLAlchemy;
+application (operators, management) keeps writing through SQLAlchemy;
 both wait for the write lock with SQLite's busy timeout, off the event loop."""
 
 from __future__ import annotations
@@ -46,6 +46,16 @@ SELECT c.id, c.org_id, c.bot_id, c.scenario_id, c.version_id, c.end_user_id, c.u
          WHERE u.bot_id = c.bot_id AND u.end_user_id = c.user_key) AS user_values,
        (SELECT b."values" FROM bot_variables b WHERE b.bot_id = c.bot_id) AS bot_values
   FROM conversations c WHERE c.id = ?
+"""
+_VARIABLES = """
+SELECT (SELECT u."values" FROM user_variables u WHERE u.bot_id = ? AND u.end_user_id = ?),
+       (SELECT b."values" FROM bot_variables b WHERE b.bot_id = ?)
+"""
+_INSERT = """
+INSERT INTO conversations (id, org_id, bot_id, scenario_id, version_id, end_user_id, user_key,
+                           channel, language, status, state, message_seq, turn_seq,
+                           created_at, last_activity_at, timeout_at, ended_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 _UPDATE = """
 UPDATE conversations
@@ -109,7 +119,7 @@ def _parsed(value: str | None) -> Any:
 
 @dataclass(slots=True)
 class _Job:
-    kind: str                      # "read" or "write"
+    kind: str                      # "read", "variables" or "write"
     args: Any
     future: asyncio.Future[Any]
     outcome: Any = None
@@ -137,6 +147,10 @@ class SqliteTurns:
     async def snapshot(self, conversation_id: uuid.UUID, client_message_id: str | None
                        ) -> tuple[Snapshot | None, Any]:
         return await self._submit("read", (client_message_id, conversation_id.hex))
+
+    async def variables(self, bot_id: uuid.UUID, user_key: str) -> tuple[dict, dict]:
+        """A new conversation's user and bot variables."""
+        return await self._submit("variables", (bot_id.hex, user_key, bot_id.hex))
 
     async def write(self, plan: TurnPlan) -> None:
         await self._submit("write", plan)
@@ -216,13 +230,14 @@ class SqliteTurns:
     def _work(self, connection: sqlite3.Connection, jobs: list[_Job]) -> None:
         writes = []
         for job in jobs:
-            if job.kind == "read":
-                try:
-                    job.outcome = _read(connection, *job.args)
-                except Exception as exc:  # noqa: BLE001
-                    job.error = exc
-            else:
+            if job.kind == "write":
                 writes.append(job)
+                continue
+            try:
+                job.outcome = (_read(connection, *job.args) if job.kind == "read"
+                               else _variables(connection, job.args))
+            except Exception as exc:  # noqa: BLE001
+                job.error = exc
         if not writes:
             return
         try:
@@ -278,6 +293,12 @@ def _read(connection: sqlite3.Connection, client_message_id: str | None, convers
             _parsed(extra[0]))
 
 
+def _variables(connection: sqlite3.Connection, args: tuple[str, str, str]
+               ) -> tuple[dict, dict]:
+    user_values, bot_values = connection.execute(_VARIABLES, args).fetchone()
+    return _parsed(user_values) or {}, _parsed(bot_values) or {}
+
+
 def _commit(connection: sqlite3.Connection, plans: list[TurnPlan]) -> None:
     connection.execute("BEGIN IMMEDIATE")
     try:
@@ -291,16 +312,22 @@ def _commit(connection: sqlite3.Connection, plans: list[TurnPlan]) -> None:
 
 def _write(connection: sqlite3.Connection, plan: TurnPlan) -> None:
     c, v, t = plan.conversation, plan.values, plan.turn
-    if c.is_new:  # conversations start through SQLAlchemy; a new one never comes here
-        raise ValueError("the SQLite turn writer only continues conversations")
     conversation_id = c.id.hex
     now = _time(plan.now)
-    updated = connection.execute(_UPDATE, (
-        _uuid(v["version_id"]), v["status"], _json(v["state"]), v["message_seq"],
-        v["turn_seq"], _time(v["last_activity_at"]), _time(v["timeout_at"]),
-        _time(v.get("ended_at")), v.get("language"), conversation_id))
-    if updated.rowcount != 1:
-        raise LookupError(f"conversation {c.id} is gone")
+    if c.is_new:
+        connection.execute(_INSERT, (
+            conversation_id, c.org_id.hex, c.bot_id.hex, c.scenario_id.hex,
+            _uuid(v["version_id"]), c.end_user_id, c.user_key, c.channel,
+            v.get("language") or c.language, v["status"], _json(v["state"]), v["message_seq"],
+            v["turn_seq"], now, _time(v["last_activity_at"]), _time(v["timeout_at"]),
+            _time(v.get("ended_at"))))
+    else:
+        updated = connection.execute(_UPDATE, (
+            _uuid(v["version_id"]), v["status"], _json(v["state"]), v["message_seq"],
+            v["turn_seq"], _time(v["last_activity_at"]), _time(v["timeout_at"]),
+            _time(v.get("ended_at")), v.get("language"), conversation_id))
+        if updated.rowcount != 1:
+            raise LookupError(f"conversation {c.id} is gone")
     if plan.messages:
         connection.executemany(_MESSAGE, [
             (m["id"].hex, conversation_id, m["seq"], m["direction"], _json(m["body"]), now)
@@ -317,10 +344,13 @@ def _write(connection: sqlite3.Connection, plan: TurnPlan) -> None:
 
 
 class SqliteStore:
-    """A turn in the embedded mode: the same interface as the PostgreSQL store."""
+    """A turn in the embedded mode: the same interface as the other stores."""
 
     def __init__(self, turns: SqliteTurns) -> None:
         self.turns = turns
+
+    async def variables(self, bot_id: uuid.UUID, user_key: str) -> tuple[dict, dict]:
+        return await self.turns.variables(bot_id, user_key)
 
     async def snapshot(self, conversation_id: uuid.UUID, client_message_id: str | None
                        ) -> tuple[Snapshot | None, Any]:

@@ -331,6 +331,7 @@ class GroupCommits:
     def __init__(self) -> None:
         self._writer: GroupWriter | None = None
         self._sqlite: Any = None
+        self._sqlite_checked = False
 
     def for_pool(self, pool: Any) -> GroupWriter:
         if self._writer is None or self._writer.pool is not pool:
@@ -339,10 +340,11 @@ class GroupCommits:
 
     def for_sqlite(self, runtime: Runtime) -> Any:
         """The SQLite file's turn thread, or None where the database is not a SQLite file."""
+        if self._sqlite is not None or self._sqlite_checked:
+            return self._sqlite
+        self._sqlite_checked = True  # decided once: every turn asks
         url = runtime.engine.url
-        if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
-            return None
-        if self._sqlite is None:
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
             from chat.conversations.sqlite_store import SqliteTurns
 
             self._sqlite = SqliteTurns(Path(url.database))
@@ -357,20 +359,21 @@ class GroupCommits:
 @asynccontextmanager
 async def turn_store(runtime: Runtime, commits: GroupCommits, *, new: bool = False
                      ) -> AsyncIterator[Any]:
-    """The store for one turn. A new conversation always goes through Core (it is written
-    once; turns are the hot path). Turns enter one admission slot each (``turn_slot``), so
+    """The store for one turn. On PostgreSQL a new conversation goes through Core (it is
+    written once; turns are the hot path); on a SQLite file every turn goes through the turn
+    thread, so no transaction holds SQLite's write lock across an await. Turns enter one admission slot each (``turn_slot``), so
     a crowd waits in order rather than timing out on the connection pools."""
     async with runtime.turn_slot():
+        sqlite_turns = commits.for_sqlite(runtime)
+        if sqlite_turns is not None:
+            from chat.conversations.sqlite_store import SqliteStore
+
+            yield SqliteStore(sqlite_turns)
+            return
         if not new:
             pool = await runtime.driver_pool()
             if pool is not None:
                 yield PostgresStore(pool, commits.for_pool(pool))
-                return
-            sqlite_turns = commits.for_sqlite(runtime)
-            if sqlite_turns is not None:
-                from chat.conversations.sqlite_store import SqliteStore
-
-                yield SqliteStore(sqlite_turns)
                 return
         async with runtime.engine.begin() as connection:
             yield CoreStore(connection)

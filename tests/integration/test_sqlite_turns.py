@@ -110,6 +110,8 @@ async def test_turns_of_many_conversations_commit_together_and_read_back_through
         snapshot, replay = await again.snapshot(ids[3], "c-t3")
         assert replay == {"said": "t3"} and snapshot.state["note"] == "t3"
         assert await again.snapshot(uuid.uuid4(), None) == (None, None)
+        assert await again.variables(snapshot.bot_id, snapshot.user_key) == ({"n": 3}, {})
+        assert await again.variables(snapshot.bot_id, "nobody") == ({}, {})
     finally:
         await asyncio.to_thread(again.close)
 
