@@ -30,6 +30,10 @@ class Settings(BaseSettings):
         "", description="SQLAlchemy URL; empty means a SQLite file under data_dir."
     )
     database_pool_size: Annotated[int, Field(ge=1, le=200)] = 20
+    turn_queue_limit: int = Field(
+        1000, ge=1, le=1_000_000,
+        description="Chat turns that may wait for a database slot per process; past it a "
+                    "message is refused at once (503, Retry-After) instead of queueing.")
     database_echo: bool = False
     redis_url: str | None = Field(
         None, description="Unset: in-process cache, locks, rate limits and pub/sub."

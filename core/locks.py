@@ -64,15 +64,24 @@ class Locks(Protocol):
     ) -> AsyncIterator[Held]: ...
 
 
+MAX_WAITING = 32
+"""Holders that may queue for one name in one process (a conversation's messages in flight);
+past it the next is refused at once, so one flooded conversation cannot pile up work."""
+
+
 class _LocalLocks:
     """Per-name asyncio locks; entries are dropped when nobody holds or waits for them."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_waiting: int = MAX_WAITING) -> None:
         self._locks: dict[str, tuple[asyncio.Lock, list[int]]] = {}
+        self._max_waiting = max_waiting
 
     @asynccontextmanager
     async def hold(self, name: str, wait_seconds: float) -> AsyncIterator[None]:
         lock, users = self._locks.setdefault(name, (asyncio.Lock(), [0]))
+        if users[0] > self._max_waiting:  # one holder and max_waiting queued already
+            raise LockTimeout(f"'{name}' has {users[0] - 1} messages waiting already; send "
+                              "the next once these are answered")
         users[0] += 1
         try:
             if lock.locked() or users[0] > 1:

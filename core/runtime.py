@@ -55,26 +55,41 @@ class Runtime:
     _invalidation: Invalidation | None = None
     _driver_pool_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _turn_slots: asyncio.Semaphore | None = None
+    _turns_waiting: int = 0
 
     @asynccontextmanager
     async def turn_slot(self, wait_seconds: float = 30.0) -> AsyncIterator[None]:
         """Admission for the chat hot path: at most ``database_pool_size`` turns use the
         database at once on this process; the rest wait here, in order, holding nothing,
         instead of taking a connection each and then timing out on the next pool they need
-        (the scenarios reader). Past ``wait_seconds``: 503 with Retry-After."""
-        if self._turn_slots is None:
-            self._turn_slots = asyncio.Semaphore(self.settings.database_pool_size)
-        try:
-            async with asyncio.timeout(wait_seconds):
-                await self._turn_slots.acquire()
-        except TimeoutError:
-            raise DependencyUnavailable(
-                "the server is at capacity (every database slot stayed busy); nothing was "
-                "changed, retry shortly", dependency="database", retry_after=1) from None
+        (the scenarios reader). The queue is bounded (``turn_queue_limit``): an overloaded
+        process refuses at once (503, Retry-After) rather than growing a tail that every
+        later message waits behind; a wait past ``wait_seconds`` answers the same."""
+        slots = self._turn_slots
+        if slots is None:
+            slots = self._turn_slots = asyncio.Semaphore(self.settings.database_pool_size)
+        if not slots.locked():
+            await slots.acquire()  # a free slot: no timer, no queue
+        else:
+            if self._turns_waiting >= self.settings.turn_queue_limit:
+                raise DependencyUnavailable(
+                    f"the server is at capacity ({self._turns_waiting} messages are already "
+                    "waiting); nothing was changed, retry shortly", dependency="database",
+                    retry_after=1)
+            self._turns_waiting += 1
+            try:
+                async with asyncio.timeout(wait_seconds):
+                    await slots.acquire()
+            except TimeoutError:
+                raise DependencyUnavailable(
+                    "the server is at capacity (every database slot stayed busy); nothing was "
+                    "changed, retry shortly", dependency="database", retry_after=1) from None
+            finally:
+                self._turns_waiting -= 1
         try:
             yield
         finally:
-            self._turn_slots.release()
+            slots.release()
 
     @property
     def invalidation(self) -> Invalidation:
