@@ -14,6 +14,7 @@ tell the instances that show the conversation (one script)."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import itertools
 import secrets
 import time
@@ -27,6 +28,7 @@ from redis.asyncio import Redis
 from core.errors import ServiceUnavailable
 from core.presence import lock_key, member_channel, presence_key
 from core.redis_client import REDIS_DOWN, required
+from core.redis_pipe import RedisPipe
 
 if TYPE_CHECKING:
     from core.events import PubSub
@@ -62,6 +64,8 @@ class Locks(Protocol):
     def hold(
         self, name: str, *, wait_seconds: float = 5.0, lease_seconds: float = 30.0
     ) -> AsyncIterator[Held]: ...
+
+    async def close(self) -> None: ...
 
 
 MAX_WAITING = 32
@@ -111,6 +115,9 @@ class MemoryLocks:
         self._presence = presence
         self._pubsub = pubsub
 
+    async def close(self) -> None:
+        pass
+
     @asynccontextmanager
     async def hold(
         self, name: str, *, wait_seconds: float = 5.0, lease_seconds: float = 30.0
@@ -150,11 +157,16 @@ class RedisLocks:
     Holders on this instance queue in process first, so a burst of one conversation's
     messages waits on an asyncio lock rather than polling Redis."""
 
-    def __init__(self, redis: Redis, prefix: str) -> None:
+    def __init__(self, redis: Redis, prefix: str, pipe: RedisPipe | None = None) -> None:
         self._redis = redis
         self._prefix = prefix
         self._local = _LocalLocks()
         self._release = redis.register_script(_RELEASE)
+        # The two commands of every turn go over one shared connection where the URL allows
+        # (core.redis_pipe); redis-py's pool otherwise.
+        self._pipe = pipe
+        self._release_source = _RELEASE.encode()
+        self._release_sha = hashlib.sha1(self._release_source).hexdigest().encode()
         # Tokens only need to be unique: a random process id and a counter.
         self._process = secrets.token_hex(6)
         self._counter = itertools.count()
@@ -171,7 +183,7 @@ class RedisLocks:
             lease_ms = int(lease_seconds * 1000)
             deadline = started + wait_seconds
             with required(f"lock '{name}'"):
-                while not await self._redis.set(key, token, nx=True, px=lease_ms):
+                while not await self._take(key, token, lease_ms):
                     if time.monotonic() >= deadline:
                         raise LockTimeout(f"'{name}' is busy after "
                                           f"{time.monotonic() - started:.1f}s; try again shortly")
@@ -182,9 +194,27 @@ class RedisLocks:
             finally:
                 member, message = held.news or ("", b"")
                 try:
-                    await self._release(keys=[key, presence_key(self._prefix, name)],
-                                        args=[token, member, message, self._channels])
+                    await self._give_back(key, presence_key(self._prefix, name), token,
+                                          member, message)
                 except REDIS_DOWN as exc:
                     # Redis went away meanwhile: the lease frees the lock (if Redis kept it),
                     # and sockets elsewhere get the news on their next resume.
                     log.warning("lock.release_failed", name=name, error=type(exc).__name__)
+
+    async def close(self) -> None:
+        if self._pipe is not None:
+            await self._pipe.close()
+
+    async def _take(self, key: str, token: str, lease_ms: int) -> bool:
+        if self._pipe is not None:
+            return await self._pipe.execute(b"SET", key, token, b"NX", b"PX", lease_ms) \
+                is not None
+        return bool(await self._redis.set(key, token, nx=True, px=lease_ms))
+
+    async def _give_back(self, key: str, presence: str, token: str, member: str,
+                         message: bytes) -> None:
+        if self._pipe is not None:
+            await self._pipe.evalsha(self._release_sha, self._release_source, [key, presence],
+                                     [token, member, message, self._channels])
+            return
+        await self._release(keys=[key, presence], args=[token, member, message, self._channels])

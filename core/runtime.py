@@ -24,6 +24,7 @@ from core.locks import Locks, MemoryLocks, RedisLocks
 from core.presence import MemoryPresence, Presence, RedisPresence
 from core.ratelimit import RateLimiter
 from core.redis_client import connect as connect_redis
+from core.redis_pipe import RedisPipe
 
 
 async def _rollback_if_open(connection: Any) -> None:
@@ -135,7 +136,9 @@ class Runtime:
             prefix = settings.redis_prefix
             return cls(
                 settings, engine, create_sessionmaker(engine), RedisCache(redis, prefix),
-                RedisLocks(redis, prefix),
+                RedisLocks(redis, prefix, pipe=RedisPipe.from_url(
+                    settings.redis_url, timeout=settings.redis_timeout_seconds,
+                    connect_timeout=settings.redis_timeout_seconds)),
                 RateLimiter.redis(settings.redis_url, prefix, redis.connection_pool),
                 RedisPubSub(redis, prefix), redis, presence=RedisPresence(redis, prefix),
             )
@@ -166,6 +169,7 @@ class Runtime:
         if self._invalidation is not None:
             await self._invalidation.stop()
         if self.redis is not None:
+            await self.locks.close()
             await self.redis.aclose()
         await self.engine.dispose()
         if self._driver_pool is not None:

@@ -217,14 +217,15 @@ async def test_a_full_redis_pool_waits_then_answers_503(settings) -> None:  # ty
         held = [await runtime.redis.connection_pool.get_connection() for _ in range(2)]
         began = time.monotonic()
         with pytest.raises(DependencyUnavailable) as refused:
-            async with runtime.locks.hold("conversation:x", wait_seconds=1):
-                pass
+            await runtime.limiter.hit("100/minute", "pool-test", what="test calls")
         assert 0.25 < time.monotonic() - began < 2
         assert refused.value.status == 503 and refused.value.headers["Retry-After"] == "1"
-        assert "capacity" in refused.value.detail
-        await runtime.redis.connection_pool.release(held.pop())
+        assert "capacity" in refused.value.detail and "test calls" in refused.value.detail
+        # The turn's lock has a connection of its own (core.redis_pipe): unaffected.
         async with runtime.locks.hold("conversation:x", wait_seconds=1):
-            pass  # a connection came free: works again
+            pass
+        await runtime.redis.connection_pool.release(held.pop())
+        await runtime.limiter.hit("100/minute", "pool-test")  # a connection came free
         for connection in held:
             await runtime.redis.connection_pool.release(connection)
     finally:
