@@ -1,7 +1,8 @@
 """The in-process orchestrator client: loads published versions through the scenarios
 contract, compiles them (cached by version id), pins the scenarios a conversation can jump to,
-and runs turns on the pure engine. The only awaits are calls to the scenarios client, each
-under a timeout."""
+and runs turns on the pure engine. The awaits are calls to the scenarios client, each under a
+timeout, and the service calls that blocks ask for (`orchestrator.dispatch`), which the engine
+suspends the turn for."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ from orchestrator.contract import (
     TurnResult,
 )
 from orchestrator.engine.compile import CompiledScenario
-from orchestrator.engine.interpreter import Engine
+from orchestrator.dispatch import Dispatcher
+from orchestrator.engine.interpreter import Engine, PendingTurn
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -54,10 +56,13 @@ class InProcessOrchestrator:
     """`OrchestratorClient` for the embedded mode (and the core of the HTTP one)."""
 
     def __init__(self, scenarios: ScenariosClient, engine: Engine | None = None,
-                 cache_size: int = 256, *, timeout: float = 5.0) -> None:
+                 cache_size: int = 256, *, timeout: float = 5.0,
+                 dispatcher: Dispatcher | None = None) -> None:
         self._scenarios = scenarios
         self.engine = engine or Engine()
         self._timeout = timeout
+        # Blocks that call a service: the engine suspends there, this client makes the call.
+        self.dispatcher = dispatcher or Dispatcher()
         self._compiled: _Recent[tuple[uuid.UUID, str, tuple[str, ...]], CompiledScenario] = \
             _Recent(cache_size)
         # Frames name versions by id; versions seen recently are kept so that a turn does not
@@ -81,7 +86,8 @@ class InProcessOrchestrator:
         pins = await self._pin(compiled, dict(state.pins), scenarios, context)
         state = state.model_copy(update={"pins": pins})
         event = InboundEvent(kind="start", payload=dict(variables) if variables else None)
-        return self.engine.run_turn(scenarios, state, event, context)
+        return await self._settle(self.engine.run_turn(scenarios, state, event, context),
+                                  context)
 
     async def advance(self, *, state: ConversationState, event: InboundEvent,
                       context: TurnContext) -> TurnResult:
@@ -97,7 +103,17 @@ class InProcessOrchestrator:
         if pins != state.pins:
             state = state.model_copy(update={"pins": pins})
         # A frame whose version cannot be loaded is reported by the engine (scenario.missing).
-        return self.engine.run_turn(scenarios, state, event, context)
+        return await self._settle(self.engine.run_turn(scenarios, state, event, context),
+                                  context)
+
+    async def _settle(self, result: TurnResult | PendingTurn, context: TurnContext
+                      ) -> TurnResult:
+        """Make the calls a turn's blocks ask for, one after another, resuming the engine
+        with each outcome, until the turn has its result (the engine caps the calls)."""
+        while isinstance(result, PendingTurn):
+            outcome = await self.dispatcher.call(result.call, context)
+            result = self.engine.resume_turn(result, outcome)
+        return result
 
     # --- loading -------------------------------------------------------------------------------
 

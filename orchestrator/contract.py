@@ -75,6 +75,44 @@ class InputRequest(BaseModel):
     no_input_seconds: float | None = None
 
 
+class ServiceCall(BaseModel):
+    """What a block asks of a service (see "Blocks that call a service" in the architecture):
+    the engine suspends the turn at the block, the orchestrator's client makes the call under
+    ``timeout_seconds``, the service's bulkhead and circuit breaker, and the engine resumes at
+    the block with a `ServiceOutcome`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    service: str                    # a registered service: "modules", later "nlu", "llm", ...
+    operation: str                  # what of it: "script", "http", "module", ...
+    request: dict[str, Any] = Field(default_factory=dict)   # JSON, the service's own schema
+    timeout_seconds: float = Field(default=5.0, gt=0, le=120)
+
+
+class ServiceOutcome(BaseModel):
+    """How a call ended: ``ok`` with the service's ``value``, or ``error``/``timeout`` with a
+    message for the bot's author (and for the trace)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    status: Literal["ok", "error", "timeout"]
+    value: JsonValue = None
+    error: str | None = None
+    milliseconds: float = 0.0
+    logs: list[str] = Field(default_factory=list)  # e.g. a script's console.log, bounded
+
+
+class CallTrace(BaseModel):
+    """A service call in the turn's trace."""
+
+    service: str
+    operation: str
+    status: Literal["ok", "error", "timeout"]
+    milliseconds: float
+    error: str | None = None
+    logs: list[str] = Field(default_factory=list)
+
+
 class TraceStep(BaseModel):
     block_id: str
     type: str
@@ -82,6 +120,7 @@ class TraceStep(BaseModel):
     port: str | None = None
     microseconds: float
     error: str | None = None
+    call: CallTrace | None = None   # the block asked a service: how that call went
 
 
 class TurnError(BaseModel):
@@ -127,6 +166,7 @@ class TurnContext(BaseModel):
 
     conversation_id: uuid.UUID
     bot_id: uuid.UUID
+    org_id: uuid.UUID | None = None  # whose module library and secrets service calls use
     user_id: str | None = None
     channel: str = "rest"
     now: datetime
@@ -178,7 +218,8 @@ class OrchestratorClient(Protocol):
 
 
 def in_process_client(scenarios: Any, cache_size: int = 256) -> OrchestratorClient:
-    """The embedded implementation, built on a scenarios-service client."""
+    """The embedded implementation, built on a scenarios-service client. Services whose
+    blocks the engine suspends for register their clients on its `dispatcher`."""
     from orchestrator.client import InProcessOrchestrator
 
     return InProcessOrchestrator(scenarios, cache_size=cache_size)

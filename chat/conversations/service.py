@@ -462,7 +462,8 @@ class ConversationService:
                  channel: str, user_vars: dict[str, Any],
                  bot_vars: dict[str, Any]) -> TurnContext:
         return _construct_context(
-            conversation_id=conversation_id, bot_id=bot.id, user_id=end_user_id,
+            conversation_id=conversation_id, bot_id=bot.id, org_id=bot.org_id,
+            user_id=end_user_id,
             channel=channel, now=utcnow(), default_language=bot.default_language,
             languages=bot.languages, user_variables=user_vars, bot_variables=bot_vars,
             commands_in_handoff=bool(bot.settings.get("commands_in_handoff", False)))

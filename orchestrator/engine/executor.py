@@ -9,7 +9,13 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Protocol
 
-from orchestrator.contract import InboundEvent, InputRequest, OutboundMessage
+from orchestrator.contract import (
+    InboundEvent,
+    InputRequest,
+    OutboundMessage,
+    ServiceCall,
+    ServiceOutcome,
+)
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -24,6 +30,8 @@ FALLBACK = "fallback"  # (resume only) the event is not for this block
 END = "end"            # the conversation ends
 HANDOFF = "handoff"    # an operator takes over until `handback`
 CALL = "call"          # run scenario `scenario` (and come back if `return_after`)
+SERVICE = "service"    # ask a service for work (`call`); the engine suspends the turn here and
+                       # resumes with the outcome through `Executor.complete`
 
 
 class Step(NamedTuple):
@@ -36,6 +44,7 @@ class Step(NamedTuple):
     request: InputRequest | None = None
     scenario: str | None = None
     return_after: bool = False
+    call: ServiceCall | None = None
 
 
 NEXT = Step(FOLLOW, "next")
@@ -49,6 +58,25 @@ def follow(port: str, messages: tuple[OutboundMessage, ...] | list[OutboundMessa
 def wait(request: InputRequest,
          messages: tuple[OutboundMessage, ...] | list[OutboundMessage] = ()) -> Step:
     return Step(WAIT, None, messages, request)
+
+
+def call_service(call: ServiceCall,
+                 messages: tuple[OutboundMessage, ...] | list[OutboundMessage] = ()) -> Step:
+    """Ask a service for work; `messages` (a "one moment", say) go out with the turn."""
+    return Step(SERVICE, None, messages, call=call)
+
+
+def outcome_port(block: CompiledBlock, outcome: ServiceOutcome) -> str:
+    """The port a finished call leaves through: ``ok``, ``timeout`` (or ``error`` where no
+    ``timeout`` edge is drawn) or ``error``. A failure with no edge to take fails the block,
+    so the scenario's error handler (or the apology) answers instead of a silent stop."""
+    if outcome.status == "ok":
+        return "ok"
+    if outcome.status == "timeout" and "timeout" in block.ports:
+        return "timeout"
+    if "error" in block.ports:
+        return "error"
+    raise BlockFailure(outcome.error or f"the call ended with '{outcome.status}'")
 
 
 def reprompt(request: InputRequest,
@@ -111,6 +139,13 @@ class Executor:
     def request(self, block: CompiledBlock, ctx: BlockContext) -> InputRequest | None:
         """What the conversation waits for while on this block (shown again after /help)."""
         return None
+
+    def complete(self, block: CompiledBlock, outcome: ServiceOutcome,
+                 ctx: BlockContext) -> Step:
+        """A call this block asked for (a `call_service` step) has ended. By default the
+        block leaves through `outcome_port`; blocks that map results into variables (or ask
+        for another call) override it."""
+        return follow(outcome_port(block, outcome))
 
     def no_input(self, block: CompiledBlock, ctx: BlockContext) -> Step:
         """The block's own answer time passed without an answer: a step through a port of

@@ -19,11 +19,14 @@ from scenarios.format.values import match_language
 
 from orchestrator.contract import (
     STATE_FORMAT,
+    CallTrace,
     ConversationState,
     Frame,
     InboundEvent,
     InputRequest,
     OutboundMessage,
+    ServiceCall,
+    ServiceOutcome,
     TurnContext,
     TurnError,
     TurnResult,
@@ -37,6 +40,7 @@ from orchestrator.engine.executor import (
     FOLLOW,
     HANDOFF,
     REPROMPT,
+    SERVICE,
     WAIT,
     BlockFailure,
     ExecutorRegistry,
@@ -61,7 +65,10 @@ from orchestrator.engine.values import coerce, walk_path, with_path
 MAX_FRAMES = 16
 """How deep scenarios may call each other (jumps with return)."""
 MAX_TURN_SECONDS = 0.5
-"""How long the blocks of one turn may run (the error handler then gets a fifth of it)."""
+"""How long the blocks of one turn may run (the error handler then gets a fifth of it). Time
+spent waiting for a service call does not count: the call has its own time limit."""
+MAX_CALLS_PER_TURN = 8
+"""How many service calls one turn may make (a loop through a script block stops here)."""
 
 _MISSING: Any = object()
 _RESTART_COMMANDS = ("start", "restart")
@@ -84,6 +91,41 @@ class _Failure(Exception):
     def __init__(self, error: TurnError) -> None:
         super().__init__(error.message)
         self.error = error
+
+
+class _Suspend(Exception):
+    """A block asked a service for work: unwinds the turn's run to `run_turn`, which hands
+    the suspended turn (`PendingTurn`) to the orchestrator's client."""
+
+    def __init__(self, turn: _Turn, block: CompiledBlock, call: ServiceCall,
+                 cap_left: int) -> None:
+        super().__init__(call.service)
+        self.turn = turn
+        self.block = block
+        self.call = call
+        self.cap_left = cap_left
+
+
+class PendingTurn:
+    """A turn suspended at a block that asked a service for work (`call`). Nothing of it is
+    stored: the orchestrator's client makes the call and gives the outcome back to
+    `Engine.resume_turn`, which goes on at the same block; the turn is persisted once, after
+    its last call. Holds the turn in progress, so it is only valid in this process."""
+
+    __slots__ = ("turn", "original", "block", "call", "cap_left", "remaining_ns")
+
+    def __init__(self, turn: _Turn, original: ConversationState, block: CompiledBlock,
+                 call: ServiceCall, cap_left: int, remaining_ns: int) -> None:
+        self.turn = turn
+        self.original = original
+        self.block = block
+        self.call = call
+        self.cap_left = cap_left
+        self.remaining_ns = remaining_ns
+
+    @property
+    def block_id(self) -> str:
+        return self.block.id
 
 
 class _Frame:
@@ -109,7 +151,7 @@ class _Turn:
         "variables", "user_vars", "bot_vars", "user_before", "bot_before", "messages", "trace",
         "errors", "attempts", "status", "waiting_block", "input", "pins", "in_handler",
         "evaluator", "deadline", "asked_again", "from_person", "ended_on_purpose", "left",
-        "carry", "handed_off",
+        "carry", "handed_off", "calls",
     )
 
     def __init__(self, engine: Engine, scenarios: Mapping[uuid.UUID, CompiledScenario],
@@ -149,6 +191,7 @@ class _Turn:
         self.carry: tuple[str | None, int] = (None, 0)
         # The handoff block the conversation was with an operator on when the turn began.
         self.handed_off = state.waiting_block if state.status == "handoff" else None
+        self.calls = 0  # service calls made so far in this turn
 
     # --- what executors read ----------------------------------------------------------------
 
@@ -323,13 +366,78 @@ class Engine:
 
     def run_turn(self, scenarios: Mapping[uuid.UUID, CompiledScenario],
                  state: ConversationState, event: InboundEvent,
-                 context: TurnContext) -> TurnResult:
+                 context: TurnContext) -> TurnResult | PendingTurn:
+        """The turn's result, or a `PendingTurn` where a block asked a service for work
+        (then `resume_turn` with the call's outcome, until a result comes back)."""
         try:
             return self._turn(scenarios, state, event, context)
+        except _Suspend as suspended:
+            return self._pending(suspended, state)
         except Exception as exc:  # the last guard: whatever happened, the turn returns
-            error = turn_error("turn.failed", f"the turn failed: {type(exc).__name__}: {exc}")
-            return self._unchanged(state, None, messages=[
-                text_message(phrases.apology(state.language), None)], errors=[error])
+            return self._broken(state, exc)
+
+    def resume_turn(self, pending: PendingTurn, outcome: ServiceOutcome
+                    ) -> TurnResult | PendingTurn:
+        """Go on with a suspended turn at the block that asked for the call: the block's
+        `complete` decides the port (or asks for another call)."""
+        original = pending.original
+        try:
+            return self._complete(pending, outcome)
+        except _Suspend as suspended:
+            return self._pending(suspended, original)
+        except Exception as exc:  # the last guard, as in run_turn
+            return self._broken(original, exc)
+
+    def _broken(self, state: ConversationState, exc: Exception) -> TurnResult:
+        error = turn_error("turn.failed", f"the turn failed: {type(exc).__name__}: {exc}")
+        return self._unchanged(state, None, messages=[
+            text_message(phrases.apology(state.language), None)], errors=[error])
+
+    def _pending(self, suspended: _Suspend, original: ConversationState) -> PendingTurn:
+        turn = suspended.turn
+        return PendingTurn(turn, original, suspended.block, suspended.call, suspended.cap_left,
+                           max(0, turn.deadline - self.clock()))
+
+    def _suspend(self, turn: _Turn, block: CompiledBlock, step: Step, start: int,
+                 cap_left: int) -> None:
+        """Stop the turn at `block` until its call's outcome comes back (raises _Suspend)."""
+        if step.call is None:
+            self._fail(turn, block, BlockFailure("the block asked for a call without one"),
+                       start)
+        turn.calls += 1
+        if turn.calls > MAX_CALLS_PER_TURN:
+            self._fail(turn, block, BlockFailure(
+                f"more than {MAX_CALLS_PER_TURN} service calls in one turn; stopped before "
+                f"calling '{step.call.service}' again"), start)  # type: ignore[union-attr]
+        if step.messages:
+            turn.messages.extend(step.messages)
+        raise _Suspend(turn, block, step.call, cap_left)  # type: ignore[arg-type]
+
+    def _complete(self, pending: PendingTurn, outcome: ServiceOutcome
+                  ) -> TurnResult:
+        turn, block, original, call = (pending.turn, pending.block, pending.original,
+                                       pending.call)
+        turn.deadline = self.clock() + pending.remaining_ns  # waiting did not count
+        start = self.clock()
+        turn.trace.append((block.id, block.type, turn.compiled.name, None,
+                           outcome.milliseconds * 1000, outcome.error,
+                           CallTrace(service=call.service, operation=call.operation,
+                                     status=outcome.status, milliseconds=outcome.milliseconds,
+                                     error=outcome.error, logs=list(outcome.logs))))
+        try:
+            try:
+                step = block.executor.complete(block, outcome, turn)
+            except Exception as exc:
+                self._fail(turn, block, exc, start)
+            if step.kind == SERVICE:
+                self._suspend(turn, block, step, start, pending.cap_left)
+            target = self._apply(turn, block, step, start)
+            if target is not None:
+                self._drive(turn, target, pending.cap_left)
+        except _Failure as failure:
+            turn.errors.append(failure.error)
+            return self._recover(turn, original)
+        return self._result(turn, original)
 
     def _turn(self, scenarios: Mapping[uuid.UUID, CompiledScenario], state: ConversationState,
               event: InboundEvent, context: TurnContext) -> TurnResult:
@@ -605,6 +713,8 @@ class Engine:
             # A block entered afresh starts its count again; one asking again after a
             # handler, a command or a fallback keeps the tries it had used.
             turn.attempts = carried[1] if carried[0] == block.id else 0
+            if step[0] == SERVICE:
+                self._suspend(turn, block, step, start, cap - steps)
             block_id = self._apply(turn, block, step, start)
             compiled = turn.compiled
             blocks = compiled.blocks
@@ -612,6 +722,8 @@ class Engine:
     def _apply(self, turn: _Turn, block: CompiledBlock, step: Step, start: int) -> str | None:
         """Carry out a step; the block to run next, if any."""
         kind = step.kind
+        if kind == SERVICE:  # asked by a waiting block on the person's answer
+            self._suspend(turn, block, step, start, self.max_steps)
         if step.messages and not (kind == HANDOFF and turn.handed_off == block.id):
             # (A path that leads back into the handoff the conversation is already in, from
             # a command during it, says nothing again: the operator has it already.)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from core.fast import constructor
 from orchestrator.contract import (
     Button,
+    CallTrace,
     ConversationState,
     Frame,
     InputRequest,
@@ -57,9 +58,10 @@ def input_request(kind: str, block_id: str, choices: Sequence[Button] = (),
 
 
 def trace_step(block_id: str, type: str, scenario: str, port: str | None,
-               microseconds: float, error: str | None) -> TraceStep:
+               microseconds: float, error: str | None, call: CallTrace | None = None
+               ) -> TraceStep:
     return _construct_trace(block_id=block_id, type=type, scenario=scenario, port=port,
-                            microseconds=microseconds, error=error)
+                            microseconds=microseconds, error=error, call=call)
 
 
 def turn_error(code: str, message: str, block_id: str | None = None) -> TurnError:
