@@ -1,0 +1,96 @@
+"""Connections pinned to checked addresses: an httpcore network backend that resolves a host
+name once, checks every address it got, and opens the TCP connection to one of those
+addresses itself, never to the name. A DNS answer that changes between the check and the
+connection (DNS rebinding) therefore cannot matter: there is no second lookup.
+
+httpcore hands this backend the URL's host and, for https, performs TLS on the returned
+stream with the URL's host as server name, so SNI and certificate verification stay on the
+name while the socket goes to the pinned address."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from ipaddress import ip_address
+
+import httpcore
+import structlog
+
+from modules.http.exceptions import HttpRefused
+from modules.http.policy import AddressPolicy, IPAddress, parse_host
+
+log = structlog.get_logger("rozmova.modules.http")
+
+Resolver = Callable[[str, int], Awaitable[Sequence[IPAddress]]]
+"""``(host, port) -> addresses``: how host names are turned into addresses."""
+
+
+async def system_resolver(host: str, port: int) -> list[IPAddress]:
+    """The operating system's resolver, without blocking the event loop."""
+    infos = await asyncio.get_running_loop().getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
+    addresses: list[IPAddress] = []
+    for _family, _type, _proto, _name, sockaddr in infos:
+        address = ip_address(sockaddr[0])
+        if address not in addresses:
+            addresses.append(address)
+    return addresses
+
+
+class PinnedBackend(httpcore.AsyncNetworkBackend):
+    """Every address a name resolves to must pass the policy, or the connection is refused:
+    a name that answers with a private address next to public ones is either misconfigured
+    or an attack, and picking the public ones would hide that from the author. The addresses
+    are then tried in the resolver's order."""
+
+    def __init__(self, policy: AddressPolicy, resolver: Resolver | None = None,
+                 inner: httpcore.AsyncNetworkBackend | None = None) -> None:
+        self._policy = policy
+        self._resolve = resolver or system_resolver
+        self._inner = inner or httpcore.AnyIOBackend()
+
+    async def addresses(self, host: str, port: int) -> list[IPAddress]:
+        """The checked addresses a connection to ``host`` may use."""
+        target = parse_host(host)
+        if isinstance(target, str):
+            try:
+                addresses = list(dict.fromkeys(await self._resolve(target, port)))
+            except (OSError, UnicodeError, ValueError):
+                raise httpcore.ConnectError(f"{target} could not be resolved") from None
+            if not addresses:
+                raise httpcore.ConnectError(f"{target} has no address")
+        else:
+            addresses = [target]
+        for address in addresses:
+            self._policy.check(host, address)
+        return addresses
+
+    async def connect_tcp(
+        self, host: str, port: int, timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        addresses = await self.addresses(host, port)
+        failure: Exception | None = None
+        for address in addresses:
+            try:
+                stream = await self._inner.connect_tcp(
+                    str(address), port, timeout=timeout, local_address=local_address,
+                    socket_options=socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                failure = exc
+                continue
+            log.debug("http.connect", host=host, address=str(address), port=port)
+            return stream
+        assert failure is not None
+        raise failure
+
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise HttpRefused("Unix sockets are not reachable from scenarios")
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
