@@ -21,7 +21,9 @@ class Environment(StrEnum):
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="ROZMOVA_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="ROZMOVA_", env_file=".env", env_file_encoding="utf-8", extra="ignore",
+        # A rejected value may be a key: validation errors name the setting, never echo it.
+        hide_input_in_errors=True,
     )
 
     env: Environment = Environment.development
@@ -52,6 +54,12 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = Field(
         None, description="Signs access tokens. Required in production; generated in development."
     )
+    encryption_keys: SecretStr | None = Field(
+        None,
+        description="Encrypts stored secrets (AES-256-GCM): comma-separated urlsafe-base64 "
+        "32-byte keys, newest first; the first encrypts, all decrypt, so a key is rotated by "
+        "putting a new one in front. Required in production; unset in development and test, "
+        "one is derived from the signing key.")
     access_token_ttl_seconds: Annotated[int, Field(ge=60, le=86_400)] = 900
     refresh_token_ttl_seconds: Annotated[int, Field(ge=3600, le=90 * 86_400)] = 30 * 86_400
     invitation_ttl_seconds: Annotated[int, Field(ge=3600, le=90 * 86_400)] = 7 * 86_400
@@ -150,6 +158,19 @@ class Settings(BaseSettings):
                     f"{entry!r} is not an IP address or network such as 10.0.0.0/8") from None
         return ",".join(entries)
 
+    @field_validator("encryption_keys")
+    @classmethod
+    def _encryption_keys(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        from core.crypto import KeyFormatError, parse_keys
+
+        try:
+            parse_keys(value.get_secret_value())
+        except KeyFormatError as exc:
+            raise ValueError(str(exc)) from None
+        return value
+
     @field_validator("log_level")
     @classmethod
     def _known_level(cls, value: str) -> str:
@@ -167,6 +188,17 @@ class Settings(BaseSettings):
                 )
         elif self.secret_key is not None and len(self.secret_key.get_secret_value()) < 16:
             raise ValueError("ROZMOVA_SECRET_KEY must be at least 16 characters")
+        return self
+
+    @model_validator(mode="after")
+    def _production_needs_encryption_keys(self) -> Settings:
+        # Elsewhere a key is derived from the signing key; production must not tie every
+        # stored secret to another setting.
+        if self.env is Environment.production and self.encryption_keys is None:
+            raise ValueError(
+                "ROZMOVA_ENCRYPTION_KEYS must be set in production: one or more "
+                "comma-separated urlsafe-base64 32-byte keys, newest first (make one with "
+                "`openssl rand -base64 32`)")
         return self
 
     @property

@@ -38,7 +38,8 @@ def test_bad_settings_name_the_variable(field: str, value: object, needle: str) 
 def test_production_requires_a_long_secret_key() -> None:
     with pytest.raises(ValidationError, match="ROZMOVA_SECRET_KEY"):
         Settings(_env_file=None, env=Environment.production)
-    Settings(_env_file=None, env=Environment.production, secret_key="x" * 32)
+    Settings(_env_file=None, env=Environment.production, secret_key="x" * 32,
+             encryption_keys="A" * 43)
 
 
 def test_cli_stops_with_one_clear_line_on_a_bad_setting(tmp_path) -> None:  # type: ignore[no-untyped-def]
