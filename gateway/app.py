@@ -30,8 +30,9 @@ VERSION = "0.1.0"
 def _gateway_routers() -> list[APIRouter]:
     from gateway.auth.router import router as auth_router
     from gateway.orgs.router import router as orgs_router
+    from gateway.secrets.router import router as secrets_router
 
-    return [auth_router, orgs_router]
+    return [auth_router, orgs_router, secrets_router]
 
 
 def _scenarios_routers() -> list[APIRouter]:
