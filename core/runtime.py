@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +26,39 @@ from core.presence import MemoryPresence, Presence, RedisPresence
 from core.ratelimit import RateLimiter
 from core.redis_client import connect as connect_redis
 from core.redis_pipe import RedisPipe
+
+
+class _HeldSlot:
+    """The turn slot this task holds, and whether it holds it right now (it gives it back
+    while it waits on an outside service: `outside_the_database`)."""
+
+    __slots__ = ("slots", "held")
+
+    def __init__(self, slots: asyncio.Semaphore) -> None:
+        self.slots = slots
+        self.held = True
+
+
+_held_slot: ContextVar[_HeldSlot | None] = ContextVar("rozmova_turn_slot", default=None)
+
+
+@asynccontextmanager
+async def outside_the_database() -> AsyncIterator[None]:
+    """Around work that waits on something other than the database (a script, an HTTP API,
+    a model): a turn holding a slot (`Runtime.turn_slot`) gives it back meanwhile, so slow
+    outside services cannot starve other conversations of the database, and takes one again
+    afterwards (in turn with the others, without the queue's refusal: its work is done)."""
+    held = _held_slot.get()
+    if held is None or not held.held:
+        yield
+        return
+    held.held = False
+    held.slots.release()
+    try:
+        yield
+    finally:
+        await held.slots.acquire()
+        held.held = True
 
 
 async def _rollback_if_open(connection: Any) -> None:
@@ -87,10 +121,14 @@ class Runtime:
                     "changed, retry shortly", dependency="database", retry_after=1) from None
             finally:
                 self._turns_waiting -= 1
+        held = _HeldSlot(slots)
+        token = _held_slot.set(held)
         try:
             yield
         finally:
-            slots.release()
+            _held_slot.reset(token)
+            if held.held:
+                slots.release()
 
     @property
     def invalidation(self) -> Invalidation:

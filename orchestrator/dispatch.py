@@ -19,6 +19,7 @@ from typing import Any, Protocol
 import structlog
 
 from core.resilience import Breakers, Bulkhead, BulkheadFull, CircuitOpen
+from core.runtime import outside_the_database
 from orchestrator.contract import ServiceCall, ServiceOutcome, TurnContext
 
 log = structlog.get_logger("rozmova.orchestrator.dispatch")
@@ -93,7 +94,8 @@ class Dispatcher:
                 f"'{call.service}' ({call.operation}) failed repeatedly and is paused for "
                 f"{max(1, round(exc.retry_after))} s"))
         try:
-            async with self._bulkheads[call.service].slot():
+            # The turn's database slot is given back while the service works.
+            async with outside_the_database(), self._bulkheads[call.service].slot():
                 async with asyncio.timeout(call.timeout_seconds):
                     result = await client.call(call.operation, call.request, context,
                                                timeout=call.timeout_seconds)

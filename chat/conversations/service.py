@@ -228,7 +228,7 @@ class ConversationService:
         conversation_id = new_id()
         key = user_key(body.end_user_id, conversation_id)
         started = time.perf_counter()
-        async with turn_store(self._runtime, self._commits, new=True) as store:
+        async with turn_store(self._runtime, self._commits) as store:
             user_vars, bot_vars = await store.variables(bot.id, key)
             context = self._context(bot, conversation_id, body.end_user_id, body.channel,
                                     user_vars, bot_vars)

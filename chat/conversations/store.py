@@ -190,6 +190,32 @@ INSERT INTO conversation_turns (id, conversation_id, seq, client_message_id, ver
 VALUES ($14, $1, $6, $15, $16, $17::json, $18::json, $19::json, $20::json, $21::json, $22, $7)
 """
 
+# A conversation's first turn: the same, inserting the conversation row. (The messages' and
+# the turn's foreign keys are checked at the end of the statement, when the row exists.)
+_PG_START = """
+WITH conversation AS (
+  INSERT INTO conversations (id, org_id, bot_id, scenario_id, version_id, end_user_id, user_key,
+                             channel, language, status, state, message_seq, turn_seq,
+                             created_at, last_activity_at, timeout_at, ended_at)
+  VALUES ($1, $24, $25, $26, $2, $27, $28, $29, COALESCE($23, $30), $3, $4::json, $5, $6,
+          $7, $7, $8, $9)
+), messages AS (
+  INSERT INTO conversation_messages (id, conversation_id, seq, direction, body, created_at)
+  SELECT m.id, $1, m.seq, m.direction, m.body::json, $7
+    FROM unnest($10::uuid[], $11::int[], $12::text[], $13::text[]) AS m(id, seq, direction, body)
+)
+INSERT INTO conversation_turns (id, conversation_id, seq, client_message_id, version_id, event,
+                                response, trace, errors, variable_changes, duration_ms,
+                                created_at)
+VALUES ($14, $1, $6, $15, $16, $17::json, $18::json, $19::json, $20::json, $21::json, $22, $7)
+"""
+
+_PG_VARIABLES = """
+SELECT (SELECT u."values" FROM user_variables u WHERE u.bot_id = $1 AND u.end_user_id = $2)
+         AS user_values,
+       (SELECT b."values" FROM bot_variables b WHERE b.bot_id = $1) AS bot_values
+"""
+
 _PG_UPSERT_USER = """
 INSERT INTO user_variables (bot_id, end_user_id, "values", updated_at) VALUES ($1, $2, $3::json, $4)
 ON CONFLICT (bot_id, end_user_id) DO UPDATE SET "values" = EXCLUDED."values",
@@ -212,13 +238,17 @@ def _parsed(value: Any) -> Any:
 def _write_args(plan: TurnPlan) -> tuple[Any, ...]:
     v, t, c = plan.values, plan.turn, plan.conversation
     messages = plan.messages
-    return (c.id, v["version_id"], v["status"], _json(v["state"]), v["message_seq"],
+    args = (c.id, v["version_id"], v["status"], _json(v["state"]), v["message_seq"],
             v["turn_seq"], v["last_activity_at"], v["timeout_at"], v.get("ended_at"),
             [m["id"] for m in messages], [m["seq"] for m in messages],
             [m["direction"] for m in messages], [_json(m["body"]) for m in messages],
             t["id"], t["client_message_id"], t["version_id"], _json(t["event"]),
             _json(t["response"]), _json(t["trace"]), _json(t["errors"]),
             _json(t["variable_changes"]), t["duration_ms"], v.get("language"))
+    if not c.is_new:
+        return args
+    return (*args, c.org_id, c.bot_id, c.scenario_id, c.end_user_id, c.user_key, c.channel,
+            c.language)
 
 
 class GroupWriter:
@@ -281,10 +311,17 @@ class GroupWriter:
         async with self.pool.acquire() as driver:
             if len(plans) == 1 and not users and not bots:
                 # One statement is its own transaction: no BEGIN/COMMIT round trips.
-                await driver.execute(_PG_WRITE, *_write_args(plans[0]))
+                plan = plans[0]
+                await driver.execute(_PG_START if plan.conversation.is_new else _PG_WRITE,
+                                     *_write_args(plan))
                 return
             async with driver.transaction():
-                await driver.executemany(_PG_WRITE, [_write_args(p) for p in plans])
+                starts = [_write_args(p) for p in plans if p.conversation.is_new]
+                if starts:
+                    await driver.executemany(_PG_START, starts)
+                turns = [_write_args(p) for p in plans if not p.conversation.is_new]
+                if turns:
+                    await driver.executemany(_PG_WRITE, turns)
                 if users:
                     await driver.executemany(_PG_UPSERT_USER, users)
                 if bots:
@@ -318,6 +355,10 @@ class PostgresStore:
         return (Snapshot(**fields, user_values=_parsed(row["user_values"]) or {},
                          bot_values=_parsed(row["bot_values"]) or {}),
                 _parsed(row["replay"]))
+
+    async def variables(self, bot_id: uuid.UUID, user_key: str) -> tuple[dict, dict]:
+        row = await self.pool.fetchrow(_PG_VARIABLES, bot_id, user_key)
+        return _parsed(row["user_values"]) or {}, _parsed(row["bot_values"]) or {}
 
     async def write(self, plan: TurnPlan) -> None:
         await self.writer.write(plan)
@@ -357,11 +398,12 @@ class GroupCommits:
 
 
 @asynccontextmanager
-async def turn_store(runtime: Runtime, commits: GroupCommits, *, new: bool = False
+async def turn_store(runtime: Runtime, commits: GroupCommits
                      ) -> AsyncIterator[Any]:
-    """The store for one turn. On PostgreSQL a new conversation goes through Core (it is
-    written once; turns are the hot path); on a SQLite file every turn goes through the turn
-    thread, so no transaction holds SQLite's write lock across an await. Turns enter one admission slot each (``turn_slot``), so
+    """The store for one turn: on PostgreSQL the driver's (group commit), on a SQLite file
+    the turn thread's; on both no transaction stays open while the engine runs or a block's
+    service call is under way. Other databases go through SQLAlchemy Core in one
+    transaction. Turns enter one admission slot each (``turn_slot``), so
     a crowd waits in order rather than timing out on the connection pools."""
     async with runtime.turn_slot():
         sqlite_turns = commits.for_sqlite(runtime)
@@ -370,10 +412,9 @@ async def turn_store(runtime: Runtime, commits: GroupCommits, *, new: bool = Fal
 
             yield SqliteStore(sqlite_turns)
             return
-        if not new:
-            pool = await runtime.driver_pool()
-            if pool is not None:
-                yield PostgresStore(pool, commits.for_pool(pool))
-                return
+        pool = await runtime.driver_pool()
+        if pool is not None:
+            yield PostgresStore(pool, commits.for_pool(pool))
+            return
         async with runtime.engine.begin() as connection:
             yield CoreStore(connection)

@@ -131,3 +131,40 @@ async def test_one_conversation_cannot_queue_without_bound() -> None:
     assert entered == [0, 1, 2, 3]
     async with locks.hold("conversation:x", wait_seconds=5):  # room again
         pass
+
+
+async def test_a_turn_waiting_on_an_outside_service_gives_its_slot_back(runtime) -> None:  # type: ignore[no-untyped-def]
+    from core.runtime import outside_the_database
+
+    saved = runtime._turn_slots, runtime._turns_waiting
+    runtime._turn_slots = asyncio.Semaphore(1)
+    order: list[str] = []
+    service = asyncio.Event()
+
+    async def slow_turn() -> None:
+        async with runtime.turn_slot():
+            order.append("slow: read")
+            async with outside_the_database():
+                await service.wait()  # a script, an HTTP API...
+            order.append("slow: write")
+
+    async def quick_turn() -> None:
+        async with runtime.turn_slot():
+            order.append("quick")
+
+    try:
+        slow = asyncio.create_task(slow_turn())
+        await asyncio.sleep(0.01)
+        await asyncio.wait_for(quick_turn(), 1)  # not stuck behind the slow service
+        service.set()
+        await asyncio.wait_for(slow, 1)
+        assert order == ["slow: read", "quick", "slow: write"]
+        assert not runtime._turn_slots.locked()  # every slot given back exactly once
+        cancelled = asyncio.create_task(slow_turn())
+        service.clear()
+        await asyncio.sleep(0.01)
+        cancelled.cancel()
+        await asyncio.gather(cancelled, return_exceptions=True)
+        assert not runtime._turn_slots.locked() and runtime._turn_slots._value == 1
+    finally:
+        runtime._turn_slots, runtime._turns_waiting = saved
