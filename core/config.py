@@ -110,6 +110,12 @@ class Settings(BaseSettings):
         "connecting address is the client's; '*': any (only when nothing else can connect).")
     host: str = "127.0.0.1"
     port: Annotated[int, Field(ge=1, le=65535)] = 8000
+    http_allow: str = Field(
+        "", description="Comma-separated host names (`api.internal`, `*.corp.example`), "
+        "addresses or networks (CIDR) that `http` blocks may reach although they are private "
+        "or local; everything else must be a public address.")
+    sandbox_workers: int = Field(
+        2, ge=1, le=64, description="Worker processes that run scenarios' JavaScript.")
 
     @field_validator("database_url")
     @classmethod

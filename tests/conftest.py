@@ -55,7 +55,7 @@ async def _drop_database(admin_url: str, name: str) -> None:
 async def settings(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Settings]:
     data_dir = tmp_path_factory.mktemp("var")
     overrides: dict[str, object] = {
-        "env": Environment.test, "data_dir": data_dir,
+        "env": Environment.test, "data_dir": data_dir, "http_allow": "127.0.0.1",
         "secret_key": secrets.token_urlsafe(32), "redis_prefix": f"rozmova-test-{secrets.token_hex(4)}:",
     }
     pg_url = os.environ.get("ROZMOVA_TEST_DATABASE_URL")

@@ -172,6 +172,14 @@ class Fanout(Protocol):
                             origin: str | None) -> None: ...
 
 
+def _trace_json(step: Any) -> dict[str, Any]:
+    """A trace step as stored: plain data (a service call's record included)."""
+    data = step.__dict__
+    if data.get("call") is not None:
+        return {**data, "call": dict(data["call"].__dict__)}
+    return data
+
+
 class ConversationService:
     def __init__(self, runtime: Runtime, orchestrator: OrchestratorClient,
                  scenarios: ScenariosClient, hub: Fanout | None = None) -> None:
@@ -558,7 +566,7 @@ class ConversationService:
             turn=self._turn_row(
                 conversation.turn_seq + 1, client_message_id,
                 result.version_id or conversation.version_id, event_body, response,
-                [s.__dict__ for s in result.trace],
+                [_trace_json(s) for s in result.trace],
                 [e.__dict__ for e in result.errors],
                 dict(result.variable_changes), started),
             user_values=({**conversation.user_values, **result.user_variable_changes}

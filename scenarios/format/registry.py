@@ -54,6 +54,9 @@ class BlockType:
     waits_for_input: WaitsSpec
     description: str
     category: str
+    # Checks the settings model cannot make on its own (a script's syntax, say): pairs of a
+    # path inside the settings and a message, each an error of the block at that path.
+    check: Callable[[Any], list[tuple[tuple[str | int, ...], str]]] | None = None
 
     def parse_settings(self, settings: Any) -> BaseModel:
         """Validate raw settings; raises pydantic.ValidationError."""
@@ -67,11 +70,19 @@ class BlockType:
             else bool(self.waits_for_input)
 
 
-class BlockRegistry:
-    """Block types by name, in registration order."""
+PLUGIN_GROUP = "rozmova.block_types"
+"""Entry points (in a package's metadata) whose functions register a service's block types:
+the catalogue is the same in every process, whichever services it imported, and this package
+never imports a service."""
 
-    def __init__(self) -> None:
+
+class BlockRegistry:
+    """Block types by name, in registration order. A registry that loads plugins asks the
+    installed services for theirs (`PLUGIN_GROUP`) on first use."""
+
+    def __init__(self, *, plugins: bool = False) -> None:
         self._types: dict[str, BlockType] = {}
+        self._plugins_pending = plugins
 
     def register(self, block_type: BlockType) -> BlockType:
         if block_type.name in self._types:
@@ -79,20 +90,29 @@ class BlockRegistry:
         self._types[block_type.name] = block_type
         return block_type
 
+    def _types_now(self) -> dict[str, BlockType]:
+        if self._plugins_pending:
+            self._plugins_pending = False
+            from importlib.metadata import entry_points
+
+            for entry in sorted(entry_points(group=PLUGIN_GROUP), key=lambda e: e.name):
+                entry.load()()
+        return self._types
+
     def get(self, name: str) -> BlockType | None:
-        return self._types.get(name)
+        return self._types_now().get(name)
 
     def names(self) -> list[str]:
-        return list(self._types)
+        return list(self._types_now())
 
     def __iter__(self) -> Iterator[BlockType]:
-        return iter(list(self._types.values()))
+        return iter(list(self._types_now().values()))
 
     def __len__(self) -> int:
-        return len(self._types)
+        return len(self._types_now())
 
     def __contains__(self, name: object) -> bool:
-        return name in self._types
+        return name in self._types_now()
 
     def catalogue(self) -> list[dict[str, Any]]:
         """What an editor shows in its palette. Ports that depend on settings (one per button)
@@ -111,8 +131,9 @@ class BlockRegistry:
         ]
 
 
-block_registry = BlockRegistry()
-"""The process-wide catalogue; the built-in types are registered by `scenarios.format.blocks`."""
+block_registry = BlockRegistry(plugins=True)
+"""The process-wide catalogue; the built-in types are registered by `scenarios.format.blocks`,
+services' types by their plugins (`PLUGIN_GROUP`) when the catalogue is first read."""
 
 
 def register_block(block_type: BlockType) -> BlockType:

@@ -1,0 +1,33 @@
+"""The modules service's contract: its block types (`script`, `http`), and how the
+composition root plugs the service into an orchestrator: the block types into the scenario
+format's registry, their executors into the orchestrator's engine, the service's client into
+its dispatcher (`install`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.config import Settings
+from modules.blocks import BLOCK_TYPES, EXECUTORS, SERVICE, register_block_types
+from modules.service import ModulesService, Secrets
+from orchestrator.extension import ServiceLimits
+
+__all__ = ["BLOCK_TYPES", "SERVICE", "ModulesService", "install", "register_block_types"]
+
+
+def install(orchestrator: Any, settings: Settings, secrets: Secrets | None) -> ModulesService:
+    """Run `script` and `http` blocks on `orchestrator` (an in-process orchestrator client):
+    their executors on its engine, this service's client on its dispatcher. Returns the
+    service, whose `close` stops the sandbox's workers."""
+    from modules.http import AddressPolicy, SafeHttpClient
+    from modules.sandbox import Sandbox
+
+    for executor in EXECUTORS:
+        if executor.type_name not in orchestrator.engine.executors:
+            orchestrator.engine.executors.register(executor)
+    allow = [entry for entry in settings.http_allow.split(",") if entry.strip()]
+    service = ModulesService(Sandbox(workers=settings.sandbox_workers),
+                             SafeHttpClient(AddressPolicy(allow)), secrets)
+    orchestrator.dispatcher.register(SERVICE, service, ServiceLimits(
+        concurrency=max(4, settings.sandbox_workers * 8), queue=256, wait_seconds=2.0))
+    return service
