@@ -1,0 +1,209 @@
+"""The worker process: runs author JavaScript, one run at a time, on QuickJS (quickjs-ng).
+
+Started by the parent as ``python -I -S worker.py <config JSON>``: no site, no ``.pth`` files,
+no import of the application; ``sys.path`` gets only the directories of the engine and of
+orjson. This module also serves the parent (framing, the function wrapper), so it imports
+nothing but the standard library at module level.
+
+Protocol, over the worker's stdin and stdout: frames of a 4-byte big-endian length and a
+payload. The first frame out is ``{"ready": ...}``. A request is a JSON header, a NUL byte
+and the parameters' JSON array (handed to JavaScript as text, never parsed here). A reply is
+``{"id":N,"ms":F,"r":<outcome>}``, a newline and the result's JSON (empty when there is none).
+
+Every run gets a fresh QuickJS runtime, made while the worker waits for the next request, so
+no state of one run can reach another and the cost is off the run's path. Limits in layers:
+QuickJS's own (memory, stack, an interrupt after ``time_ms`` of CPU time), process limits set
+here (address space, CPU seconds re-armed per run, no files, no new processes, no core
+dumps), and the parent's wall-clock deadline, which kills the process."""
+
+from __future__ import annotations
+
+import os
+import re
+import struct
+import sys
+import time
+from pathlib import Path
+
+HEADER = struct.Struct(">I")
+PRELUDE_PATH = Path(__file__).with_name("prelude.js")
+# The author's first line is line 2 of the text the engine compiles.
+FIRST_SOURCE_LINE = 2
+
+
+def wrap(source: str, names: list[str] | tuple[str, ...], label: str) -> str:
+    """The text the engine compiles: a strict function of ``names`` whose body holds the
+    author's source inside a block labelled ``label``, which the last line breaks out of.
+
+    A body cannot close the function early and run code outside it (QuickJS's Function
+    constructor, like this concatenation, would allow ``}); evil(); (function(){``): to get
+    out, the source must close the labelled block, and then ``break <label>`` is a syntax
+    error, unless the source names the label, which is random for each compilation. So a
+    text that compiles is one function expression, and evaluating it runs nothing."""
+    return (f'(function({",".join(names)}){{"use strict";{label}:{{\n'
+            f"{source}\nbreak {label};}}}})")
+
+
+def new_label() -> str:
+    return "L" + os.urandom(8).hex()
+
+
+def load_prelude() -> str:
+    """prelude.js joined into one line: every frame of the driver is then on line 1, where no
+    author code is (the author's source starts on line 2 of its own compilation)."""
+    text = PRELUDE_PATH.read_text(encoding="utf-8")
+    return " ".join(line.strip() for line in text.splitlines())
+
+
+_ENGINE_ERROR = re.compile(r"^([A-Za-z]*Error|InternalError): (.*)$")
+
+
+def split_engine_error(text: str) -> tuple[str, str, str]:
+    """(name, message, stack) from the binding's exception text: ``Name: message`` on the
+    first line, the stack after it."""
+    head, _, stack = text.partition("\n")
+    match = _ENGINE_ERROR.match(head)
+    if match:
+        return match.group(1), match.group(2), stack
+    return "", head, stack
+
+
+def _read_exact(fd: int, size: int) -> bytes | None:
+    chunks = []
+    while size:
+        chunk = os.read(fd, min(size, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _harden(config: dict) -> None:
+    """Process limits and flags, set once the imports are done."""
+    import resource
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(38, 1, 0, 0, 0)  # PR_SET_NO_NEW_PRIVS
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG: die with the parent
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != config["parent"]:
+        sys.exit(0)  # the parent died before the death signal was armed
+    limits = [
+        (resource.RLIMIT_CORE, 0),
+        (resource.RLIMIT_FSIZE, 0),
+        (resource.RLIMIT_NOFILE, 16),
+        (resource.RLIMIT_NPROC, 0),
+        (resource.RLIMIT_AS, config["address_space"]),
+    ]
+    for which, value in limits:
+        try:
+            _, hard = resource.getrlimit(which)
+            if hard != resource.RLIM_INFINITY:
+                value = min(value, hard)
+            resource.setrlimit(which, (value, value))
+        except (ValueError, OSError):
+            pass
+
+
+def main() -> None:
+    import gc
+    import json
+
+    config = json.loads(sys.argv[1])
+    # Private copies of the pipes; 0 and 1 point to /dev/null so that nothing else (a stray
+    # print, a library) can write into the protocol.
+    requests, replies = os.dup(0), os.dup(1)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    os.dup2(devnull, 0)
+    os.dup2(devnull, 1)
+    os.close(devnull)
+
+    sys.path[:0] = config["paths"]
+    import resource
+
+    import _quickjs
+    import orjson
+
+    _harden(config)
+    prelude = load_prelude()
+    loads, dumps = orjson.loads, orjson.dumps
+    JSException = _quickjs.JSException
+    cpu_limit = resource.RLIMIT_CPU
+    cpu_hard = resource.getrlimit(cpu_limit)[1]
+    process_time = time.process_time
+    perf_counter = time.perf_counter
+
+    def fresh() -> tuple[object, object]:
+        context = _quickjs.Context()
+        return context, context.eval(prelude)
+
+    context, driver = fresh()
+    gc.freeze()
+    ready = dumps({"ready": True, "pid": os.getpid()})
+    _write_all(replies, HEADER.pack(len(ready)) + ready)
+
+    while True:
+        head = _read_exact(requests, HEADER.size)
+        if head is None:
+            return
+        payload = _read_exact(requests, HEADER.unpack(head)[0])
+        if payload is None:
+            return
+        cut = payload.index(b"\0")
+        request = loads(payload[:cut])
+        params = payload[cut + 1:].decode("utf-8")
+        time_ms = request["t"]
+        # A second, coarser time limit in case the engine is stuck in a builtin that does
+        # not check its interrupt, and the parent is gone: SIGXCPU ends the process.
+        soft = int(process_time()) + time_ms // 1000 + 3
+        if cpu_hard == resource.RLIM_INFINITY or soft < cpu_hard:
+            resource.setrlimit(cpu_limit, (soft, cpu_hard))
+        context.set_memory_limit(request["m"])
+        context.set_max_stack_size(request["s"])
+        context.set_time_limit(time_ms / 1000)
+        wrapped = wrap(request["src"], request["names"], new_label())
+        started = perf_counter()
+        try:
+            text = driver("run", wrapped, params, request["o"], request["le"], request["lb"],
+                          request["seed"])
+        except JSException as stopped:
+            # Stopped by the engine past any catch (the time limit), or an error the driver
+            # could not report (memory ran out while it did).
+            name, message, stack = split_engine_error(str(stopped))
+            try:
+                logs = driver("logs")
+            except Exception:  # noqa: BLE001  (the lines are a courtesy; the error goes out)
+                logs = "[]"
+            error = dumps({"thrown": "engine", "name": name, "message": message[:2000],
+                           "stack": stack[:4000]})
+            text = f'{{"ok":false,"phase":"engine","error":{error.decode()},"logs":{logs}}}\n'
+        except Exception as failed:  # noqa: BLE001  (every request gets a reply)
+            error = dumps({"thrown": "internal", "name": type(failed).__name__,
+                           "message": str(failed)[:2000], "stack": ""})
+            text = f'{{"ok":false,"phase":"internal","error":{error.decode()},"logs":[]}}\n'
+        elapsed = (perf_counter() - started) * 1000
+        envelope, _, value = text.partition("\n")
+        reply = (f'{{"id":{request["id"]},"ms":{elapsed:.3f},"r":{envelope}}}\n{value}'
+                 .encode())
+        _write_all(replies, HEADER.pack(len(reply)) + reply)
+        # The used runtime goes, and the next one is made before reading the next request.
+        del driver, context
+        context, driver = fresh()
+
+
+if __name__ == "__main__":
+    main()
