@@ -60,8 +60,16 @@ def service_clients(runtime: Runtime) -> dict[str, Any]:
     from orchestrator.contract import in_process_client
     from scenarios.contract import InProcessScenariosClient
 
+    from gateway.secrets.contract import InProcessSecretsClient
+    from modules.contract import install as install_modules
+
     scenarios = InProcessScenariosClient(runtime.reader_sessionmaker or runtime.sessionmaker)
-    return {"scenarios": scenarios, "orchestrator": in_process_client(scenarios)}
+    orchestrator = in_process_client(scenarios)
+    # Script and HTTP blocks: their executors on the orchestrator's engine, the modules
+    # service (sandbox, guarded HTTP, the organization's secrets) on its dispatcher.
+    modules = install_modules(orchestrator, runtime.settings,
+                              InProcessSecretsClient.from_runtime(runtime))
+    return {"scenarios": scenarios, "orchestrator": orchestrator, "modules": modules}
 
 PROBLEM_SCHEMA = {
     "type": "object",
@@ -106,6 +114,7 @@ def create_app(
                     await background.enter_async_context(chat_background(app))
                 yield
         finally:
+            await app.state.clients["modules"].close()  # the sandbox's worker processes
             if own_runtime:
                 await app.state.runtime.close()
 

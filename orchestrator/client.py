@@ -15,9 +15,11 @@ from scenarios.contract import PublishedVersion, ScenariosClient
 
 from orchestrator.contract import (
     ConversationState,
+    DeferredJob,
     InboundEvent,
     ScenarioNotRunnable,
     ScenariosUnavailable,
+    ServiceOutcome,
     TurnContext,
     TurnResult,
 )
@@ -105,6 +107,11 @@ class InProcessOrchestrator:
         # A frame whose version cannot be loaded is reported by the engine (scenario.missing).
         return await self._settle(self.engine.run_turn(scenarios, state, event, context),
                                   context)
+
+    async def run_job(self, job: DeferredJob, context: TurnContext) -> ServiceOutcome:
+        """A deferred job's call, done after its turn was stored (under the call's own, longer
+        time limit, the service's bulkhead and breaker, like any call)."""
+        return await self.dispatcher.call(job.call, context)
 
     async def _settle(self, result: TurnResult | PendingTurn, context: TurnContext
                       ) -> TurnResult:

@@ -23,13 +23,15 @@ class InboundEvent(BaseModel):
     * ``timeout``: the person was inactive for the bot's timeout;
     * ``no_input``: the block the conversation waits on had its own answer time
       (``InputRequest.no_input_seconds``) and it passed without an answer;
-    * ``handback``: an operator hands a handed-off conversation back to the scenario.
+    * ``handback``: an operator hands a handed-off conversation back to the scenario;
+    * ``service_result``: a deferred job finished (internal: ``payload`` holds ``job``, its
+      id, and ``outcome``, a `ServiceOutcome`); the block that asked for it goes on.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     kind: Literal["start", "text", "choice", "payload", "command", "timeout", "no_input",
-                  "handback"]
+                  "handback", "service_result"]
     text: str | None = None
     choice_id: str | None = None
     payload: JsonValue = None
@@ -86,7 +88,20 @@ class ServiceCall(BaseModel):
     service: str                    # a registered service: "modules", later "nlu", "llm", ...
     operation: str                  # what of it: "script", "http", "module", ...
     request: dict[str, Any] = Field(default_factory=dict)   # JSON, the service's own schema
-    timeout_seconds: float = Field(default=5.0, gt=0, le=120)
+    timeout_seconds: float = Field(default=5.0, gt=0, le=3600)
+    # Work that outlasts a turn (a long recording, a slow model): the turn ends with what
+    # was said so far, the conversation waits on the block, and the outcome comes back later
+    # as a `service_result` event through the normal turn path.
+    deferred: bool = False
+
+
+class DeferredJob(BaseModel):
+    """A deferred call a turn started: the chat service runs it once the turn is stored and
+    delivers its outcome as a `service_result` event (idempotent by ``job``)."""
+
+    job: str
+    block_id: str
+    call: ServiceCall
 
 
 class ServiceOutcome(BaseModel):
@@ -159,6 +174,9 @@ class ConversationState(BaseModel):
     no_input_seconds: float | None = Field(
         None, description="The waiting block's own answer time: the chat service sends "
         "`no_input` (instead of `timeout`) when it passes without an answer.")
+    pending_job: str | None = Field(
+        None, description="The deferred job the conversation waits for on `waiting_block`.")
+    jobs_started: int = 0
 
 
 class TurnContext(BaseModel):
@@ -192,6 +210,7 @@ class TurnResult(BaseModel):
     trace: list[TraceStep] = Field(default_factory=list)
     errors: list[TurnError] = Field(default_factory=list)
     version_id: uuid.UUID | None = None
+    jobs: list[DeferredJob] = Field(default_factory=list)  # to run once the turn is stored
 
 
 class ScenarioNotRunnable(Exception):
@@ -214,6 +233,10 @@ class OrchestratorClient(Protocol):
         self, *, state: ConversationState, event: InboundEvent, context: TurnContext
     ) -> TurnResult:
         """Continue a conversation with one event."""
+        ...
+
+    async def run_job(self, job: DeferredJob, context: TurnContext) -> ServiceOutcome:
+        """Do a deferred job's call (after its turn was stored); never raises."""
         ...
 
 

@@ -84,6 +84,8 @@ class TurnAnswer(BaseModel):
     # The turn's socket frames, built once by the service for every socket that shows the
     # conversation; not part of the REST answer.
     _frames: list[dict[str, Any]] | None = PrivateAttr(None)
+    # Deferred jobs the turn started, with their context: run once the turn is stored.
+    _jobs: Any = PrivateAttr(None)
 
 
 class HistoryItem(BaseModel):

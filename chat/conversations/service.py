@@ -159,6 +159,7 @@ def state_json(state: ConversationState) -> dict[str, Any]:
         "variables": state.variables,
         "pins": {name: str(version) for name, version in state.pins.items()},
         "no_input_seconds": state.no_input_seconds,
+        "pending_job": state.pending_job, "jobs_started": state.jobs_started,
     }
 
 
@@ -186,6 +187,7 @@ class ConversationService:
         self._runtime = runtime
         self._hub = hub
         self._commits = GroupCommits()  # the group commit of this service's turns
+        self._jobs: set[asyncio.Task[None]] = set()  # deferred jobs under way
         self._orchestrator = orchestrator
         self._scenarios = scenarios
         self._bots: dict[uuid.UUID, tuple[float, BotInfo]] = {}
@@ -194,8 +196,49 @@ class ConversationService:
         runtime.invalidation.register(self._forget_bot)
 
     async def close(self) -> None:
-        """Stop the embedded mode's turn thread once what it holds is written."""
+        """Stop deferred jobs under way (their conversations keep waiting: a restart of the
+        conversation recovers) and the embedded mode's turn thread once what it holds is
+        written."""
+        for task in list(self._jobs):
+            task.cancel()
+        await asyncio.gather(*self._jobs, return_exceptions=True)
         await asyncio.to_thread(self._commits.close)
+
+    # --- deferred jobs ----------------------------------------------------------------------
+
+    def _launch(self, answer: TurnAnswer) -> None:
+        """Run the deferred jobs a stored turn started (see `DeferredJob`)."""
+        pending, answer._jobs = answer._jobs, None
+        if not pending:
+            return
+        jobs, context, scope = pending
+        for job in jobs:
+            task = asyncio.create_task(self._run_job(job, context, scope),
+                                       name=f"job {job.job}")
+            self._jobs.add(task)
+            task.add_done_callback(self._jobs.discard)
+
+    async def _run_job(self, job: Any, context: TurnContext, scope: ChatScope) -> None:
+        """Do the job, then deliver its outcome as the conversation's `service_result` event
+        through the normal turn path: the lock orders it with the person's messages, the
+        client message id `job:<id>` makes a repeated delivery a no-op."""
+        outcome = await self._orchestrator.run_job(job, context)
+        event = InboundEvent(kind="service_result", payload={
+            "job": job.job, "service": job.call.service, "operation": job.call.operation,
+            "outcome": outcome.model_dump(mode="json")})
+        for attempt in range(6):
+            try:
+                await self.send(scope=scope, conversation_id=context.conversation_id,
+                                event=event, client_message_id=f"job:{job.job}")
+                return
+            except (NotFound, ConversationEnded, Conflict):
+                return  # the conversation is gone or over: nobody waits for this
+            except ServiceUnavailable:
+                await asyncio.sleep(min(30.0, 0.5 * 2 ** attempt))
+            except Exception:  # noqa: BLE001  (logged; the conversation keeps waiting)
+                break
+        log.warning("chat.job.undelivered", conversation_id=str(context.conversation_id),
+                    job=job.job)
 
     def _forget_bot(self, cache_key: str) -> None:
         if cache_key.startswith(BOT_CACHE_PREFIX):
@@ -261,8 +304,10 @@ class ConversationService:
                 channel=body.channel, language=language, status="active", state={},
                 message_seq=0, turn_seq=0, last_activity_at=now, timeout_at=None,
                 user_values=user_vars, bot_values=bot_vars, is_new=True)
-            return await self._record(store, conversation, bot, InboundEvent(kind="start"),
-                                      None, result, started, store_inbound=False)
+            answer = await self._record(store, conversation, bot, InboundEvent(kind="start"),
+                                        None, result, started, store_inbound=False)
+        self._launch(answer)
+        return answer
 
     # --- one inbound event ------------------------------------------------------------------
 
@@ -284,6 +329,7 @@ class ConversationService:
                     held.announce(self._hub.id, news(conversation_id, frames, origin))
         if frames is not None and self._hub is not None:
             await self._hub.deliver_local(conversation_id, frames, origin)
+        self._launch(answer)
         return answer
 
     async def _turn(self, scope: ChatScope, conversation_id: uuid.UUID, event: InboundEvent,
@@ -576,4 +622,8 @@ class ConversationService:
         for error in result.errors:
             log.warning("chat.turn.error", conversation_id=str(conversation.id),
                         code=error.code, block_id=error.block_id)
+        if result.jobs:
+            answer._jobs = (result.jobs, self._context(
+                bot, conversation.id, conversation.end_user_id, conversation.channel, {}, {}),
+                ChatScope(org_id=conversation.org_id, bot_id=conversation.bot_id))
         return answer

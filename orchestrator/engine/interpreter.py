@@ -21,6 +21,7 @@ from orchestrator.contract import (
     STATE_FORMAT,
     CallTrace,
     ConversationState,
+    DeferredJob,
     Frame,
     InboundEvent,
     InputRequest,
@@ -151,7 +152,7 @@ class _Turn:
         "variables", "user_vars", "bot_vars", "user_before", "bot_before", "messages", "trace",
         "errors", "attempts", "status", "waiting_block", "input", "pins", "in_handler",
         "evaluator", "deadline", "asked_again", "from_person", "ended_on_purpose", "left",
-        "carry", "handed_off", "calls",
+        "carry", "handed_off", "calls", "pending_job", "jobs_started", "jobs",
     )
 
     def __init__(self, engine: Engine, scenarios: Mapping[uuid.UUID, CompiledScenario],
@@ -192,6 +193,11 @@ class _Turn:
         # The handoff block the conversation was with an operator on when the turn began.
         self.handed_off = state.waiting_block if state.status == "handoff" else None
         self.calls = 0  # service calls made so far in this turn
+        # A deferred job the conversation waits for (its block is `waiting_block`), how many
+        # the conversation started (job ids are `<block>:<n>`), and those this turn starts.
+        self.pending_job = state.pending_job
+        self.jobs_started = state.jobs_started
+        self.jobs: list[DeferredJob] = []
 
     # --- what executors read ----------------------------------------------------------------
 
@@ -400,7 +406,8 @@ class Engine:
 
     def _suspend(self, turn: _Turn, block: CompiledBlock, step: Step, start: int,
                  cap_left: int) -> None:
-        """Stop the turn at `block` until its call's outcome comes back (raises _Suspend)."""
+        """Stop the turn at `block` until its call's outcome comes back (raises _Suspend);
+        for a deferred call, end the turn waiting on the block (returns None)."""
         if step.call is None:
             self._fail(turn, block, BlockFailure("the block asked for a call without one"),
                        start)
@@ -409,6 +416,15 @@ class Engine:
             self._fail(turn, block, BlockFailure(
                 f"more than {MAX_CALLS_PER_TURN} service calls in one turn; stopped before "
                 f"calling '{step.call.service}' again"), start)  # type: ignore[union-attr]
+        if step.call.deferred:  # type: ignore[union-attr]
+            # The turn ends here, waiting on the block; the outcome comes back as a
+            # `service_result` event once the job is done.
+            turn.jobs_started += 1
+            job = f"{block.id}:{turn.jobs_started}"
+            turn.jobs.append(DeferredJob(job=job, block_id=block.id,
+                                         call=step.call))  # type: ignore[arg-type]
+            turn.pending_job = job
+            return self._apply(turn, block, Step(WAIT, None, step.messages, None), start)
         if step.messages:
             turn.messages.extend(step.messages)
         raise _Suspend(turn, block, step.call, cap_left)  # type: ignore[arg-type]
@@ -430,8 +446,9 @@ class Engine:
             except Exception as exc:
                 self._fail(turn, block, exc, start)
             if step.kind == SERVICE:
-                self._suspend(turn, block, step, start, pending.cap_left)
-            target = self._apply(turn, block, step, start)
+                target = self._suspend(turn, block, step, start, pending.cap_left)
+            else:
+                target = self._apply(turn, block, step, start)
             if target is not None:
                 self._drive(turn, target, pending.cap_left)
         except _Failure as failure:
@@ -483,6 +500,13 @@ class Engine:
             return self._restart(turn, state, event, None)
         if turn.status == "ended":
             return self._unchanged(state, turn)
+        if kind == "service_result":
+            return self._job_done(turn, state, event)
+        if turn.pending_job is not None and kind in _PERSON_EVENTS \
+                and turn.status == "waiting":
+            # The block waits for its job, not for the person: the answer comes by itself.
+            return self._unchanged(state, turn, messages=[
+                text_message(phrases.working(turn.language), None)])
         if kind == "timeout" or kind == "no_input":
             if turn.status == "handoff":
                 return self._unchanged(state, turn)  # the operator has the conversation
@@ -511,12 +535,53 @@ class Engine:
             return self._go(turn, state, block_id=located[1])
         return self._go(turn, state, event=event)
 
+    def _job_done(self, turn: _Turn, original: ConversationState,
+                  event: InboundEvent) -> TurnResult:
+        """A deferred job's outcome: the block waiting for it goes on (`complete`); a result
+        for a job the conversation no longer waits for (it restarted) changes nothing."""
+        payload = event.payload if isinstance(event.payload, dict) else {}
+        job = payload.get("job")
+        block_id = turn.waiting_block
+        if turn.pending_job is None or job != turn.pending_job or turn.status != "waiting" \
+                or block_id is None or block_id not in turn.compiled.blocks:
+            return self._unchanged(original, turn)
+        block = turn.compiled.blocks[block_id]
+        try:
+            outcome = ServiceOutcome.model_validate(payload.get("outcome") or {})
+        except ValueError:
+            outcome = ServiceOutcome(status="error", error="the job's outcome was unreadable")
+        turn.pending_job = None
+        self._leave_waiting(turn)
+        start = self.clock()
+        turn.trace.append((block.id, block.type, turn.compiled.name, None,
+                           outcome.milliseconds * 1000, outcome.error,
+                           CallTrace(service=str(payload.get("service") or "job"),
+                                     operation=str(payload.get("operation") or job),
+                                     status=outcome.status, milliseconds=outcome.milliseconds,
+                                     error=outcome.error, logs=list(outcome.logs))))
+        try:
+            try:
+                step = block.executor.complete(block, outcome, turn)
+            except Exception as exc:
+                self._fail(turn, block, exc, start)
+            if step.kind == SERVICE:
+                target = self._suspend(turn, block, step, start, self.max_steps)
+            else:
+                target = self._apply(turn, block, step, start)
+            if target is not None:
+                self._drive(turn, target, self.max_steps)
+        except _Failure as failure:
+            turn.errors.append(failure.error)
+            return self._recover(turn, original)
+        return self._result(turn, original)
+
     def _restart(self, turn: _Turn, original: ConversationState, event: InboundEvent,
                  block_id: str | None) -> TurnResult:
         root = turn.root
         turn.frames = [_Frame(root.version_id, root.name, block_id or root.start, None)]
         turn.compiled = root
         turn.variables = root.initial_variables()
+        turn.pending_job = None  # a result still on its way is for the old conversation
         self._leave_waiting(turn)
         if isinstance(event.payload, dict):
             for name, value in event.payload.items():
@@ -714,8 +779,9 @@ class Engine:
             # handler, a command or a fallback keeps the tries it had used.
             turn.attempts = carried[1] if carried[0] == block.id else 0
             if step[0] == SERVICE:
-                self._suspend(turn, block, step, start, cap - steps)
-            block_id = self._apply(turn, block, step, start)
+                block_id = self._suspend(turn, block, step, start, cap - steps)
+            else:
+                block_id = self._apply(turn, block, step, start)
             compiled = turn.compiled
             blocks = compiled.blocks
 
@@ -723,7 +789,7 @@ class Engine:
         """Carry out a step; the block to run next, if any."""
         kind = step.kind
         if kind == SERVICE:  # asked by a waiting block on the person's answer
-            self._suspend(turn, block, step, start, self.max_steps)
+            return self._suspend(turn, block, step, start, self.max_steps)
         if step.messages and not (kind == HANDOFF and turn.handed_off == block.id):
             # (A path that leads back into the handoff the conversation is already in, from
             # a command during it, says nothing again: the operator has it already.)
@@ -795,6 +861,14 @@ class Engine:
                 caller.block = resume
                 turn.carry = (resume, attempts)
                 block = turn.compiled.blocks.get(resume)
+                if turn.pending_job is not None and \
+                        turn.pending_job.rpartition(":")[0] == resume:
+                    # Its job is still running: wait for it again (entering the block again
+                    # would start a second job).
+                    turn.status = "waiting"
+                    turn.waiting_block = resume
+                    turn.input = None
+                    return None
                 if block is not None and block.type == "handoff":
                     turn.status = "handoff"
                     turn.waiting_block = resume
@@ -848,6 +922,8 @@ class Engine:
                 turn.user_before, turn.bot_before = {}, {}
                 turn.language = original.language
                 turn.messages = []  # nothing was delivered yet: the handler speaks for the turn
+                turn.jobs = []  # nor was any job started
+                turn.pending_job, turn.jobs_started = original.pending_job, original.jobs_started
                 waiting = original.waiting_block if original.status == "waiting" else None
                 self._leave_waiting(turn)
                 handler = self._call_handler(turn, located, waiting)
@@ -925,7 +1001,7 @@ class Engine:
             ended=state.status == "ended", user_variable_changes={}, bot_variable_changes={},
             variable_changes={}, trace=[trace_step(*t) for t in trace or ()],
             errors=errors or [], version_id=root.version_id if root is not None else (
-                state.frames[0].version_id if state.frames else None))
+                state.frames[0].version_id if state.frames else None), jobs=[])
 
     @staticmethod
     def _current_request(turn: _Turn, state: ConversationState) -> InputRequest | None:
@@ -964,7 +1040,9 @@ class Engine:
             format=STATE_FORMAT, status=status, language=turn.language, frames=frames,
             waiting_block=turn.waiting_block if waiting else None,
             attempts=turn.attempts if waiting else 0, variables=turn.variables, pins=turn.pins,
-            no_input_seconds=no_input)
+            no_input_seconds=no_input,
+            pending_job=turn.pending_job if status == "waiting" else None,
+            jobs_started=turn.jobs_started)
         changes: dict[str, list[Any]] = {}
         before, after = original.variables, turn.variables
         for name, value in after.items():
@@ -982,7 +1060,7 @@ class Engine:
             ended=status == "ended", user_variable_changes=user_changes,
             bot_variable_changes=bot_changes, variable_changes=changes,
             trace=[trace_step(*t) for t in turn.trace], errors=turn.errors,
-            version_id=turn.root.version_id)
+            version_id=turn.root.version_id, jobs=turn.jobs)
 
     @staticmethod
     def _scope_changes(before: dict[str, Any], values: dict[str, Any],

@@ -29,6 +29,13 @@ _ENDED = {
     "en": "This conversation has ended.",
 }
 
+# Said to a person who writes while a deferred job of the conversation (a long transcription,
+# a slow model) is still running: the answer comes by itself.
+_WORKING = {
+    "uk": "Ще працюю над цим, зачекайте, будь ласка.",
+    "en": "Still working on it; the answer will come here shortly.",
+}
+
 _HELP = {
     "uk": ("Доступні команди:", "почати спочатку", "показати цю довідку"),
     "en": ("Available commands:", "start over", "show this help"),
@@ -118,6 +125,10 @@ def stuck(language: str) -> tuple[str, str]:
 
 def ended(language: str) -> str:
     return _ENDED[_own(language)]
+
+
+def working(language: str) -> str:
+    return _WORKING[_own(language)]
 
 
 def help_text(language: str, commands: Iterable[str]) -> str:

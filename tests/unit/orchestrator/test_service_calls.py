@@ -178,3 +178,48 @@ def test_a_waiting_block_may_call_a_service_with_the_persons_answer() -> None:
     assert isinstance(pending, PendingTurn) and pending.call.request == {"text": "refund please"}
     done = engine.resume_turn(pending, ServiceOutcome(status="ok", value="refund"))
     assert texts(done) == ["Got refund"] and done.state.status == "ended"
+
+
+class Deferring(Calling):
+    type_name = "end"
+
+    def enter(self, block: Any, ctx: Any) -> Any:
+        return call_service(ServiceCall(service="slow", operation="job", deferred=True,
+                                        timeout_seconds=60),
+                            [text_message("one moment", block.id)])
+
+
+def test_a_deferred_call_ends_the_turn_and_its_result_comes_back_as_an_event() -> None:
+    executors = default_executors()
+    executors.register(Deferring(), replace=True)
+    engine = Engine(executors, clock=Clock())
+    scenario = compiled(engine, [*GRAPH, say("helping", "Here is help")], EDGES,
+                        commands={"assist": "helping"})
+    scenarios = {scenario.version_id: scenario}
+    _, first = start(engine, scenario)
+    assert isinstance(first, TurnResult)
+    assert texts(first) == ["Hello", "one moment"]
+    assert first.state.status == "waiting" and first.state.waiting_block == "ask"
+    assert first.state.pending_job == "ask:1" and first.input is None
+    assert [(j.job, j.block_id, j.call.operation) for j in first.jobs] == [("ask:1", "ask", "job")]
+
+    # The person writes meanwhile: told to wait, the state as it was, no second job.
+    meanwhile = engine.run_turn(scenarios, first.state, InboundEvent(kind="text", text="hi?"),
+                                context())
+    assert texts(meanwhile)[0].startswith("Still working") and meanwhile.jobs == []
+    assert meanwhile.state == first.state
+    # A command's path ends: back to waiting for the job, not a second job.
+    helped = engine.run_turn(scenarios, first.state,
+                             InboundEvent(kind="command", command="assist"), context())
+    assert texts(helped) == ["Here is help"] and helped.jobs == []
+    assert helped.state.pending_job == "ask:1" and helped.state.waiting_block == "ask"
+
+    stale = engine.run_turn(scenarios, helped.state, InboundEvent(
+        kind="service_result", payload={"job": "ask:0", "outcome": {"status": "ok"}}), context())
+    assert texts(stale) == [] and stale.state == helped.state
+    done = engine.run_turn(scenarios, helped.state, InboundEvent(
+        kind="service_result", payload={"job": "ask:1", "service": "slow", "operation": "job",
+                                        "outcome": {"status": "ok", "value": 7}}), context())
+    assert texts(done) == ["Got 7"] and done.state.pending_job is None
+    assert done.state.status == "ended"
+    assert [s.call.service for s in done.trace if s.call] == ["slow"]
