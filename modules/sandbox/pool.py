@@ -77,6 +77,7 @@ def _well_formed(value: Any) -> Any:
 
 
 def _decode_value(data: bytes) -> tuple[Any, str | None]:
+    """The result from its JSON, or why it cannot be read (orjson stops at 1,024 levels)."""
     if not data:
         return None, None
     try:
@@ -87,7 +88,7 @@ def _decode_value(data: bytes) -> tuple[Any, str | None]:
         try:
             return _well_formed(json.loads(data)), None
         except (ValueError, RecursionError):
-            pass
+            reason = "recursion"
     if "recursion" in reason:
         return None, "the result is nested too deeply (more than 1,000 levels)"
     return None, "the result could not be read as JSON"
@@ -233,7 +234,11 @@ class _Worker(asyncio.SubprocessProtocol):
         if run is None:
             self._lose("the worker sent a reply nobody asked for", kind="killed")
             return
-        outcome = self._outcome(run, frame)
+        try:
+            outcome = self._outcome(run, frame)
+        except Exception:  # a reply this code cannot read must still end the run
+            log.exception("sandbox.reply.unreadable", pid=self.pid)
+            outcome = None
         if outcome is None:
             self._lose("the worker sent an invalid reply", kind="killed")
             return
@@ -456,8 +461,11 @@ class Sandbox:
     # slots: a run holds one from before it takes a worker until the worker is free again
 
     def _bind(self) -> None:
+        loop = asyncio.get_running_loop()
         if self._loop is None:
-            self._loop = asyncio.get_running_loop()
+            self._loop = loop
+        elif self._loop is not loop:
+            raise RuntimeError("a Sandbox serves the event loop that first used it")
 
     async def _acquire(self) -> None:
         if self._slots > 0 and not self._waiters:

@@ -154,6 +154,9 @@ def main() -> None:
     JSException = _quickjs.JSException
     cpu_limit = resource.RLIMIT_CPU
     cpu_hard = resource.getrlimit(cpu_limit)[1]
+    # QuickJS's stack limit must stay inside the real stack, or recursion crashes the process.
+    stack_soft = resource.getrlimit(resource.RLIMIT_STACK)[0]
+    stack_room = (1 << 62) if stack_soft == resource.RLIM_INFINITY else stack_soft - (512 << 10)
     process_time, perf_counter = time.process_time, time.perf_counter
     incoming = select.poll()
     incoming.register(requests, select.POLLIN)
@@ -197,7 +200,7 @@ def main() -> None:
             resource.setrlimit(cpu_limit, (soft, cpu_hard))
         context, driver = spare.pop() if spare else fresh()
         context.set_memory_limit(request["m"])  # type: ignore[attr-defined]
-        context.set_max_stack_size(request["s"])  # type: ignore[attr-defined]
+        context.set_max_stack_size(min(request["s"], stack_room))  # type: ignore[attr-defined]
         context.set_time_limit(time_ms / 1000)  # type: ignore[attr-defined]
         wrapped = wrap(request["src"], request["names"], new_label())
         started = perf_counter()

@@ -175,6 +175,9 @@ async def test_a_result_nested_too_deeply(sandbox: Sandbox) -> None:
                                 {})
     assert _error(outcome).kind == "output"
     assert "nested too deeply" in _error(outcome).message
+    outcome = await sandbox.run("let a = '\\ud800'; for (let i = 0; i < 1500; i++) a = [a]; "
+                                "return a", {})
+    assert _error(outcome).kind == "output"
 
 
 # Output
