@@ -179,8 +179,14 @@ class _Worker(asyncio.SubprocessProtocol):
                 return
 
     def pipe_connection_lost(self, fd: int, exc: Exception | None) -> None:
-        if fd == 1 and self.alive and self.transport is not None:
-            self.transport.kill()  # the exit is reported by process_exited
+        # The exit (and how: a signal, a status) is reported by process_exited. Killing here
+        # would reap the process first (Popen.send_signal polls it) and lose its status.
+        if fd == 1 and self.alive:
+            self.loop.call_later(1.0, self._silent)
+
+    def _silent(self) -> None:
+        if self.alive and not self.exited.done():
+            self._lose("the worker closed its output", kind="killed")
 
     def process_exited(self) -> None:
         code = self.transport.get_returncode() if self.transport else None
