@@ -199,7 +199,12 @@ async def test_trace_shows_blocks_ports_and_variable_changes(client, demo) -> No
                               headers=owner.headers)).json()["items"]
     assert [t["seq"] for t in turns] == [4, 3, 2, 1]
     last = turns[0]
-    assert [s["block_id"] for s in last["trace"]][:3] == ["ask_cups", "price", "is_big_order"]
+    # The price is a script block: its call to the sandbox, then its exit through `ok`.
+    assert [s["block_id"] for s in last["trace"]][:4] == [
+        "ask_cups", "price", "price", "is_big_order"]
+    call = last["trace"][1]["call"]
+    assert (call["service"], call["operation"], call["status"]) == ("modules", "script", "ok")
+    assert last["trace"][2]["port"] == "ok"
     condition = next(s for s in last["trace"] if s["block_id"] == "is_big_order")
     assert condition["port"] == "false"
     assert last["variable_changes"]["cups"][1] == 2
