@@ -2,11 +2,9 @@
    prelude.js). Each line is formatted at the call (the values may change later) and stored
    as JSON; lines are bounded in number and in UTF-16 units (the parent bounds them again in
    bytes). Strings are joined with spaces, other values shown as JSON where they can be. */
-(function (state) {
+(function (state, lib) {
   "use strict";
-  const stringify = JSON.stringify, text = String, E = Error, call = Function.prototype.call,
-    join = call.bind(Array.prototype.join), wellFormed = call.bind(String.prototype.toWellFormed),
-    slice = call.bind(String.prototype.slice);
+  const { stringify, text, E, wellFormed, slice } = lib;
 
   function show(value) {
     const type = typeof value;
@@ -24,13 +22,18 @@
   }
 
   function log(...args) {
-    const logs = state.logs, count = logs.length;
-    if (count >= state.count || state.used >= state.room) return;
-    for (let i = 0; i < args.length; i++) args[i] = show(args[i]);
+    if (state.n >= state.count || state.used >= state.room) return;
+    /* A string, not an array joined: array writes go through Array.prototype's accessors. */
+    let line = "";
+    for (let i = 0; i < args.length; i++) {
+      const shown = show(args[i]);
+      line = (i === 0 ? "" : line + " ") + (typeof shown === "string" ? shown : "");
+    }
     const room = state.room - state.used;
-    let line = wellFormed(join(args, " "));
+    line = wellFormed(line);
     if (line.length > room) line = wellFormed(slice(line, 0, room)) + "\u2026";
-    logs[count] = stringify(line);
+    state.lines = state.n === 0 ? stringify(line) : state.lines + "," + stringify(line);
+    state.n += 1;
     state.used += line.length;
   }
 

@@ -1,11 +1,10 @@
 /* What a failed run threw, as the JSON of {thrown, name, message, stack}; compiled by the
    driver only after a failure (see prelude.js). Read defensively: a getter may throw (then
    the plain value is used) or loop (then the engine's time limit stops it). */
-(function (value) {
+(function (value, lib) {
   "use strict";
-  const stringify = JSON.stringify, text = String,
-    wellFormed = Function.prototype.call.bind(String.prototype.toWellFormed);
-  const clip = (part, size) => wellFormed(part.length > size ? part.slice(0, size) + "\u2026" : part);
+  const { stringify, text, join, wellFormed, slice } = lib;
+  const clip = (part, size) => wellFormed(part.length > size ? slice(part, 0, size) + "\u2026" : part);
   const show = (shown) => {
     try {
       const json = stringify(shown);
@@ -42,10 +41,11 @@
   } else {
     message = typeof value === "symbol" ? text(value) : show(value);
   }
-  return [
+  if (typeof message !== "string") message = "";
+  return join([
     "{\"thrown\":", stringify(kind),
     ",\"name\":", stringify(clip(name, 200)),
     ",\"message\":", stringify(clip(message, 2000)),
     ",\"stack\":", stringify(clip(stack, 4000)), "}",
-  ].join("");
+  ], "");
 })

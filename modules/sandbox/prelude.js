@@ -19,21 +19,30 @@
    prototypes) only bends its own run, and the parent checks every field of the reply. */
 (function () {
   "use strict";
-  const G = globalThis, evaluate = G.eval, stringify = JSON.stringify, parse = JSON.parse,
-    apply = Reflect.apply, define = Object.defineProperty, P = Promise, text = String,
-    finite = Number.isFinite,
-    join = Function.prototype.call.bind(Array.prototype.join);
+  const G = globalThis, evaluate = G.eval, apply = Reflect.apply, define = Object.defineProperty,
+    call = Function.prototype.call, P = Promise;
+  /* The intrinsics the driver's parts use, taken now: the parts compiled later (after author
+     code ran) get them from here, not from globals the author may have replaced. */
+  const lib = Object.freeze({
+    __proto__: null, stringify: JSON.stringify, parse: JSON.parse, text: String,
+    finite: Number.isFinite, isArray: Array.isArray, E: Error,
+    join: call.bind(Array.prototype.join), wellFormed: call.bind(String.prototype.toWellFormed),
+    slice: call.bind(String.prototype.slice),
+  });
+  const { stringify, parse, text, finite, join } = lib;
   /* Nothing can run later (there is no event loop), nor observe the host beyond Date. */
   delete G.queueMicrotask;
   delete G.performance;
   delete G.WeakRef;
   delete G.FinalizationRegistry;
-  const state = { logs: [], used: 0, count: 0, room: 0, problem: "" };
+  /* Console lines are kept as one string of JSON texts separated by commas: an array would
+     read and write through Array.prototype, which author code can fill with accessors. */
+  const state = { lines: "", n: 0, used: 0, count: 0, room: 0, problem: "" };
   let sources, checked, thrown;
 
   define(G, "console", {
     get() {
-      const value = apply(evaluate(sources[0]), undefined, [state]);
+      const value = apply(evaluate(sources[0]), undefined, [state, lib]);
       define(G, "console", { value, writable: true, configurable: true });
       return value;
     },
@@ -44,7 +53,7 @@
   });
 
   function reply(head, tail) {
-    return join([head, ",\"logs\":[", join(state.logs, ","), "]}\n", tail], "");
+    return join([head, ",\"logs\":[", state.lines, "]}\n", tail], "");
   }
 
   function output(kind, message) {
@@ -57,8 +66,8 @@
       sources = [wrapped, params, outputLimit];
       return "";
     }
-    if (command === "logs") return join(["[", join(state.logs, ","), "]"], "");
-    if (command === "describe") return apply(evaluate(sources[2]), undefined, [thrown]);
+    if (command === "logs") return join(["[", state.lines, "]"], "");
+    if (command === "describe") return apply(evaluate(sources[2]), undefined, [thrown, lib]);
     if (command === "seed") return apply(evaluate(wrapped), undefined, [params]);
     state.count = entries;
     state.room = chars;
@@ -87,7 +96,7 @@
       if (result instanceof P) {
         state.problem = "the result is a Promise: scripts run to completion, nothing can be awaited";
       } else if (type === "object" && result !== null) {
-        checked = checked || apply(evaluate(sources[1]), undefined, [state]);
+        checked = checked || apply(evaluate(sources[1]), undefined, [state, lib]);
         json = stringify(result, checked);
       } else if (type === "function" || type === "symbol" || (type === "number" && !finite(result))) {
         state.problem = "the result is " + (type === "number" ? text(result) : "a " + type) +

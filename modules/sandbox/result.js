@@ -1,10 +1,9 @@
 /* The replacer the driver converts an object result with, compiled when a result is an
    object (see prelude.js): JSON.stringify would turn NaN and Infinity into null and drop
    functions and symbols; the author hears about them instead. */
-(function (state) {
+(function (state, lib) {
   "use strict";
-  const stringify = JSON.stringify, text = String, finite = Number.isFinite,
-    isArray = Array.isArray;
+  const { stringify, text, finite, isArray } = lib;
   return function replacer(key, value) {
     const type = typeof value;
     if ((type === "number" && !finite(value)) || type === "function" || type === "symbol") {

@@ -376,6 +376,41 @@ async def test_a_getter_failing_during_conversion_is_located(sandbox: Sandbox) -
     assert error.line == 2
 
 
+@pytest.mark.parametrize("ending", [
+    "console.log('after', {a: 1}); return {n: NaN}",
+    "console.log('after'); throw new Error('boom')",
+    "console.log('after'); throw 'text'",
+    "console.log('after'); return {ok: [1, 2]}",
+])
+async def test_a_script_that_replaces_the_intrinsics_only_spoils_its_own_run(
+        sandbox: Sandbox, ending: str) -> None:
+    # The driver's parts compiled after author code (console, result checks, the description
+    # of a thrown value) use the intrinsics taken before it ran: the reply stays well formed.
+    sabotage = """
+      for (let i = 0; i < 8; i++) {
+        Object.defineProperty(Array.prototype, i, {get() { return '}{' }, set() {},
+                                                   configurable: true});
+      }
+      Array.prototype.join = () => '}{';
+      String.prototype.slice = () => '}{';
+      String.prototype.toWellFormed = () => '}{';
+      JSON.stringify = () => '}{';
+      JSON.parse = () => 1;
+      String = function () { return '}{' };
+      Number.isFinite = () => true;
+      Array.isArray = () => { throw 1 };
+      Object.defineProperty = () => { throw 2 };
+      Reflect.apply = () => { throw 3 };
+    """
+    outcome = await sandbox.run(sabotage + ending, {})
+    assert outcome.logs == ('after {"a":1}',) or outcome.logs == ("after",)
+    if outcome.error is not None:
+        assert outcome.error.kind in ("output", "runtime")
+    else:
+        assert outcome.value == {"ok": [1, 2]}
+    assert (await sandbox.run("return [1, 2].join('-')", {})).value == "1-2"
+
+
 # Syntax errors
 
 
