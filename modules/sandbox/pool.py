@@ -207,7 +207,10 @@ class _Worker(asyncio.SubprocessProtocol):
 
     def _max_reply(self) -> int:
         limits = self.run.limits if self.run else self.pool.default_limits
-        return 3 * limits.output_bytes + 6 * limits.log_bytes + 64 * 2**10
+        # The value's JSON (UTF-16 units, up to 3 bytes each), the lines (escaped, up to 6
+        # bytes a unit, plus quotes and commas), the error's fields and the envelope.
+        return (3 * limits.output_bytes + 6 * limits.log_bytes + 3 * limits.log_entries
+                + 128 * 2**10)
 
     def submit(self, run: _Run, payload: bytes) -> None:
         self.run = run
