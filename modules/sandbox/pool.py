@@ -374,6 +374,8 @@ class Sandbox:
             self._slots -= 1
             try:
                 self._idle.append(await self._spawn())
+            except _Closed:
+                return
             finally:
                 self._release_slot()
 
