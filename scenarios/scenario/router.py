@@ -3,6 +3,8 @@ rollback, import and export; plus the public format schema and block catalogue."
 
 from __future__ import annotations
 
+import asyncio
+
 import json
 import re
 import uuid
@@ -237,9 +239,10 @@ async def validate_scenario(scenario_id: uuid.UUID, request: Request, principal:
     document = scenario.draft if not raw.strip() else _object(await _json_body(
         request, runtime.settings.max_scenario_bytes, "scenario"))
     targets = await service.jump_targets(session=session, bot=bot, current=scenario.name)
-    report = validate_document(document, languages=bot.languages,
-                               default_language=bot.default_language, scenarios=targets,
-                               name=scenario.name)
+    # In a thread: a script block's syntax check cannot be interrupted (see modules.sandbox).
+    report = await asyncio.to_thread(
+        validate_document, document, languages=bot.languages,
+        default_language=bot.default_language, scenarios=targets, name=scenario.name)
     return service.report_read(report)
 
 

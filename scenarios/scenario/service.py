@@ -3,10 +3,12 @@ versions, diffs, rollback, import and export. Always within the caller's organiz
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import uuid
 from collections.abc import Mapping
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -73,6 +75,18 @@ async def jump_targets(
     return targets
 
 
+async def checked_document(
+    data: Any, bot: Bot, *, require_valid: bool, scenarios: Mapping[str, bool] | None = None,
+    name: str | None = None,
+) -> tuple[dict[str, Any], ValidationReport]:
+    """`check_document` in a thread: validation may parse scripts (a `script` block's syntax
+    check), which cannot be interrupted and must not hold up the event loop."""
+    facts = SimpleNamespace(languages=list(bot.languages),
+                            default_language=bot.default_language)
+    return await asyncio.to_thread(check_document, data, facts,  # type: ignore[arg-type]
+                                   require_valid=require_valid, scenarios=scenarios, name=name)
+
+
 def check_document(
     data: Any, bot: Bot, *, require_valid: bool, scenarios: Mapping[str, bool] | None = None,
     name: str | None = None,
@@ -133,8 +147,8 @@ async def create(
     if document is None:
         document = starter_document(bot)
     targets = await jump_targets(session=session, bot=bot, current=name)
-    document, report = check_document(document, bot, require_valid=require_valid,
-                                      scenarios=targets, name=name)
+    document, report = await checked_document(document, bot, require_valid=require_valid,
+                                              scenarios=targets, name=name)
     bot_name = bot.name  # read now: a failed savepoint expires loaded objects
     scenario = Scenario(org_id=bot.org_id, bot_id=bot.id, name=name, description=description,
                         draft=document, revision=1, latest_version=0)
@@ -171,8 +185,8 @@ async def save_draft(
     expected_revision: int,
 ) -> tuple[Scenario, ValidationReport]:
     targets = await jump_targets(session=session, bot=bot, current=scenario.name)
-    document, report = check_document(document, bot, require_valid=False, scenarios=targets,
-                                      name=scenario.name)
+    document, report = await checked_document(document, bot, require_valid=False,
+                                              scenarios=targets, name=scenario.name)
     # Compare-and-set in one statement: two editors saving at once cannot both win.
     result = await session.execute(
         update(Scenario)
@@ -234,8 +248,8 @@ async def publish(
             f"the draft is at revision {scenario.revision}, not {expected_revision}; "
             "review the latest draft before publishing", current_revision=scenario.revision)
     targets = await jump_targets(session=session, bot=bot, current=scenario.name)
-    document, report = check_document(scenario.draft, bot, require_valid=True,
-                                      scenarios=targets, name=scenario.name)
+    document, report = await checked_document(scenario.draft, bot, require_valid=True,
+                                              scenarios=targets, name=scenario.name)
     return await _publish(session=session, scenario=scenario, document=document,
                           principal=principal, changelog=changelog), report
 
@@ -268,8 +282,8 @@ async def rollback(
     draft is left alone so unpublished work is not lost."""
     old = await get_version_or_raise(session=session, scenario=scenario, number=number)
     targets = await jump_targets(session=session, bot=bot, current=scenario.name)
-    document, _ = check_document(old.document, bot, require_valid=True, scenarios=targets,
-                                 name=scenario.name)
+    document, _ = await checked_document(old.document, bot, require_valid=True,
+                                         scenarios=targets, name=scenario.name)
     return await _publish(session=session, scenario=scenario, document=document,
                           principal=principal, changelog=changelog or f"Rollback to version {number}",
                           rolled_back_from=number)

@@ -5,6 +5,7 @@ command and language, counting only what the engine's trace shows actually ran."
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from collections.abc import Iterator, Mapping
@@ -21,7 +22,11 @@ from orchestrator.contract import (
     TurnContext,
     TurnResult,
 )
+from orchestrator.blocks import default_executors
+from orchestrator.dispatch import Dispatcher
 from orchestrator.engine import CompiledScenario, Engine, compile_document
+from orchestrator.engine.executor import ExecutorRegistry
+from orchestrator.engine.interpreter import PendingTurn
 from orchestrator.engine.phrases import help_text
 from scenarios.format import validate_document
 
@@ -137,7 +142,43 @@ def _compile(name: str, doc: Mapping[str, Any], case: Mapping[str, Any]) -> Comp
         assert not problems, f"scenario {name!r} does not validate:\n  " + "\n  ".join(problems)
     return compile_document(doc, version_id=uuid.uuid5(uuid.NAMESPACE_URL, f"corpus/{name}"),
                             name=name, languages=languages, default_language=default,
-                            validate=validate)
+                            validate=validate, executors=_executors())
+
+
+def _executors() -> ExecutorRegistry:
+    """The built-in executors and the modules service's (script, http), as the gateway
+    installs them."""
+    from modules.blocks import EXECUTORS
+
+    registry = default_executors()
+    for executor in EXECUTORS:
+        registry.register(executor)
+    return registry
+
+
+class _Services:
+    """Service blocks run for real: the modules service (its sandbox, its guarded HTTP client
+    that reaches only public addresses) on a loop of the case's own."""
+
+    def __init__(self) -> None:
+        from modules.http import AddressPolicy, SafeHttpClient
+        from modules.sandbox import Sandbox
+        from modules.service import ModulesService
+
+        self.loop = asyncio.new_event_loop()
+        self.service = ModulesService(Sandbox(workers=1), SafeHttpClient(AddressPolicy()), None)
+        self.dispatcher = Dispatcher()
+        self.dispatcher.register("modules", self.service)
+
+    def settle(self, engine: Engine, result: Any, context: TurnContext) -> TurnResult:
+        while isinstance(result, PendingTurn):
+            outcome = self.loop.run_until_complete(self.dispatcher.call(result.call, context))
+            result = engine.resume_turn(result, outcome)
+        return result
+
+    def close(self) -> None:
+        self.loop.run_until_complete(self.service.close())
+        self.loop.close()
 
 
 def _event(step: Mapping[str, Any]) -> InboundEvent:
@@ -289,13 +330,21 @@ def _observe(run: Run, result: TurnResult, event: InboundEvent,
 
 
 def play(path: Path) -> Run:
+    services = _Services()
+    try:
+        return _play(path, services)
+    finally:
+        services.close()
+
+
+def _play(path: Path, services: _Services) -> Run:
     case = load(path)
     languages, default, language = case["languages"], case["default_language"], case["language"]
     main_name = case.get("name", MAIN)
     documents = {main_name: _document(case), **case.get("scenarios", {})}
     scenarios = {name: _compile(name, doc, case) for name, doc in documents.items()}
     by_version = {s.version_id: s for s in scenarios.values()}
-    engine = Engine(clock=lambda: 0)
+    engine = Engine(_executors(), clock=lambda: 0)
     main = scenarios[main_name]
     prefill = case.get("variables") or {}
     state = engine.start_state(main, language, prefill)
@@ -313,7 +362,7 @@ def play(path: Path) -> Run:
         ctx = context.model_copy(update={"user_variables": dict(user),
                                          "bot_variables": dict(bot)})
         before = state
-        result = engine.run_turn(by_version, state, event, ctx)
+        result = services.settle(engine, engine.run_turn(by_version, state, event, ctx), ctx)
         state = result.state
         user.update(result.user_variable_changes)
         bot.update(result.bot_variable_changes)
