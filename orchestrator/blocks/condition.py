@@ -20,8 +20,17 @@ from typing import Any
 
 from scenarios.format import VarOperand, limits
 
+from orchestrator.contract import ServiceOutcome
 from orchestrator.engine.compile import CompiledBlock
-from orchestrator.engine.executor import FOLLOW, BlockContext, BlockFailure, Executor, Step
+from orchestrator.engine.executor import (
+    FOLLOW,
+    BlockContext,
+    BlockFailure,
+    Executor,
+    Step,
+    call_service,
+    javascript_call,
+)
 from orchestrator.engine.values import format_value, number_of
 
 Predicate = Callable[[BlockContext], bool]
@@ -162,7 +171,9 @@ def compile_condition(condition: Any) -> Predicate:
 class ConditionExecutor(Executor):
     type_name = "condition"
 
-    def prepare(self, settings: Any, block_id: str) -> Predicate:
+    def prepare(self, settings: Any, block_id: str) -> Predicate | str:
+        if getattr(settings, "javascript", None) is not None:
+            return settings.javascript  # asked of the sandbox when the block runs
         rules = tuple(compile_condition(rule) for rule in settings.when)
         if len(rules) == 1:
             return rules[0]
@@ -171,4 +182,18 @@ class ConditionExecutor(Executor):
         return lambda ctx: all(rule(ctx) for rule in rules)
 
     def enter(self, block: CompiledBlock, ctx: BlockContext) -> Step:
-        return _TRUE if block.plan(ctx) else _FALSE
+        plan = block.plan
+        if plan.__class__ is str:
+            return call_service(javascript_call(plan, ctx))
+        return _TRUE if plan(ctx) else _FALSE
+
+    def complete(self, block: CompiledBlock, outcome: ServiceOutcome,
+                 ctx: BlockContext) -> Step:
+        """JavaScript's own truth: false, 0, "", null and NaN are false, anything else true
+        (an empty list or object too)."""
+        if outcome.status != "ok":
+            raise BlockFailure(f"the JavaScript condition {block.plan!r} failed: "
+                               f"{outcome.error}")
+        value = outcome.value
+        truthy = value is not None and value is not False and value != 0 and value != ""
+        return _TRUE if truthy else _FALSE

@@ -1,5 +1,6 @@
 """The set_variable block: assigns a literal `value`, a rendered `template` or the result of an
-`expression` (the allow-list evaluator), coerced to the variable's declared type; a value that
+`expression` (the allow-list evaluator) or of a `javascript` expression (run in the modules
+service's sandbox: the turn waits for it), coerced to the variable's declared type; a value that
 does not fit the type fails the block."""
 
 from __future__ import annotations
@@ -8,12 +9,21 @@ from typing import Any, NamedTuple
 
 from orchestrator.engine import expressions
 from orchestrator.engine.compile import CompiledBlock
-from orchestrator.engine.executor import NEXT, BlockContext, BlockFailure, Executor, Step
+from orchestrator.contract import ServiceOutcome
+from orchestrator.engine.executor import (
+    NEXT,
+    BlockContext,
+    BlockFailure,
+    Executor,
+    Step,
+    call_service,
+    javascript_call,
+)
 
 
 class _Plan(NamedTuple):
     variable: str
-    source: str  # "value" | "template" | "expression"
+    source: str  # "value" | "template" | "expression" | "javascript"
     value: Any
     tree: Any = None
     problem: str | None = None
@@ -23,6 +33,8 @@ class SetVariableExecutor(Executor):
     type_name = "set_variable"
 
     def prepare(self, settings: Any, block_id: str) -> _Plan:
+        if getattr(settings, "javascript", None) is not None:
+            return _Plan(settings.variable, "javascript", settings.javascript)
         if settings.expression is not None:
             try:
                 tree = expressions.parse(settings.expression)
@@ -38,6 +50,8 @@ class SetVariableExecutor(Executor):
     def enter(self, block: CompiledBlock, ctx: BlockContext) -> Step:
         plan: _Plan = block.plan
         source = plan.source
+        if source == "javascript":  # the sandbox computes it: see complete
+            return call_service(javascript_call(plan.value, ctx))
         if source == "value":
             value = plan.value
         elif source == "template":
@@ -47,4 +61,11 @@ class SetVariableExecutor(Executor):
                 raise BlockFailure(f"the expression {plan.value!r} failed: {plan.problem}")
             value = ctx.evaluate(plan.tree, plan.value)  # type: ignore[attr-defined]
         ctx.set(plan.variable, value)
+        return NEXT
+
+    def complete(self, block: CompiledBlock, outcome: ServiceOutcome,
+                 ctx: BlockContext) -> Step:
+        if outcome.status != "ok":
+            raise BlockFailure(f"the JavaScript {block.plan.value!r} failed: {outcome.error}")
+        ctx.set(block.plan.variable, outcome.value)
         return NEXT

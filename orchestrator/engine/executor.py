@@ -79,6 +79,28 @@ def outcome_port(block: CompiledBlock, outcome: ServiceOutcome) -> str:
     raise BlockFailure(outcome.error or f"the call ended with '{outcome.status}'")
 
 
+JS_TIMEOUT_MS = 1000
+
+
+def javascript_call(expression: str, ctx: BlockContext) -> ServiceCall:
+    """A JavaScript expression of a built-in block (a condition, a set_variable), for the
+    modules service's sandbox: `vars` holds what the scenario may read."""
+    return ServiceCall(service="modules", operation="script",
+                       # The newline: a trailing // comment must not swallow the parenthesis.
+                       request={"code": f"return ({expression}\n);",
+                                "vars": readable_variables(ctx), "timeout_ms": JS_TIMEOUT_MS},
+                       timeout_seconds=JS_TIMEOUT_MS / 1000 + 1.0)
+
+
+def readable_variables(ctx: BlockContext) -> dict[str, Any]:
+    """What code run for a block may read: the scenario's declared variables (every scope)
+    and the system's."""
+    from scenarios.format import SYSTEM_VARIABLES
+
+    names = [*ctx.scenario.variables, *SYSTEM_VARIABLES]
+    return {name: ctx.get(name) for name in dict.fromkeys(names)}
+
+
 def reprompt(request: InputRequest,
              messages: tuple[OutboundMessage, ...] | list[OutboundMessage] = ()) -> Step:
     return Step(REPROMPT, None, messages, request)

@@ -399,11 +399,24 @@ for _model in (AllOf, AnyOf, Not):
     _model.model_rebuild()
 
 
+JavaScriptExpression = Annotated[str, StringConstraints(min_length=1, max_length=4096)]
+"""A JavaScript expression over `vars` (the conversation's variables), run in the platform's
+sandbox by the modules service; its syntax is checked at publish by that service."""
+
+
 class ConditionSettings(_Settings):
     # The top level is a list combined by `mode`, the common "match all/any of these rules"
-    # form; nested all/any/not cover anything else.
+    # form; nested all/any/not cover anything else. Or `javascript`: an expression whose
+    # truth picks the port.
     mode: Literal["all", "any"] = "all"
-    when: list[Condition] = Field(min_length=1, max_length=100)
+    when: list[Condition] = Field(default_factory=list, max_length=100)
+    javascript: JavaScriptExpression | None = None
+
+    @model_validator(mode="after")
+    def _rules_or_javascript(self) -> ConditionSettings:
+        if bool(self.when) == (self.javascript is not None):
+            raise ValueError("set either when (at least one rule) or javascript")
+        return self
 
 
 # --- set_variable, jump, wait, handoff, end -----------------------------------------------------
@@ -413,14 +426,15 @@ class SetVariableSettings(_Settings):
     value: JsonValue = None
     template: TemplateText | None = None
     expression: Expression | None = None
+    javascript: JavaScriptExpression | None = None
 
     @model_validator(mode="after")
     def _exactly_one_source(self) -> SetVariableSettings:
         # `value` may legitimately be null, so it counts when it was given at all.
         given = ("value" in self.model_fields_set) + (self.template is not None) \
-            + (self.expression is not None)
+            + (self.expression is not None) + (self.javascript is not None)
         if given != 1:
-            raise ValueError("set exactly one of value, template or expression")
+            raise ValueError("set exactly one of value, template, expression or javascript")
         return self
 
 

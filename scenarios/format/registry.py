@@ -82,7 +82,18 @@ class BlockRegistry:
 
     def __init__(self, *, plugins: bool = False) -> None:
         self._types: dict[str, BlockType] = {}
+        self._checks: dict[str, list[Any]] = {}
         self._plugins_pending = plugins
+
+    def add_check(self, type_name: str, check: Any) -> None:
+        """A check another service makes of a block type's settings (the modules service
+        checks the syntax of `javascript` in conditions, say): same shape as
+        `BlockType.check`."""
+        self._checks.setdefault(type_name, []).append(check)
+
+    def checks(self, block_type: BlockType) -> list[Any]:
+        own = [block_type.check] if block_type.check is not None else []
+        return own + self._checks.get(block_type.name, [])
 
     def register(self, block_type: BlockType) -> BlockType:
         if block_type.name in self._types:

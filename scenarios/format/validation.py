@@ -266,8 +266,8 @@ def _check_document(document: ScenarioDocument, raw: dict[str, Any], languages: 
             out.pydantic(exc, raw_settings, "settings", ("blocks", n, "settings"),
                          f"The settings of {label}", block.id)
             continue
-        if block_type.check is not None:
-            for path, message in block_type.check(settings):
+        for check in registry.checks(block_type):
+            for path, message in check(settings):
                 out.error("block.settings", f"The settings of {label}: {message}",
                           json_pointer("blocks", n, "settings", *path), block.id)
         settings_of[block.id] = settings

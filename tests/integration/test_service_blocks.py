@@ -220,3 +220,48 @@ async def test_the_same_blocks_over_the_websocket(server, client, make_actor, ap
     assert said == ["Total 6", "Rate 41.5 (a1), total 6", "More?"]
     assert SECRET not in json.dumps(frames)
     await chat.ws.close()
+
+
+async def test_javascript_in_a_condition_and_a_set_variable(client, make_actor) -> None:  # type: ignore[no-untyped-def]
+    owner = await make_actor(Role.owner)
+    document = {
+        "schema_version": 2, "entry": {"start": "ask"},
+        "variables": [{"name": "cups", "type": "number"}, {"name": "total", "type": "number"}],
+        "blocks": [
+            {"id": "ask", "type": "input", "settings": {
+                "kind": "number", "variable": "cups",
+                "prompt": {"en": "How many?", "uk": "Скільки?"}}},
+            {"id": "price", "type": "set_variable", "settings": {
+                "variable": "total", "javascript": "Math.round(vars.cups * 45 * 0.9)"}},
+            {"id": "big", "type": "condition", "settings": {
+                "javascript": "vars.total >= 200 && vars.language === 'en' // a comment"}},
+            {"id": "yes", "type": "message", "settings": {"text": {
+                "en": "Big order: {{total}}", "uk": "Велике: {{total}}"}}},
+            {"id": "no", "type": "message", "settings": {"text": {
+                "en": "Small order: {{total}}", "uk": "Мале: {{total}}"}}},
+            {"id": "again", "type": "jump", "settings": {"block": "ask"}},
+        ],
+        "edges": [{"source": "ask", "target": "price"}, {"source": "price", "target": "big"},
+                  {"source": "big", "port": "true", "target": "yes"},
+                  {"source": "big", "port": "false", "target": "no"},
+                  {"source": "yes", "target": "again"}, {"source": "no", "target": "again"}],
+    }
+    headers = await bot_with_scenario(client, owner, document)
+    _, chat = await start(client, headers, language="en")
+    assert [m["text"] for m in (await chat.send(text="5"))["messages"]] == [
+        "Big order: 203", "How many?"]
+    assert [m["text"] for m in (await chat.send(text="2"))["messages"]] == [
+        "Small order: 81", "How many?"]
+
+    # An expression that does not parse cannot be published.
+    broken = json.loads(json.dumps(document))
+    broken["blocks"][2]["settings"]["javascript"] = "vars.total >= "
+    bot = (await client.post("/api/v1/bots", json={"name": f"b-{uuid.uuid4().hex[:8]}"},
+                             headers=owner.headers)).json()
+    created = await client.post(f"/api/v1/bots/{bot['id']}/scenarios",
+                                json={"name": "main", "document": broken}, headers=owner.headers)
+    published = await client.post(f"/api/v1/scenarios/{created.json()['id']}/publish",
+                                  json={}, headers=owner.headers)
+    assert published.status_code == 422
+    assert any(e["path"] == "/blocks/2/settings/javascript" and "does not parse" in e["message"]
+               for e in published.json()["errors"])
