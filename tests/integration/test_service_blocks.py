@@ -265,3 +265,15 @@ async def test_javascript_in_a_condition_and_a_set_variable(client, make_actor) 
     assert published.status_code == 422
     assert any(e["path"] == "/blocks/2/settings/javascript" and "does not parse" in e["message"]
                for e in published.json()["errors"])
+
+
+async def test_the_circuit_state_of_each_service_operation_is_in_metrics(
+        client, make_actor, api) -> None:  # type: ignore[no-untyped-def]
+    owner = await make_actor(Role.owner)
+    await client.put("/api/v1/secrets/API_TOKEN", json={"value": SECRET}, headers=owner.headers)
+    headers = await bot_with_scenario(client, owner, scenario(api.port))
+    await start(client, headers, language="en")
+    metrics = (await client.get("/metrics")).text
+    for operation in ("script", "http"):
+        assert f'rozmova_circuit_state{{name="service:modules:{operation}"}} 0.0' in metrics
+    assert 'rozmova_bulkhead_in_use{name="service:modules"}' in metrics
