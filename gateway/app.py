@@ -47,11 +47,18 @@ def _chat_routers() -> list[APIRouter]:
     return [router]
 
 
+def _modules_routers() -> list[APIRouter]:
+    from modules.library.router import router
+
+    return [router]
+
+
 # Each service's routers, loaded only when that service is mounted.
 SERVICES: dict[str, Callable[[], list[APIRouter]]] = {
     "gateway": _gateway_routers,
     "scenarios": _scenarios_routers,
     "chat": _chat_routers,
+    "modules": _modules_routers,
 }
 
 
@@ -65,10 +72,12 @@ def service_clients(runtime: Runtime) -> dict[str, Any]:
 
     scenarios = InProcessScenariosClient(runtime.reader_sessionmaker or runtime.sessionmaker)
     orchestrator = in_process_client(scenarios)
-    # Script and HTTP blocks: their executors on the orchestrator's engine, the modules
-    # service (sandbox, guarded HTTP, the organization's secrets) on its dispatcher.
+    # Script, HTTP and module blocks: their executors on the orchestrator's engine, the
+    # modules service (sandbox, guarded HTTP, the organization's secrets and module library)
+    # on its dispatcher.
     modules = install_modules(orchestrator, runtime.settings,
-                              InProcessSecretsClient.from_runtime(runtime))
+                              InProcessSecretsClient.from_runtime(runtime),
+                              runtime.sessionmaker)
     return {"scenarios": scenarios, "orchestrator": orchestrator, "modules": modules}
 
 PROBLEM_SCHEMA = {

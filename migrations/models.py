@@ -6,5 +6,6 @@ import chat.keys.models  # noqa: F401
 import gateway.auth.models  # noqa: F401
 import gateway.orgs.models  # noqa: F401
 import gateway.secrets.models  # noqa: F401
+import modules.library.models  # noqa: F401
 import scenarios.bot.models  # noqa: F401
 import scenarios.scenario.models  # noqa: F401

@@ -1,5 +1,6 @@
-"""The modules service's block types: `script` (the author's JavaScript, run in the sandbox)
-and `http` (a call to an outside API through the SSRF-guarded client). Their settings models
+"""The modules service's block types: `script` (the author's JavaScript, run in the sandbox),
+`http` (a call to an outside API through the SSRF-guarded client) and `module` (a published
+module of the organization's library, run in the sandbox). Their settings models
 and ports are registered in the scenario format's registry, their executors in the engine's:
 each executor asks the `modules` service for the work (`call_service`), so the engine stays
 pure and the turn is suspended while the work runs."""
@@ -235,6 +236,62 @@ def _render(value: Any, ctx: BlockContext) -> Any:
     return value
 
 
+# --- module -------------------------------------------------------------------------------------
+
+ModuleName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+ModuleOutputPath = Annotated[str, StringConstraints(pattern=r"^output(\.[^.\s]{1,128}){0,16}$")]
+_ONE_VARIABLE = re.compile(r"^\{\{\s*([^{}|\s]+)\s*\}\}$")
+
+
+class ModuleSettings(_Settings):
+    """A published module of the organization's library (`/api/v1/modules`). `inputs` maps
+    the module's input fields to templates; a template that is one variable alone
+    (`{{price}}`) passes the variable's value as it is (a number stays a number), any other
+    is rendered as text. `outputs` maps variables to parts of the output (`output` or
+    `output.<path>`, list indexes as numbers). It leaves through `ok`, `error` (no such
+    module, an input or output that breaks the module's schema, the code threw) or
+    `timeout`."""
+
+    module: ModuleName = Field(description="The module's name in the organization's library.")
+    version: int | None = Field(None, ge=1, le=2**31 - 1,
+                                description="A published version; omitted, the latest.")
+    inputs: dict[Annotated[str, StringConstraints(min_length=1, max_length=128)],
+                 TemplateText] = Field(default_factory=dict, max_length=64)
+    outputs: dict[WrittenVariable, ModuleOutputPath] = Field(default_factory=dict,
+                                                             max_length=MAX_OUTPUTS)
+    timeout_ms: int = Field(1000, ge=10, le=5000)
+
+
+class ModuleExecutor(Executor):
+    type_name = "module"
+
+    def enter(self, block: CompiledBlock, ctx: BlockContext) -> Step:
+        settings: ModuleSettings = block.settings  # type: ignore[assignment]
+        return call_service(ServiceCall(
+            service=SERVICE, operation="module",
+            request={"module": settings.module, "version": settings.version,
+                     "input": {field: _input_value(template, ctx)
+                               for field, template in settings.inputs.items()},
+                     "timeout_ms": settings.timeout_ms},
+            timeout_seconds=settings.timeout_ms / 1000 + 1.0))
+
+    def complete(self, block: CompiledBlock, outcome: ServiceOutcome,
+                 ctx: BlockContext) -> Step:
+        if outcome.status != "ok":
+            return follow(outcome_port(block, outcome))
+        settings: ModuleSettings = block.settings  # type: ignore[assignment]
+        for variable, path in settings.outputs.items():
+            ctx.set(variable, answer_part({"body": outcome.value}, "body" + path[6:]))
+        return follow("ok")
+
+
+def _input_value(template: str, ctx: BlockContext) -> Any:
+    alone = _ONE_VARIABLE.match(template)
+    if alone is not None:
+        return ctx.get(alone.group(1))
+    return ctx.render_template(template)
+
+
 # --- registration -------------------------------------------------------------------------------
 
 BLOCK_TYPES = (
@@ -245,8 +302,12 @@ BLOCK_TYPES = (
     BlockType(name="http", settings_model=HttpSettings, ports=CALL_PORTS,
               waits_for_input=False, category="integrations",
               description="Call an outside API and put parts of its answer into variables."),
+    BlockType(name="module", settings_model=ModuleSettings, ports=CALL_PORTS,
+              waits_for_input=False, category="integrations",
+              description="Run a published module of the organization's library on "
+                          "variables and put parts of its output into variables."),
 )
-EXECUTORS = (ScriptExecutor(), HttpExecutor())
+EXECUTORS = (ScriptExecutor(), HttpExecutor(), ModuleExecutor())
 
 
 def register_block_types() -> None:

@@ -1,4 +1,4 @@
-"""The modules service's contract: its block types (`script`, `http`), and how the
+"""The modules service's contract: its block types (`script`, `http`, `module`), and how the
 composition root plugs the service into an orchestrator: the block types into the scenario
 format's registry, their executors into the orchestrator's engine, the service's client into
 its dispatcher (`install`)."""
@@ -15,10 +15,13 @@ from orchestrator.extension import ServiceLimits
 __all__ = ["BLOCK_TYPES", "SERVICE", "ModulesService", "install", "register_block_types"]
 
 
-def install(orchestrator: Any, settings: Settings, secrets: Secrets | None) -> ModulesService:
-    """Run `script` and `http` blocks on `orchestrator` (an in-process orchestrator client):
-    their executors on its engine, this service's client on its dispatcher. Returns the
-    service, whose `close` stops the sandbox's workers."""
+def install(orchestrator: Any, settings: Settings, secrets: Secrets | None,
+            sessionmaker: Any = None) -> ModulesService:
+    """Run `script`, `http` and `module` blocks on `orchestrator` (an in-process orchestrator
+    client): their executors on its engine, this service's client on its dispatcher. With a
+    `sessionmaker` (the database's), `module` blocks find the organization's published
+    modules; without one they fail. Returns the service, whose `close` stops the sandbox's
+    workers."""
     from modules.http import AddressPolicy, SafeHttpClient
     from modules.sandbox import Sandbox
 
@@ -26,8 +29,13 @@ def install(orchestrator: Any, settings: Settings, secrets: Secrets | None) -> M
         if executor.type_name not in orchestrator.engine.executors:
             orchestrator.engine.executors.register(executor)
     allow = [entry for entry in settings.http_allow.split(",") if entry.strip()]
+    library = None
+    if sessionmaker is not None:
+        from modules.library.loader import ModuleLoader
+
+        library = ModuleLoader(sessionmaker)
     service = ModulesService(Sandbox(workers=settings.sandbox_workers),
-                             SafeHttpClient(AddressPolicy(allow)), secrets)
+                             SafeHttpClient(AddressPolicy(allow)), secrets, library)
     orchestrator.dispatcher.register(SERVICE, service, ServiceLimits(
         concurrency=max(4, settings.sandbox_workers * 8), queue=256, wait_seconds=2.0))
     return service

@@ -1,4 +1,4 @@
-"""The modules service in process: the work its blocks ask for (`script`, `http`), done for
+"""The modules service in process: the work its blocks ask for (`script`, `http`, `module`), done for
 the orchestrator's dispatcher. What goes wrong comes back as a `ServiceCallError` whose
 message is for the bot's author; a secret's value never appears in one, nor in a log."""
 
@@ -20,13 +20,22 @@ class Secrets(Protocol):
     async def reveal(self, org_id: uuid.UUID, name: str) -> str | None: ...
 
 
+class Library(Protocol):
+    """Finds the published module version a `module` block runs (``ModuleLoader``); raises
+    ``LookupError`` with a message for the author when there is none."""
+
+    async def load(self, org_id: uuid.UUID, name: str, number: int | None) -> Any: ...
+
+
 class ModulesService:
     """`ServiceClient` of the `modules` service."""
 
-    def __init__(self, sandbox: Any, http: SafeHttpClient, secrets: Secrets | None) -> None:
+    def __init__(self, sandbox: Any, http: SafeHttpClient, secrets: Secrets | None,
+                 library: Library | None = None) -> None:
         self.sandbox = sandbox
         self.http = http
         self.secrets = secrets
+        self.library = library
 
     async def call(self, operation: str, request: Mapping[str, Any], context: TurnContext, *,
                    timeout: float) -> ServiceResult:
@@ -34,6 +43,8 @@ class ModulesService:
             return await self._script(request)
         if operation == "http":
             return await self._http(request, context)
+        if operation == "module":
+            return await self._module(request, context)
         raise ServiceCallError(f"the modules service has no operation '{operation}'")
 
     async def close(self) -> None:
@@ -57,6 +68,30 @@ class ModulesService:
             raise ServiceCallError(f"the script failed ({error.kind}){where}: {error.message}",
                                    logs=logs)
         return ServiceResult(value=outcome.value, logs=logs)
+
+    # --- module -------------------------------------------------------------------------------
+
+    async def _module(self, request: Mapping[str, Any], context: TurnContext) -> ServiceResult:
+        from modules.library.running import ModuleRunFailed, run
+
+        name = str(request.get("module") or "")
+        if self.library is None or context.org_id is None:
+            raise ServiceCallError(f"module '{name}' cannot be run here (no module library)")
+        number = request.get("version")
+        try:
+            module = await self.library.load(context.org_id, name,
+                                             int(number) if number is not None else None)
+        except LookupError as exc:
+            raise ServiceCallError(str(exc)) from None
+        try:
+            value, logs = await run(self.sandbox, module, request.get("input"),
+                                    timeout_ms=int(request.get("timeout_ms") or 1000))
+        except ModuleRunFailed as exc:
+            if exc.kind == "timeout":
+                raise TimeoutError(str(exc)) from None
+            raise ServiceCallError(str(exc), logs=exc.logs) from None
+        return ServiceResult(value=value, logs=[f"module {name} version {module.number}",
+                                                *logs])
 
     # --- http ---------------------------------------------------------------------------------
 

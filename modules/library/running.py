@@ -1,0 +1,85 @@
+"""Running one module: its input checked against the input schema, its code run in the
+sandbox as a function of `input`, its output checked against the output schema. Shared by
+the `module` block (through the modules service) and by publishing (the test cases)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError, best_match
+
+PARAMS = ("input",)
+
+
+class ModuleRunFailed(Exception):
+    """Why a run gave no output; ``kind``: input, output, script or timeout."""
+
+    def __init__(self, kind: str, message: str, logs: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.logs = logs or []
+
+
+@dataclass(frozen=True)
+class Runnable:
+    """What a run needs of a module (a published version, or a draft at publish)."""
+
+    name: str
+    number: int
+    code: str
+    input_schema: dict[str, Any]
+    output_schema: dict[str, Any]
+    input_validator: Any = field(init=False, repr=False, compare=False)
+    output_validator: Any = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "input_validator", Draft202012Validator(self.input_schema))
+        object.__setattr__(self, "output_validator", Draft202012Validator(self.output_schema))
+
+
+def schema_problem(schema: Any) -> str | None:
+    """Why `schema` is not a JSON Schema (draft 2020-12), or None."""
+    if not isinstance(schema, dict | bool):
+        return "a JSON Schema is an object"
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path)
+        return f"not a valid JSON Schema{' at ' + where if where else ''}: {exc.message}"
+    return None
+
+
+def instance_problem(validator: Any, value: Any) -> str | None:
+    """The most relevant way `value` breaks the schema, with where, or None."""
+    error = best_match(validator.iter_errors(value))
+    if error is None:
+        return None
+    where = "/".join(str(p) for p in error.absolute_path)
+    return f"{'at ' + where + ': ' if where else ''}{error.message}"
+
+
+async def run(sandbox: Any, module: Runnable, value: Any, *, timeout_ms: int = 1000
+              ) -> tuple[Any, list[str]]:
+    """The module's output and its console lines; raises ModuleRunFailed."""
+    from modules.sandbox import ScriptLimits
+
+    what = f"module '{module.name}'" + (f" version {module.number}" if module.number else "")
+    problem = instance_problem(module.input_validator, value)
+    if problem is not None:
+        raise ModuleRunFailed("input", f"the input does not fit {what}'s input schema: "
+                                       f"{problem}")
+    outcome = await sandbox.run(module.code, {"input": value}, ScriptLimits(time_ms=timeout_ms))
+    logs = list(outcome.logs)
+    if outcome.error is not None:
+        error = outcome.error
+        where = f" at line {error.line}, column {error.column}" if error.line else ""
+        kind = "timeout" if error.kind == "timeout" else "script"
+        raise ModuleRunFailed(kind, f"{what} failed ({error.kind}){where}: {error.message}",
+                              logs)
+    problem = instance_problem(module.output_validator, outcome.value)
+    if problem is not None:
+        raise ModuleRunFailed("output", f"the output of {what} does not fit its output "
+                                        f"schema: {problem}", logs)
+    return outcome.value, logs
