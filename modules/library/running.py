@@ -9,8 +9,23 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError, best_match
+from referencing import Registry
+from referencing.exceptions import NoSuchResource, Unresolvable
 
 PARAMS = ("input",)
+
+
+def _no_retrieval(uri: str) -> Any:
+    # A schema's $ref may point only inside the schema: fetching a URI would let an author
+    # make the server send requests (and wait on them) while it validates.
+    raise NoSuchResource(ref=uri)
+
+
+NO_REMOTE_REFS: Registry = Registry(retrieve=_no_retrieval)  # type: ignore[call-arg]
+
+
+def validator(schema: dict[str, Any]) -> Any:
+    return Draft202012Validator(schema, registry=NO_REMOTE_REFS)
 
 
 class ModuleRunFailed(Exception):
@@ -35,8 +50,8 @@ class Runnable:
     output_validator: Any = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "input_validator", Draft202012Validator(self.input_schema))
-        object.__setattr__(self, "output_validator", Draft202012Validator(self.output_schema))
+        object.__setattr__(self, "input_validator", validator(self.input_schema))
+        object.__setattr__(self, "output_validator", validator(self.output_schema))
 
 
 def schema_problem(schema: Any) -> str | None:
@@ -51,9 +66,13 @@ def schema_problem(schema: Any) -> str | None:
     return None
 
 
-def instance_problem(validator: Any, value: Any) -> str | None:
+def instance_problem(checker: Any, value: Any) -> str | None:
     """The most relevant way `value` breaks the schema, with where, or None."""
-    error = best_match(validator.iter_errors(value))
+    try:
+        error = best_match(checker.iter_errors(value))
+    except Unresolvable as exc:
+        return (f"the schema's reference {getattr(exc, 'ref', '')!r} cannot be resolved "
+                "(a $ref may point only inside the schema, like #/$defs/price)")
     if error is None:
         return None
     where = "/".join(str(p) for p in error.absolute_path)

@@ -260,3 +260,13 @@ async def test_a_missing_or_deleted_module_fails_at_run_time(client, make_actor)
     answer, chat = await start(client, headers, language="en")
     [call] = await calls(client, owner, chat)
     assert "has no published version" in call["error"]
+
+
+async def test_a_schema_reference_is_never_fetched(client, make_actor) -> None:  # type: ignore[no-untyped-def]
+    owner = await make_actor(Role.owner)
+    await create(client, owner, {**VAT, "input_schema": {
+        "$ref": "http://169.254.169.254/latest/schema.json"}})
+    refused = await publish(client, owner, expect=422)
+    [error] = refused.json()["errors"]
+    assert "reference 'http://169.254.169.254/latest/schema.json' cannot be resolved" \
+        in error["message"]
