@@ -77,7 +77,7 @@ def service_clients(runtime: Runtime) -> dict[str, Any]:
     # on its dispatcher.
     modules = install_modules(orchestrator, runtime.settings,
                               InProcessSecretsClient.from_runtime(runtime),
-                              runtime.sessionmaker)
+                              runtime.sessionmaker, runtime.cache)
     return {"scenarios": scenarios, "orchestrator": orchestrator, "modules": modules}
 
 PROBLEM_SCHEMA = {

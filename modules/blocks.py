@@ -30,9 +30,9 @@ from orchestrator.extension import (
     call_service,
     follow,
     outcome_port,
+    readable_variables,
     text_message,
 )
-from scenarios.format import SYSTEM_VARIABLES
 from scenarios.format.models import TemplateText, WrittenVariable
 from scenarios.format.registry import BlockType, register_block
 
@@ -116,13 +116,6 @@ class ScriptExecutor(Executor):
             raise BlockFailure(f"the script said {len(said)} messages; at most {MAX_SAID}")
         messages = [text_message(_text(item)[:MAX_SAID_CHARS], block.id) for item in said]
         return follow("ok", messages)
-
-
-def readable_variables(ctx: BlockContext) -> dict[str, Any]:
-    """What a script may read: the scenario's declared variables (every scope) and the
-    system's."""
-    names = [*ctx.scenario.variables, *SYSTEM_VARIABLES]
-    return {name: ctx.get(name) for name in dict.fromkeys(names)}
 
 
 def _kind(value: Any) -> str:

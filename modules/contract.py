@@ -16,11 +16,12 @@ __all__ = ["BLOCK_TYPES", "SERVICE", "ModulesService", "install", "register_bloc
 
 
 def install(orchestrator: Any, settings: Settings, secrets: Secrets | None,
-            sessionmaker: Any = None) -> ModulesService:
+            sessionmaker: Any = None, cache: Any = None) -> ModulesService:
     """Run `script`, `http` and `module` blocks on `orchestrator` (an in-process orchestrator
     client): their executors on its engine, this service's client on its dispatcher. With a
     `sessionmaker` (the database's), `module` blocks find the organization's published
-    modules; without one they fail. Returns the service, whose `close` stops the sandbox's
+    modules; without one they fail. `cache` (the runtime's: Redis when configured) keeps the
+    results of modules that ask for it (`cache_seconds`). Returns the service, whose `close` stops the sandbox's
     workers."""
     from modules.http import AddressPolicy, SafeHttpClient
     from modules.sandbox import Sandbox
@@ -35,7 +36,7 @@ def install(orchestrator: Any, settings: Settings, secrets: Secrets | None,
 
         library = ModuleLoader(sessionmaker)
     service = ModulesService(Sandbox(workers=settings.sandbox_workers),
-                             SafeHttpClient(AddressPolicy(allow)), secrets, library)
+                             SafeHttpClient(AddressPolicy(allow)), secrets, library, cache)
     orchestrator.dispatcher.register(SERVICE, service, ServiceLimits(
         concurrency=max(4, settings.sandbox_workers * 8), queue=256, wait_seconds=2.0))
     return service

@@ -4,6 +4,7 @@ message is for the bot's author; a secret's value never appears in one, nor in a
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Mapping
 from typing import Any, Protocol
@@ -31,11 +32,12 @@ class ModulesService:
     """`ServiceClient` of the `modules` service."""
 
     def __init__(self, sandbox: Any, http: SafeHttpClient, secrets: Secrets | None,
-                 library: Library | None = None) -> None:
+                 library: Library | None = None, cache: Any = None) -> None:
         self.sandbox = sandbox
         self.http = http
         self.secrets = secrets
         self.library = library
+        self.cache = cache  # core.cache.Cache: modules' results, for those that keep them
 
     async def call(self, operation: str, request: Mapping[str, Any], context: TurnContext, *,
                    timeout: float) -> ServiceResult:
@@ -83,13 +85,29 @@ class ModulesService:
                                              int(number) if number is not None else None)
         except LookupError as exc:
             raise ServiceCallError(str(exc)) from None
+        given = request.get("input")
+        key = _result_key(module, given) if self.cache is not None else None
+        if key is not None:
+            try:
+                hit = await self.cache.get(key)  # type: ignore[union-attr]
+            except Exception:  # noqa: BLE001  (a cache that fails is a cache that misses)
+                hit = None
+            if hit is not None:
+                return ServiceResult(value=orjson.loads(hit), logs=[
+                    f"module {name} version {module.number} (cached result)"])
         try:
-            value, logs = await run(self.sandbox, module, request.get("input"),
+            value, logs = await run(self.sandbox, module, given,
                                     timeout_ms=int(request.get("timeout_ms") or 1000))
         except ModuleRunFailed as exc:
             if exc.kind == "timeout":
                 raise TimeoutError(str(exc)) from None
             raise ServiceCallError(str(exc), logs=exc.logs) from None
+        if key is not None:
+            try:
+                await self.cache.set(key, orjson.dumps(value),  # type: ignore[union-attr]
+                                     ttl_seconds=module.cache_seconds)
+            except Exception:  # noqa: BLE001  (the result stands; only the copy is lost)
+                pass
         return ServiceResult(value=value, logs=[f"module {name} version {module.number}",
                                                 *logs])
 
@@ -144,6 +162,16 @@ class ModulesService:
             raise ServiceCallError(f"the organization has no secret named '{name}'; add it "
                                    f"with PUT /api/v1/secrets/{name}")
         return value
+
+
+def _result_key(module: Any, given: Any) -> str | None:
+    """Where a cached result of this published version for this input lives, or None when
+    the module keeps none. Keyed by the version's id, so a new version never reads an older
+    one's results."""
+    if not module.cache_seconds or module.version_id is None:
+        return None
+    digest = hashlib.sha256(orjson.dumps(given, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    return f"module-result:{module.version_id}:{digest}"
 
 
 def _without_query(url: str) -> str:

@@ -24,6 +24,7 @@ from orchestrator.engine.executor import (
     call_service,
     follow,
     outcome_port,
+    readable_variables,
 )
 from orchestrator.engine.outbound import text_message
 
@@ -31,5 +32,5 @@ __all__ = [
     "NEXT", "BlockContext", "BlockFailure", "CompiledBlock", "Dispatcher", "Executor",
     "ExecutorRegistry", "ServiceCall", "ServiceCallError", "ServiceClient", "ServiceLimits",
     "ServiceOutcome", "ServiceResult", "Step", "TurnContext", "call_service", "follow",
-    "outcome_port", "text_message",
+    "outcome_port", "readable_variables", "text_message",
 ]

@@ -47,7 +47,8 @@ class ModuleLoader:
             assert version is not None
         runnable = Runnable(name=name, number=version.number, code=version.code,
                             input_schema=version.input_schema,
-                            output_schema=version.output_schema)
+                            output_schema=version.output_schema, version_id=version_id,
+                            cache_seconds=version.cache_seconds)
         if len(self._cache) >= MAX_CACHED:
             self._cache.clear()
         self._cache[version_id] = runnable

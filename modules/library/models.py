@@ -31,6 +31,9 @@ class Module(IdMixin, TimestampMixin, Base):
     # Bumped by every draft save; a save must name the revision it started from (If-Match).
     revision: Mapped[int] = mapped_column(default=1)
     latest_version: Mapped[int] = mapped_column(default=0)
+    # Results kept per input for this long (0: never): for modules whose output depends on
+    # their input alone.
+    cache_seconds: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class ModuleVersion(IdMixin, Base):
@@ -48,6 +51,7 @@ class ModuleVersion(IdMixin, Base):
     input_schema: Mapped[dict[str, Any]]
     output_schema: Mapped[dict[str, Any]]
     changelog: Mapped[str] = mapped_column(Text, default="")
+    cache_seconds: Mapped[int] = mapped_column(default=0, server_default="0")
     published_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -46,6 +46,8 @@ class Runnable:
     code: str
     input_schema: dict[str, Any]
     output_schema: dict[str, Any]
+    version_id: Any = None      # a published version's id (None for a draft)
+    cache_seconds: int = 0
     input_validator: Any = field(init=False, repr=False, compare=False)
     output_validator: Any = field(init=False, repr=False, compare=False)
 

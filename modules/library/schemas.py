@@ -62,6 +62,10 @@ class ModuleDraft(BaseModel):
     input_schema: Schema = Field(default_factory=dict)
     output_schema: Schema = Field(default_factory=dict)
     test_cases: list[ModuleTestCase] = Field(default_factory=list, max_length=MAX_TEST_CASES)
+    cache_seconds: int = Field(
+        0, ge=0, le=7 * 24 * 3600,
+        description="Keep each input's result this long (0: never). Only for modules whose "
+        "output depends on their input alone (no Date, no Math.random).")
 
 
 class ModuleCreate(ModuleDraft):
@@ -89,6 +93,7 @@ class ModuleDetail(ModuleRead):
     input_schema: dict[str, Any]
     output_schema: dict[str, Any]
     test_cases: list[ModuleTestCase]
+    cache_seconds: int
 
 
 class ModulePage(BaseModel):
@@ -129,6 +134,7 @@ class ModuleVersionDetail(ModuleVersionRead):
     code: str
     input_schema: dict[str, Any]
     output_schema: dict[str, Any]
+    cache_seconds: int
 
 
 class ModuleVersionPage(BaseModel):

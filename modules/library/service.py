@@ -51,7 +51,8 @@ async def get_all(*, session: AsyncSession, org_id: uuid.UUID, limit: int, offse
 def _draft_values(draft: ModuleDraft) -> dict[str, Any]:
     return {"description": draft.description, "code": draft.code,
             "input_schema": draft.input_schema, "output_schema": draft.output_schema,
-            "test_cases": [case.model_dump(mode="json") for case in draft.test_cases]}
+            "test_cases": [case.model_dump(mode="json") for case in draft.test_cases],
+            "cache_seconds": draft.cache_seconds}
 
 
 def _schema_issues(draft: ModuleDraft | Module) -> list[ModuleIssue]:
@@ -175,7 +176,7 @@ async def publish(*, session: AsyncSession, sandbox: Any, module: Module, princi
     version = ModuleVersion(
         org_id=module.org_id, module_id=module.id, number=number, code=module.code,
         input_schema=module.input_schema, output_schema=module.output_schema,
-        changelog=changelog, published_by=principal.actor)
+        cache_seconds=module.cache_seconds, changelog=changelog, published_by=principal.actor)
     session.add(version)
     await session.flush()
     await session.refresh(module)

@@ -270,3 +270,40 @@ async def test_a_schema_reference_is_never_fetched(client, make_actor) -> None: 
     [error] = refused.json()["errors"]
     assert "reference 'http://169.254.169.254/latest/schema.json' cannot be resolved" \
         in error["message"]
+
+
+async def test_a_module_that_asks_for_it_has_its_results_cached_per_version(
+        client, make_actor) -> None:  # type: ignore[no-untyped-def]
+    owner = await make_actor(Role.owner)
+    # The code logs each real run; a cached result runs nothing.
+    await create(client, owner, {**VAT, "cache_seconds": 60,
+                                 "code": "console.log('ran'); " + VAT["code"]})
+    detail = (await client.get(f"{URL}/price_with_vat", headers=owner.headers)).json()
+    assert detail["cache_seconds"] == 60
+    await publish(client, owner)
+    version = (await client.get(f"{URL}/price_with_vat/versions/1",
+                                headers=owner.headers)).json()
+    assert version["cache_seconds"] == 60
+    headers = await bot_with_scenario(client, owner, module_scenario(
+        {"price": "{{price}}", "qty": "{{qty}}"}))
+    logs = []
+    for _ in range(2):
+        answer, chat = await start(client, headers, language="en")
+        assert [m["text"] for m in answer["messages"]] == ["Total 36 (36)", "More?"]
+        [call] = await calls(client, owner, chat)
+        logs.append(call["logs"])
+    assert logs[0] == ["module price_with_vat version 1", "ran"]
+    assert logs[1] == ["module price_with_vat version 1 (cached result)"]
+
+    # Another input runs; a new version never reads the old one's results.
+    other = await bot_with_scenario(client, owner, module_scenario(
+        {"price": "{{qty}}", "qty": "{{price}}"}))
+    _, chat = await start(client, other, language="en")
+    assert (await calls(client, owner, chat))[0]["logs"][-1] == "ran"
+    saved = await client.put(f"{URL}/price_with_vat/draft", json=draft(
+        cache_seconds=60, code="console.log('v2'); " + VAT["code"]),
+        headers={**owner.headers, "If-Match": '"1"'})
+    assert saved.status_code == 200, saved.text
+    await publish(client, owner)
+    _, chat = await start(client, headers, language="en")
+    assert (await calls(client, owner, chat))[0]["logs"][-1] == "v2"
