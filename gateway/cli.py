@@ -192,6 +192,9 @@ def _mount_service_commands() -> None:
     from scenarios.cli import app as scenario_app
 
     app.add_typer(scenario_app, name="scenario", help="Validate, import and export scenarios.")
+    from modules.library.cli import app as module_app
+
+    app.add_typer(module_app, name="module", help="Import and export an organization's modules.")
 
 
 _mount_service_commands()

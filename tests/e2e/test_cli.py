@@ -82,3 +82,46 @@ def test_migrate_create_admin_import_export_round_trip(cli, tmp_path: Path) -> N
     assert exported["document"] == json.loads((ROOT / "examples" / "support-bot.json").read_text())
     dup = cli("scenario", "import", str(out), "--bot", bot_id, check=False)
     assert dup.returncode == 1 and "already has a scenario named 'support'" in dup.stderr
+
+
+def test_module_import_export_round_trip(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cli("migrate")
+    cli("create-admin", "--email", "owner@example.com", "--organization", "Acme",
+        ROZMOVA_NEW_ADMIN_PASSWORD="a-long-password-1")
+    script = (
+        "import asyncio\nfrom core.config import Settings\nfrom core.db import transaction\n"
+        "from core.runtime import Runtime\nfrom gateway.orgs.models import Organization\n"
+        "from sqlalchemy import select\n"
+        "async def main():\n"
+        "    rt = Runtime.from_settings(Settings())\n"
+        "    async with transaction(rt.sessionmaker) as s:\n"
+        "        print(await s.scalar(select(Organization.id).where("
+        "Organization.name == 'Acme')))\n"
+        "    await rt.close()\n"
+        "asyncio.run(main())\n")
+    org = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                         text=True, timeout=60, env={**os.environ,
+                         "ROZMOVA_DATA_DIR": str(tmp_path), "ROZMOVA_DATABASE_URL": ""}
+                         ).stdout.strip()
+    module = {"format": "rozmova.module", "name": "greet", "description": "Says hello",
+              "code": "return {text: 'Hello, ' + input.name};",
+              "input_schema": {"type": "object", "required": ["name"]},
+              "output_schema": {"type": "object"},
+              "test_cases": [{"name": "ann", "input": {"name": "Ann"},
+                              "expected": {"text": "Hello, Ann"}}],
+              "cache_seconds": 30}
+    source = tmp_path / "greet.json"
+    source.write_text(json.dumps(module))
+    imported = cli("module", "import", str(source), "--org", org)
+    assert "imported module 'greet' as a draft" in imported.stdout
+    out = tmp_path / "export.json"
+    cli("module", "export", "greet", "--org", org, "-o", str(out))
+    assert json.loads(out.read_text()) == module
+    dup = cli("module", "import", str(source), "--org", org, check=False)
+    assert dup.returncode == 1 and "already has a module named 'greet'" in dup.stderr
+    missing = cli("module", "export", "greet", "--org", org, "--version", "1", check=False)
+    assert missing.returncode == 1 and "version" in missing.stderr
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps({**module, "name": "Not A Name"}))
+    refused = cli("module", "import", str(broken), "--org", org, check=False)
+    assert refused.returncode == 1 and "name" in refused.stderr
