@@ -81,7 +81,7 @@ class InProcessOrchestrator:
             raise ScenarioNotRunnable(
                 f"Scenario {scenario_id} has no published version to run for this bot; "
                 "publish it first.")
-        compiled = self._compile(version, context)
+        compiled = await self._compile(version, context)
         scenarios = {compiled.version_id: compiled}
         language = _supported(language, context)
         state = self.engine.start_state(compiled, language, variables)
@@ -130,12 +130,16 @@ class InProcessOrchestrator:
         except TimeoutError:
             raise ScenariosUnavailable("the scenarios service did not answer in time") from None
 
-    def _compile(self, version: PublishedVersion, context: TurnContext) -> CompiledScenario:
+    async def _compile(self, version: PublishedVersion, context: TurnContext
+                       ) -> CompiledScenario:
         key = (version.id, context.default_language, tuple(context.languages))
         compiled = self._compiled.get(key)
         if compiled is None:
-            compiled = self.engine.compile(version, languages=context.languages,
-                                           default_language=context.default_language)
+            # Once per version and process, in a thread: compiling validates the version
+            # again, and a script block's syntax check cannot be interrupted.
+            compiled = await asyncio.to_thread(
+                self.engine.compile, version, languages=context.languages,
+                default_language=context.default_language)
             self._compiled.put(key, compiled)
         self._versions.put(version.id, version)
         return compiled
@@ -148,7 +152,7 @@ class InProcessOrchestrator:
             if version is None:
                 return None
         try:
-            return self._compile(version, context)
+            return await self._compile(version, context)
         except ScenarioNotRunnable:
             return None
 
@@ -169,7 +173,7 @@ class InProcessOrchestrator:
                 if version is None:
                     continue
                 try:
-                    target = self._compile(version, context)
+                    target = await self._compile(version, context)
                 except ScenarioNotRunnable:
                     continue
                 pins[name] = target.version_id
