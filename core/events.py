@@ -106,6 +106,10 @@ class RedisPubSub:
             await pubsub.subscribe(self._prefix + channel)
             yield _RedisSubscription(pubsub)
         finally:
-            with contextlib.suppress(*REDIS_DOWN):
-                await pubsub.unsubscribe()
-            await pubsub.aclose()
+            # Bounded: Redis may have stopped answering (the connection is then dropped).
+            with contextlib.suppress(*REDIS_DOWN, TimeoutError):
+                async with asyncio.timeout(2):
+                    await pubsub.unsubscribe()
+            with contextlib.suppress(*REDIS_DOWN, TimeoutError):
+                async with asyncio.timeout(2):
+                    await pubsub.aclose()

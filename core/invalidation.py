@@ -99,8 +99,11 @@ class Invalidation:
     async def stop(self) -> None:
         if self._listener is not None:
             self._listener.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._listener
+            # Bounded: a listener cancelled while Redis hangs may be stuck in its cleanup on
+            # a silent socket (closing the client frees it); shutdown does not wait for that.
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError, Exception):
+                async with asyncio.timeout(2):
+                    await self._listener
             self._listener = None
 
     async def _listen(self) -> None:
