@@ -429,15 +429,22 @@ class Engine:
             turn.messages.extend(step.messages)
         raise _Suspend(turn, block, step.call, cap_left)  # type: ignore[arg-type]
 
-    def _complete(self, pending: PendingTurn, outcome: ServiceOutcome
-                  ) -> TurnResult:
+    def _complete(self, pending: PendingTurn, outcome: ServiceOutcome) -> TurnResult:
         turn, block, original, call = (pending.turn, pending.block, pending.original,
                                        pending.call)
         turn.deadline = self.clock() + pending.remaining_ns  # waiting did not count
+        return self._outcome_reaches(turn, original, block, outcome, call.service,
+                                     call.operation, pending.cap_left)
+
+    def _outcome_reaches(self, turn: _Turn, original: ConversationState,
+                         block: CompiledBlock, outcome: ServiceOutcome, service: str,
+                         operation: str, cap: int) -> TurnResult:
+        """A call's outcome (in the turn, or a deferred job's later) reaches the block that
+        asked for it: the call goes to the trace, the block's `complete` picks the way on."""
         start = self.clock()
         turn.trace.append((block.id, block.type, turn.compiled.name, None,
                            outcome.milliseconds * 1000, outcome.error,
-                           CallTrace(service=call.service, operation=call.operation,
+                           CallTrace(service=service, operation=operation,
                                      status=outcome.status, milliseconds=outcome.milliseconds,
                                      error=outcome.error, logs=list(outcome.logs))))
         try:
@@ -446,11 +453,11 @@ class Engine:
             except Exception as exc:
                 self._fail(turn, block, exc, start)
             if step.kind == SERVICE:
-                target = self._suspend(turn, block, step, start, pending.cap_left)
+                target = self._suspend(turn, block, step, start, cap)
             else:
                 target = self._apply(turn, block, step, start)
             if target is not None:
-                self._drive(turn, target, pending.cap_left)
+                self._drive(turn, target, cap)
         except _Failure as failure:
             turn.errors.append(failure.error)
             return self._recover(turn, original)
@@ -552,28 +559,9 @@ class Engine:
             outcome = ServiceOutcome(status="error", error="the job's outcome was unreadable")
         turn.pending_job = None
         self._leave_waiting(turn)
-        start = self.clock()
-        turn.trace.append((block.id, block.type, turn.compiled.name, None,
-                           outcome.milliseconds * 1000, outcome.error,
-                           CallTrace(service=str(payload.get("service") or "job"),
-                                     operation=str(payload.get("operation") or job),
-                                     status=outcome.status, milliseconds=outcome.milliseconds,
-                                     error=outcome.error, logs=list(outcome.logs))))
-        try:
-            try:
-                step = block.executor.complete(block, outcome, turn)
-            except Exception as exc:
-                self._fail(turn, block, exc, start)
-            if step.kind == SERVICE:
-                target = self._suspend(turn, block, step, start, self.max_steps)
-            else:
-                target = self._apply(turn, block, step, start)
-            if target is not None:
-                self._drive(turn, target, self.max_steps)
-        except _Failure as failure:
-            turn.errors.append(failure.error)
-            return self._recover(turn, original)
-        return self._result(turn, original)
+        return self._outcome_reaches(turn, original, block, outcome,
+                                     str(payload.get("service") or "job"),
+                                     str(payload.get("operation") or job), self.max_steps)
 
     def _restart(self, turn: _Turn, original: ConversationState, event: InboundEvent,
                  block_id: str | None) -> TurnResult:
