@@ -171,14 +171,9 @@ SELECT c.id, c.org_id, c.bot_id, c.scenario_id, c.version_id, c.end_user_id, c.u
   FROM conversations c WHERE c.id = $1
 """
 
-# One statement writes the whole turn: it is atomic on its own, so no BEGIN/COMMIT round trips.
-_PG_WRITE = """
-WITH conversation AS (
-  UPDATE conversations
-     SET version_id = $2, status = $3, state = $4::json, message_seq = $5, turn_seq = $6,
-         last_activity_at = $7, timeout_at = $8, ended_at = COALESCE(ended_at, $9),
-         language = COALESCE($23, language)
-   WHERE id = $1
+# The messages and the turn row, the same for every turn (the parameters $1 and $6-$22 are
+# laid out by `_write_args`).
+_PG_TURN_ROWS = """
 ), messages AS (
   INSERT INTO conversation_messages (id, conversation_id, seq, direction, body, created_at)
   SELECT m.id, $1, m.seq, m.direction, m.body::json, $7
@@ -190,6 +185,15 @@ INSERT INTO conversation_turns (id, conversation_id, seq, client_message_id, ver
 VALUES ($14, $1, $6, $15, $16, $17::json, $18::json, $19::json, $20::json, $21::json, $22, $7)
 """
 
+# One statement writes the whole turn: it is atomic on its own, so no BEGIN/COMMIT round trips.
+_PG_WRITE = """
+WITH conversation AS (
+  UPDATE conversations
+     SET version_id = $2, status = $3, state = $4::json, message_seq = $5, turn_seq = $6,
+         last_activity_at = $7, timeout_at = $8, ended_at = COALESCE(ended_at, $9),
+         language = COALESCE($23, language)
+   WHERE id = $1""" + _PG_TURN_ROWS
+
 # A conversation's first turn: the same, inserting the conversation row. (The messages' and
 # the turn's foreign keys are checked at the end of the statement, when the row exists.)
 _PG_START = """
@@ -198,17 +202,7 @@ WITH conversation AS (
                              channel, language, status, state, message_seq, turn_seq,
                              created_at, last_activity_at, timeout_at, ended_at)
   VALUES ($1, $24, $25, $26, $2, $27, $28, $29, COALESCE($23, $30), $3, $4::json, $5, $6,
-          $7, $7, $8, $9)
-), messages AS (
-  INSERT INTO conversation_messages (id, conversation_id, seq, direction, body, created_at)
-  SELECT m.id, $1, m.seq, m.direction, m.body::json, $7
-    FROM unnest($10::uuid[], $11::int[], $12::text[], $13::text[]) AS m(id, seq, direction, body)
-)
-INSERT INTO conversation_turns (id, conversation_id, seq, client_message_id, version_id, event,
-                                response, trace, errors, variable_changes, duration_ms,
-                                created_at)
-VALUES ($14, $1, $6, $15, $16, $17::json, $18::json, $19::json, $20::json, $21::json, $22, $7)
-"""
+          $7, $7, $8, $9)""" + _PG_TURN_ROWS
 
 _PG_VARIABLES = """
 SELECT (SELECT u."values" FROM user_variables u WHERE u.bot_id = $1 AND u.end_user_id = $2)
