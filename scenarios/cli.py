@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import uuid
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+
+from core.commands import in_transaction, write_json
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -49,31 +50,6 @@ def validate(
     raise typer.Exit(0 if report.valid else 1)
 
 
-async def _with_session(action: Any) -> Any:
-    from core.config import settings_or_exit
-    from core.db import transaction
-    from core.runtime import Runtime
-
-    runtime = Runtime.from_settings(settings_or_exit())
-    try:
-        async with transaction(runtime.sessionmaker) as session:
-            return await action(session)
-    finally:
-        await runtime.close()
-
-
-def _call(action: Any) -> Any:
-    from core.errors import RozmovaError
-
-    try:
-        return asyncio.run(_with_session(action))
-    except RozmovaError as exc:
-        typer.echo(f"rozmova: {exc.detail}", err=True)
-        for error in exc.extra.get("errors", [])[:20]:
-            typer.echo(f"  {error.get('path') or '/'}: {error.get('message')}", err=True)
-        raise typer.Exit(1) from None
-
-
 @app.command("import")
 def import_(
     file: Path,
@@ -100,7 +76,7 @@ def import_(
             document=_document_of(data), require_valid=not allow_invalid)
         return scenario.id, len(report.warnings)
 
-    scenario_id, warnings = _call(action)
+    scenario_id, warnings = in_transaction(action)
     typer.echo(f"imported '{scenario_name}' as scenario {scenario_id} ({warnings} warning(s))")
 
 
@@ -122,9 +98,4 @@ def export(
         document = await service.resolve_document(session=session, scenario=found, ref=version)
         return service.export(found, document).model_dump(mode="json")
 
-    text = json.dumps(_call(action), ensure_ascii=False, indent=2) + "\n"
-    if output:
-        output.write_text(text, encoding="utf-8")
-        typer.echo(f"wrote {output}")
-    else:
-        typer.echo(text, nl=False)
+    write_json(in_transaction(action), output)

@@ -5,7 +5,6 @@ cases); exporting writes the draft or a published version."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import uuid
 from pathlib import Path
@@ -13,32 +12,11 @@ from typing import Annotated, Any
 
 import typer
 
+from core.commands import in_transaction, write_json
+
 app = typer.Typer(no_args_is_help=True)
 
 FORMAT = "rozmova.module"
-
-
-def _call(action: Any) -> Any:
-    from core.config import settings_or_exit
-    from core.db import transaction
-    from core.errors import RozmovaError
-    from core.runtime import Runtime
-
-    async def run() -> Any:
-        runtime = Runtime.from_settings(settings_or_exit())
-        try:
-            async with transaction(runtime.sessionmaker) as session:
-                return await action(session)
-        finally:
-            await runtime.close()
-
-    try:
-        return asyncio.run(run())
-    except RozmovaError as exc:
-        typer.echo(f"rozmova: {exc.detail}", err=True)
-        for error in exc.extra.get("errors", [])[:20]:
-            typer.echo(f"  {error.get('path') or '/'}: {error.get('message')}", err=True)
-        raise typer.Exit(1) from None
 
 
 @app.command("import")
@@ -76,7 +54,7 @@ def import_(
         module = await service.create(session=session, org_id=org, body=body)
         return module.name
 
-    typer.echo(f"imported module '{_call(action)}' as a draft; publish it to use it")
+    typer.echo(f"imported module '{in_transaction(action)}' as a draft; publish it to use it")
 
 
 @app.command()
@@ -106,9 +84,4 @@ def export(
                        cache_seconds=published.cache_seconds)
         return out
 
-    text = json.dumps(_call(action), ensure_ascii=False, indent=2) + "\n"
-    if output:
-        output.write_text(text, encoding="utf-8")
-        typer.echo(f"wrote {output}")
-    else:
-        typer.echo(text, nl=False)
+    write_json(in_transaction(action), output)
