@@ -75,7 +75,7 @@ def _check_script(settings: ScriptSettings) -> list[tuple[tuple[str | int, ...],
     error = check(settings.code, ("vars",), ScriptLimits())
     if error is None:
         return []
-    where = f" (line {error.line}, column {error.column})" if error.line else ""
+    where = f" ({error.place})" if error.place else ""
     return [(("code",), f"the script does not parse{where}: {error.message}")]
 
 

@@ -4,6 +4,7 @@ message is for the bot's author; a secret's value never appears in one, nor in a
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import uuid
 from collections.abc import Mapping
@@ -64,7 +65,7 @@ class ModulesService:
         logs = list(outcome.logs)
         if outcome.error is not None:
             error = outcome.error
-            where = f" at line {error.line}, column {error.column}" if error.line else ""
+            where = f" at {error.place}" if error.place else ""
             if error.kind == "timeout":
                 raise TimeoutError(error.message)
             raise ServiceCallError(f"the script failed ({error.kind}){where}: {error.message}",
@@ -103,11 +104,10 @@ class ModulesService:
                 raise TimeoutError(str(exc)) from None
             raise ServiceCallError(str(exc), logs=exc.logs) from None
         if key is not None:
-            try:
+            # The result stands whatever happens to its copy.
+            with contextlib.suppress(Exception):
                 await self.cache.set(key, orjson.dumps(value),  # type: ignore[union-attr]
                                      ttl_seconds=module.cache_seconds)
-            except Exception:  # noqa: BLE001  (the result stands; only the copy is lost)
-                pass
         return ServiceResult(value=value, logs=[f"module {name} version {module.number}",
                                                 *logs])
 

@@ -95,7 +95,7 @@ async def run(sandbox: Any, module: Runnable, value: Any, *, timeout_ms: int = 1
     logs = list(outcome.logs)
     if outcome.error is not None:
         error = outcome.error
-        where = f" at line {error.line}, column {error.column}" if error.line else ""
+        where = f" at {error.place}" if error.place else ""
         kind = "timeout" if error.kind == "timeout" else "script"
         raise ModuleRunFailed(kind, f"{what} failed ({error.kind}){where}: {error.message}",
                               logs)

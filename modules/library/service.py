@@ -120,7 +120,7 @@ async def validate(module: Module | ModuleDraft) -> list[ModuleIssue]:
     # In a thread: parsing cannot be interrupted (see modules.sandbox.syntax).
     error = await asyncio.to_thread(check, module.code, ("input",), ScriptLimits())
     if error is not None:
-        where = f" (line {error.line}, column {error.column})" if error.line else ""
+        where = f" ({error.place})" if error.place else ""
         issues.insert(0, ModuleIssue(path="/code", line=error.line, column=error.column,
                                      message=f"the code does not parse{where}: "
                                              f"{error.message}"))

@@ -31,3 +31,8 @@ class ScriptError:
     line: int | None = None
     column: int | None = None
     stack: str | None = None
+
+    @property
+    def place(self) -> str:
+        """Where in the author's source, for a message: `line 3, column 7`, or ``""``."""
+        return f"line {self.line}, column {self.column}" if self.line else ""
