@@ -78,6 +78,12 @@ class Settings(BaseSettings):
         "organization; unset: only in development.")
     demo_chat_key: str = Field("rzc_demo", min_length=8, max_length=64,
                                description="The demo bot's public chat key.")
+    demo_shop_port: int = Field(
+        8089, ge=0, le=65535,
+        description="Where the demo coffee shop's till (a small HTTP API the demo bot places "
+        "orders with) listens on 127.0.0.1 while the demo bot is seeded; that one address and "
+        "port is admitted to `http` blocks. 0: no till (the demo's orders take its error "
+        "port).")
     timeout_sweep_seconds: float = Field(
         1.0, ge=0.05, le=3600,
         description="How often conversations are checked for timeouts that passed (the "
@@ -113,7 +119,8 @@ class Settings(BaseSettings):
     http_allow: str = Field(
         "", description="Comma-separated host names (`api.internal`, `*.corp.example`), "
         "addresses or networks (CIDR) that `http` blocks may reach although they are private "
-        "or local; everything else must be a public address.")
+        "or local; everything else must be a public address. A host or address with a port "
+        "(`127.0.0.1:8089`, `[::1]:8089`) admits that port only.")
     sandbox_workers: int = Field(
         2, ge=1, le=64, description="Worker processes that run scenarios' JavaScript.")
 
@@ -216,6 +223,13 @@ class Settings(BaseSettings):
     @property
     def seeds_demo(self) -> bool:
         return self.env is Environment.development if self.demo_bot is None else self.demo_bot
+
+    @property
+    def demo_shop_url(self) -> str | None:
+        """The demo coffee shop's till, when this server runs one."""
+        if not self.seeds_demo or not self.demo_shop_port:
+            return None
+        return f"http://127.0.0.1:{self.demo_shop_port}"
 
     @property
     def is_sqlite(self) -> bool:

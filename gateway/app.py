@@ -80,6 +80,20 @@ def service_clients(runtime: Runtime) -> dict[str, Any]:
                               runtime.sessionmaker, runtime.cache)
     return {"scenarios": scenarios, "orchestrator": orchestrator, "modules": modules}
 
+async def _open_demo_shop(background: AsyncExitStack, port: int) -> None:
+    """The demo bot's coffee shop till, for as long as the server runs. A port already taken
+    (a second server on the laptop) costs the demo its till, not the server its start."""
+    from scenarios.demo_shop import DemoShop
+
+    shop = DemoShop()
+    try:
+        await shop.start(port)
+    except OSError as exc:
+        log.warning("demo_shop.unavailable", port=port, error=str(exc))
+        return
+    background.push_async_callback(shop.close)
+
+
 PROBLEM_SCHEMA = {
     "type": "object",
     "description": "An error, as RFC 9457 application/problem+json.",
@@ -117,6 +131,8 @@ def create_app(
                  or "postgresql", redis=bool(settings.redis_url))
         try:
             async with AsyncExitStack() as background:
+                if settings.demo_shop_url is not None:
+                    await _open_demo_shop(background, settings.demo_shop_port)
                 if "chat" in chosen:
                     from chat.contract import background as chat_background
 

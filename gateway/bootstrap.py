@@ -45,7 +45,8 @@ async def ensure_demo(runtime: Runtime, settings: Settings) -> tuple[uuid.UUID, 
         if row is None:
             return None
         org_id, user_id = row
-        bot_id, _ = await seed_demo_bot(session=session, org_id=org_id, author_id=user_id)
+        bot_id, _ = await seed_demo_bot(session=session, org_id=org_id, author_id=user_id,
+                                        shop_url=settings.demo_shop_url)
         await ensure_chat_key(session=session, bot_id=bot_id, org_id=org_id,
                               key=settings.demo_chat_key)
     return bot_id, settings.demo_chat_key

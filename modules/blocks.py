@@ -146,7 +146,8 @@ class Header(_Settings):
 
 class HttpSettings(_Settings):
     """A call to an outside API. URL, query, header values and the body's texts are
-    templates of variables; `outputs` maps variables to parts of the answer (`status`,
+    templates of variables (a body text that is one variable alone, `"{{cups}}"`, sends the
+    variable's value with its JSON type); `outputs` maps variables to parts of the answer (`status`,
     `headers.<name>`, `body` or `body.<path>` with list indexes as numbers). A 2xx answer
     leaves through `ok`, any other (or a refused or failed call) through `error`, a call
     past `timeout_seconds` through `timeout`."""
@@ -220,8 +221,11 @@ def answer_part(answer: dict[str, Any], path: str) -> Any:
 
 
 def _render(value: Any, ctx: BlockContext) -> Any:
+    """A JSON body with its templates filled in. A string that is one variable alone
+    (`"{{cups}}"`) becomes the variable's value as it is (a number stays a number, a list a
+    list), as for a module's inputs; any other template renders to text."""
     if isinstance(value, str):
-        return ctx.render_template(value) if "{{" in value else value
+        return _input_value(value, ctx) if "{{" in value else value
     if isinstance(value, list):
         return [_render(item, ctx) for item in value]
     if isinstance(value, dict):

@@ -30,6 +30,8 @@ def install(orchestrator: Any, settings: Settings, secrets: Secrets | None,
         if executor.type_name not in orchestrator.engine.executors:
             orchestrator.engine.executors.register(executor)
     allow = [entry for entry in settings.http_allow.split(",") if entry.strip()]
+    if settings.demo_shop_url is not None:  # the demo bot's till, that port only
+        allow.append(settings.demo_shop_url.removeprefix("http://"))
     library = None
     if sessionmaker is not None:
         from modules.library.loader import ModuleLoader

@@ -20,12 +20,15 @@ from scenarios.scenario.models import Scenario, ScenarioVersion
 
 
 async def seed_demo_bot(
-    *, session: AsyncSession, org_id: uuid.UUID, author_id: uuid.UUID | None
+    *, session: AsyncSession, org_id: uuid.UUID, author_id: uuid.UUID | None,
+    shop_url: str | None = None,
 ) -> tuple[uuid.UUID, bool]:
-    """Create (once) the organization's published demo bot; returns (bot id, created now)."""
+    """Create (once) the organization's published demo bot, placing its orders with the demo
+    till at `shop_url`; returns (bot id, created now)."""
     from scenarios.demo import ensure_demo_bot
 
-    return await ensure_demo_bot(session=session, org_id=org_id, author_id=author_id)
+    return await ensure_demo_bot(session=session, org_id=org_id, author_id=author_id,
+                                 shop_url=shop_url)
 
 
 class BotInfo(BaseModel):

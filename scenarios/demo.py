@@ -20,8 +20,11 @@ DEMO_DOCUMENT = Path(__file__).with_name("demo-bot.json")
 
 
 async def ensure_demo_bot(*, session: AsyncSession, org_id: uuid.UUID,
-                          author_id: uuid.UUID | None) -> tuple[uuid.UUID, bool]:
-    """(bot id, created now?) of the organization's demo bot, published and live."""
+                          author_id: uuid.UUID | None,
+                          shop_url: str | None = None) -> tuple[uuid.UUID, bool]:
+    """(bot id, created now?) of the organization's demo bot, published and live. Its orders
+    go to the coffee shop's till at `shop_url` (`scenarios.demo_shop`; the document names
+    the default port)."""
     existing = await session.scalar(select(Bot.id).where(Bot.org_id == org_id,
                                                          Bot.name == DEMO_BOT_NAME))
     if existing is not None:
@@ -30,6 +33,10 @@ async def ensure_demo_bot(*, session: AsyncSession, org_id: uuid.UUID,
         name=DEMO_BOT_NAME, description="Orders a coffee: try it in the REST API or widget.",
         default_language="uk", languages=["uk", "en"]))
     document = json.loads(DEMO_DOCUMENT.read_text(encoding="utf-8"))
+    if shop_url is not None:
+        for block in document["blocks"]:
+            if block["id"] == "place_order":
+                block["settings"]["url"] = f"{shop_url}/orders"
     scenario, _ = await scenario_service.create(session=session, bot=bot, name="main",
                                                 description=document.get("description"),
                                                 document=document, require_valid=True)

@@ -63,7 +63,7 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
         else:
             addresses = [target]
         for address in addresses:
-            self._policy.check(host, address)
+            self._policy.check(host, address, port)
         return addresses
 
     async def connect_tcp(

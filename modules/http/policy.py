@@ -157,22 +157,31 @@ class AddressPolicy:
     """Decides whether a connection to ``address`` (which ``host`` resolved to, or which
     ``host`` is) may be made. ``allow`` is the operator's list of exceptions: host names
     (``api.internal``, or ``*.internal`` for every name under it), addresses and networks
-    (``10.1.2.3``, ``10.1.0.0/16``), admitted even if private. The unspecified addresses
-    (0.0.0.0, ::) are refused whatever the list says: they mean "this host"."""
+    (``10.1.2.3``, ``10.1.0.0/16``), admitted even if private. A host name or an address may
+    name one port (``127.0.0.1:8089``, ``[::1]:8089``, ``api.internal:443``): then only that
+    port is admitted, which lets a local service in without opening every port of the host.
+    The unspecified addresses (0.0.0.0, ::) are refused whatever the list says: they mean
+    "this host"."""
 
     def __init__(self, allow: Sequence[str] = ()) -> None:
-        self._names: set[str] = set()
-        self._suffixes: list[str] = []
-        self._networks: list[IPv4Network | IPv6Network] = []
+        # Each exception with the port it is limited to (None: any port).
+        self._names: list[tuple[str, int | None]] = []
+        self._suffixes: list[tuple[str, int | None]] = []
+        self._networks: list[tuple[IPv4Network | IPv6Network, int | None]] = []
         for raw in allow:
             entry = raw.strip().lower()
             if not entry:
                 continue
+            entry, port = _split_port(raw, entry)
             try:
-                self._networks.append(ip_network(entry, strict=False))
-                continue
+                network = ip_network(entry, strict=False)
             except ValueError:
                 pass
+            else:
+                if port is not None and network.num_addresses != 1:
+                    raise ValueError(f"{raw!r}: a port goes with one address, not a network")
+                self._networks.append((network, port))
+                continue
             name = entry.rstrip(".")
             wildcard = name.startswith("*.")
             if wildcard:
@@ -183,24 +192,45 @@ class AddressPolicy:
                 raise ValueError(
                     f"{raw!r} is neither a host name, an IP address nor a network (CIDR)")
             if wildcard:
-                self._suffixes.append("." + name)
+                self._suffixes.append(("." + name, port))
             else:
-                self._names.add(name)
+                self._names.append((name, port))
 
-    def check(self, host: str, address: IPAddress) -> None:
-        """Raise ``HttpRefused`` unless a connection to ``address`` is allowed."""
+    def check(self, host: str, address: IPAddress, port: int | None = None) -> None:
+        """Raise ``HttpRefused`` unless a connection to ``address`` (on ``port``) is allowed."""
         embedded = _embedded_ipv4(address) if isinstance(address, IPv6Address) else None
         forms = [address] if embedded is None else [address, embedded[1]]
         if any(form.is_unspecified for form in forms):
             raise HttpRefused(refusal(address) or f"{address} is not allowed")
-        if self._admits(host, forms):
+        if self._admits(host, forms, port):
             return
         reason = refusal(address)
         if reason is not None:
             raise HttpRefused(reason)
 
-    def _admits(self, host: str, forms: list[IPAddress]) -> bool:
+    def _admits(self, host: str, forms: list[IPAddress], port: int | None) -> bool:
+        def fits(limit: int | None) -> bool:
+            return limit is None or limit == port
+
         name = host.lower().rstrip(".")
-        if name in self._names or any(name.endswith(s) for s in self._suffixes):
+        if any(name == known and fits(limit) for known, limit in self._names):
             return True
-        return any(form in network for form in forms for network in self._networks)
+        if any(name.endswith(suffix) and fits(limit) for suffix, limit in self._suffixes):
+            return True
+        return any(form in network and fits(limit)
+                   for form in forms for network, limit in self._networks)
+
+
+_PORTED = re.compile(r"\[(?P<v6>[0-9a-f:.]+)\]:(?P<v6port>[0-9]{1,5})|(?P<host>[^:]+):(?P<port>[0-9]{1,5})")
+
+
+def _split_port(raw: str, entry: str) -> tuple[str, int | None]:
+    """``entry`` without its port, and the port (None when it names none)."""
+    match = _PORTED.fullmatch(entry)
+    if match is None:
+        return entry, None
+    host = match["v6"] or match["host"]
+    port = int(match["v6port"] or match["port"])
+    if not 1 <= port <= 65535:
+        raise ValueError(f"{raw!r}: {port} is not a port")
+    return host, port

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import uuid
 from pathlib import Path
 
@@ -18,8 +19,20 @@ DEMO = json.loads((Path(__file__).resolve().parents[2] / "scenarios" / "demo-bot
 
 
 @pytest.fixture
-async def demo(client, make_actor, runtime):  # type: ignore[no-untyped-def]
-    """A demo bot in a fresh organization: (owner actor, bot id, chat-key headers)."""
+async def shop():  # type: ignore[no-untyped-def]
+    """The demo coffee shop's till on a port of its own (the suite allow-lists 127.0.0.1)."""
+    from scenarios.demo_shop import DemoShop
+
+    till = DemoShop()
+    port = await till.start(0)
+    yield till, f"http://127.0.0.1:{port}"
+    await till.close()
+
+
+@pytest.fixture
+async def demo(client, make_actor, runtime, shop):  # type: ignore[no-untyped-def]
+    """A demo bot in a fresh organization, placing orders with its own till: (owner actor,
+    bot id, chat-key headers)."""
     from chat.contract import ensure_chat_key
     from core.db import transaction
     from scenarios.contract import seed_demo_bot
@@ -27,7 +40,7 @@ async def demo(client, make_actor, runtime):  # type: ignore[no-untyped-def]
     owner = await make_actor(Role.owner)
     async with transaction(runtime.sessionmaker) as session:
         bot_id, created = await seed_demo_bot(session=session, org_id=owner.org_id,
-                                              author_id=owner.user_id)
+                                              author_id=owner.user_id, shop_url=shop[1])
         key = f"rzc_test_{uuid.uuid4().hex[:12]}"
         await ensure_chat_key(session=session, bot_id=bot_id,
                               org_id=owner.org_id, key=key)
@@ -62,11 +75,12 @@ async def start(client, headers, **body):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(("language", "words"), [
     ("uk", {"hello": "Привіт", "cups": "Скільки чашок, Оля? (від 1 до 10)", "reprompt": "Введіть число від 1 до 10.",
             "confirm": "Оля, ваше замовлення: 7 ☕, до сплати 284 грн. Підтверджуєте?",
-            "bad_email": "Це не схоже на email", "done": "Дякую, Оля! Чек надіслано на Olya@example.com. Гарного дня!"}),
+            "bad_email": "Це не схоже на email",
+            "done": r"Дякую, Оля! Замовлення A-\d+ прийнято, буде готове за 9 хв\. Чек надіслано на Olya@example\.com\. Гарного дня!"}),
     ("en", {"hello": "Hi!", "cups": "How many cups, Оля? (1 to 10)", "reprompt": "Please enter a number from 1 to 10.",
             "confirm": "Оля, your order: 7 ☕, 284 UAH to pay. Confirm?",
             "bad_email": "That does not look like an email",
-            "done": "Thank you, Оля! The receipt went to Olya@example.com. Have a nice day!"}),
+            "done": r"Thank you, Оля! Order A-\d+ is in, ready in 9 minutes\. The receipt went to Olya@example\.com\. Have a nice day!"}),
 ])
 async def test_demo_conversation_in_both_languages(client, demo, language, words) -> None:  # type: ignore[no-untyped-def]
     _, _, headers = demo
@@ -89,8 +103,8 @@ async def test_demo_conversation_in_both_languages(client, demo, language, words
     assert answer["input"]["kind"] == "email"
     answer = await chat.send(text="not-an-email")
     assert any(words["bad_email"] in t for t in texts(answer))
-    answer = await chat.send(text="Olya@Example.com")
-    assert texts(answer) == [words["done"]]
+    answer = await chat.send(text="Olya@Example.com")  # the order goes to the till (http)
+    assert len(texts(answer)) == 1 and re.fullmatch(words["done"], texts(answer)[0]), texts(answer)
     assert answer["ended"] is True and answer["input"] is None
 
     # A message to an ended conversation is a 409 and stores nothing.
@@ -100,8 +114,29 @@ async def test_demo_conversation_in_both_languages(client, demo, language, words
     assert ended.status_code == 409 and ended.json()["code"] == "conversation_ended"
     history = (await client.get(f"/api/v1/conversations/{chat.id}/messages",
                                 headers=headers)).json()["items"]
-    assert history[-1]["body"]["text"] == words["done"]
+    assert history[-1]["body"]["text"] == texts(answer)[0]
     assert [h["seq"] for h in history] == list(range(1, len(history) + 1))
+
+
+async def test_an_order_when_the_till_does_not_answer(client, demo, shop) -> None:  # type: ignore[no-untyped-def]
+    """The http block's error port: the person is told to pay at the counter, the
+    conversation ends normally, and the failed call is in the turn's trace."""
+    owner, _, headers = demo
+    _, chat = await start(client, headers, language="en")
+    for step in ({"choice_id": "order"}, {"text": "Max"}, {"text": "2"}, {"choice_id": "yes"}):
+        await chat.send(**step)
+    await shop[0].close()
+    answer = await chat.send(text="max@example.com")
+    assert texts(answer) == [("Thank you, Max! The coffee shop's till is not answering, so "
+                              "please pay 90 UAH at the counter. The receipt went to "
+                              "max@example.com. Have a nice day!")]
+    assert answer["ended"] is True
+    turns = (await client.get(f"/api/v1/conversations/{chat.id}/trace",
+                              headers=owner.headers)).json()["items"]
+    [call] = [s["call"] for s in turns[0]["trace"] if s.get("call")]
+    assert (call["service"], call["operation"], call["status"]) == ("modules", "http", "error")
+    assert "127.0.0.1" in call["error"]
+    assert [s["port"] for s in turns[0]["trace"] if s["block_id"] == "place_order"][-1] == "error"
 
 
 async def test_too_many_invalid_answers_take_the_invalid_port(client, demo) -> None:  # type: ignore[no-untyped-def]

@@ -382,6 +382,31 @@ def test_the_allow_list_admits_names_addresses_and_networks():
         AddressPolicy(["10.1.2"])
 
 
+def test_an_allow_list_entry_with_a_port_admits_that_port_only():
+    policy = AddressPolicy(["127.0.0.1:8089", "[::1]:8089", "db.internal:5432", "10.0.0.0/8"])
+    policy.check("127.0.0.1", ip_address("127.0.0.1"), 8089)
+    policy.check("::1", ip_address("::1"), 8089)
+    policy.check("db.internal", ip_address("192.168.1.1"), 5432)
+    policy.check("anything", ip_address("10.3.3.3"), 1)  # no port named: every port
+    for host, address, port in [("127.0.0.1", "127.0.0.1", 8000), ("::1", "::1", 80),
+                                ("db.internal", "192.168.1.1", 6379),
+                                ("127.0.0.1", "127.0.0.1", None)]:
+        with pytest.raises(HttpRefused):
+            policy.check(host, ip_address(address), port)
+    for entry in ("10.0.0.0/8:80", "127.0.0.1:0", "127.0.0.1:70000", "a b:80"):
+        with pytest.raises(ValueError):
+            AddressPolicy([entry])
+
+
+async def test_a_port_qualified_entry_lets_one_local_service_in(server: FakeServer,
+                                                                 other: FakeServer):
+    async with client(allow=[f"127.0.0.1:{server.port}"]) as http:
+        assert (await http.request("GET", server.url("/ok"))).status == 200
+        with pytest.raises(HttpRefused):
+            await http.request("GET", other.url("/ok"))
+    assert other.connections == 0
+
+
 # Redirects
 
 
