@@ -230,6 +230,28 @@ async def test_a_module_block_runs_the_published_module(client, make_actor) -> N
     assert [m["text"] for m in answer["messages"]] == ["Total 36 (36)", "More?"]
 
 
+async def test_a_module_block_over_the_websocket(server, client, make_actor) -> None:  # type: ignore[no-untyped-def]
+    """The same block through a live server's chat socket: the module runs in the sandbox
+    between the person's message and the answer, and its call is in the turn's trace."""
+    from tests.realtime.test_websocket_protocol import open_chat
+
+    owner = await make_actor(Role.owner)
+    await create(client, owner)
+    await publish(client, owner)
+    headers = await bot_with_scenario(client, owner, module_scenario(
+        {"price": "{{price}}", "qty": "{{qty}}"}))
+    chat, frames = await open_chat(server, headers["X-Chat-Key"], language="en")
+    assert [f["message"]["text"] for f in frames if f["type"] == "message"] == [
+        "Total 36 (36)", "More?"]
+    [welcome] = [f for f in frames if f["type"] == "welcome"]
+    trace = (await client.get(f"/api/v1/conversations/{welcome['conversation_id']}/trace",
+                              headers=owner.headers)).json()
+    [call] = [step["call"] for turn in trace["items"] for step in turn["trace"]
+              if step.get("call")]
+    assert (call["service"], call["operation"], call["status"]) == ("modules", "module", "ok")
+    await chat.ws.close()
+
+
 async def test_input_breaking_the_schema_takes_the_error_port(client, make_actor) -> None:  # type: ignore[no-untyped-def]
     owner = await make_actor(Role.owner)
     await create(client, owner)
