@@ -89,6 +89,12 @@ class Settings(BaseSettings):
         description="How often conversations are checked for timeouts that passed (the "
         "inactivity timeout and inputs' own answer times, both in seconds): a timeout fires "
         "at most this late. One indexed query per sweep.")
+    warm_conversations: int = Field(
+        10_000, ge=0, le=10_000_000,
+        description="Conversations an instance remembers as it last wrote them, so that "
+        "their next turn on the same instance skips reading them from the database (a "
+        "stamp kept with the conversation's lock says whether the memory is current). About "
+        "2 KiB each; 0: read every turn.")
     bot_cache_seconds: float = Field(
         5.0, ge=0, le=300,
         description="How long an instance keeps a bot's settings before reading them again.")

@@ -8,8 +8,15 @@ logged and left to the lease.
 
 A holder may ask for news to be announced when it releases (`Held.announce`): published to
 every other member present at the name (`core.presence`), in the release's own round trip. A
-turn of a conversation is thus two Redis round trips: take the lock (one SET), release it and
-tell the instances that show the conversation (one script)."""
+turn of a conversation is thus two Redis round trips: take the lock (one script), release it
+and tell the instances that show the conversation (one script).
+
+Each name also carries a *stamp*: an opaque value the last holder left (`Held.restamp`), read
+back by the next holder with the lock itself (`Held.stamp`). A holder that finds its own stamp
+knows nobody held the name since, so what it remembers of the last holding is current (the
+chat keeps a conversation's state in memory this way and skips reading it back). A holder
+that lost its lock to the lease clears the stamp on release, and so does one that says
+nothing changed it cannot vouch for (`Held.clear_stamp`)."""
 
 from __future__ import annotations
 
@@ -18,6 +25,7 @@ import hashlib
 import itertools
 import secrets
 import time
+from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Protocol
@@ -46,13 +54,26 @@ class LockTimeout(ServiceUnavailable):
         self.headers["Retry-After"] = str(retry_after)
 
 
+_KEEP = object()  # the stamp stays as it was
+
+
 class Held:
-    """What the holder of a lock may ask of its release."""
+    """What the holder of a lock found (`stamp`) and may ask of its release."""
 
-    __slots__ = ("news",)
+    __slots__ = ("news", "stamp", "next_stamp")
 
-    def __init__(self) -> None:
+    def __init__(self, stamp: bytes | None = None) -> None:
         self.news: tuple[str, bytes] | None = None
+        self.stamp = stamp  # the last holder's stamp, None when there is none
+        self.next_stamp: object = _KEEP
+
+    def restamp(self, stamp: bytes) -> None:
+        """Leave `stamp` for the next holder (set on release, if the lock is still ours)."""
+        self.next_stamp = stamp
+
+    def clear_stamp(self) -> None:
+        """Leave no stamp: the next holder must not trust what it remembers."""
+        self.next_stamp = None
 
     def announce(self, member: str, message: bytes) -> None:
         """On release, publish `message` to every member present at the lock's name except
@@ -108,12 +129,16 @@ class _LocalLocks:
 class MemoryLocks:
     """One process. The lease is not enforced (one process cannot crash while holding and
     keep the lock); announcements go to the other apps of the process through the in-process
-    pub/sub (tests run two apps on one runtime)."""
+    pub/sub (tests run two apps on one runtime). Stamps are kept for the `max_stamps` names
+    used last; a forgotten stamp reads as none."""
 
-    def __init__(self, presence: Presence | None = None, pubsub: PubSub | None = None) -> None:
+    def __init__(self, presence: Presence | None = None, pubsub: PubSub | None = None,
+                 max_stamps: int = 100_000) -> None:
         self._local = _LocalLocks()
         self._presence = presence
         self._pubsub = pubsub
+        self._stamps: OrderedDict[str, bytes] = OrderedDict()
+        self._max_stamps = max_stamps
 
     async def close(self) -> None:
         pass
@@ -122,9 +147,12 @@ class MemoryLocks:
     async def hold(
         self, name: str, *, wait_seconds: float = 5.0, lease_seconds: float = 30.0
     ) -> AsyncIterator[Held]:
-        held = Held()
         async with self._local.hold(name, wait_seconds):
-            yield held
+            held = Held(self._stamps.get(name))
+            try:
+                yield held
+            finally:
+                self._leave_stamp(name, held.next_stamp)
         if held.news is not None and self._presence is not None and self._pubsub is not None:
             member, message = held.news
             for other in self._presence.members(name):
@@ -132,12 +160,44 @@ class MemoryLocks:
                     await self._pubsub.publish(member_channel(other), message)
 
 
-# Release the lock if it is still ours, and publish the news to every other present member.
+    def _leave_stamp(self, name: str, stamp: object) -> None:
+        if stamp is _KEEP:
+            return
+        if stamp is None:
+            self._stamps.pop(name, None)
+            return
+        assert isinstance(stamp, bytes)
+        self._stamps[name] = stamp
+        self._stamps.move_to_end(name)
+        if len(self._stamps) > self._max_stamps:
+            self._stamps.popitem(last=False)
+
+
+STAMP_TTL_MS = 86_400_000
+"""A stamp outlives the lock by a day: enough for a conversation's next message, and Redis
+forgets the stamps of conversations that went quiet."""
+
+# Take the lock and read the name's stamp in one round trip.
+_TAKE = """
+if redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  return {1, redis.call('get', KEYS[2])}
+end
+return {0}
+"""
+
+# Release the lock if it is still ours and leave the stamp asked for (ARGV[5]: '-' keeps it,
+# '' clears it, anything else is the new stamp; a lock lost to its lease clears it), then
+# publish the news to every other present member.
 _RELEASE = """
 local released = 0
 if redis.call('get', KEYS[1]) == ARGV[1] then
   redis.call('del', KEYS[1])
   released = 1
+end
+if released == 0 or ARGV[5] == '' then
+  redis.call('del', KEYS[3])
+elseif ARGV[5] ~= '-' then
+  redis.call('set', KEYS[3], ARGV[5], 'PX', ARGV[6])
 end
 local sent = 0
 if ARGV[3] ~= '' then
@@ -162,6 +222,9 @@ class RedisLocks:
         self._prefix = prefix
         self._local = _LocalLocks()
         self._release = redis.register_script(_RELEASE)
+        self._take_script = redis.register_script(_TAKE)
+        self._take_source = _TAKE.encode()
+        self._take_sha = hashlib.sha1(self._take_source).hexdigest().encode()
         # The two commands of every turn go over one shared connection where the URL allows
         # (core.redis_pipe); redis-py's pool otherwise.
         self._pipe = pipe
@@ -179,23 +242,26 @@ class RedisLocks:
         started = time.monotonic()
         async with self._local.hold(name, wait_seconds):
             key = lock_key(self._prefix, name)
+            stamp_key = key + ":stamp"
             token = f"{self._process}:{next(self._counter)}"
             lease_ms = int(lease_seconds * 1000)
             deadline = started + wait_seconds
             with required(f"lock '{name}'"):
-                while not await self._take(key, token, lease_ms):
+                while (taken := await self._take(key, stamp_key, token, lease_ms)) is False:
                     if time.monotonic() >= deadline:
                         raise LockTimeout(f"'{name}' is busy after "
                                           f"{time.monotonic() - started:.1f}s; try again shortly")
                     await asyncio.sleep(0.005)  # held on another instance
-            held = Held()
+            held = Held(taken)
             try:
                 yield held
             finally:
                 member, message = held.news or ("", b"")
+                stamp = held.next_stamp
                 try:
-                    await self._give_back(key, presence_key(self._prefix, name), token,
-                                          member, message)
+                    await self._give_back(
+                        key, presence_key(self._prefix, name), stamp_key, token, member,
+                        message, b"-" if stamp is _KEEP else stamp or b"")
                 except REDIS_DOWN as exc:
                     # Redis went away meanwhile: the lease frees the lock (if Redis kept it),
                     # and sockets elsewhere get the news on their next resume.
@@ -205,16 +271,24 @@ class RedisLocks:
         if self._pipe is not None:
             await self._pipe.close()
 
-    async def _take(self, key: str, token: str, lease_ms: int) -> bool:
+    async def _take(self, key: str, stamp_key: str, token: str,
+                    lease_ms: int) -> bytes | None | bool:
+        """The stamp (None: none) once the lock is taken; False while another holds it."""
         if self._pipe is not None:
-            return await self._pipe.execute(b"SET", key, token, b"NX", b"PX", lease_ms) \
-                is not None
-        return bool(await self._redis.set(key, token, nx=True, px=lease_ms))
+            reply = await self._pipe.evalsha(self._take_sha, self._take_source,
+                                             [key, stamp_key], [token, lease_ms])
+        else:
+            reply = await self._take_script(keys=[key, stamp_key], args=[token, lease_ms])
+        if not reply[0]:
+            return False
+        stamp = reply[1] if len(reply) > 1 else None
+        return stamp.encode() if isinstance(stamp, str) else stamp
 
-    async def _give_back(self, key: str, presence: str, token: str, member: str,
-                         message: bytes) -> None:
+    async def _give_back(self, key: str, presence: str, stamp_key: str, token: str,
+                         member: str, message: bytes, stamp: bytes) -> None:
+        keys = [key, presence, stamp_key]
+        args = [token, member, message, self._channels, stamp, STAMP_TTL_MS]
         if self._pipe is not None:
-            await self._pipe.evalsha(self._release_sha, self._release_source, [key, presence],
-                                     [token, member, message, self._channels])
+            await self._pipe.evalsha(self._release_sha, self._release_source, keys, args)
             return
-        await self._release(keys=[key, presence], args=[token, member, message, self._channels])
+        await self._release(keys=keys, args=args)

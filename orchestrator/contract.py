@@ -211,6 +211,10 @@ class TurnResult(BaseModel):
     errors: list[TurnError] = Field(default_factory=list)
     version_id: uuid.UUID | None = None
     jobs: list[DeferredJob] = Field(default_factory=list)  # to run once the turn is stored
+    shares_variables: bool = Field(
+        True, description="Whether the scenarios of the turn declare user- or bot-scope "
+        "variables (which other conversations change): the caller must read them afresh "
+        "for the next turn rather than remember them.")
 
 
 class ScenarioNotRunnable(Exception):

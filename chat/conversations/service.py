@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any, Protocol
 
@@ -24,6 +24,7 @@ from chat.conversations.schemas import (
     TurnAnswer,
 )
 from chat.conversations.store import GroupCommits, Snapshot, TurnPlan, turn_store
+from chat.conversations.warm import Warm, WarmConversations
 from chat.realtime.frames import (
     conversation_name,
     history_frame,
@@ -35,6 +36,7 @@ from core.db import transaction, utcnow
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceUnavailable
 from core.fast import constructor
 from core.ids import new_id
+from core.locks import Held
 from core.runtime import Runtime
 from core.security import Role
 from orchestrator.contract import (
@@ -181,6 +183,10 @@ def _trace_json(step: Any) -> dict[str, Any]:
     return data
 
 
+class _WarmWriteFailed(Exception):
+    """A turn run on a remembered conversation could not be written."""
+
+
 class ConversationService:
     def __init__(self, runtime: Runtime, orchestrator: OrchestratorClient,
                  scenarios: ScenariosClient, hub: Fanout | None = None) -> None:
@@ -191,6 +197,9 @@ class ConversationService:
         self._orchestrator = orchestrator
         self._scenarios = scenarios
         self._bots: dict[uuid.UUID, tuple[float, BotInfo]] = {}
+        # Conversations whose last turn this instance wrote, as it wrote them: their next
+        # turn here skips reading them back (chat.conversations.warm).
+        self.warm = WarmConversations(runtime.settings.warm_conversations)
         # A change to a bot (publish, settings, delete) drops its copy on every instance
         # when it commits; the lifetime only bounds what a lost message could cost.
         runtime.invalidation.register(self._forget_bot)
@@ -321,7 +330,9 @@ class ConversationService:
         async with self._runtime.locks.hold(conversation_name(conversation_id),
                                             wait_seconds=LOCK_WAIT_SECONDS,
                                             lease_seconds=LOCK_LEASE_SECONDS) as held:
-            answer = await self._turn(scope, conversation_id, event, client_message_id)
+            # The stamp goes unless this turn writes the conversation and remembers it.
+            held.clear_stamp()
+            answer = await self._turn(scope, conversation_id, event, client_message_id, held)
             if not answer.duplicate and (answer.messages or answer.inbound_seq is not None):
                 frames = turn_frames(answer, inbound_body(event), client_message_id)
                 answer._frames = frames
@@ -333,13 +344,34 @@ class ConversationService:
         return answer
 
     async def _turn(self, scope: ChatScope, conversation_id: uuid.UUID, event: InboundEvent,
-                    client_message_id: str | None) -> TurnAnswer:
+                    client_message_id: str | None, held: Held) -> TurnAnswer:
+        warm = self.warm.take(conversation_id, held.stamp, client_message_id)
+        if warm is None:
+            return await self._turn_from(scope, conversation_id, event, client_message_id,
+                                         held, None)
+        try:
+            return await self._turn_from(scope, conversation_id, event, client_message_id,
+                                         held, warm)
+        except _WarmWriteFailed as failed:
+            # What this instance remembered was not what is stored (a turn elsewhere whose
+            # release could not stamp, or an id from before it remembered): the long way.
+            log.info("chat.turn.warm_retry", conversation_id=str(conversation_id),
+                     error=type(failed.__cause__).__name__)
+            return await self._turn_from(scope, conversation_id, event, client_message_id,
+                                         held, None)
+
+    async def _turn_from(self, scope: ChatScope, conversation_id: uuid.UUID,
+                         event: InboundEvent, client_message_id: str | None, held: Held,
+                         warm: Warm | None) -> TurnAnswer:
         started = time.perf_counter()
         async with turn_store(self._runtime, self._commits) as store:
-            # One read brings the conversation, a stored answer for a repeated
-            # client_message_id, and the user's and bot's variables.
-            conversation, replay_data = await store.snapshot(conversation_id,
-                                                             client_message_id)
+            if warm is not None:
+                conversation, replay_data = warm.snapshot, None
+            else:
+                # One read brings the conversation, a stored answer for a repeated
+                # client_message_id, and the user's and bot's variables.
+                conversation, replay_data = await store.snapshot(conversation_id,
+                                                                 client_message_id)
             if conversation is None or not scope.allows(conversation.org_id,
                                                         conversation.bot_id):
                 raise NotFound(f"no conversation {conversation_id} here")
@@ -368,13 +400,20 @@ class ConversationService:
                     or (event.kind == "command" and not self._runs_in_handoff(bot, event))):
                 return await self._to_operators(store, conversation, event,
                                                 client_message_id, started)
-            state = ConversationState.model_validate(conversation.state)
+            # The state as the engine left it, where this instance remembers it (the engine
+            # never changes a state it is given); else validated from what is stored.
+            state = (warm.state if warm is not None and warm.state is not None
+                     else ConversationState.model_validate(conversation.state))
             if event.kind == "timeout" and state.no_input_seconds is not None:
                 # The deadline that passed was the waiting block's own answer time.
                 event = InboundEvent(kind="no_input")
             expiry = timedelta(seconds=int(bot.settings.get("expiry_seconds", 7 * 86_400)))
             restart = (utcnow() - conversation.last_activity_at > expiry
                        and bot.settings.get("on_expiry", "restart") == "restart")
+            if warm is not None and (warm.shares_variables or restart):
+                # Other conversations change these: read as they are now.
+                conversation.user_values, conversation.bot_values = await store.variables(
+                    conversation.bot_id, conversation.user_key)
             context = self._context(bot, conversation.id, conversation.end_user_id,
                                     conversation.channel, conversation.user_values,
                                     conversation.bot_values)
@@ -400,7 +439,8 @@ class ConversationService:
                                                 client_message_id, started)
             return await self._record(store, conversation, bot, event,
                                       client_message_id, result, started,
-                                      store_inbound=event.kind in PERSON_EVENTS)
+                                      store_inbound=event.kind in PERSON_EVENTS,
+                                      held=held, warm=warm)
 
     async def handback(self, *, scope: ChatScope, conversation_id: uuid.UUID) -> TurnAnswer:
         return await self.send(scope=scope, conversation_id=conversation_id,
@@ -411,6 +451,8 @@ class ConversationService:
         async with self._runtime.locks.hold(conversation_name(conversation_id),
                                             wait_seconds=LOCK_WAIT_SECONDS,
                                             lease_seconds=LOCK_LEASE_SECONDS) as held:
+            held.clear_stamp()  # this writes the conversation: nobody's memory of it holds
+            self.warm.forget(conversation_id)
             async with transaction(self._runtime.sessionmaker) as session:
                 conversation = await self._get(session, scope, conversation_id)
                 if conversation.status != "handoff":
@@ -565,7 +607,8 @@ class ConversationService:
 
     async def _record(self, store: Any, conversation: Snapshot, bot: BotInfo,
                       event: InboundEvent, client_message_id: str | None, result: TurnResult,
-                      started: float, *, store_inbound: bool) -> TurnAnswer:
+                      started: float, *, store_inbound: bool, held: Held | None = None,
+                      warm: Warm | None = None) -> TurnAnswer:
         """Everything a turn produced, written by the store in one go. The engine's results
         are valid by construction, so they are turned into rows and the answer as plain data,
         without validating them again (this runs for every message)."""
@@ -607,18 +650,35 @@ class ConversationService:
             "ended_at": now if result.ended else None,
             "language": state.language,
         }
-        await store.write(TurnPlan(
-            conversation=conversation, values=values, messages=rows, now=now,
-            turn=self._turn_row(
-                conversation.turn_seq + 1, client_message_id,
-                result.version_id or conversation.version_id, event_body, response,
-                [_trace_json(s) for s in result.trace],
-                [e.__dict__ for e in result.errors],
-                dict(result.variable_changes), started),
-            user_values=({**conversation.user_values, **result.user_variable_changes}
-                         if result.user_variable_changes else None),
-            bot_values=({**conversation.bot_values, **result.bot_variable_changes}
-                        if result.bot_variable_changes else None)))
+        user_values = ({**conversation.user_values, **result.user_variable_changes}
+                       if result.user_variable_changes else None)
+        bot_values = ({**conversation.bot_values, **result.bot_variable_changes}
+                      if result.bot_variable_changes else None)
+        try:
+            await store.write(TurnPlan(
+                conversation=conversation, values=values, messages=rows, now=now,
+                turn=self._turn_row(
+                    conversation.turn_seq + 1, client_message_id,
+                    result.version_id or conversation.version_id, event_body, response,
+                    [_trace_json(s) for s in result.trace],
+                    [e.__dict__ for e in result.errors],
+                    dict(result.variable_changes), started),
+                user_values=user_values, bot_values=bot_values))
+        except Exception as exc:
+            if warm is not None:
+                raise _WarmWriteFailed from exc
+            raise
+        if held is not None and self.warm.size:
+            stamp = self.warm.keep(replace(
+                conversation, version_id=values["version_id"], status=status,
+                state=values["state"], message_seq=seq, turn_seq=values["turn_seq"],
+                last_activity_at=now, timeout_at=values["timeout_at"],
+                language=values["language"] or conversation.language,
+                user_values=user_values if user_values is not None else conversation.user_values,
+                bot_values=bot_values if bot_values is not None else conversation.bot_values,
+                is_new=False), client_message_id, result.shares_variables, warm, state)
+            if stamp is not None:
+                held.restamp(stamp)
         for error in result.errors:
             log.warning("chat.turn.error", conversation_id=str(conversation.id),
                         code=error.code, block_id=error.block_id)

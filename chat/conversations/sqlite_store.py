@@ -44,7 +44,11 @@ SELECT c.id, c.org_id, c.bot_id, c.scenario_id, c.version_id, c.end_user_id, c.u
          WHERE t.conversation_id = c.id AND t.client_message_id = ?) AS replay,
        (SELECT u."values" FROM user_variables u
          WHERE u.bot_id = c.bot_id AND u.end_user_id = c.user_key) AS user_values,
-       (SELECT b."values" FROM bot_variables b WHERE b.bot_id = c.bot_id) AS bot_values
+       (SELECT b."values" FROM bot_variables b WHERE b.bot_id = c.bot_id) AS bot_values,
+       (SELECT json_group_array(r.client_message_id) FROM (
+          SELECT t.client_message_id FROM conversation_turns t
+           WHERE t.conversation_id = ? AND t.client_message_id IS NOT NULL
+           ORDER BY t.seq DESC LIMIT 32) r) AS recent_ids
   FROM conversations c WHERE c.id = ?
 """
 _VARIABLES = """
@@ -277,7 +281,8 @@ def _settle(jobs: list[_Job]) -> None:
 
 def _read(connection: sqlite3.Connection, client_message_id: str | None, conversation_id: str
           ) -> tuple[Snapshot | None, Any]:
-    row = connection.execute(_SNAPSHOT, (client_message_id, conversation_id)).fetchone()
+    row = connection.execute(_SNAPSHOT, (client_message_id, conversation_id,
+                                         conversation_id)).fetchone()
     if row is None:
         return None, None
     fields = dict(zip(_SNAPSHOT_FIELDS, row, strict=False))
@@ -289,7 +294,7 @@ def _read(connection: sqlite3.Connection, client_message_id: str | None, convers
     fields["state"] = _parsed(fields["state"])
     extra = row[len(_SNAPSHOT_FIELDS):]
     return (Snapshot(**fields, user_values=_parsed(extra[1]) or {},
-                     bot_values=_parsed(extra[2]) or {}),
+                     bot_values=_parsed(extra[2]) or {}, recent_ids=_parsed(extra[3])),
             _parsed(extra[0]))
 
 

@@ -57,6 +57,9 @@ class Snapshot:
     user_values: dict[str, Any]
     bot_values: dict[str, Any]
     is_new: bool = False
+    # The client_message_ids of its last turns, newest first (`RECENT_IDS` of them), where
+    # the store reads them; None where it does not (see chat.conversations.warm).
+    recent_ids: list[str] | None = None
 
 
 _SNAPSHOT_FIELDS = ("id", "org_id", "bot_id", "scenario_id", "version_id", "end_user_id",
@@ -167,7 +170,10 @@ SELECT c.id, c.org_id, c.bot_id, c.scenario_id, c.version_id, c.end_user_id, c.u
          WHERE t.conversation_id = c.id AND t.client_message_id = $2) AS replay,
        (SELECT u."values" FROM user_variables u
          WHERE u.bot_id = c.bot_id AND u.end_user_id = c.user_key) AS user_values,
-       (SELECT b."values" FROM bot_variables b WHERE b.bot_id = c.bot_id) AS bot_values
+       (SELECT b."values" FROM bot_variables b WHERE b.bot_id = c.bot_id) AS bot_values,
+       ARRAY(SELECT t.client_message_id FROM conversation_turns t
+              WHERE t.conversation_id = $1 AND t.client_message_id IS NOT NULL
+              ORDER BY t.seq DESC LIMIT 32) AS recent_ids
   FROM conversations c WHERE c.id = $1
 """
 
@@ -347,7 +353,8 @@ class PostgresStore:
         fields = {name: row[name] for name in _SNAPSHOT_FIELDS}
         fields["state"] = _parsed(fields["state"])
         return (Snapshot(**fields, user_values=_parsed(row["user_values"]) or {},
-                         bot_values=_parsed(row["bot_values"]) or {}),
+                         bot_values=_parsed(row["bot_values"]) or {},
+                         recent_ids=list(row["recent_ids"])),
                 _parsed(row["replay"]))
 
     async def variables(self, bot_id: uuid.UUID, user_key: str) -> tuple[dict, dict]:

@@ -72,6 +72,7 @@ class CompiledScenario:
     document_hash: str = ""
     warnings: tuple[str, ...] = ()
     _defaults: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    shares_variables: bool = False  # declares user- or bot-scope variables
 
     def initial_variables(self) -> dict[str, Any]:
         """Conversation-scope variables at their declared defaults (fresh copies)."""
@@ -175,4 +176,5 @@ def compile_document(document: Mapping[str, Any] | ScenarioDocument, *, version_
         jump_targets=frozenset(jump_targets), default_language=default_language,
         languages=languages, scenario_id=scenario_id, number=number,
         document_hash=document_hash, warnings=warnings,
-        _defaults=MappingProxyType(defaults))
+        _defaults=MappingProxyType(defaults),
+        shares_variables=any(v.scope != "conversation" for v in doc.variables))

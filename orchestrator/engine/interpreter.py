@@ -989,7 +989,8 @@ class Engine:
             ended=state.status == "ended", user_variable_changes={}, bot_variable_changes={},
             variable_changes={}, trace=[trace_step(*t) for t in trace or ()],
             errors=errors or [], version_id=root.version_id if root is not None else (
-                state.frames[0].version_id if state.frames else None), jobs=[])
+                state.frames[0].version_id if state.frames else None), jobs=[],
+            shares_variables=True)
 
     @staticmethod
     def _current_request(turn: _Turn, state: ConversationState) -> InputRequest | None:
@@ -1048,7 +1049,8 @@ class Engine:
             ended=status == "ended", user_variable_changes=user_changes,
             bot_variable_changes=bot_changes, variable_changes=changes,
             trace=[trace_step(*t) for t in turn.trace], errors=turn.errors,
-            version_id=turn.root.version_id, jobs=turn.jobs)
+            version_id=turn.root.version_id, jobs=turn.jobs,
+            shares_variables=any(s.shares_variables for s in turn.scenarios.values()))
 
     @staticmethod
     def _scope_changes(before: dict[str, Any], values: dict[str, Any],

@@ -167,3 +167,55 @@ async def test_a_lock_taken_over_after_its_lease_is_not_released_by_the_old_hold
             pass
     await task
     assert order == ["taken", "done"]
+
+
+async def test_a_lock_hands_the_next_holder_the_stamp_the_last_one_left(backend) -> None:  # type: ignore[no-untyped-def]
+    locks = backend["locks"]
+    async with locks.hold("c1") as held:
+        assert held.stamp is None  # never stamped
+        held.restamp(b"A:1")
+    async with locks.hold("c1") as held:
+        assert held.stamp == b"A:1"  # nothing said: the stamp stays
+    async with locks.hold("c1") as held:
+        assert held.stamp == b"A:1"
+        held.clear_stamp()
+    async with locks.hold("c1") as held:
+        assert held.stamp is None
+        held.restamp(b"B:7")
+    async with locks.hold("c2") as held:
+        assert held.stamp is None  # stamps are per name
+    # A holder that fails still leaves what it asked for: the turn's code decides.
+    with pytest.raises(RuntimeError):
+        async with locks.hold("c1") as held:
+            held.clear_stamp()
+            raise RuntimeError("the turn failed")
+    async with locks.hold("c1") as held:
+        assert held.stamp is None
+
+
+async def test_a_holder_that_lost_its_lease_leaves_no_stamp(backend) -> None:  # type: ignore[no-untyped-def]
+    """Someone else may have held the name meanwhile: whatever the late holder remembers,
+    nobody may trust a stamp it leaves."""
+    if isinstance(backend["locks"], MemoryLocks):
+        pytest.skip("one process cannot lose a lease: the in-process lock has none")
+    locks = backend["locks"]
+    async with locks.hold("c3") as held:
+        held.restamp(b"A:1")
+    async with locks.hold("c3", lease_seconds=0.05) as held:
+        assert held.stamp == b"A:1"
+        await asyncio.sleep(0.15)
+        held.restamp(b"A:2")
+    async with locks.hold("c3") as held:
+        assert held.stamp is None
+
+
+async def test_memory_locks_forget_the_stamps_of_names_used_longest_ago() -> None:
+    locks = MemoryLocks(max_stamps=2)
+    for name in ("a", "b", "c"):
+        async with locks.hold(name) as held:
+            held.restamp(name.encode())
+    stamps = {}
+    for name in ("a", "b", "c"):
+        async with locks.hold(name) as held:
+            stamps[name] = held.stamp
+    assert stamps == {"a": None, "b": b"b", "c": b"c"}
