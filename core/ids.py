@@ -14,9 +14,18 @@ _VERSION_4 = (4 << 76) | (2 << 62)  # the version and variant bits of a random U
 _CLEAR = ~((0xF << 76) | (0x3 << 62))
 
 
+_new = object.__new__
+_set = object.__setattr__
+_UNKNOWN = uuid.SafeUUID.unknown
+
+
 def new_id() -> uuid.UUID:
-    """A random (version 4) UUID, unique with the odds of any 122 random bits."""
-    return uuid.UUID(int=(_random.getrandbits(128) & _CLEAR) | _VERSION_4)
+    """A random (version 4) UUID, unique with the odds of any 122 random bits. Filled the
+    way `uuid.UUID(int=...)` fills it, without its argument checks (a row id per message)."""
+    value = _new(uuid.UUID)
+    _set(value, "int", (_random.getrandbits(128) & _CLEAR) | _VERSION_4)
+    _set(value, "is_safe", _UNKNOWN)
+    return value
 
 
 def reseed() -> None:

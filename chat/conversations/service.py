@@ -29,6 +29,7 @@ from chat.realtime.frames import (
     conversation_name,
     history_frame,
     person_view,
+    request_body,
     turn_frames,
 )
 from chat.realtime.hub import news
@@ -101,7 +102,14 @@ def user_key(end_user_id: str | None, conversation_id: uuid.UUID) -> str:
 
 
 def inbound_body(event: InboundEvent) -> dict[str, Any]:
-    return event.model_dump(mode="json", exclude_none=True)
+    """`event.model_dump(mode="json", exclude_none=True)`, by hand (once per message): a
+    payload is JSON already (`JsonValue`)."""
+    body: dict[str, Any] = {"kind": event.kind}
+    for name in ("text", "choice_id", "payload", "command"):
+        value = getattr(event, name)
+        if value is not None:
+            body[name] = value
+    return body
 
 
 _construct_context = constructor(TurnContext)
@@ -141,13 +149,6 @@ def body_for_answer(message: OutboundMessage) -> dict[str, Any]:
             "seconds": message.seconds, "block_id": message.block_id}
 
 
-def input_json(request: InputRequest | None) -> dict[str, Any] | None:
-    if request is None:
-        return None
-    return {"kind": request.kind, "block_id": request.block_id,
-            "choices": [{"id": b.id, "label": b.label, "url": b.url} for b in request.choices],
-            "attempts_left": request.attempts_left,
-            "no_input_seconds": request.no_input_seconds}
 
 
 def state_json(state: ConversationState) -> dict[str, Any]:
@@ -635,7 +636,7 @@ class ConversationService:
             conversation_id=conversation.id, messages=out, input=result.input,
             ended=result.ended, status=status, inbound_seq=inbound_seq, duplicate=False)
         response = {"conversation_id": str(conversation.id), "messages": shown,
-                    "input": input_json(result.input), "ended": result.ended,
+                    "input": request_body(result.input), "ended": result.ended,
                     "status": status, "inbound_seq": inbound_seq, "duplicate": False}
         # Waiting: the block's own answer time if it has one (then `no_input`), else the
         # bot's inactivity timeout; a timeout that just fired is not armed again.

@@ -309,11 +309,17 @@ class GroupWriter:
         bots = [(p.conversation.bot_id, _json(p.bot_values), p.now)
                 for p in plans if p.bot_values is not None]
         async with self.pool.acquire() as driver:
-            if len(plans) == 1 and not users and not bots:
-                # One statement is its own transaction: no BEGIN/COMMIT round trips.
-                plan = plans[0]
-                await driver.execute(_PG_START if plan.conversation.is_new else _PG_WRITE,
-                                     *_write_args(plan))
+            starting = plans[0].conversation.is_new
+            if not users and not bots and all(p.conversation.is_new is starting
+                                               for p in plans):
+                # One statement is its own transaction, and so is asyncpg's executemany (its
+                # executions share one Sync, PostgreSQL's implicit transaction): no
+                # BEGIN/COMMIT round trips.
+                statement = _PG_START if starting else _PG_WRITE
+                if len(plans) == 1:
+                    await driver.execute(statement, *_write_args(plans[0]))
+                else:
+                    await driver.executemany(statement, [_write_args(p) for p in plans])
                 return
             async with driver.transaction():
                 starts = [_write_args(p) for p in plans if p.conversation.is_new]

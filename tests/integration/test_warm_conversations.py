@@ -201,3 +201,23 @@ async def test_memory_can_be_turned_off(client, app, make_actor) -> None:  # typ
     for n, word in enumerate("abc", start=1):
         assert texts(await chat.send(text=word)) == [f"{word} #{n}", "Say"]
     assert len(service(app).warm) == 0 and service(app).warm.hits == 0
+
+
+async def test_a_stale_turn_in_a_group_commit_fails_alone(client, app, make_actor) -> None:  # type: ignore[no-untyped-def]
+    """Turns of several conversations sent at once share a commit; one of them collides (its
+    memory went stale) and is run again, the others are stored once, as answered."""
+    import asyncio
+
+    owner = await make_actor(Role.owner)
+    headers = await bot_with_scenario(client, owner, COUNTER)
+    chats = [(await start(client, headers, language="en"))[1] for _ in range(6)]
+    for chat in chats:
+        await chat.send(text="a")
+    entry = service(app).warm._entries[uuid.UUID(chats[2].id)]
+    entry.snapshot.message_seq -= 3
+    entry.snapshot.turn_seq -= 1
+    answers = await asyncio.gather(*(chat.send(text="b") for chat in chats))
+    assert [texts(a) for a in answers] == [["b #2", "Say"]] * 6
+    for chat in chats:
+        items = await history(client, chat)
+        assert [i["seq"] for i in items] == list(range(1, 8))
