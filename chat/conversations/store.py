@@ -255,26 +255,35 @@ class GroupWriter:
     """Group commit on PostgreSQL: the turns of many conversations written in one
     transaction, each turn's answer released only once its batch has committed.
 
-    A write joins the queue; when no commit is under way one starts at once with whatever
-    is queued (so a lone turn waits for nobody), and turns that arrive meanwhile form the next
-    batch. Under load a commit, with its WAL flush, is shared by every turn of the batch
+    A write joins the queue; when fewer than `lanes` commits are under way one starts at once
+    with whatever is queued (so a lone turn waits for nobody), and turns that arrive meanwhile
+    form the next batch. Two lanes keep the event loop busy with the next batch while one
+    commit waits for its WAL flush (different conversations only: a conversation's next turn
+    waits for its lock). Under load a commit, with its WAL flush, is shared by every turn of the batch
     instead of paid by each. The conversation's lock is held until the write is done, so each
     conversation's turns stay in order. A batch that fails is retried one turn at a time, so
     one bad turn fails alone."""
 
     MAX_BATCH = 256
+    LANES = 2
 
-    def __init__(self, pool: Any) -> None:
+    def __init__(self, pool: Any, lanes: int = LANES) -> None:
         self.pool = pool
+        self.lanes = lanes
         self._queue: list[tuple[TurnPlan, asyncio.Future[None]]] = []
-        self._committing: asyncio.Task[None] | None = None
+        self._committing: set[asyncio.Task[None]] = set()
 
     async def write(self, plan: TurnPlan) -> None:
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._queue.append((plan, future))
-        if self._committing is None:
-            self._committing = asyncio.create_task(self._drain(), name="turn-group-commit")
+        if len(self._committing) < self.lanes:
+            self._start()
         await future
+
+    def _start(self) -> None:
+        task = asyncio.create_task(self._drain(), name="turn-group-commit")
+        self._committing.add(task)
+        task.add_done_callback(self._committing.discard)
 
     async def _drain(self) -> None:
         try:
@@ -298,10 +307,8 @@ class GroupWriter:
                     for _, future in batch:
                         _settle(future, None)
         finally:
-            self._committing = None
-            if self._queue:  # written while the last batch was settling
-                self._committing = asyncio.create_task(self._drain(),
-                                                       name="turn-group-commit")
+            if self._queue and len(self._committing) <= self.lanes:
+                self._start()  # written while the last batch was settling
 
     async def _commit(self, plans: list[TurnPlan]) -> None:
         users = [(p.conversation.bot_id, p.conversation.user_key, _json(p.user_values), p.now)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import uuid
 
 from chat.conversations.schemas import MessageOut, TurnAnswer
-from chat.conversations.service import body_for_answer, input_json, state_json, stored_body
+from chat.conversations.service import body_for_answer, state_json, stored_body
+from chat.realtime.frames import request_body
 from orchestrator.contract import Button, ConversationState, Frame, InputRequest, OutboundMessage
 
 MESSAGES = [
@@ -38,7 +39,7 @@ def test_answers_are_what_pydantic_would_write_and_read_back():
         plain = {"conversation_id": str(answer.conversation_id),
                  "messages": [{**body_for_answer(m), "seq": n}
                               for n, m in enumerate(MESSAGES, 5)],
-                 "input": input_json(request), "ended": False, "status": "waiting",
+                 "input": request_body(request), "ended": False, "status": "waiting",
                  "inbound_seq": 4, "duplicate": False}
         assert plain == answer.model_dump(mode="json")
         assert TurnAnswer.model_validate(plain) == answer
