@@ -94,7 +94,7 @@ class Settings(BaseSettings):
         description="Conversations an instance remembers as it last wrote them, so that "
         "their next turn on the same instance skips reading them from the database (a "
         "stamp kept with the conversation's lock says whether the memory is current). About "
-        "2 KiB each; 0: read every turn.")
+        "4 KiB each; 0: read every turn.")
     bot_cache_seconds: float = Field(
         5.0, ge=0, le=300,
         description="How long an instance keeps a bot's settings before reading them again.")

@@ -368,6 +368,8 @@ class ConversationService:
         async with turn_store(self._runtime, self._commits) as store:
             if warm is not None:
                 conversation, replay_data = warm.snapshot, None
+                if warm.state is not None and conversation.status == "handoff":
+                    conversation.state = state_json(warm.state)  # operators' turns store it
             else:
                 # One read brings the conversation, a stored answer for a repeated
                 # client_message_id, and the user's and bot's variables.

@@ -82,6 +82,8 @@ class WarmConversations:
             recent = dict.fromkeys(reversed(snapshot.recent_ids or ()))
             known = snapshot.recent_ids is not None
         snapshot.recent_ids = None
+        if state is not None:
+            snapshot.state = {}  # the model is the state; half the memory (chat reads it)
         if client_message_id is not None:
             recent[client_message_id] = None
             if len(recent) > RECENT:

@@ -155,8 +155,7 @@ async def test_memory_that_went_stale_unseen_is_caught_when_writing(
     stale = entry.snapshot
     stale.message_seq -= 3
     stale.turn_seq -= 1
-    stale.state = {**stale.state, "variables": {**stale.state["variables"], "n": 1}}
-    entry.state = None  # so the stale dict is what the turn would run on
+    entry.state = entry.state.model_copy(update={"variables": {**entry.state.variables, "n": 1}})
     assert texts(await chat.send(text="c")) == ["c #3", "Say"]
     items = await history(client, chat)
     assert [i["seq"] for i in items] == list(range(1, len(items) + 1))
