@@ -108,7 +108,10 @@ class ChatFastPath:
                 raise
             await _problem(send, error, scope["path"])
             return
-        await _respond(send, 200, b"application/json", answer.model_dump_json().encode())
+        plain = answer._json
+        await _respond(send, 200, b"application/json",
+                       orjson.dumps(plain) if plain is not None
+                       else answer.model_dump_json().encode())
 
 
 def _message(body: bytes) -> MessageIn | None:

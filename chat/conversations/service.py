@@ -381,6 +381,7 @@ class ConversationService:
             if replay_data is not None:
                 replay = TurnAnswer.model_validate(replay_data)
                 replay.duplicate = True
+                replay._json = {**replay_data, "duplicate": True}
                 return replay
             if event.kind == "timeout" and (conversation.timeout_at is None
                                             or conversation.timeout_at > utcnow()):
@@ -640,6 +641,7 @@ class ConversationService:
         response = {"conversation_id": str(conversation.id), "messages": shown,
                     "input": request_body(result.input), "ended": result.ended,
                     "status": status, "inbound_seq": inbound_seq, "duplicate": False}
+        answer._json = response
         # Waiting: the block's own answer time if it has one (then `no_input`), else the
         # bot's inactivity timeout; a timeout that just fired is not armed again.
         timeout = state.no_input_seconds or float(

@@ -99,6 +99,10 @@ async def test_demo_conversation_in_both_languages(client, demo, language, words
     assert words["reprompt"] in texts(answer)
     answer = await chat.send(text="7")
     assert texts(answer)[-1] == words["confirm"]
+    # The answer is built as plain data; it has every field the model's dump has.
+    from chat.conversations.schemas import TurnAnswer
+
+    assert answer == TurnAnswer.model_validate(answer).model_dump(mode="json")
     answer = await chat.send(text=words["confirm"] and ("Так" if language == "uk" else "yes"))
     assert answer["input"]["kind"] == "email"
     answer = await chat.send(text="not-an-email")
