@@ -8,8 +8,11 @@ logged and left to the lease.
 
 A holder may ask for news to be announced when it releases (`Held.announce`): published to
 every other member present at the name (`core.presence`), in the release's own round trip. A
-turn of a conversation is thus two Redis round trips: take the lock (one script), release it
-and tell the instances that show the conversation (one script).
+turn of a conversation is thus two Redis round trips: take the lock (one script, which also
+says who is present), release it and tell the instances that show the conversation (one
+script). News is built only where someone else is present: a holder that found nobody gives
+a way to build it (`Held.announce_later`), and the release builds and publishes it only if a
+member joined while the lock was held (a socket elsewhere that joined then must not miss it).
 
 Each name also carries a *stamp*: an opaque value the last holder left (`Held.restamp`), read
 back by the next holder with the lock itself (`Held.stamp`). A holder that finds its own stamp
@@ -26,7 +29,7 @@ import itertools
 import secrets
 import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Protocol
 
@@ -60,12 +63,25 @@ _KEEP = object()  # the stamp stays as it was
 class Held:
     """What the holder of a lock found (`stamp`) and may ask of its release."""
 
-    __slots__ = ("news", "stamp", "next_stamp")
+    __slots__ = ("later", "members", "news", "next_stamp", "stamp")
 
-    def __init__(self, stamp: bytes | None = None) -> None:
+    def __init__(self, stamp: bytes | None = None,
+                 members: frozenset[str] | None = None) -> None:
         self.news: tuple[str, bytes] | None = None
+        self.later: tuple[str, Callable[[], bytes]] | None = None
         self.stamp = stamp  # the last holder's stamp, None when there is none
+        self.members = members  # present at the name when taken; None: not known
         self.next_stamp: object = _KEEP
+
+    def others_present(self, member: str) -> bool:
+        """Whether anyone but `member` was present when the lock was taken (or that is not
+        known)."""
+        return self.members is None or any(m != member for m in self.members)
+
+    def announce_later(self, member: str, build: Callable[[], bytes]) -> None:
+        """Nobody else was present: if someone joins before the release, it builds the news
+        with `build` and publishes it to them."""
+        self.later = (member, build)
 
     def restamp(self, stamp: bytes) -> None:
         """Leave `stamp` for the next holder (set on release, if the lock is still ours)."""
@@ -147,17 +163,26 @@ class MemoryLocks:
     async def hold(
         self, name: str, *, wait_seconds: float = 5.0, lease_seconds: float = 30.0
     ) -> AsyncIterator[Held]:
+        presence = self._presence
         async with self._local.hold(name, wait_seconds):
-            held = Held(self._stamps.get(name))
+            held = Held(self._stamps.get(name),
+                        frozenset(presence.members(name)) if presence is not None else None)
             try:
                 yield held
             finally:
                 self._leave_stamp(name, held.next_stamp)
-        if held.news is not None and self._presence is not None and self._pubsub is not None:
+        if presence is None or self._pubsub is None:
+            return
+        if held.news is not None:
             member, message = held.news
-            for other in self._presence.members(name):
-                if other != member:
-                    await self._pubsub.publish(member_channel(other), message)
+        elif held.later is not None:
+            member, build = held.later
+            message = build() if any(m != member for m in presence.members(name)) else b""
+        else:
+            return
+        for other in presence.members(name):
+            if other != member and message:
+                await self._pubsub.publish(member_channel(other), message)
 
 
     def _leave_stamp(self, name: str, stamp: object) -> None:
@@ -177,10 +202,10 @@ STAMP_TTL_MS = 86_400_000
 """A stamp outlives the lock by a day: enough for a conversation's next message, and Redis
 forgets the stamps of conversations that went quiet."""
 
-# Take the lock and read the name's stamp in one round trip.
+# Take the lock, and read the name's stamp and who is present, in one round trip.
 _TAKE = """
 if redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
-  return {1, redis.call('get', KEYS[2])}
+  return {1, redis.call('get', KEYS[2]) or '', redis.call('smembers', KEYS[3])}
 end
 return {0}
 """
@@ -200,15 +225,32 @@ elseif ARGV[5] ~= '-' then
   redis.call('set', KEYS[3], ARGV[5], 'PX', ARGV[6])
 end
 local sent = 0
-if ARGV[3] ~= '' then
+local waiting = 0
+if ARGV[2] ~= '' then
   for _, member in ipairs(redis.call('smembers', KEYS[2])) do
     if member ~= ARGV[2] then
-      redis.call('publish', ARGV[4] .. member, ARGV[3])
-      sent = sent + 1
+      if ARGV[3] ~= '' then
+        redis.call('publish', ARGV[4] .. member, ARGV[3])
+        sent = sent + 1
+      else
+        waiting = waiting + 1
+      end
     end
   end
 end
-return {released, sent}
+return {released, sent, waiting}
+"""
+
+# News built after the release, for members that joined while the lock was held.
+_PUBLISH = """
+local sent = 0
+for _, member in ipairs(redis.call('smembers', KEYS[1])) do
+  if member ~= ARGV[1] then
+    redis.call('publish', ARGV[3] .. member, ARGV[2])
+    sent = sent + 1
+  end
+end
+return sent
 """
 
 
@@ -228,6 +270,9 @@ class RedisLocks:
         # The two commands of every turn go over one shared connection where the URL allows
         # (core.redis_pipe); redis-py's pool otherwise.
         self._pipe = pipe
+        self._publish_script = redis.register_script(_PUBLISH)
+        self._publish_source = _PUBLISH.encode()
+        self._publish_sha = hashlib.sha1(self._publish_source).hexdigest().encode()
         self._release_source = _RELEASE.encode()
         self._release_sha = hashlib.sha1(self._release_source).hexdigest().encode()
         # Tokens only need to be unique: a random process id and a counter.
@@ -246,22 +291,32 @@ class RedisLocks:
             token = f"{self._process}:{next(self._counter)}"
             lease_ms = int(lease_seconds * 1000)
             deadline = started + wait_seconds
+            presence = presence_key(self._prefix, name)
             with required(f"lock '{name}'"):
-                while (taken := await self._take(key, stamp_key, token, lease_ms)) is False:
+                while (taken := await self._take(key, stamp_key, presence, token,
+                                                 lease_ms)) is None:
                     if time.monotonic() >= deadline:
                         raise LockTimeout(f"'{name}' is busy after "
                                           f"{time.monotonic() - started:.1f}s; try again shortly")
                     await asyncio.sleep(0.005)  # held on another instance
-            held = Held(taken)
+            held = Held(*taken)
             try:
                 yield held
             finally:
-                member, message = held.news or ("", b"")
+                if held.news is not None:
+                    member, message = held.news
+                elif held.later is not None:
+                    member, message = held.later[0], b""
+                else:
+                    member, message = "", b""
                 stamp = held.next_stamp
                 try:
-                    await self._give_back(
-                        key, presence_key(self._prefix, name), stamp_key, token, member,
-                        message, b"-" if stamp is _KEEP else stamp or b"")
+                    waiting = await self._give_back(
+                        key, presence, stamp_key, token, member, message,
+                        b"-" if stamp is _KEEP else stamp or b"")
+                    if waiting and held.later is not None:
+                        # Someone joined while the lock was held: it gets the news too.
+                        await self._publish(presence, member, held.later[1]())
                 except REDIS_DOWN as exc:
                     # Redis went away meanwhile: the lease frees the lock (if Redis kept it),
                     # and sockets elsewhere get the news on their next resume.
@@ -271,24 +326,44 @@ class RedisLocks:
         if self._pipe is not None:
             await self._pipe.close()
 
-    async def _take(self, key: str, stamp_key: str, token: str,
-                    lease_ms: int) -> bytes | None | bool:
-        """The stamp (None: none) once the lock is taken; False while another holds it."""
+    async def _take(self, key: str, stamp_key: str, presence: str, token: str, lease_ms: int
+                    ) -> tuple[bytes | None, frozenset[str]] | None:
+        """Once the lock is taken: the stamp (None: none) and who is present; None while
+        another holds it."""
+        keys = [key, stamp_key, presence]
         if self._pipe is not None:
-            reply = await self._pipe.evalsha(self._take_sha, self._take_source,
-                                             [key, stamp_key], [token, lease_ms])
+            reply = await self._pipe.evalsha(self._take_sha, self._take_source, keys,
+                                             [token, lease_ms])
         else:
-            reply = await self._take_script(keys=[key, stamp_key], args=[token, lease_ms])
+            reply = await self._take_script(keys=keys, args=[token, lease_ms])
         if not reply[0]:
-            return False
-        stamp = reply[1] if len(reply) > 1 else None
-        return stamp.encode() if isinstance(stamp, str) else stamp
+            return None
+        stamp = _bytes(reply[1]) or None
+        return stamp, frozenset(_text(m) for m in reply[2])
 
     async def _give_back(self, key: str, presence: str, stamp_key: str, token: str,
-                         member: str, message: bytes, stamp: bytes) -> None:
+                         member: str, message: bytes, stamp: bytes) -> int:
+        """Members present but not told (no news was given), after the release."""
         keys = [key, presence, stamp_key]
         args = [token, member, message, self._channels, stamp, STAMP_TTL_MS]
         if self._pipe is not None:
-            await self._pipe.evalsha(self._release_sha, self._release_source, keys, args)
+            reply = await self._pipe.evalsha(self._release_sha, self._release_source, keys,
+                                             args)
+        else:
+            reply = await self._release(keys=keys, args=args)
+        return int(reply[2])
+
+    async def _publish(self, presence: str, member: str, message: bytes) -> None:
+        args = [member, message, self._channels]
+        if self._pipe is not None:
+            await self._pipe.evalsha(self._publish_sha, self._publish_source, [presence], args)
             return
-        await self._release(keys=keys, args=args)
+        await self._publish_script(keys=[presence], args=args)
+
+
+def _bytes(value: bytes | str) -> bytes:
+    return value.encode() if isinstance(value, str) else value
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value

@@ -328,6 +328,7 @@ class ConversationService:
         directly (with the frames built here, `answer._frames`): sockets on other instances through the lock's
         release, in the same Redis round trip; this app's own sockets directly."""
         frames = None
+        hub = self._hub
         async with self._runtime.locks.hold(conversation_name(conversation_id),
                                             wait_seconds=LOCK_WAIT_SECONDS,
                                             lease_seconds=LOCK_LEASE_SECONDS) as held:
@@ -335,12 +336,23 @@ class ConversationService:
             held.clear_stamp()
             answer = await self._turn(scope, conversation_id, event, client_message_id, held)
             if not answer.duplicate and (answer.messages or answer.inbound_seq is not None):
-                frames = turn_frames(answer, inbound_body(event), client_message_id)
-                answer._frames = frames
-                if self._hub is not None:
-                    held.announce(self._hub.id, news(conversation_id, frames, origin))
-        if frames is not None and self._hub is not None:
-            await self._hub.deliver_local(conversation_id, frames, origin)
+                def build() -> list[dict[str, Any]]:
+                    return turn_frames(answer, inbound_body(event), client_message_id)
+
+                if hub is None:
+                    frames = answer._frames = build() if origin is not None else None
+                elif held.others_present(hub.id):
+                    frames = answer._frames = build()
+                    held.announce(hub.id, news(conversation_id, frames, origin))
+                else:
+                    # Built only for a socket that shows the conversation: the asking one,
+                    # another on this instance, or one elsewhere that joins meanwhile.
+                    if origin is not None or hub.shows(conversation_id):
+                        frames = answer._frames = build()
+                    held.announce_later(hub.id, lambda: news(
+                        conversation_id, frames if frames is not None else build(), origin))
+        if frames is not None and hub is not None:
+            await hub.deliver_local(conversation_id, frames, origin)
         self._launch(answer)
         return answer
 

@@ -70,6 +70,10 @@ class Hub:
         except TimeoutError:
             log.warning("chat.hub.not_subscribed")
 
+    def shows(self, conversation_id: uuid.UUID) -> bool:
+        """Whether a socket of this app shows the conversation."""
+        return conversation_id in self._sockets
+
     async def watch(self, conversation_id: uuid.UUID, socket: Socket) -> None:
         """Show the conversation on `socket`. Call before reading what the socket missed:
         a turn that releases after this announces to us, one released before is in the

@@ -141,6 +141,46 @@ async def test_a_release_announces_to_the_other_present_members_only(backend) ->
     assert heard == {"a": [], "b": [b"news-1"], "c": []}
 
 
+async def test_news_is_built_only_for_someone_present_or_joining_meanwhile(backend) -> None:  # type: ignore[no-untyped-def]
+    """A holder that found nobody else present defers building its news; the release builds
+    and publishes it only if a member joined while the lock was held."""
+    locks, pubsub, presence = backend["locks"], backend["pubsub"], backend["presence"]
+    await presence.join("conversation:9", "a")
+    built: list[str] = []
+    heard: list[bytes] = []
+
+    def news(text: str):  # type: ignore[no-untyped-def]
+        def build() -> bytes:
+            built.append(text)
+            return text.encode()
+        return build
+
+    ready = asyncio.Event()
+
+    async def listen() -> None:
+        async with pubsub.subscribe(member_channel("b")) as subscription:
+            ready.set()
+            while (message := await subscription.get(timeout=0.5)) is not None:
+                heard.append(message)
+
+    task = asyncio.create_task(listen())
+    await ready.wait()
+    await asyncio.sleep(0.05)
+    async with locks.hold("conversation:9") as held:
+        assert not held.others_present("a")
+        held.announce_later("a", news("alone"))
+    async with locks.hold("conversation:9") as held:
+        assert not held.others_present("a")
+        await presence.join("conversation:9", "b")  # a socket elsewhere opens meanwhile
+        held.announce_later("a", news("joined"))
+    async with locks.hold("conversation:9") as held:
+        assert held.others_present("a") and held.others_present("b")
+        held.announce("a", b"present")
+    await task
+    assert built == ["joined"]
+    assert heard == [b"joined", b"present"]
+
+
 async def test_a_lock_taken_over_after_its_lease_is_not_released_by_the_old_holder(
         backend) -> None:  # type: ignore[no-untyped-def]
     if isinstance(backend["locks"], MemoryLocks):
