@@ -191,6 +191,16 @@ class SqliteTurns:
         connection.execute("PRAGMA synchronous=NORMAL")
         connection.execute("PRAGMA foreign_keys=ON")
         connection.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_ms)}")
+        # The hot pages (conversations, the ends of the messages' and turns' indexes) stay in
+        # this connection's cache and are read through a memory map, not read() calls.
+        connection.execute("PRAGMA cache_size=-65536")
+        connection.execute("PRAGMA mmap_size=268435456")
+        # Checkpoint every ~40 MB of WAL instead of 4 MB: a page changed by many turns (the
+        # conversations' rows, the indexes' last pages) is copied into the database once per
+        # checkpoint, so fewer checkpoints write far less (~430 -> ~370 µs a turn, measured
+        # with bench/hot_path.py). The WAL file is cut back to 64 MB after one.
+        connection.execute("PRAGMA wal_autocheckpoint=10000")
+        connection.execute("PRAGMA journal_size_limit=67108864")
         return connection
 
     def _run(self) -> None:
