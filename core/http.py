@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 import time
-import uuid
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any, Protocol
 
@@ -23,6 +22,7 @@ from core.db import OUTAGE_ERRORS, commit, discard_after_commit, is_outage
 from core.errors import (
     Conflict, DatabaseUnavailable, InvalidInput, PayloadTooLarge, RozmovaError,
 )
+from core.ids import new_id
 from core.metrics import http_latency, http_requests
 from core.runtime import Runtime
 from core.security import Principal, Role
@@ -324,7 +324,8 @@ class ObservabilityMiddleware:
                 if length > self.max_body_bytes:
                     await self._too_large(scope, send, length)
                     return
-        request_id = request_id or uuid.uuid4().hex
+        # Request ids correlate log lines; they need to be unique, not unguessable.
+        request_id = request_id or new_id().hex
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id)
         status = 500

@@ -28,6 +28,7 @@ from chat.realtime.frames import (
 )
 from core.db import is_outage
 from core.errors import DatabaseUnavailable, RozmovaError, ServiceUnavailable
+from core.ids import new_id
 from scenarios.contract import BotInfo
 
 log = structlog.get_logger("rozmova.chat.realtime")
@@ -93,7 +94,7 @@ class Session:
     def __init__(self, websocket: WebSocket, service: ConversationService, bot: BotInfo,
                  scope: ChatScope, signing_key: str, max_frame_bytes: int,
                  resume_ttl_seconds: int = 86_400, hub: Hub | None = None) -> None:
-        self.id = uuid.uuid4().hex
+        self.id = new_id().hex
         self.hub = hub
         # The client said `batch: true` in its hello: a turn's frames go out as one `batch`
         # frame, and `typing` only when the answer takes a while.
