@@ -130,8 +130,7 @@ async def publish_module(name: ModuleNamePath, body: ModulePublish, principal: E
     """Check the draft, run every test case in the sandbox (input against the input schema,
     output against the output schema, then compared with `expected`) and publish it as the
     next immutable version. Any failure: 422 listing each failing case, nothing published."""
-    module = await service.get_or_raise(session=session, org_id=principal.org_id, name=name,
-                                        for_update=True)
+    module = await service.get_or_raise(session=session, org_id=principal.org_id, name=name)
     version = await service.publish(session=session, sandbox=_sandbox(request), module=module,
                                     principal=principal, changelog=body.changelog,
                                     expected_revision=body.revision)

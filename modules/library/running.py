@@ -7,12 +7,64 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from functools import lru_cache
+
+import jsonschema._keywords
+import jsonschema._utils
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError, best_match
 from referencing import Registry
 from referencing.exceptions import NoSuchResource, Unresolvable
 
+from scenarios.format.limits import PatternError, compile_pattern
+
 PARAMS = ("input",)
+MAX_PROBLEM = 300
+"""Characters of a schema problem kept for the trace and the author."""
+
+
+# --- regular expressions in schemas -------------------------------------------------------------
+# `pattern`, `patternProperties` (and `additionalProperties`/`unevaluatedProperties`, which
+# consult them) are the author's regular expressions applied to what a person sent. With
+# Python's backtracking `re`, `^(a+)+$` against forty a's and a b holds the event loop for
+# minutes. jsonschema calls `re.search(pattern, text)` in exactly two modules; they get RE2
+# (linear time, the engine the scenarios' own patterns use) instead, and a pattern RE2 cannot
+# run (a backreference, a lookaround) is refused when the schema is saved and fails the check
+# if an older version has one. tests/modules/test_module_library_bounds.py holds jsonschema
+# to it.
+
+@lru_cache(maxsize=1024)
+def _compiled(pattern: str) -> Any:
+    return compile_pattern(pattern)
+
+
+class _LinearRegex:
+    """The part of `re` jsonschema uses, in RE2."""
+
+    @staticmethod
+    def search(pattern: str, text: str) -> Any:
+        return _compiled(pattern).search(text)
+
+
+jsonschema._keywords.re = _LinearRegex  # type: ignore[attr-defined]
+jsonschema._utils.re = _LinearRegex  # type: ignore[attr-defined]
+
+
+def _patterns(schema: Any, where: str = "") -> Any:
+    """(where, pattern) of every regular expression in a schema."""
+    if isinstance(schema, dict):
+        for key, value in schema.items():
+            here = f"{where}/{key}"
+            if key == "pattern" and isinstance(value, str):
+                yield here, value
+            elif key == "patternProperties" and isinstance(value, dict):
+                for pattern in value:
+                    yield f"{here}/{pattern}", pattern
+            if key not in ("const", "enum", "default", "examples"):
+                yield from _patterns(value, here)
+    elif isinstance(schema, list):
+        for index, item in enumerate(schema):
+            yield from _patterns(item, f"{where}/{index}")
 
 
 def _no_retrieval(uri: str) -> Any:
@@ -65,6 +117,11 @@ def schema_problem(schema: Any) -> str | None:
     except SchemaError as exc:
         where = "/".join(str(p) for p in exc.absolute_path)
         return f"not a valid JSON Schema{' at ' + where if where else ''}: {exc.message}"
+    for where, pattern in _patterns(schema):
+        try:
+            _compiled(pattern)
+        except PatternError as exc:
+            return f"at {where}: {exc}"
     return None
 
 
@@ -75,10 +132,17 @@ def instance_problem(checker: Any, value: Any) -> str | None:
     except Unresolvable as exc:
         return (f"the schema's reference {getattr(exc, 'ref', '')!r} cannot be resolved "
                 "(a $ref may point only inside the schema, like #/$defs/price)")
+    except PatternError as exc:
+        return f"the schema has a regular expression that cannot run: {exc}"
+    except RecursionError:
+        return "the schema or the value is nested too deeply to check"
     if error is None:
         return None
     where = "/".join(str(p) for p in error.absolute_path)
-    return f"{'at ' + where + ': ' if where else ''}{error.message}"
+    message = error.message  # quotes the value: a person's 10,000 characters, say
+    if len(message) > MAX_PROBLEM:
+        message = message[:MAX_PROBLEM - 1] + "…"
+    return f"{'at ' + where[:200] + ': ' if where else ''}{message}"
 
 
 async def run(sandbox: Any, module: Runnable, value: Any, *, timeout_ms: int = 1000

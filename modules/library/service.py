@@ -24,15 +24,13 @@ from modules.library.schemas import ModuleCreate, ModuleDraft, ModuleIssue
 log = get_logger("rozmova.modules.library")
 
 
-async def get(*, session: AsyncSession, org_id: uuid.UUID, name: str,
-              for_update: bool = False) -> Module | None:
-    query = select(Module).where(Module.org_id == org_id, Module.name == name)
-    return await session.scalar(query.with_for_update() if for_update else query)
+async def get(*, session: AsyncSession, org_id: uuid.UUID, name: str) -> Module | None:
+    return await session.scalar(
+        select(Module).where(Module.org_id == org_id, Module.name == name))
 
 
-async def get_or_raise(*, session: AsyncSession, org_id: uuid.UUID, name: str,
-                       for_update: bool = False) -> Module:
-    module = await get(session=session, org_id=org_id, name=name, for_update=for_update)
+async def get_or_raise(*, session: AsyncSession, org_id: uuid.UUID, name: str) -> Module:
+    module = await get(session=session, org_id=org_id, name=name)
     if module is None:
         # Another organization's module answers exactly like a missing one.
         raise NotFound(f"no module named '{name}' in your organization")
@@ -158,6 +156,10 @@ async def publish(*, session: AsyncSession, sandbox: Any, module: Module, princi
         raise StaleRevision(
             f"the draft is at revision {module.revision}, not {expected_revision}; review "
             "the latest draft before publishing", current_revision=module.revision)
+    tested = module.revision
+    # Nothing is written yet: end the transaction, so that no connection (and no lock) is
+    # held while the test cases run in the sandbox, up to a second each.
+    await session.commit()
     issues = await validate(module)
     if issues:
         raise InvalidInput(
@@ -168,11 +170,20 @@ async def publish(*, session: AsyncSession, sandbox: Any, module: Module, princi
         raise InvalidInput(
             f"{len(failures)} of {len(module.test_cases)} test case(s) failed; nothing was "
             f"published: {failures[0]['message']}", errors=failures)
-    # An atomic increment serializes concurrent publishes on both databases.
-    number = int(await session.scalar(
-        update(Module).where(Module.id == module.id)
+    # An atomic increment serializes concurrent publishes on both databases; it applies only
+    # if the draft is still the one that was tested.
+    number = await session.scalar(
+        update(Module).where(Module.id == module.id, Module.revision == tested)
         .values(latest_version=Module.latest_version + 1, updated_at=utcnow())
-        .returning(Module.latest_version).execution_options(synchronize_session=False)))
+        .returning(Module.latest_version).execution_options(synchronize_session=False))
+    if number is None:
+        current = await session.scalar(select(Module.revision).where(Module.id == module.id))
+        if current is None:
+            raise NotFound(f"module '{module.name}' was deleted while its test cases ran")
+        raise StaleRevision(
+            f"the draft changed (revision {current}) while the test cases of revision "
+            f"{tested} ran; nothing was published: publish again", current_revision=current)
+    number = int(number)
     version = ModuleVersion(
         org_id=module.org_id, module_id=module.id, number=number, code=module.code,
         input_schema=module.input_schema, output_schema=module.output_schema,

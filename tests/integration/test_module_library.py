@@ -111,6 +111,14 @@ async def test_bad_input_is_a_clear_problem(client, make_actor) -> None:  # type
     assert "not a valid JSON Schema" in bad_schema.json()["detail"]
     path = await client.get(f"{URL}/NOT_A_NAME", headers=owner.headers)
     assert path.status_code == 422
+    # A pattern only a backtracking engine runs (and that could stall it) is refused.
+    lookaround = await client.post(URL, json={**VAT, "input_schema": {
+        "type": "object", "properties": {"code": {"type": "string", "pattern": "(?=x)y"}}}},
+        headers=owner.headers)
+    assert lookaround.status_code == 422, lookaround.text
+    assert lookaround.json()["errors"][0]["path"] == "/input_schema"
+    assert "at /properties/code/pattern" in lookaround.json()["detail"]
+    assert "lookaround" in lookaround.json()["detail"]
 
 
 async def test_a_stale_draft_revision_is_refused(client, make_actor) -> None:  # type: ignore[no-untyped-def]
@@ -131,6 +139,32 @@ async def test_a_stale_draft_revision_is_refused(client, make_actor) -> None:  #
                              headers=owner.headers)).json()["description"] == "v2"
     publish_stale = await publish(client, owner, expect=409, revision=1)
     assert publish_stale.json()["code"] == "stale_revision"
+
+
+async def test_a_publish_holds_nothing_while_its_test_cases_run(client, make_actor) -> None:  # type: ignore[no-untyped-def]
+    """The draft can be saved while a publish runs its test cases (no lock, no connection
+    held meanwhile); the publish then refuses, since what it tested is no longer the draft."""
+    import asyncio
+
+    owner = await make_actor(Role.owner)
+    slow = "let n = 0; for (let i = 0; i < 2e6; i++) { n += i % 3; }\n" + VAT_CODE
+    cases = [{"name": f"case {k}", "input": {"price": 10, "qty": 2}, "expected": {"total": 24}}
+             for k in range(8)]  # a second or so of test cases, each well under its limit
+    await create(client, owner, {**VAT, "code": slow, "test_cases": cases})
+    publishing = asyncio.create_task(client.post(f"{URL}/price_with_vat/publish", json={},
+                                                 headers=owner.headers))
+    await asyncio.sleep(0.15)  # the test cases are running in the sandbox now
+    saved = await client.put(f"{URL}/price_with_vat/draft", json=draft(
+        description="edited", code=slow, test_cases=cases[:1]),
+        headers={**owner.headers, "If-Match": '"1"'})
+    assert saved.status_code == 200, saved.text
+    assert not publishing.done()  # the save did not wait for the test cases
+    refused = await publishing
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["code"] == "stale_revision" and refused.json()["current_revision"] == 2
+    assert (await client.get(f"{URL}/price_with_vat/versions",
+                             headers=owner.headers)).json()["items"] == []
+    await publish(client, owner)  # the edited draft publishes as version 1
 
 
 async def test_publishing_needs_code_that_parses_and_passing_test_cases(
