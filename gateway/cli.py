@@ -195,6 +195,9 @@ def _mount_service_commands() -> None:
     from modules.library.cli import app as module_app
 
     app.add_typer(module_app, name="module", help="Import and export an organization's modules.")
+    from gateway.secrets.cli import app as secrets_app
+
+    app.add_typer(secrets_app, name="secrets", help="Maintain the organizations' secrets.")
 
 
 _mount_service_commands()

@@ -125,3 +125,55 @@ def test_module_import_export_round_trip(cli, tmp_path: Path) -> None:  # type: 
     broken.write_text(json.dumps({**module, "name": "Not A Name"}))
     refused = cli("module", "import", str(broken), "--org", org, check=False)
     assert refused.returncode == 1 and "name" in refused.stderr
+
+
+def test_secrets_reencrypt_moves_every_secret_to_the_new_key(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Key rotation as an operator does it: a new key in front of the old, `rozmova secrets
+    reencrypt`, then the old key dropped; the values never show in the output."""
+    from core.crypto import new_key
+
+    old, new = new_key(), new_key()
+    cli("migrate", ROZMOVA_ENCRYPTION_KEYS=old)
+    cli("create-admin", "--email", "owner@example.com", "--organization", "Acme",
+        ROZMOVA_NEW_ADMIN_PASSWORD="a-long-password-1", ROZMOVA_ENCRYPTION_KEYS=old)
+    store = (
+        "import asyncio, sys\nimport migrations.models\nfrom core.config import Settings\n"
+        "from core.db import transaction\n"
+        "from core.crypto import Encryptor\nfrom core.runtime import Runtime\n"
+        "from gateway.orgs.models import Organization\nfrom gateway.secrets import service\n"
+        "from sqlalchemy import select\n"
+        "async def main():\n"
+        "    settings = Settings()\n"
+        "    rt = Runtime.from_settings(settings)\n"
+        "    enc = Encryptor.from_settings(settings)\n"
+        "    async with transaction(rt.sessionmaker) as s:\n"
+        "        org = await s.scalar(select(Organization.id))\n"
+        "        if sys.argv[1] == 'put':\n"
+        "            for name in ('CRM_TOKEN', 'SHOP_KEY'):\n"
+        "                await service.put(session=s, encryptor=enc, org_id=org, name=name,\n"
+        "                                  value='value-of-' + name, created_by=None)\n"
+        "        else:\n"
+        "            print(await service.reveal(session=s, encryptor=enc, org_id=org,\n"
+        "                                       name='CRM_TOKEN'))\n"
+        "    await rt.close()\n"
+        "asyncio.run(main())\n")
+
+    def secrets(action: str, keys: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", store, action], cwd=ROOT, text=True,
+                              capture_output=True, timeout=60, env={
+                                  **os.environ, "ROZMOVA_DATA_DIR": str(tmp_path),
+                                  "ROZMOVA_DATABASE_URL": "", "ROZMOVA_ENCRYPTION_KEYS": keys})
+
+    assert secrets("put", old).returncode == 0
+    # Without the old key the new one cannot open them: the command says which key it needs.
+    blind = cli("secrets", "reencrypt", check=False, ROZMOVA_ENCRYPTION_KEYS=new)
+    assert blind.returncode == 1 and "ROZMOVA_ENCRYPTION_KEYS" in blind.stderr
+    moved = cli("secrets", "reencrypt", ROZMOVA_ENCRYPTION_KEYS=f"{new},{old}")
+    assert moved.stdout.splitlines()[-1].startswith("re-encrypted 2 secret(s) with key ")
+    again = cli("secrets", "reencrypt", ROZMOVA_ENCRYPTION_KEYS=f"{new},{old}")
+    assert again.stdout.splitlines()[-1].startswith("re-encrypted 0 secret(s)")
+    for result in (blind, moved, again):
+        assert "value-of-" not in result.stdout + result.stderr
+    revealed = secrets("reveal", new)  # the old key is gone now
+    assert revealed.returncode == 0, revealed.stderr
+    assert revealed.stdout.splitlines()[-1] == "value-of-CRM_TOKEN"
