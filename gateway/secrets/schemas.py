@@ -13,6 +13,9 @@ from pydantic_core import PydanticCustomError
 
 NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]{0,63}$"
 MAX_VALUE_CHARS = 8192
+MAX_SECRETS = 500
+"""Secrets one organization may keep: enough for every integration it has, and a bound on
+what one organization stores and lists."""
 _NAME = re.compile(NAME_PATTERN)
 
 

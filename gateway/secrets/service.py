@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,6 +14,7 @@ from core.crypto import Encryptor
 from core.errors import Conflict, NotFound
 from core.logging import get_logger
 from gateway.secrets.models import OrgSecret
+from gateway.secrets.schemas import MAX_SECRETS
 
 log = get_logger("rozmova.secrets")
 
@@ -55,6 +56,11 @@ async def put(
     secret = await get(session=session, org_id=org_id, name=name)
     created = secret is None
     if secret is None:
+        kept = await session.scalar(
+            select(func.count()).select_from(OrgSecret).where(OrgSecret.org_id == org_id))
+        if kept >= MAX_SECRETS:
+            raise Conflict(f"the organization keeps {kept} secrets, the most it may; delete "
+                           "one it no longer uses first (DELETE /api/v1/secrets/{name})")
         secret = OrgSecret(org_id=org_id, name=name, created_by=created_by)
         _seal(secret, encryptor, value)
         try:

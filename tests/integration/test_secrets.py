@@ -277,6 +277,23 @@ async def test_limits_of_a_value(client, make_actor, runtime) -> None:  # type: 
     assert malformed.status_code == 400 and malformed.json()["code"] == "malformed_json"
 
 
+async def test_an_organization_keeps_a_bounded_number_of_secrets(
+        client, make_actor, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from gateway.secrets import service as secrets_service
+
+    monkeypatch.setattr(secrets_service, "MAX_SECRETS", 3)
+    owner = await make_actor(Role.owner)
+    for name in ("A", "B", "C"):
+        await put(client, owner, name, value())
+    over = await client.put(f"{URL}/D", json={"value": value()}, headers=owner.headers)
+    assert over.status_code == 409 and "the most it may" in over.json()["detail"]
+    await put(client, owner, "A", value(), expect=200)  # replacing a value is not a new one
+    other = await make_actor(Role.owner)  # the bound is per organization
+    await put(client, other, "D", value())
+    assert (await client.delete(f"{URL}/B", headers=owner.headers)).status_code == 204
+    await put(client, owner, "D", value())
+
+
 async def test_deleting_the_organization_deletes_its_secrets(
         client, make_actor, runtime) -> None:  # type: ignore[no-untyped-def]
     from gateway.orgs.models import Organization
