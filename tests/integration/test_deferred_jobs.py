@@ -146,3 +146,34 @@ async def test_a_result_for_a_restarted_conversation_changes_nothing(
     items = await history(client, chat, headers, "Done: 42")  # the second job's answer
     texts = [i["body"].get("text") for i in items if i["direction"] == "out"]
     assert "Done: 21" not in texts and texts.count("Done: 42") == 1
+
+
+async def test_a_deferred_result_reaches_the_socket_that_waits_for_it(
+        app, settings, runtime, make_actor) -> None:  # type: ignore[no-untyped-def]
+    """Over a live server's chat socket: the turn answers at once, and the job's outcome
+    arrives on the same socket later, as frames of its own turn."""
+    import httpx
+
+    from tests.conftest import serve
+    from tests.realtime.test_websocket_protocol import open_chat
+
+    server, task, port = await serve(settings, runtime, app=app)
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+            slow = install(app)
+            owner = await make_actor(Role.owner)
+            headers = await bot_with_scenario(client, owner, DOCUMENT)
+        chat, frames = await open_chat(port, headers["X-Chat-Key"], language="en")
+        said = [f["message"]["text"] for f in frames if f["type"] == "message"]
+        assert said == ["One moment, listening…"]
+        waiting = [f for f in frames if f["type"] == "input"][-1]
+        assert waiting["status"] == "waiting" and waiting["input"] is None
+        slow.gate.set()
+        later = await chat.until("input")
+        said = [f["message"]["text"] for f in later if f["type"] == "message"]
+        assert said == ["Done: 21", "Next?"]
+        assert later[-1]["input"]["kind"] == "text"
+        await chat.ws.close()
+    finally:
+        server.should_exit = True
+        await asyncio.wait_for(task, 30)
