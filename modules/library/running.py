@@ -4,6 +4,8 @@ the `module` block (through the modules service) and by publishing (the test cas
 
 from __future__ import annotations
 
+import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,11 +29,15 @@ MAX_PROBLEM = 300
 # `pattern`, `patternProperties` (and `additionalProperties`/`unevaluatedProperties`, which
 # consult them) are the author's regular expressions applied to what a person sent. With
 # Python's backtracking `re`, `^(a+)+$` against forty a's and a b holds the event loop for
-# minutes. jsonschema calls `re.search(pattern, text)` in exactly two modules; they get RE2
-# (linear time, the engine the scenarios' own patterns use) instead, and a pattern RE2 cannot
-# run (a backreference, a lookaround) is refused when the schema is saved and fails the check
-# if an older version has one. tests/modules/test_module_library_bounds.py holds jsonschema
-# to it.
+# minutes. jsonschema calls `re.search(pattern, text)` in exactly two modules; while a module
+# value is checked (`instance_problem`) those calls go to RE2 (linear time, the engine the
+# scenarios' own patterns use), and any other use of jsonschema in the process keeps `re`. A
+# pattern RE2 cannot run (a backreference, a lookaround) is refused when the schema is saved
+# and fails the check if an older version has one. tests/modules/test_module_schemas.py
+# holds jsonschema to it.
+
+_linear = ContextVar("rozmova_linear_regex", default=False)
+
 
 @lru_cache(maxsize=1024)
 def _compiled(pattern: str) -> Any:
@@ -39,11 +45,13 @@ def _compiled(pattern: str) -> Any:
 
 
 class _LinearRegex:
-    """The part of `re` jsonschema uses, in RE2."""
+    """The part of `re` jsonschema uses: RE2 while a module value is checked."""
 
     @staticmethod
     def search(pattern: str, text: str) -> Any:
-        return _compiled(pattern).search(text)
+        if _linear.get():
+            return _compiled(pattern).search(text)
+        return re.search(pattern, text)
 
 
 jsonschema._keywords.re = _LinearRegex  # type: ignore[attr-defined]
@@ -127,6 +135,7 @@ def schema_problem(schema: Any) -> str | None:
 
 def instance_problem(checker: Any, value: Any) -> str | None:
     """The most relevant way `value` breaks the schema, with where, or None."""
+    token = _linear.set(True)
     try:
         error = best_match(checker.iter_errors(value))
     except Unresolvable as exc:
@@ -136,6 +145,8 @@ def instance_problem(checker: Any, value: Any) -> str | None:
         return f"the schema has a regular expression that cannot run: {exc}"
     except RecursionError:
         return "the schema or the value is nested too deeply to check"
+    finally:
+        _linear.reset(token)
     if error is None:
         return None
     where = "/".join(str(p) for p in error.absolute_path)

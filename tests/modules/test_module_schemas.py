@@ -29,6 +29,16 @@ def test_jsonschema_still_asks_re2_for_its_regular_expressions() -> None:
     assert jsonschema._utils.re is _LinearRegex
 
 
+def test_other_uses_of_jsonschema_keep_pythons_regular_expressions() -> None:
+    """Only module values are checked on RE2: a schema elsewhere in the process (the
+    scenario format's, say) may use what RE2 refuses."""
+    from jsonschema import Draft202012Validator
+
+    schema = {"type": "string", "pattern": r"^(?:[a-z]{0,128}){0,8}$|(?=x)x"}
+    assert Draft202012Validator(schema).is_valid("abc")
+    assert schema_problem(schema) is not None  # but a module may not have it
+
+
 @pytest.mark.parametrize(("schema", "value"), [
     ({"type": "string", "pattern": EVIL}, ATTACK),
     ({"type": "object", "patternProperties": {EVIL: {"type": "integer"}}}, {ATTACK: 1}),
