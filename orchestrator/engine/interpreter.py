@@ -325,9 +325,16 @@ class _Turn:
         return compiled
 
 
+JOB_GRACE_SECONDS = 5.0
+"""How long past its own time limit a deferred job's outcome may take to come back (its turn
+queues like any other) before the job counts as lost: the instance running it stopped."""
+
+
 class Engine:
     """Runs turns. Holds no conversation: everything a conversation needs is in the state
     passed in and returned, so one engine serves every conversation of the process."""
+
+    job_grace_seconds = JOB_GRACE_SECONDS
 
     def __init__(self, executors: ExecutorRegistry | None = None, max_steps_per_turn: int = 500,
                  *, clock: Callable[[], int] = time.perf_counter_ns,
@@ -593,11 +600,20 @@ class Engine:
     def _no_input(self, turn: _Turn, original: ConversationState) -> TurnResult:
         """The waiting block's own answer time passed: its `no_input` port if connected, else
         the scenario's no_input handler (then the question asks again), else the question
-        asks again. Either way its answer time is not armed a second time for this wait."""
+        asks again. Either way its answer time is not armed a second time for this wait.
+        For a block waiting on a deferred job, the answer time is the job's limit and a grace:
+        past it the job is lost (its instance stopped), and the block leaves by `timeout`."""
         waiting = turn.waiting_block
         block = turn.compiled.blocks.get(waiting) if waiting is not None else None
         if turn.status != "waiting" or block is None:
             return self._unchanged(original, turn)
+        if turn.pending_job is not None:
+            job, turn.pending_job = turn.pending_job, None
+            self._leave_waiting(turn)
+            return self._outcome_reaches(turn, original, block, ServiceOutcome(
+                status="timeout", error="the job's outcome never came back (the server "
+                "running it may have stopped); a result arriving later is ignored"),
+                "job", job, self.max_steps)
         start = self.clock()
         try:
             step = block.executor.no_input(block, turn)
@@ -1025,6 +1041,11 @@ class Engine:
         if status == "waiting" and turn.input is not None \
                 and turn.asked_again != turn.waiting_block:
             no_input = turn.input.no_input_seconds
+        elif status == "waiting" and turn.pending_job is not None:
+            # The conversation's timer, armed by the chat service, catches a job that is lost.
+            started = [j for j in turn.jobs if j.job == turn.pending_job]
+            if started:
+                no_input = started[0].call.timeout_seconds + self.job_grace_seconds
         state = construct_state(
             format=STATE_FORMAT, status=status, language=turn.language, frames=frames,
             waiting_block=turn.waiting_block if waiting else None,

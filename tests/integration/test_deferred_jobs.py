@@ -177,3 +177,62 @@ async def test_a_deferred_result_reaches_the_socket_that_waits_for_it(
     finally:
         server.should_exit = True
         await asyncio.wait_for(task, 30)
+
+
+class QuickDeferring(Deferring):
+    """A job with a short limit, for the lost-job test."""
+
+    def enter(self, block: Any, ctx: Any) -> Any:
+        return call_service(ServiceCall(service="slow", operation="transcribe",
+                                        request={"said": ctx.get("said")}, deferred=True,
+                                        timeout_seconds=0.3),
+                            [text_message("One moment, listening…", block.id)])
+
+
+async def test_a_job_lost_with_its_server_ends_in_the_timeout_port(
+        app, client, make_actor, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The instance running a job stops (here: its task is cancelled, as a crash would end
+    it): the conversation's timer, armed at the job's limit and a grace, fires and the block
+    leaves by `timeout`; a result arriving after that changes nothing."""
+    import uuid as uuid_module
+
+    from chat.conversations.service import ChatScope
+    from orchestrator.contract import InboundEvent
+    from orchestrator.engine.interpreter import Engine
+
+    monkeypatch.setattr(Engine, "job_grace_seconds", 0.2)
+    orchestrator = app.state.clients["orchestrator"]
+    orchestrator.engine.executors.register(QuickDeferring(), replace=True)
+    slow = SlowService()
+    orchestrator.dispatcher.register("slow", slow)
+    owner = await make_actor(Role.owner)
+    document = {**DOCUMENT, "blocks": [*DOCUMENT["blocks"], {
+        "id": "lost", "type": "message", "settings": {"text": {
+            "en": "That took too long; please try again.", "uk": "Задовго; спробуйте ще."}}}],
+        "edges": [*DOCUMENT["edges"], {"source": "work", "port": "timeout", "target": "lost"},
+                  {"source": "lost", "target": "ask"}]}
+    headers = await bot_with_scenario(client, owner, document)
+    answer, chat = await start(client, headers, language="en")
+    assert [m["text"] for m in answer["messages"]] == ["One moment, listening…"]
+    service = app.state.conversations
+    for job in list(service._jobs):  # the server running the job stops
+        job.cancel()
+    await asyncio.sleep(0.7)  # past the job's limit and the grace
+    assert await service.fire_due_timeouts() == 1
+    items = await history(client, chat, headers, "That took too long; please try again.")
+    texts = [i["body"].get("text") for i in items if i["direction"] == "out"]
+    assert texts[-2:] == ["That took too long; please try again.", "Next?"]
+    trace = (await client.get(f"/api/v1/conversations/{chat.id}/trace",
+                              headers=owner.headers)).json()
+    [lost] = [s for t in trace["items"] for s in t["trace"]
+              if s.get("call") and s["call"]["status"] == "timeout"]
+    assert "never came back" in lost["call"]["error"]
+
+    late = await service.send(
+        scope=ChatScope(org_id=owner.org_id), conversation_id=uuid_module.UUID(chat.id),
+        event=InboundEvent(kind="service_result", payload={
+            "job": "work:1", "outcome": {"status": "ok", "value": 99}}),
+        client_message_id="job:work:1")
+    assert late.messages == []
+    after = await history(client, chat, headers, "Next?")
+    assert not any("Done" in (i["body"].get("text") or "") for i in after)
