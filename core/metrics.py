@@ -19,3 +19,11 @@ http_latency = Histogram(
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
     registry=registry,
 )
+conversation_reads = Counter(
+    "rozmova_conversation_reads",
+    "How each turn found its conversation: `memory` (this instance wrote its last turn and "
+    "the lock's stamp says nothing ran since), `database` (read), `stale` (memory that a "
+    "write showed to be behind what is stored; the turn ran again from the database).",
+    ["source"],
+    registry=registry,
+)

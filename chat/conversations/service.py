@@ -366,6 +366,7 @@ class ConversationService:
             return await self._turn_from(scope, conversation_id, event, client_message_id,
                                          held, warm)
         except _WarmWriteFailed as failed:
+            self.warm.went_stale()
             # What this instance remembered was not what is stored (a turn elsewhere whose
             # release could not stamp, or an id from before it remembered): the long way.
             log.info("chat.turn.warm_retry", conversation_id=str(conversation_id),

@@ -25,6 +25,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from chat.conversations.store import Snapshot
+from core.metrics import conversation_reads
 from orchestrator.contract import ConversationState
 
 RECENT = 64
@@ -53,6 +54,9 @@ class WarmConversations:
         self._counter = itertools.count(1)
         self.hits = 0
         self.misses = 0
+        self.stale = 0  # turns run again: memory a write showed to be behind the database
+        self._counted = {source: conversation_reads.labels(source=source)
+                         for source in ("memory", "database", "stale")}
 
     def take(self, conversation_id: uuid.UUID, stamp: bytes | None,
              client_message_id: str | None) -> Warm | None:
@@ -65,9 +69,15 @@ class WarmConversations:
                                                    or not entry.history_known)):
             if self.size:
                 self.misses += 1
+                self._counted["database"].inc()
             return None
         self.hits += 1
+        self._counted["memory"].inc()
         return entry
+
+    def went_stale(self) -> None:
+        self.stale += 1
+        self._counted["stale"].inc()
 
     def keep(self, snapshot: Snapshot, client_message_id: str | None, shares_variables: bool,
              before: Warm | None, state: ConversationState | None = None) -> bytes | None:

@@ -114,6 +114,9 @@ async def test_turns_alternating_between_instances_stay_in_order(
     items = await history(client, chat)
     assert [i["seq"] for i in items] == list(range(1, len(items) + 1))
     assert len(items) == 1 + 8 * 3  # the question, then per turn: in, answer, question
+    # The stamp told each instance its memory was stale: nothing had to be run again.
+    assert service(app).warm.stale == 0 and service(other[0]).warm.stale == 0
+    assert service(app).warm.hits >= 3
 
 
 async def test_a_resent_message_is_replayed_not_run_again(client, app, make_actor) -> None:  # type: ignore[no-untyped-def]
@@ -157,6 +160,7 @@ async def test_memory_that_went_stale_unseen_is_caught_when_writing(
     stale.turn_seq -= 1
     entry.state = entry.state.model_copy(update={"variables": {**entry.state.variables, "n": 1}})
     assert texts(await chat.send(text="c")) == ["c #3", "Say"]
+    assert service(app).warm.stale == 1
     items = await history(client, chat)
     assert [i["seq"] for i in items] == list(range(1, len(items) + 1))
 
