@@ -32,15 +32,18 @@ the `access_log` setting)."""
 
 @asynccontextmanager
 async def background(app: Any) -> AsyncIterator[None]:
-    """The chat service's work beside requests: the inactivity sweeper while the app runs,
-    and on shutdown, telling every socket to reconnect elsewhere."""
+    """The chat service's work beside requests: the inactivity sweeper and the messenger
+    delivery sweeper while the app runs, and on shutdown, telling every socket to reconnect
+    elsewhere."""
+    from chat.channels.router import channels
     from chat.dependencies import conversation_service, realtime_hub
-    from chat.timeouts import running_sweeper
+    from chat.timeouts import running_delivery, running_sweeper
 
     runtime: Runtime = app.state.runtime
     try:
         async with running_sweeper(conversation_service(app),
-                                   runtime.settings.timeout_sweep_seconds):
+                                   runtime.settings.timeout_sweep_seconds), \
+                running_delivery(channels(app), max(1.0, runtime.settings.timeout_sweep_seconds)):
             yield
     finally:
         try:

@@ -89,6 +89,12 @@ class Settings(BaseSettings):
         description="How often conversations are checked for timeouts that passed (the "
         "inactivity timeout and inputs' own answer times, both in seconds): a timeout fires "
         "at most this late. One indexed query per sweep.")
+    public_url: str | None = Field(
+        None, description="The address messengers reach this platform at (https://chat.example.com): "
+        "webhooks are set to it. Unset: a connection in webhook mode must name one.")
+    telegram_api_url: str = Field(
+        "https://api.telegram.org", description="The Telegram Bot API (a local Bot API server, "
+        "or the fake one in tests and demos).")
     warm_conversations: int = Field(
         10_000, ge=0, le=10_000_000,
         description="Conversations an instance remembers as it last wrote them, so that "

@@ -1,6 +1,7 @@
 """Every service's tables, imported so that migrations see one metadata. Migrations are the
 one place that may know every service's models."""
 
+import chat.channels.models  # noqa: F401
 import chat.conversations.models  # noqa: F401
 import chat.keys.models  # noqa: F401
 import gateway.auth.models  # noqa: F401

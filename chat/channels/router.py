@@ -1,0 +1,122 @@
+"""A bot's Telegram connection (`/api/v1/bots/{bot_id}/channels/telegram`: connect, status,
+disconnect; editors write, viewers read; the token is never returned) and Telegram's webhook
+(`/webhooks/telegram/{connection_id}`: 403 without the connection's secret token, 400 for a
+body that is not an update, 200 once the update's turn is stored or the update is skipped)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+import orjson
+from fastapi import APIRouter, Header, Request, Response, status
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from sqlalchemy import select
+
+from chat.channels import service
+from chat.channels.models import ChannelConnection
+from chat.keys.router import _own_bot
+from core.errors import InvalidInput, NotFound
+from core.http import DbSession, Editor, RuntimeDep, Viewer, problem_responses
+
+router = APIRouter(tags=["channels"])
+
+
+class TelegramConnect(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    token: SecretStr = Field(description="The bot's token from @BotFather; stored encrypted, "
+                             "never returned.")
+    mode: Literal["webhook", "polling"] = Field(
+        "webhook", description="`webhook`: Telegram posts updates here (needs an address it "
+        "reaches); `polling`: this platform asks for them (a laptop without one).")
+    public_url: str | None = Field(
+        None, max_length=500, pattern=r"^https?://[^\s/]+(/[^\s]*)?$",
+        description="Where Telegram reaches this platform; default ROZMOVA_PUBLIC_URL.")
+
+
+class ChannelRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    bot_id: uuid.UUID
+    kind: str
+    mode: str
+    account: str = Field(description="The bot's @username on the messenger.")
+    token_hint: str = Field(description="The token's last four characters.")
+    status: Literal["active", "failed"]
+    last_error: str | None
+    received: int = Field(description="Updates accepted (a resend of one included).")
+    sent: int = Field(description="Messages delivered.")
+    created_at: datetime
+    updated_at: datetime
+
+
+async def _connection(session: Any, bot_id: uuid.UUID) -> ChannelConnection:
+    connection = await session.scalar(select(ChannelConnection).where(
+        ChannelConnection.bot_id == bot_id, ChannelConnection.kind == "telegram"))
+    if connection is None:
+        raise NotFound("the bot is not connected to Telegram")
+    return connection
+
+
+@router.put("/api/v1/bots/{bot_id}/channels/telegram", response_model=ChannelRead,
+            responses=problem_responses(401, 403, 404, 422),
+            summary="Connect the bot to Telegram (or replace its connection)")
+async def connect_telegram(bot_id: uuid.UUID, body: TelegramConnect, request: Request,
+                           principal: Editor, session: DbSession, runtime: RuntimeDep):
+    """Checks the token with Telegram (getMe) and, in webhook mode, sets the webhook with a
+    new secret token. People then chat with the bot's published scenario in Telegram."""
+    await _own_bot(request, bot_id, principal.org_id)
+    token = body.token.get_secret_value().strip()
+    if not token or len(token) > 100 or any(c.isspace() for c in token):
+        raise InvalidInput("that is not a Telegram bot token", errors=[
+            {"path": "/token", "message": "a token looks like 123456:ABC-DEF…"}])
+    return await service.connect_telegram(
+        runtime=runtime, session=session, org_id=principal.org_id, bot_id=bot_id,
+        token=token, mode=body.mode, public_url=body.public_url)
+
+
+@router.get("/api/v1/bots/{bot_id}/channels/telegram", response_model=ChannelRead,
+            responses=problem_responses(401, 404), summary="The bot's Telegram connection")
+async def get_telegram(bot_id: uuid.UUID, request: Request, principal: Viewer,
+                       session: DbSession):
+    """Status, last error and counters; never the token."""
+    await _own_bot(request, bot_id, principal.org_id)
+    return await _connection(session, bot_id)
+
+
+@router.delete("/api/v1/bots/{bot_id}/channels/telegram", status_code=204,
+               responses=problem_responses(401, 403, 404),
+               summary="Disconnect the bot from Telegram")
+async def disconnect_telegram(bot_id: uuid.UUID, request: Request, principal: Editor,
+                              session: DbSession, runtime: RuntimeDep) -> Response:
+    await _own_bot(request, bot_id, principal.org_id)
+    await service.disconnect(runtime=runtime, session=session,
+                             connection=await _connection(session, bot_id))
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/webhooks/telegram/{connection_id}", include_in_schema=False)
+async def telegram_webhook(
+    connection_id: uuid.UUID, request: Request,
+    secret: Annotated[str | None, Header(alias="X-Telegram-Bot-Api-Secret-Token")] = None,
+) -> Response:
+    try:
+        data = orjson.loads(await request.body())
+    except orjson.JSONDecodeError:
+        raise InvalidInput("the body is not JSON") from None
+    await channels(request.app).telegram_update(connection_id, secret, data)
+    return Response(b"{}", media_type="application/json")
+
+
+def channels(app: Any) -> service.Channels:
+    """The app's channel layer, made on first use."""
+    from chat.dependencies import conversation_service
+
+    layer = getattr(app.state, "channels", None)
+    if layer is None:
+        layer = app.state.channels = service.Channels(app.state.runtime,
+                                                      conversation_service(app))
+    return layer

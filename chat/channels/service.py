@@ -1,0 +1,383 @@
+"""Telegram connections: connecting a bot (token checked with getMe, webhook set with a secret
+token), the webhook (secret checked, update parsed, turn run, 200 only once the turn is
+stored), and delivery (what the turns said, read back from the stored history past the chat's
+`delivered_seq`, sent in order).
+
+Delivery reads the history rather than a queue of its own: an answer that is stored will be
+sent, whatever stops between storing and sending (a crash, a messenger error, a restart);
+`delivered_seq` moves only after Telegram accepted a message, and under the chat's lock, so
+two instances never send one message twice. Telegram's 429 is waited out (`retry_after`);
+a network error or 5xx is retried with backoff and jitter and, past the last try, left for the
+next sweep with the connection's `last_error` set; a message Telegram refuses (400) is
+skipped with the reason recorded, so one bad message cannot block a chat; a blocked bot (403)
+skips that chat; a revoked token marks the connection failed."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import random
+import secrets
+import uuid
+import warnings
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from chat.channels.models import ChannelChat, ChannelConnection
+from chat.channels.telegram.inbound import Skipped, TelegramInbound, UpdateError, parse_update
+from chat.channels.telegram.outbound import TelegramCall, render
+from chat.conversations.models import Conversation, ConversationMessage, Turn
+from chat.conversations.schemas import ConversationStart
+from chat.conversations.service import ChatScope, ConversationEnded, ConversationService
+from core.crypto import Encryptor
+from core.db import transaction
+from core.errors import Forbidden, InvalidInput, NotFound
+from core.logging import get_logger
+from core.runtime import Runtime
+from orchestrator.contract import InputRequest, OutboundMessage
+
+log = get_logger("rozmova.channels")
+
+SEND_TRIES = 4
+MAX_RETRY_AFTER = 60.0
+DELIVERY_BATCH = 50
+
+
+def _context(connection_id: uuid.UUID) -> bytes:
+    return b"channel-token:" + connection_id.bytes
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def telegram_bot(runtime: Runtime, token: str) -> Any:
+    """python-telegram-bot's client for `token`, at the configured Bot API, with timeouts."""
+    from telegram import Bot
+    from telegram.request import HTTPXRequest
+
+    base = runtime.settings.telegram_api_url.rstrip("/")
+    return Bot(token, base_url=f"{base}/bot", base_file_url=f"{base}/file/bot",
+               request=HTTPXRequest(connect_timeout=5, read_timeout=10, write_timeout=10,
+                                    pool_timeout=5))
+
+
+# --- connecting -----------------------------------------------------------------------------
+
+async def connect_telegram(*, runtime: Runtime, session: AsyncSession, org_id: uuid.UUID,
+                           bot_id: uuid.UUID, token: str, mode: str,
+                           public_url: str | None) -> ChannelConnection:
+    """Check the token (getMe), then in webhook mode set the webhook with a new secret token;
+    replaces an earlier Telegram connection of the bot."""
+    from telegram.error import InvalidToken, TelegramError
+
+    base = (public_url or runtime.settings.public_url or "").rstrip("/")
+    if mode == "webhook" and not base.startswith(("https://", "http://")):
+        raise InvalidInput("webhook mode needs the address Telegram reaches this platform at: "
+                           "give public_url, or set ROZMOVA_PUBLIC_URL", errors=[
+                               {"path": "/public_url", "message": "required in webhook mode"}])
+    existing = await session.scalar(select(ChannelConnection).where(
+        ChannelConnection.bot_id == bot_id, ChannelConnection.kind == "telegram"))
+    connection = existing or ChannelConnection(id=uuid.uuid4(), org_id=org_id, bot_id=bot_id,
+                                               kind="telegram")
+    secret = secrets.token_urlsafe(32)
+    try:
+        async with telegram_bot(runtime, token) as bot:  # initialising asks getMe
+            username = bot.username
+            if mode == "webhook":
+                await bot.set_webhook(f"{base}/webhooks/telegram/{connection.id}",
+                                      secret_token=secret,
+                                      allowed_updates=["message", "callback_query"])
+            else:
+                await bot.delete_webhook()
+    except InvalidToken:
+        raise InvalidInput("Telegram refused the token (check it with @BotFather)", errors=[
+            {"path": "/token", "message": "refused by Telegram"}]) from None
+    except TelegramError as exc:
+        raise InvalidInput(f"Telegram answered: {exc.message}") from None
+    encryptor = Encryptor.from_settings(runtime.settings)
+    connection.mode = mode
+    connection.token_ciphertext = encryptor.encrypt(token.encode(),
+                                                    context=_context(connection.id))
+    connection.token_key_id = encryptor.key_id
+    connection.token_hint = token[-4:]
+    connection.webhook_secret_sha256 = _digest(secret) if mode == "webhook" else None
+    connection.account = username
+    connection.status, connection.last_error = "active", None
+    if existing is None:
+        session.add(connection)
+    await session.flush()
+    log.info("channels.connected", bot_id=str(bot_id), kind="telegram", mode=mode,
+             account=username)
+    return connection
+
+
+async def disconnect(*, runtime: Runtime, session: AsyncSession,
+                     connection: ChannelConnection) -> None:
+    from telegram.error import TelegramError
+
+    try:
+        async with telegram_bot(runtime, token_of(runtime, connection)) as bot:
+            await bot.delete_webhook()
+    except TelegramError as exc:  # a revoked token has no webhook to delete
+        log.info("channels.disconnect_unacknowledged", error=str(exc))
+    await session.delete(connection)
+    await session.flush()
+    log.info("channels.disconnected", bot_id=str(connection.bot_id), kind=connection.kind)
+
+
+def token_of(runtime: Runtime, connection: ChannelConnection) -> str:
+    return Encryptor.from_settings(runtime.settings).decrypt(
+        connection.token_ciphertext, context=_context(connection.id)).decode()
+
+
+# --- the webhook ------------------------------------------------------------------------------
+
+class Channels:
+    """The channel layer of one app: turns for inbound updates, delivery of what they said."""
+
+    def __init__(self, runtime: Runtime, conversations: ConversationService) -> None:
+        self.runtime = runtime
+        self.conversations = conversations
+        self._deliveries: dict[tuple[uuid.UUID, str], asyncio.Task[None]] = {}
+        self._again: set[tuple[uuid.UUID, str]] = set()
+
+    async def close(self) -> None:
+        for task in list(self._deliveries.values()):
+            task.cancel()
+        await asyncio.gather(*self._deliveries.values(), return_exceptions=True)
+
+    async def telegram_update(self, connection_id: uuid.UUID, secret: str | None,
+                              data: Any) -> str:
+        """Handle one webhook delivery; returns what became of it (for the log). Raises
+        NotFound (no such connection), Forbidden (wrong secret), InvalidInput (not an
+        update). Returns only once the turn is stored."""
+        async with self.runtime.sessionmaker() as session:
+            connection = await session.get(ChannelConnection, connection_id)
+        if connection is None or connection.kind != "telegram":
+            raise NotFound("no such Telegram connection (disconnected?)")
+        expected = connection.webhook_secret_sha256
+        if expected is None or secret is None or not hmac.compare_digest(
+                _digest(secret), expected):
+            raise Forbidden("the update's secret token is wrong")
+        try:
+            inbound = parse_update(data, bot_username=connection.account)
+        except UpdateError as exc:
+            raise InvalidInput(str(exc)) from None
+        if isinstance(inbound, Skipped):
+            log.info("channels.update_skipped", update_id=inbound.update_id,
+                     reason=inbound.reason)
+            return inbound.reason
+        await self.handle(connection, inbound)
+        return "handled"
+
+    async def handle(self, connection: ChannelConnection, inbound: TelegramInbound) -> None:
+        """The turn for one update (its conversation found or started), then delivery."""
+        chat_id = str(inbound.chat_id)
+        scope = ChatScope(org_id=connection.org_id, bot_id=connection.bot_id)
+        async with self.runtime.locks.hold(f"channel:{connection.id}:{chat_id}",
+                                           wait_seconds=10, lease_seconds=60):
+            async with self.runtime.sessionmaker() as session:
+                chat = await session.get(ChannelChat, (connection.id, chat_id))
+                conversation_id = chat.conversation_id if chat is not None else None
+            is_start = inbound.event.kind == "command" and inbound.event.command == "start"
+            started = conversation_id is None or is_start
+            if not started:
+                try:
+                    await self.conversations.send(
+                        scope=scope, conversation_id=conversation_id,  # type: ignore[arg-type]
+                        event=inbound.event, client_message_id=inbound.client_message_id)
+                except (ConversationEnded, NotFound):
+                    started = True
+            if started:
+                bot = await self.conversations.bot(connection.bot_id)
+                language = _language(inbound.language)
+                answer = await self.conversations.start(
+                    scope=scope, bot_id=connection.bot_id, body=ConversationStart(
+                        language=language if bot is not None and language in bot.languages
+                        else None, end_user_id=inbound.end_user_id, channel="telegram"))
+                async with transaction(self.runtime.sessionmaker) as session:
+                    chat = await session.get(ChannelChat, (connection.id, chat_id))
+                    if chat is None:
+                        session.add(ChannelChat(connection_id=connection.id, chat_id=chat_id,
+                                                conversation_id=answer.conversation_id))
+                    else:  # a new conversation for the chat; the old one was delivered
+                        chat.conversation_id, chat.delivered_seq = answer.conversation_id, 0
+                if not is_start:
+                    await self.conversations.send(
+                        scope=scope, conversation_id=answer.conversation_id,
+                        event=inbound.event, client_message_id=inbound.client_message_id)
+        async with transaction(self.runtime.sessionmaker) as session:
+            await session.execute(update(ChannelConnection).where(
+                ChannelConnection.id == connection.id).values(
+                received=ChannelConnection.received + 1))
+        self.deliver_soon(connection.id, chat_id, inbound.callback_query_id)
+
+    # --- delivery -------------------------------------------------------------------------
+
+    def deliver_soon(self, connection_id: uuid.UUID, chat_id: str,
+                     callback_query_id: str | None = None) -> None:
+        """Send what the chat has not been sent yet, in the background, one delivery per chat
+        at a time (one that arrives meanwhile runs once the current one is done)."""
+        key = (connection_id, chat_id)
+        if key in self._deliveries:
+            self._again.add(key)
+            return
+        task = asyncio.create_task(self._deliver_loop(key, callback_query_id),
+                                   name="channel-delivery")
+        self._deliveries[key] = task
+
+    async def _deliver_loop(self, key: tuple[uuid.UUID, str],
+                            callback_query_id: str | None) -> None:
+        try:
+            while True:
+                self._again.discard(key)
+                try:
+                    await self.deliver(*key, callback_query_id=callback_query_id)
+                except Exception as exc:  # noqa: BLE001  (left for the next sweep)
+                    log.warning("channels.delivery_failed", chat=key[1],
+                                error=type(exc).__name__)
+                callback_query_id = None
+                if key not in self._again:
+                    return
+        finally:
+            self._deliveries.pop(key, None)
+
+    async def deliver(self, connection_id: uuid.UUID, chat_id: str, *,
+                      callback_query_id: str | None = None) -> int:
+        """Send the chat's undelivered messages; returns how many were sent."""
+        async with self.runtime.locks.hold(f"channel-delivery:{connection_id}:{chat_id}",
+                                           wait_seconds=30, lease_seconds=120):
+            async with self.runtime.sessionmaker() as session:
+                connection = await session.get(ChannelConnection, connection_id)
+                chat = await session.get(ChannelChat, (connection_id, chat_id))
+                if connection is None or chat is None or connection.status != "active":
+                    return 0
+                rows = list(await session.scalars(
+                    select(ConversationMessage).where(
+                        ConversationMessage.conversation_id == chat.conversation_id,
+                        ConversationMessage.seq > chat.delivered_seq)
+                    .order_by(ConversationMessage.seq).limit(DELIVERY_BATCH)))
+                latest = await session.scalar(
+                    select(Turn.response).where(Turn.conversation_id == chat.conversation_id)
+                    .order_by(Turn.seq.desc()).limit(1))
+            token = token_of(self.runtime, connection)
+            sent = 0
+            async with telegram_bot(self.runtime, token) as bot:
+                if callback_query_id is not None:
+                    await self._call(bot, connection, TelegramCall(
+                        "answerCallbackQuery", {"callback_query_id": callback_query_id}))
+                shown = ("out", "operator")  # the person's own messages are not echoed
+                last_out = max((r.seq for r in rows if r.direction in shown), default=None)
+                for row in rows:
+                    if row.direction in shown:
+                        request = _request(latest) if row.seq == last_out else None
+                        for call in render(int(chat_id), [_message(row.body)], request):
+                            outcome = await self._call(bot, connection, call)
+                            if outcome == "stop":
+                                return sent
+                        sent += 1
+                    await self._delivered(connection_id, chat_id, row.seq)
+            if sent:
+                async with transaction(self.runtime.sessionmaker) as session:
+                    await session.execute(update(ChannelConnection).where(
+                        ChannelConnection.id == connection_id).values(
+                        sent=ChannelConnection.sent + sent))
+            if len(rows) == DELIVERY_BATCH:
+                self._again.add((connection_id, chat_id))
+            return sent
+
+    async def _call(self, bot: Any, connection: ChannelConnection, call: TelegramCall) -> str:
+        """One Bot API call with Telegram's rules for retrying; "ok", "skip" (the message is
+        refused for good) or "stop" (nothing more can be sent now)."""
+        from telegram.error import (
+            BadRequest,
+            Forbidden as TelegramForbidden,
+            InvalidToken,
+            NetworkError,
+            RetryAfter,
+            TelegramError,
+        )
+
+        if call.wait_seconds:
+            await asyncio.sleep(min(call.wait_seconds, 5.0))
+        for attempt in range(SEND_TRIES):
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # "use Bot.send_message": by design
+                    await bot.do_api_request(call.method, api_kwargs=call.params)
+                return "ok"
+            except RetryAfter as exc:
+                wait = exc.retry_after
+                seconds = wait.total_seconds() if hasattr(wait, "total_seconds") else wait
+                await asyncio.sleep(min(float(seconds), MAX_RETRY_AFTER))
+            except InvalidToken:
+                await self._fail(connection, "Telegram refused the token (revoked?)")
+                return "stop"
+            except TelegramForbidden as exc:
+                log.info("channels.chat_unreachable", error=exc.message)
+                return "skip"  # blocked by the person: their messages are dropped
+            except BadRequest as exc:
+                log.warning("channels.message_refused", method=call.method, error=exc.message)
+                await self._note(connection, f"{call.method} refused: {exc.message}")
+                return "skip"
+            except (NetworkError, TelegramError) as exc:
+                if attempt == SEND_TRIES - 1:
+                    await self._note(connection, f"{call.method} failed: {exc}")
+                    return "stop"
+                await asyncio.sleep(min(8.0, 0.25 * 2 ** attempt) * (0.5 + random.random()))
+        return "stop"
+
+    async def _delivered(self, connection_id: uuid.UUID, chat_id: str, seq: int) -> None:
+        async with transaction(self.runtime.sessionmaker) as session:
+            await session.execute(update(ChannelChat).where(
+                ChannelChat.connection_id == connection_id, ChannelChat.chat_id == chat_id,
+                ChannelChat.delivered_seq < seq).values(delivered_seq=seq))
+
+    async def _note(self, connection: ChannelConnection, error: str) -> None:
+        async with transaction(self.runtime.sessionmaker) as session:
+            await session.execute(update(ChannelConnection).where(
+                ChannelConnection.id == connection.id).values(last_error=error[:500]))
+
+    async def _fail(self, connection: ChannelConnection, error: str) -> None:
+        async with transaction(self.runtime.sessionmaker) as session:
+            await session.execute(update(ChannelConnection).where(
+                ChannelConnection.id == connection.id).values(status="failed",
+                                                              last_error=error[:500]))
+        log.warning("channels.connection_failed", bot_id=str(connection.bot_id), error=error)
+
+    async def deliver_pending(self, limit: int = 200) -> int:
+        """Start delivery for chats whose conversation has messages past what was delivered
+        (after a restart, or for turns no update caused: timeouts, deferred jobs)."""
+        async with self.runtime.sessionmaker() as session:
+            rows = list(await session.execute(
+                select(ChannelChat.connection_id, ChannelChat.chat_id)
+                .join(Conversation, Conversation.id == ChannelChat.conversation_id)
+                .where(Conversation.message_seq > ChannelChat.delivered_seq).limit(limit)))
+        for connection_id, chat_id in rows:
+            self.deliver_soon(connection_id, chat_id)
+        return len(rows)
+
+
+def _message(body: dict[str, Any]) -> OutboundMessage:
+    """A stored history body (a bot message, or an operator's text) as a message to show."""
+    return OutboundMessage.model_validate({"type": "text", **{
+        k: v for k, v in body.items() if k in OutboundMessage.model_fields}})
+
+
+def _request(response: Any) -> InputRequest | None:
+    data = response.get("input") if isinstance(response, dict) else None
+    if not isinstance(data, dict):
+        return None
+    try:
+        return InputRequest.model_validate(data)
+    except ValueError:
+        return None
+
+
+def _language(code: str | None) -> str | None:
+    """Telegram's `language_code` (uk, en-US) as a language code, or None."""
+    return code.split("-")[0].lower() if code else None

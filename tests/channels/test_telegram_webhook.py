@@ -1,0 +1,142 @@
+"""The demo bot on Telegram, end to end against the fake Bot API: the platform under uvicorn,
+connected through the API with python-telegram-bot doing the talking to the fake, updates
+delivered by the fake to the webhook as Telegram delivers them."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+import pytest
+
+from chat.channels.telegram.fake import FakeTelegram
+from core.security import Role
+from tests.channels.test_fake_telegram import serve
+from tests.conftest import serve as serve_platform
+
+TOKEN = "7000001:demo-TOKEN-abc"
+PERSON = {"id": 501, "is_bot": False, "first_name": "Olena", "language_code": "en"}
+CHAT = {"id": 501, "type": "private", "first_name": "Olena"}
+
+
+@pytest.fixture
+async def stack(settings, runtime, make_actor, monkeypatch):  # type: ignore[no-untyped-def]
+    """(fake Telegram, platform base URL, owner, bot id)."""
+    from chat.contract import ensure_chat_key
+    from core.db import transaction
+    from scenarios.contract import seed_demo_bot
+    from scenarios.demo_shop import DemoShop
+
+    fake = FakeTelegram()
+    fake.add_bot(TOKEN, "coffee_demo_bot")
+    fake_server, fake_task, fake_port = await serve(fake.app)
+    monkeypatch.setattr(runtime.settings, "telegram_api_url", f"http://127.0.0.1:{fake_port}")
+    till = DemoShop()
+    shop_port = await till.start(0)
+    owner = await make_actor(Role.owner)
+    async with transaction(runtime.sessionmaker) as session:
+        bot_id, _ = await seed_demo_bot(session=session, org_id=owner.org_id,
+                                        author_id=owner.user_id,
+                                        shop_url=f"http://127.0.0.1:{shop_port}")
+        await ensure_chat_key(session=session, bot_id=bot_id, org_id=owner.org_id,
+                              key="rzc_tg_demo_key")
+    server, task, port = await serve_platform(settings, runtime)
+    yield fake, f"http://127.0.0.1:{port}", owner, bot_id
+    server.should_exit = True
+    await asyncio.wait_for(task, 30)
+    await till.close()
+    fake_server.should_exit = True
+    await fake_task
+
+
+async def said(fake: FakeTelegram, count: int) -> list[Any]:
+    """The first `count` messages the bot sent, once they are there."""
+    for _ in range(300):
+        sent = fake.sent("sendMessage")
+        if len(sent) >= count:
+            return sent
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"only {[c.params['text'] for c in fake.sent('sendMessage')]}")
+
+
+async def test_the_demo_bot_on_telegram_from_start_to_end(stack) -> None:  # type: ignore[no-untyped-def]
+    fake, base, owner, bot_id = stack
+    async with httpx.AsyncClient(base_url=base, timeout=20) as api:
+        connected = await api.put(f"/api/v1/bots/{bot_id}/channels/telegram", json={
+            "token": TOKEN, "mode": "webhook", "public_url": base}, headers=owner.headers)
+        assert connected.status_code == 200, connected.text
+        assert connected.json()["account"] == "coffee_demo_bot"
+        assert TOKEN not in connected.text and connected.json()["token_hint"] == TOKEN[-4:]
+        assert fake.bots[TOKEN].webhook[0].startswith(f"{base}/webhooks/telegram/")
+
+        updates = iter(range(1, 100))
+
+        def message(text: str) -> dict:
+            return {"message_id": next(updates), "date": 1, "from": PERSON, "chat": CHAT,
+                    "text": text}
+
+        def press(data: str, on: int) -> dict:
+            return {"id": f"cbq-{data}", "from": PERSON, "chat_instance": "c", "data": data,
+                    "message": {"message_id": on, "date": 1, "chat": CHAT, "text": "…"}}
+
+        steps: list[tuple[dict, str]] = [
+            ({"message": message("/start")}, "Hi! I am the coffee shop demo bot."),
+            ({"callback_query": press("order", 1)}, "What should I call you?"),
+            ({"message": message("Olena")}, "How many cups, Olena? (1 to 10)"),
+            ({"message": message("2")}, "Olena, your order: 2 ☕, 90 UAH to pay. Confirm?"),
+            ({"callback_query": press("yes", 4)}, "Where should I send the receipt?"),
+            ({"message": message("olena@example.com")}, "Thank you, Olena! Order A-"),
+        ]
+        for n, (content, expected) in enumerate(steps, start=1):
+            update = fake.update(TOKEN, **content)
+            answered = await fake.deliver(TOKEN, update)
+            assert answered.status_code == 200, answered.text
+            texts = [c.params["text"] for c in await said(fake, n)]
+            assert texts[-1].startswith(expected), texts
+        welcome = fake.sent("sendMessage")[0].params
+        assert welcome["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "order"
+        assert [c.params["callback_query_id"] for c in fake.sent("answerCallbackQuery")] == [
+            "cbq-order", "cbq-yes"]
+
+        # Telegram resends an update it had no 200 for: handled once.
+        again = await fake.deliver(TOKEN, update)
+        assert again.status_code == 200
+        await asyncio.sleep(0.3)
+        assert len(fake.sent("sendMessage")) == len(steps)
+
+        # An impostor without the secret token: 403, nothing stored or sent.
+        forged = fake.update(TOKEN, message=message("/start"))
+        refused = await fake.deliver(TOKEN, forged, secret="guess")
+        assert refused.status_code == 403
+        assert (await fake.deliver(TOKEN, forged, secret=None)).status_code == 403
+        malformed = await httpx.AsyncClient().post(
+            fake.bots[TOKEN].webhook[0], content=b'{"update_id": "x"}',
+            headers={"X-Telegram-Bot-Api-Secret-Token": "guess"})
+        assert malformed.status_code == 403  # the secret is checked before the body
+
+        status = (await api.get(f"/api/v1/bots/{bot_id}/channels/telegram",
+                                headers=owner.headers)).json()
+        assert status["received"] == len(steps) + 1  # the resend was accepted (and replayed)
+        assert status["sent"] >= len(steps)
+        assert status["status"] == "active" and status["last_error"] is None
+        gone = await api.delete(f"/api/v1/bots/{bot_id}/channels/telegram",
+                                headers=owner.headers)
+        assert gone.status_code == 204 and fake.bots[TOKEN].webhook is None
+        after = await httpx.AsyncClient().post(
+            f"{base}/webhooks/telegram/{status['id']}", json=forged,
+            headers={"X-Telegram-Bot-Api-Secret-Token": "x"})
+        assert after.status_code == 404
+
+
+async def test_a_refused_token_or_a_missing_address_is_a_clear_422(stack) -> None:  # type: ignore[no-untyped-def]
+    _, base, owner, bot_id = stack
+    async with httpx.AsyncClient(base_url=base, timeout=20) as api:
+        wrong = await api.put(f"/api/v1/bots/{bot_id}/channels/telegram", json={
+            "token": "1:not-known", "public_url": base}, headers=owner.headers)
+        assert wrong.status_code == 422 and "refused the token" in wrong.json()["detail"]
+        nowhere = await api.put(f"/api/v1/bots/{bot_id}/channels/telegram", json={
+            "token": TOKEN}, headers=owner.headers)
+        assert nowhere.status_code == 422 and "public_url" in nowhere.json()["detail"]
+        other = await api.get(f"/api/v1/bots/{bot_id}/channels/telegram")
+        assert other.status_code == 401
