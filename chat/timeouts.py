@@ -42,6 +42,7 @@ async def running_sweeper(service: ConversationService, every_seconds: float):  
 async def deliver_forever(channels: Any, every_seconds: float) -> None:
     while True:
         try:
+            await channels.ensure_pollers()
             await channels.deliver_pending()
         except asyncio.CancelledError:
             raise

@@ -34,7 +34,7 @@ from chat.conversations.schemas import ConversationStart
 from chat.conversations.service import ChatScope, ConversationEnded, ConversationService
 from core.crypto import Encryptor
 from core.db import transaction
-from core.errors import Forbidden, InvalidInput, NotFound
+from core.errors import Forbidden, InvalidInput, NotFound, RozmovaError, ServiceUnavailable
 from core.logging import get_logger
 from core.runtime import Runtime
 from orchestrator.contract import InputRequest, OutboundMessage
@@ -42,6 +42,8 @@ from orchestrator.contract import InputRequest, OutboundMessage
 log = get_logger("rozmova.channels")
 
 SEND_TRIES = 4
+POLL_SECONDS = 20          # getUpdates' long-poll wait
+POLL_LEASE_SECONDS = 60.0  # how long a poller's claim on a bot lasts without renewal
 MAX_RETRY_AFTER = 60.0
 DELIVERY_BATCH = 50
 
@@ -144,11 +146,14 @@ class Channels:
         self.conversations = conversations
         self._deliveries: dict[tuple[uuid.UUID, str], asyncio.Task[None]] = {}
         self._again: set[tuple[uuid.UUID, str]] = set()
+        self._pollers: dict[uuid.UUID, asyncio.Task[None]] = {}
+        self._instance = secrets.token_hex(8)
 
     async def close(self) -> None:
-        for task in list(self._deliveries.values()):
+        tasks = [*self._deliveries.values(), *self._pollers.values()]
+        for task in tasks:
             task.cancel()
-        await asyncio.gather(*self._deliveries.values(), return_exceptions=True)
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     async def telegram_update(self, connection_id: uuid.UUID, secret: str | None,
                               data: Any) -> str:
@@ -171,7 +176,16 @@ class Channels:
             log.info("channels.update_skipped", update_id=inbound.update_id,
                      reason=inbound.reason)
             return inbound.reason
-        await self.handle(connection, inbound)
+        try:
+            await self.handle(connection, inbound)
+        except ServiceUnavailable:
+            raise  # 503: Telegram sends the update again later
+        except RozmovaError as exc:
+            # The bot cannot take it (no published scenario, say): answered 200 so that
+            # Telegram does not resend it forever; the reason is logged.
+            log.warning("channels.update_failed", update_id=inbound.update_id,
+                        error=exc.detail)
+            return exc.detail
         return "handled"
 
     async def handle(self, connection: ChannelConnection, inbound: TelegramInbound) -> None:
@@ -348,6 +362,101 @@ class Channels:
                 ChannelConnection.id == connection.id).values(status="failed",
                                                               last_error=error[:500]))
         log.warning("channels.connection_failed", bot_id=str(connection.bot_id), error=error)
+
+    # --- polling ----------------------------------------------------------------------------
+
+    async def ensure_pollers(self) -> None:
+        """A poller for every active connection in polling mode (one per bot across instances:
+        the one holding the bot's lease in Redis), none for the others."""
+        async with self.runtime.sessionmaker() as session:
+            wanted = set(await session.scalars(select(ChannelConnection.id).where(
+                ChannelConnection.kind == "telegram", ChannelConnection.mode == "polling",
+                ChannelConnection.status == "active")))
+        for connection_id, task in list(self._pollers.items()):
+            if connection_id not in wanted or task.done():
+                task.cancel()
+                self._pollers.pop(connection_id, None)
+        for connection_id in wanted - set(self._pollers):
+            self._pollers[connection_id] = asyncio.create_task(
+                self._poll(connection_id), name="telegram-poller")
+
+    async def _poll(self, connection_id: uuid.UUID) -> None:
+        """getUpdates in a loop while this instance holds the bot's lease; each update's turn
+        is stored before the offset moves past it (a crash repeats it; its id replays it)."""
+        from telegram.error import InvalidToken, TelegramError
+
+        offset: int | None = None
+        failures = 0
+        while True:
+            if not await self._lease(connection_id):
+                await asyncio.sleep(POLL_LEASE_SECONDS / 3)
+                continue
+            async with self.runtime.sessionmaker() as session:
+                connection = await session.get(ChannelConnection, connection_id)
+            if connection is None or connection.mode != "polling" or \
+                    connection.status != "active":
+                return
+            try:
+                async with telegram_bot(self.runtime, token_of(self.runtime, connection)) as bot:
+                    while await self._lease(connection_id):
+                        with warnings.catch_warnings():
+                            warnings.simplefilter("ignore")
+                            updates = await bot.do_api_request("getUpdates", api_kwargs={
+                                "offset": offset, "timeout": POLL_SECONDS,
+                                "allowed_updates": ["message", "callback_query"]},
+                                read_timeout=POLL_SECONDS + 10)
+                        failures = 0
+                        for data in updates if isinstance(updates, list) else ():
+                            update_id = data.get("update_id") if isinstance(data, dict) else None
+                            if not isinstance(update_id, int):
+                                continue
+                            try:
+                                inbound = parse_update(data, bot_username=connection.account)
+                            except UpdateError:
+                                inbound = Skipped(update_id, "not an update")
+                            if isinstance(inbound, Skipped):
+                                log.info("channels.update_skipped", update_id=update_id,
+                                         reason=inbound.reason)
+                            else:
+                                try:
+                                    await self.handle(connection, inbound)
+                                except ServiceUnavailable:
+                                    raise  # asked again after the backoff
+                                except RozmovaError as exc:
+                                    log.warning("channels.update_failed",
+                                                update_id=update_id, error=exc.detail)
+                            offset = update_id + 1
+            except InvalidToken:
+                await self._fail(connection, "Telegram refused the token (revoked?)")
+                return
+            except asyncio.CancelledError:
+                raise
+            except (TelegramError, OSError) as exc:
+                failures += 1
+                await self._note(connection, f"getUpdates failed: {exc}")
+                await asyncio.sleep(min(30.0, 0.5 * 2 ** failures) * (0.5 + random.random()))
+            except Exception:  # noqa: BLE001  (a turn that failed: the update comes again)
+                failures += 1
+                log.exception("channels.poll_failed", connection=str(connection_id))
+                await asyncio.sleep(min(30.0, 0.5 * 2 ** failures))
+
+    async def _lease(self, connection_id: uuid.UUID) -> bool:
+        """Whether this instance polls the bot: always without Redis (one process), else
+        the holder of a lease it renews as it goes."""
+        redis = self.runtime.redis
+        if redis is None:
+            return True
+        key = f"{self.runtime.settings.redis_prefix}poller:{connection_id}"
+        ttl = int(POLL_LEASE_SECONDS * 1000)
+        taken = await redis.set(key, self._instance, nx=True, px=ttl)
+        if taken:
+            return True
+        holder = await redis.get(key)
+        if holder is not None and (holder.decode() if isinstance(holder, bytes)
+                                   else holder) == self._instance:
+            await redis.pexpire(key, ttl)
+            return True
+        return False
 
     async def deliver_pending(self, limit: int = 200) -> int:
         """Start delivery for chats whose conversation has messages past what was delivered

@@ -46,7 +46,7 @@ async def stack(settings, runtime, make_actor, monkeypatch):  # type: ignore[no-
     server.should_exit = True
     await asyncio.wait_for(task, 30)
     await till.close()
-    fake_server.should_exit = True
+    fake_server.should_exit = fake_server.force_exit = True  # a long poll may be open
     await fake_task
 
 
@@ -140,3 +140,31 @@ async def test_a_refused_token_or_a_missing_address_is_a_clear_422(stack) -> Non
         assert nowhere.status_code == 422 and "public_url" in nowhere.json()["detail"]
         other = await api.get(f"/api/v1/bots/{bot_id}/channels/telegram")
         assert other.status_code == 401
+
+
+async def test_polling_mode_for_a_machine_telegram_cannot_reach(stack) -> None:  # type: ignore[no-untyped-def]
+    """No public address: the platform asks Telegram for updates (getUpdates) and answers
+    them; the offset moves only past updates whose turn is stored."""
+    fake, base, owner, bot_id = stack
+    async with httpx.AsyncClient(base_url=base, timeout=20) as api:
+        connected = await api.put(f"/api/v1/bots/{bot_id}/channels/telegram", json={
+            "token": TOKEN, "mode": "polling"}, headers=owner.headers)
+        assert connected.status_code == 200, connected.text
+        assert connected.json()["mode"] == "polling" and fake.bots[TOKEN].webhook is None
+        fake.update(TOKEN, message={"message_id": 1, "date": 1, "from": PERSON, "chat": CHAT,
+                                    "text": "/start"})
+        texts = [c.params["text"] for c in await said(fake, 1)]
+        assert texts[0].startswith("Hi! I am the coffee shop demo bot.")
+        fake.update(TOKEN, callback_query={
+            "id": "cbq-poll", "from": PERSON, "chat_instance": "c", "data": "order",
+            "message": {"message_id": 1, "date": 1, "chat": CHAT, "text": "…"}})
+        texts = [c.params["text"] for c in await said(fake, 2)]
+        assert texts[1] == "What should I call you?"
+        polls = [c for c in fake.sent("getUpdates")]
+        assert polls and all(c.params.get("allowed_updates") == ["message", "callback_query"]
+                             for c in polls)
+        offsets = [int(c.params["offset"]) for c in polls if c.params.get("offset")]
+        assert offsets == sorted(offsets)  # confirmed updates are never asked for again
+        status = (await api.get(f"/api/v1/bots/{bot_id}/channels/telegram",
+                                headers=owner.headers)).json()
+        assert status["received"] == 2 and status["last_error"] is None
