@@ -228,41 +228,48 @@ class Channels:
             await session.execute(update(ChannelConnection).where(
                 ChannelConnection.id == connection.id).values(
                 received=ChannelConnection.received + 1))
-        self.deliver_soon(connection.id, chat_id, inbound.callback_query_id)
+        self.deliver_soon(connection.id, chat_id, inbound.callback_query_id,
+                          inbound.message_id)
 
     # --- delivery -------------------------------------------------------------------------
 
     def deliver_soon(self, connection_id: uuid.UUID, chat_id: str,
-                     callback_query_id: str | None = None) -> None:
+                     callback_query_id: str | None = None,
+                     pressed_message_id: int | None = None) -> None:
         """Send what the chat has not been sent yet, in the background, one delivery per chat
         at a time (one that arrives meanwhile runs once the current one is done)."""
         key = (connection_id, chat_id)
         if key in self._deliveries:
             self._again.add(key)
             return
-        task = asyncio.create_task(self._deliver_loop(key, callback_query_id),
-                                   name="channel-delivery")
+        task = asyncio.create_task(
+            self._deliver_loop(key, callback_query_id, pressed_message_id),
+            name="channel-delivery")
         self._deliveries[key] = task
 
-    async def _deliver_loop(self, key: tuple[uuid.UUID, str],
-                            callback_query_id: str | None) -> None:
+    async def _deliver_loop(self, key: tuple[uuid.UUID, str], callback_query_id: str | None,
+                            pressed_message_id: int | None) -> None:
         try:
             while True:
                 self._again.discard(key)
                 try:
-                    await self.deliver(*key, callback_query_id=callback_query_id)
+                    await self.deliver(*key, callback_query_id=callback_query_id,
+                                       pressed_message_id=pressed_message_id)
                 except Exception as exc:  # noqa: BLE001  (left for the next sweep)
                     log.warning("channels.delivery_failed", chat=key[1],
                                 error=type(exc).__name__)
-                callback_query_id = None
+                callback_query_id = pressed_message_id = None
                 if key not in self._again:
                     return
         finally:
             self._deliveries.pop(key, None)
 
     async def deliver(self, connection_id: uuid.UUID, chat_id: str, *,
-                      callback_query_id: str | None = None) -> int:
-        """Send the chat's undelivered messages; returns how many were sent."""
+                      callback_query_id: str | None = None,
+                      pressed_message_id: int | None = None) -> int:
+        """Send the chat's undelivered messages; returns how many were sent. A pressed button
+        is acknowledged first, and its keyboard taken off the message it was on (so the
+        same choice cannot be pressed twice)."""
         async with self.runtime.locks.hold(f"channel-delivery:{connection_id}:{chat_id}",
                                            wait_seconds=30, lease_seconds=120):
             async with self.runtime.sessionmaker() as session:
@@ -284,6 +291,11 @@ class Channels:
                 if callback_query_id is not None:
                     await self._call(bot, connection, TelegramCall(
                         "answerCallbackQuery", {"callback_query_id": callback_query_id}))
+                if pressed_message_id is not None:
+                    await self._call(bot, connection, TelegramCall(
+                        "editMessageReplyMarkup", {"chat_id": int(chat_id),
+                                                   "message_id": pressed_message_id,
+                                                   "reply_markup": {"inline_keyboard": []}}))
                 shown = ("out", "operator")  # the person's own messages are not echoed
                 last_out = max((r.seq for r in rows if r.direction in shown), default=None)
                 for row in rows:
@@ -309,6 +321,7 @@ class Channels:
         refused for good) or "stop" (nothing more can be sent now)."""
         from telegram.error import (
             BadRequest,
+            EndPointNotFound,
             Forbidden as TelegramForbidden,
             InvalidToken,
             NetworkError,
@@ -325,10 +338,13 @@ class Channels:
                     await bot.do_api_request(call.method, api_kwargs=call.params)
                 return "ok"
             except RetryAfter as exc:
-                wait = exc.retry_after
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # its type changes in a later release
+                    wait = exc.retry_after
                 seconds = wait.total_seconds() if hasattr(wait, "total_seconds") else wait
                 await asyncio.sleep(min(float(seconds), MAX_RETRY_AFTER))
-            except InvalidToken:
+            except (InvalidToken, EndPointNotFound):
+                # Every method called here exists: "not found" (401/404) is the token's.
                 await self._fail(connection, "Telegram refused the token (revoked?)")
                 return "stop"
             except TelegramForbidden as exc:
@@ -383,7 +399,7 @@ class Channels:
     async def _poll(self, connection_id: uuid.UUID) -> None:
         """getUpdates in a loop while this instance holds the bot's lease; each update's turn
         is stored before the offset moves past it (a crash repeats it; its id replays it)."""
-        from telegram.error import InvalidToken, TelegramError
+        from telegram.error import EndPointNotFound, InvalidToken, TelegramError
 
         offset: int | None = None
         failures = 0
@@ -426,7 +442,7 @@ class Channels:
                                     log.warning("channels.update_failed",
                                                 update_id=update_id, error=exc.detail)
                             offset = update_id + 1
-            except InvalidToken:
+            except (InvalidToken, EndPointNotFound):
                 await self._fail(connection, "Telegram refused the token (revoked?)")
                 return
             except asyncio.CancelledError:

@@ -98,6 +98,10 @@ async def test_the_demo_bot_on_telegram_from_start_to_end(stack) -> None:  # typ
         assert welcome["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "order"
         assert [c.params["callback_query_id"] for c in fake.sent("answerCallbackQuery")] == [
             "cbq-order", "cbq-yes"]
+        # The pressed keyboards were taken off their messages.
+        assert [(int(c.params["message_id"]), c.params["reply_markup"])  # form: text
+                for c in fake.sent("editMessageReplyMarkup")] == [
+            (1, {"inline_keyboard": []}), (4, {"inline_keyboard": []})]
 
         # Telegram resends an update it had no 200 for: handled once.
         again = await fake.deliver(TOKEN, update)

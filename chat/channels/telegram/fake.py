@@ -45,6 +45,7 @@ class Call:
     token: str
     method: str
     params: dict[str, Any]
+    status: int = 0  # the HTTP status it was answered with
 
 
 @dataclass
@@ -93,7 +94,9 @@ class FakeTelegram:
             self._failures[method].append(_Failure(status, description, retry_after, delay))
 
     def sent(self, method: str | None = None) -> list[Call]:
-        return [c for c in self.calls if method is None or c.method == method]
+        """The calls (of `method`) that succeeded; `calls` has every attempt."""
+        return [c for c in self.calls
+                if c.status == 200 and (method is None or c.method == method)]
 
     # --- updates --------------------------------------------------------------------------
 
@@ -128,7 +131,13 @@ class FakeTelegram:
         if bot is None:
             return _error(401, "Unauthorized")
         params = await _params(request)
-        self.calls.append(Call(token, method, params))
+        call = Call(token, method, params)
+        self.calls.append(call)
+        answer = await self._answer(bot, method, params)
+        call.status = answer.status_code
+        return answer
+
+    async def _answer(self, bot: _Bot, method: str, params: dict[str, Any]) -> JSONResponse:
         if method not in self.required:
             return _error(404, "Not Found")
         missing = [name for name in self.required[method] if params.get(name) in (None, "")]
