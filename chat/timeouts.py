@@ -44,6 +44,7 @@ async def deliver_forever(channels: Any, every_seconds: float) -> None:
         try:
             await channels.ensure_pollers()
             await channels.deliver_pending()
+            await channels.flush_counts()
         except asyncio.CancelledError:
             raise
         except Exception:  # a database hiccup must not end the sweeper

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from chat.channels import service
 from chat.channels.models import ChannelConnection
 from chat.keys.router import _own_bot
+from core.db import commit
 from core.errors import InvalidInput, NotFound
 from core.http import DbSession, Editor, RuntimeDep, Viewer, problem_responses
 
@@ -47,7 +48,8 @@ class ChannelRead(BaseModel):
     token_hint: str = Field(description="The token's last four characters.")
     status: Literal["active", "failed"]
     last_error: str | None
-    received: int = Field(description="Updates accepted (a resend of one included).")
+    received: int = Field(description="Updates accepted (a resend of one included); the "
+                          "counters are written about every second.")
     sent: int = Field(description="Messages delivered.")
     created_at: datetime
     updated_at: datetime
@@ -73,9 +75,12 @@ async def connect_telegram(bot_id: uuid.UUID, body: TelegramConnect, request: Re
     if not token or len(token) > 100 or any(c.isspace() for c in token):
         raise InvalidInput("that is not a Telegram bot token", errors=[
             {"path": "/token", "message": "a token looks like 123456:ABC-DEF…"}])
-    return await service.connect_telegram(
+    connection = await service.connect_telegram(
         runtime=runtime, session=session, org_id=principal.org_id, bot_id=bot_id,
         token=token, mode=body.mode, public_url=body.public_url)
+    await commit(session)  # before the answer, and before this instance reads it again
+    channels(request.app).forget(connection.id)
+    return connection
 
 
 @router.get("/api/v1/bots/{bot_id}/channels/telegram", response_model=ChannelRead,
@@ -93,8 +98,10 @@ async def get_telegram(bot_id: uuid.UUID, request: Request, principal: Viewer,
 async def disconnect_telegram(bot_id: uuid.UUID, request: Request, principal: Editor,
                               session: DbSession, runtime: RuntimeDep) -> Response:
     await _own_bot(request, bot_id, principal.org_id)
-    await service.disconnect(runtime=runtime, session=session,
-                             connection=await _connection(session, bot_id))
+    connection = await _connection(session, bot_id)
+    await service.disconnect(runtime=runtime, session=session, connection=connection)
+    await commit(session)
+    channels(request.app).forget(connection.id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -42,6 +42,7 @@ from orchestrator.contract import InputRequest, OutboundMessage
 log = get_logger("rozmova.channels")
 
 SEND_TRIES = 4
+CONNECTION_SECONDS = 2.0   # how long a connection read is used before it is read again
 POLL_SECONDS = 20          # getUpdates' long-poll wait
 POLL_LEASE_SECONDS = 60.0  # how long a poller's claim on a bot lasts without renewal
 MAX_RETRY_AFTER = 60.0
@@ -148,20 +149,80 @@ class Channels:
         self._again: set[tuple[uuid.UUID, str]] = set()
         self._pollers: dict[uuid.UUID, asyncio.Task[None]] = {}
         self._instance = secrets.token_hex(8)
+        # One client per connection, made once: a client holds its connection pool (and
+        # making one costs milliseconds of CPU: an SSL context). Keyed by the ciphertext, so
+        # a new token gets a new client.
+        self._bots: dict[uuid.UUID, tuple[bytes, Any]] = {}
+        # Connections as read a moment ago (every update needs its own), and the counters
+        # not yet added to the table (written by the sweeper, not by every update).
+        self._connections: dict[uuid.UUID, tuple[float, ChannelConnection | None]] = {}
+        self._counts: dict[uuid.UUID, list[int]] = {}
+
+    async def connection(self, connection_id: uuid.UUID) -> ChannelConnection | None:
+        """The connection, read at most `CONNECTION_SECONDS` ago (a change made on another
+        instance shows within that time; this instance's own changes at once: `forget`)."""
+        now = asyncio.get_running_loop().time()
+        cached = self._connections.get(connection_id)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        async with self.runtime.sessionmaker() as session:
+            connection = await session.get(ChannelConnection, connection_id)
+        if len(self._connections) > 10_000:
+            self._connections.clear()
+        self._connections[connection_id] = (now + CONNECTION_SECONDS, connection)
+        return connection
+
+    def forget(self, connection_id: uuid.UUID) -> None:
+        self._connections.pop(connection_id, None)
+
+    def _count(self, connection_id: uuid.UUID, received: int = 0, sent: int = 0) -> None:
+        counts = self._counts.setdefault(connection_id, [0, 0])
+        counts[0] += received
+        counts[1] += sent
+
+    async def flush_counts(self) -> None:
+        counts, self._counts = self._counts, {}
+        for connection_id, (received, sent) in counts.items():
+            async with transaction(self.runtime.sessionmaker) as session:
+                await session.execute(update(ChannelConnection).where(
+                    ChannelConnection.id == connection_id).values(
+                    received=ChannelConnection.received + received,
+                    sent=ChannelConnection.sent + sent))
+
+    async def _bot(self, connection: ChannelConnection) -> Any:
+        cached = self._bots.get(connection.id)
+        if cached is not None and cached[0] == connection.token_ciphertext:
+            return cached[1]
+        if cached is not None:
+            await _shutdown(cached[1])
+        bot = telegram_bot(self.runtime, token_of(self.runtime, connection))
+        await bot.initialize()
+        self._bots[connection.id] = (connection.token_ciphertext, bot)
+        return bot
+
+    async def _forget_bot(self, connection_id: uuid.UUID) -> None:
+        cached = self._bots.pop(connection_id, None)
+        if cached is not None:
+            await _shutdown(cached[1])
 
     async def close(self) -> None:
+        try:
+            await self.flush_counts()
+        except Exception:  # noqa: BLE001  (counters only; the database may be gone)
+            log.warning("channels.counts_lost")
         tasks = [*self._deliveries.values(), *self._pollers.values()]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        for connection_id in list(self._bots):
+            await self._forget_bot(connection_id)
 
     async def telegram_update(self, connection_id: uuid.UUID, secret: str | None,
                               data: Any) -> str:
         """Handle one webhook delivery; returns what became of it (for the log). Raises
         NotFound (no such connection), Forbidden (wrong secret), InvalidInput (not an
         update). Returns only once the turn is stored."""
-        async with self.runtime.sessionmaker() as session:
-            connection = await session.get(ChannelConnection, connection_id)
+        connection = await self.connection(connection_id)
         if connection is None or connection.kind != "telegram":
             raise NotFound("no such Telegram connection (disconnected?)")
         expected = connection.webhook_secret_sha256
@@ -224,10 +285,7 @@ class Channels:
                     await self.conversations.send(
                         scope=scope, conversation_id=answer.conversation_id,
                         event=inbound.event, client_message_id=inbound.client_message_id)
-        async with transaction(self.runtime.sessionmaker) as session:
-            await session.execute(update(ChannelConnection).where(
-                ChannelConnection.id == connection.id).values(
-                received=ChannelConnection.received + 1))
+        self._count(connection.id, received=1)
         self.deliver_soon(connection.id, chat_id, inbound.callback_query_id,
                           inbound.message_id)
 
@@ -272,10 +330,12 @@ class Channels:
         same choice cannot be pressed twice)."""
         async with self.runtime.locks.hold(f"channel-delivery:{connection_id}:{chat_id}",
                                            wait_seconds=30, lease_seconds=120):
+            connection = await self.connection(connection_id)
+            if connection is None or connection.status != "active":
+                return 0
             async with self.runtime.sessionmaker() as session:
-                connection = await session.get(ChannelConnection, connection_id)
                 chat = await session.get(ChannelChat, (connection_id, chat_id))
-                if connection is None or chat is None or connection.status != "active":
+                if chat is None:
                     return 0
                 rows = list(await session.scalars(
                     select(ConversationMessage).where(
@@ -285,33 +345,33 @@ class Channels:
                 latest = await session.scalar(
                     select(Turn.response).where(Turn.conversation_id == chat.conversation_id)
                     .order_by(Turn.seq.desc()).limit(1))
-            token = token_of(self.runtime, connection)
             sent = 0
-            async with telegram_bot(self.runtime, token) as bot:
-                if callback_query_id is not None:
-                    await self._call(bot, connection, TelegramCall(
-                        "answerCallbackQuery", {"callback_query_id": callback_query_id}))
-                if pressed_message_id is not None:
-                    await self._call(bot, connection, TelegramCall(
-                        "editMessageReplyMarkup", {"chat_id": int(chat_id),
-                                                   "message_id": pressed_message_id,
-                                                   "reply_markup": {"inline_keyboard": []}}))
-                shown = ("out", "operator")  # the person's own messages are not echoed
-                last_out = max((r.seq for r in rows if r.direction in shown), default=None)
-                for row in rows:
-                    if row.direction in shown:
-                        request = _request(latest) if row.seq == last_out else None
-                        for call in render(int(chat_id), [_message(row.body)], request):
-                            outcome = await self._call(bot, connection, call)
-                            if outcome == "stop":
-                                return sent
-                        sent += 1
+            bot = await self._bot(connection)
+            if callback_query_id is not None:
+                await self._call(bot, connection, TelegramCall(
+                    "answerCallbackQuery", {"callback_query_id": callback_query_id}))
+            if pressed_message_id is not None:
+                await self._call(bot, connection, TelegramCall(
+                    "editMessageReplyMarkup", {"chat_id": int(chat_id),
+                                               "message_id": pressed_message_id,
+                                               "reply_markup": {"inline_keyboard": []}}))
+            shown = ("out", "operator")  # the person's own messages are not echoed
+            last_out = max((r.seq for r in rows if r.direction in shown), default=None)
+            done = chat.delivered_seq
+            for row in rows:
+                if row.direction in shown:
+                    request = _request(latest) if row.seq == last_out else None
+                    for call in render(int(chat_id), [_message(row.body)], request):
+                        outcome = await self._call(bot, connection, call)
+                        if outcome == "stop":
+                            return sent
+                    sent += 1
+                    # Recorded after each message Telegram took: a crash resends one at most.
                     await self._delivered(connection_id, chat_id, row.seq)
-            if sent:
-                async with transaction(self.runtime.sessionmaker) as session:
-                    await session.execute(update(ChannelConnection).where(
-                        ChannelConnection.id == connection_id).values(
-                        sent=ChannelConnection.sent + sent))
+                    done = row.seq
+            if rows and rows[-1].seq > done:  # the person's own messages, passed over
+                await self._delivered(connection_id, chat_id, rows[-1].seq)
+            self._count(connection_id, sent=sent)
             if len(rows) == DELIVERY_BATCH:
                 self._again.add((connection_id, chat_id))
             return sent
@@ -373,6 +433,8 @@ class Channels:
                 ChannelConnection.id == connection.id).values(last_error=error[:500]))
 
     async def _fail(self, connection: ChannelConnection, error: str) -> None:
+        await self._forget_bot(connection.id)
+        self.forget(connection.id)
         async with transaction(self.runtime.sessionmaker) as session:
             await session.execute(update(ChannelConnection).where(
                 ChannelConnection.id == connection.id).values(status="failed",
@@ -413,35 +475,35 @@ class Channels:
                     connection.status != "active":
                 return
             try:
-                async with telegram_bot(self.runtime, token_of(self.runtime, connection)) as bot:
-                    while await self._lease(connection_id):
-                        with warnings.catch_warnings():
-                            warnings.simplefilter("ignore")
-                            updates = await bot.do_api_request("getUpdates", api_kwargs={
-                                "offset": offset, "timeout": POLL_SECONDS,
-                                "allowed_updates": ["message", "callback_query"]},
-                                read_timeout=POLL_SECONDS + 10)
-                        failures = 0
-                        for data in updates if isinstance(updates, list) else ():
-                            update_id = data.get("update_id") if isinstance(data, dict) else None
-                            if not isinstance(update_id, int):
-                                continue
+                bot = await self._bot(connection)
+                while await self._lease(connection_id):
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        updates = await bot.do_api_request("getUpdates", api_kwargs={
+                            "offset": offset, "timeout": POLL_SECONDS,
+                            "allowed_updates": ["message", "callback_query"]},
+                            read_timeout=POLL_SECONDS + 10)
+                    failures = 0
+                    for data in updates if isinstance(updates, list) else ():
+                        update_id = data.get("update_id") if isinstance(data, dict) else None
+                        if not isinstance(update_id, int):
+                            continue
+                        try:
+                            inbound = parse_update(data, bot_username=connection.account)
+                        except UpdateError:
+                            inbound = Skipped(update_id, "not an update")
+                        if isinstance(inbound, Skipped):
+                            log.info("channels.update_skipped", update_id=update_id,
+                                     reason=inbound.reason)
+                        else:
                             try:
-                                inbound = parse_update(data, bot_username=connection.account)
-                            except UpdateError:
-                                inbound = Skipped(update_id, "not an update")
-                            if isinstance(inbound, Skipped):
-                                log.info("channels.update_skipped", update_id=update_id,
-                                         reason=inbound.reason)
-                            else:
-                                try:
-                                    await self.handle(connection, inbound)
-                                except ServiceUnavailable:
-                                    raise  # asked again after the backoff
-                                except RozmovaError as exc:
-                                    log.warning("channels.update_failed",
-                                                update_id=update_id, error=exc.detail)
-                            offset = update_id + 1
+                                await self.handle(connection, inbound)
+                            except ServiceUnavailable:
+                                raise  # asked again after the backoff
+                            except RozmovaError as exc:
+                                log.warning("channels.update_failed",
+                                            update_id=update_id, error=exc.detail)
+                        offset = update_id + 1
             except (InvalidToken, EndPointNotFound):
                 await self._fail(connection, "Telegram refused the token (revoked?)")
                 return
@@ -485,6 +547,13 @@ class Channels:
         for connection_id, chat_id in rows:
             self.deliver_soon(connection_id, chat_id)
         return len(rows)
+
+
+async def _shutdown(bot: Any) -> None:
+    try:
+        await bot.shutdown()
+    except Exception:  # noqa: BLE001  (closing a client that is broken already)
+        log.debug("channels.client_close_failed")
 
 
 def _message(body: dict[str, Any]) -> OutboundMessage:

@@ -9,7 +9,14 @@ import time
 
 import httpx
 
-from tests.channels.test_telegram_webhook import CHAT, PERSON, TOKEN, said, stack  # noqa: F401
+from tests.channels.test_telegram_webhook import (  # noqa: F401  (stack: a fixture)
+    CHAT,
+    PERSON,
+    TOKEN,
+    counted,
+    said,
+    stack,
+)
 from tests.conftest import serve as serve_platform
 
 
@@ -44,7 +51,8 @@ async def test_429_is_waited_out_and_5xx_retried_each_message_sent_once(stack) -
     await asyncio.sleep(0.3)
     tries = [c.status for c in fake.calls if c.method == "sendMessage"]
     assert tries == [429, 502, 502, 200]  # sent once, after waiting out each failure
-    state = await status(base, owner, bot_id)
+    async with httpx.AsyncClient(base_url=base, timeout=20) as api:
+        state = await counted(api, bot_id, owner.headers, 1, 1)
     assert state["sent"] == 1 and state["last_error"] is None
 
 
