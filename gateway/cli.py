@@ -195,6 +195,9 @@ def _mount_service_commands() -> None:
     from modules.library.cli import app as module_app
 
     app.add_typer(module_app, name="module", help="Import and export an organization's modules.")
+    from chat.channels.cli import app as dev_app
+
+    app.add_typer(dev_app, name="dev", help="Tools for trying the platform on this machine.")
     from gateway.secrets.cli import app as secrets_app
 
     app.add_typer(secrets_app, name="secrets", help="Maintain the organizations' secrets.")

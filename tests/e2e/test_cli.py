@@ -177,3 +177,64 @@ def test_secrets_reencrypt_moves_every_secret_to_the_new_key(cli, tmp_path: Path
     revealed = secrets("reveal", new)  # the old key is gone now
     assert revealed.returncode == 0, revealed.stderr
     assert revealed.stdout.splitlines()[-1] == "value-of-CRM_TOKEN"
+
+
+def test_a_local_telegram_session_as_the_readme_shows(tmp_path: Path) -> None:
+    """`rozmova dev fake-telegram`, a server pointed at it, the demo bot connected in polling
+    mode, then a person's /start and a button press through the fake's local routes."""
+    import time
+
+    import httpx
+
+    from tests.conftest import free_port
+
+    fake_port, port = free_port(), free_port()
+    env = {**os.environ, "ROZMOVA_DATA_DIR": str(tmp_path), "ROZMOVA_DATABASE_URL": "",
+           "ROZMOVA_REDIS_URL": "", "ROZMOVA_ADMIN_PASSWORD": "local-password-1",
+           "ROZMOVA_DEMO_SHOP_PORT": "0",
+           "ROZMOVA_TELEGRAM_API_URL": f"http://127.0.0.1:{fake_port}"}
+    cli = [sys.executable, "-m", "gateway.cli"]
+    fake = subprocess.Popen([*cli, "dev", "fake-telegram", "--port", str(fake_port)], cwd=ROOT,
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run([*cli, "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
+    server = subprocess.Popen([*cli, "serve", "--port", str(port)], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base, telegram = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{fake_port}"
+    try:
+        with httpx.Client(timeout=10) as http:
+            for _ in range(300):
+                try:
+                    if http.get(f"{base}/readyz").status_code == 200 and \
+                            http.get(f"{telegram}/_chat/1:local-demo").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                time.sleep(0.1)
+            token = http.post(f"{base}/api/v1/auth/login", json={
+                "email": "admin@example.com", "password": "local-password-1"}
+            ).json()["access_token"]
+            auth = {"Authorization": f"Bearer {token}"}
+            bot = next(b["id"] for b in http.get(f"{base}/api/v1/bots", headers=auth)
+                       .json()["items"] if b["name"] == "Demo")
+            connected = http.put(f"{base}/api/v1/bots/{bot}/channels/telegram", headers=auth,
+                                 json={"token": "1:local-demo", "mode": "polling"})
+            assert connected.status_code == 200, connected.text
+
+            def chat(count: int) -> list[dict]:
+                for _ in range(200):
+                    said = http.get(f"{telegram}/_chat/1:local-demo").json()
+                    if len(said) >= count:
+                        return said
+                    time.sleep(0.05)
+                raise AssertionError(f"the bot said only {said}")
+
+            http.post(f"{telegram}/_say/1:local-demo", json={"text": "/start"})
+            [welcome] = chat(1)
+            assert welcome["text"].startswith("Hi! I am the coffee shop demo bot.")
+            assert welcome["buttons"] == ["order", "about"]
+            http.post(f"{telegram}/_press/1:local-demo", json={"data": "order"})
+            assert chat(2)[1]["text"] == "What should I call you?"
+    finally:
+        for process in (server, fake):
+            process.terminate()
+            process.wait(30)

@@ -79,8 +79,16 @@ class FakeTelegram:
         self._failures: dict[str, deque[_Failure]] = defaultdict(deque)
         self._message_ids = itertools.count(1)
         self._update_ids = itertools.count(1000)
-        self.app = Starlette(routes=[Route("/bot{token}/{method}", self._handle,
-                                           methods=["GET", "POST"])])
+        self.app = Starlette(routes=[
+            Route("/bot{token}/{method}", self._handle, methods=["GET", "POST"]),
+            # For a person trying a bot locally (`rozmova dev fake-telegram`): say something
+            # or press a button as a Telegram user would, and read what the bot sent.
+            Route("/_say/{token}", self._say, methods=["POST"]),
+            Route("/_press/{token}", self._press, methods=["POST"]),
+            Route("/_chat/{token}", self._chat, methods=["GET"]),
+        ])
+        self.person = {"id": 4242, "is_bot": False, "first_name": "Local",
+                       "language_code": "en"}
 
     # --- setting up -----------------------------------------------------------------------
 
@@ -122,6 +130,53 @@ class FakeTelegram:
         headers = {} if header is None else {"X-Telegram-Bot-Api-Secret-Token": header}
         async with httpx.AsyncClient(timeout=timeout) as http:
             return await http.post(url, json=update, headers=headers)
+
+    # --- a local person --------------------------------------------------------------------
+
+    async def _say(self, request: Request) -> JSONResponse:
+        token = request.path_params["token"]
+        body = await _body(request)
+        if token not in self.bots or not isinstance(body.get("text"), str):
+            return JSONResponse({"error": "unknown bot, or no text"}, status_code=400)
+        person = {**self.person, "language_code": body.get("language", "en")}
+        return await self._as_person(token, message={
+            "message_id": next(self._message_ids), "date": int(time.time()), "from": person,
+            "chat": {"id": person["id"], "type": "private"}, "text": body["text"]})
+
+    async def _press(self, request: Request) -> JSONResponse:
+        token = request.path_params["token"]
+        body = await _body(request)
+        if token not in self.bots or not isinstance(body.get("data"), str):
+            return JSONResponse({"error": "unknown bot, or no button data"}, status_code=400)
+        last = [c for c in self.sent("sendMessage") if c.token == token]
+        on = last[-1] if last else None
+        return await self._as_person(token, callback_query={
+            "id": f"local-{next(self._update_ids)}", "from": self.person,
+            "chat_instance": "local", "data": body["data"],
+            "message": {"message_id": 1, "date": int(time.time()),
+                        "chat": {"id": self.person["id"], "type": "private"},
+                        "text": on.params.get("text", "") if on else ""}})
+
+    async def _as_person(self, token: str, **content: Any) -> JSONResponse:
+        update = self.update(token, **content)
+        if self.bots[token].webhook is not None:
+            answer = await self.deliver(token, update)
+            return JSONResponse({"update": update, "webhook_status": answer.status_code})
+        return JSONResponse({"update": update, "queued_for": "getUpdates"})
+
+    async def _chat(self, request: Request) -> JSONResponse:
+        token = request.path_params["token"]
+        said = []
+        for call in self.sent():
+            if call.token != token or call.method not in _SENT:
+                continue
+            markup = call.params.get("reply_markup") or {}
+            buttons = [b.get("callback_data") or b.get("url") or b.get("text")
+                       for row in markup.get("inline_keyboard", markup.get("keyboard", []))
+                       for b in row]
+            said.append({"text": call.params.get("text") or call.params.get("caption"),
+                         "buttons": buttons})
+        return JSONResponse(said)
 
     # --- the API --------------------------------------------------------------------------
 
@@ -231,6 +286,14 @@ async def _params(request: Request) -> dict[str, Any]:
         # Uploads of local files: the channel sends media by URL, so the fake only notes them.
         params["_multipart"] = True
     return params
+
+
+async def _body(request: Request) -> dict[str, Any]:
+    try:
+        data = json.loads(await request.body() or b"{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _error(status: int, description: str, retry_after: int | None = None) -> JSONResponse:
