@@ -43,6 +43,29 @@ log = get_logger("rozmova.channels")
 
 SEND_TRIES = 4
 CONNECTION_SECONDS = 2.0   # how long a connection read is used before it is read again
+BOT_RATE = 30.0            # messages a second one bot may send (Telegram's published limit)
+
+
+class _Pace:
+    """A token bucket: `wait()` returns once a message may go, at most `rate` a second
+    after a burst of `rate`. Per connection and per process (instances each keep their own,
+    which Telegram's 429 and its retry_after correct)."""
+
+    __slots__ = ("rate", "tokens", "when")
+
+    def __init__(self, rate: float) -> None:
+        self.rate, self.tokens, self.when = rate, rate, 0.0
+
+    async def wait(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            now = loop.time()
+            self.tokens = min(self.rate, self.tokens + (now - self.when) * self.rate)
+            self.when = now
+            if self.tokens >= 1:
+                self.tokens -= 1
+                return
+            await asyncio.sleep((1 - self.tokens) / self.rate)
 POLL_SECONDS = 20          # getUpdates' long-poll wait
 POLL_LEASE_SECONDS = 60.0  # how long a poller's claim on a bot lasts without renewal
 MAX_RETRY_AFTER = 60.0
@@ -157,6 +180,7 @@ class Channels:
         # not yet added to the table (written by the sweeper, not by every update).
         self._connections: dict[uuid.UUID, tuple[float, ChannelConnection | None]] = {}
         self._counts: dict[uuid.UUID, list[int]] = {}
+        self._paces: dict[uuid.UUID, _Pace] = {}
 
     async def connection(self, connection_id: uuid.UUID) -> ChannelConnection | None:
         """The connection, read at most `CONNECTION_SECONDS` ago (a change made on another
@@ -391,7 +415,11 @@ class Channels:
 
         if call.wait_seconds:
             await asyncio.sleep(min(call.wait_seconds, 5.0))
+        pace = self._paces.get(connection.id)
+        if pace is None:
+            pace = self._paces[connection.id] = _Pace(BOT_RATE)
         for attempt in range(SEND_TRIES):
+            await pace.wait()
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")  # "use Bot.send_message": by design

@@ -77,3 +77,19 @@ def test_a_button_id_over_telegrams_callback_limit_is_refused_not_cut() -> None:
     assert callback_data("order") == "order"
     with pytest.raises(ValueError, match="64 bytes"):
         callback_data("ї" * 40)
+
+
+async def test_a_bot_sends_at_most_its_rate_after_a_burst() -> None:
+    import asyncio
+
+    from chat.channels.service import _Pace
+
+    pace = _Pace(20.0)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    for _ in range(20):  # the burst goes at once
+        await pace.wait()
+    assert loop.time() - started < 0.1
+    for _ in range(10):  # then 20 a second
+        await pace.wait()
+    assert loop.time() - started >= 0.45
