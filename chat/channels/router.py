@@ -77,7 +77,8 @@ async def connect_telegram(bot_id: uuid.UUID, body: TelegramConnect, request: Re
             {"path": "/token", "message": "a token looks like 123456:ABC-DEF…"}])
     connection = await service.connect_telegram(
         runtime=runtime, session=session, org_id=principal.org_id, bot_id=bot_id,
-        token=token, mode=body.mode, public_url=body.public_url)
+        token=token, mode=body.mode, public_url=body.public_url,
+        commands=await _commands(request, bot_id))
     await commit(session)  # before the answer, and before this instance reads it again
     channels(request.app).forget(connection.id)
     return connection
@@ -116,6 +117,18 @@ async def telegram_webhook(
         raise InvalidInput("the body is not JSON") from None
     await channels(request.app).telegram_update(connection_id, secret, data)
     return Response(b"{}", media_type="application/json")
+
+
+async def _commands(request: Request, bot_id: uuid.UUID) -> list[tuple[str, str]]:
+    """The commands of the bot's live main scenario, for Telegram's menu."""
+    from chat.dependencies import conversation_service
+
+    bot = await conversation_service(request.app).bot(bot_id)
+    if bot is None or bot.main_scenario_id is None:
+        return []
+    version = await request.app.state.clients["scenarios"].get_live_version(
+        bot.main_scenario_id)
+    return service.scenario_commands(version.document if version is not None else None)
 
 
 def channels(app: Any) -> service.Channels:

@@ -18,6 +18,7 @@ import asyncio
 import hashlib
 import hmac
 import random
+import re
 import secrets
 import uuid
 import warnings
@@ -93,11 +94,26 @@ def telegram_bot(runtime: Runtime, token: str) -> Any:
 
 # --- connecting -----------------------------------------------------------------------------
 
+def scenario_commands(document: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """A scenario's `/commands` as Telegram's menu (name, description): the target block's
+    name where the author gave one. Names Telegram would refuse are left out."""
+    if not document:
+        return []
+    blocks = {b.get("id"): b for b in document.get("blocks", []) if isinstance(b, dict)}
+    commands = []
+    for name, target in (document.get("entry", {}).get("commands") or {}).items():
+        if re.fullmatch(r"[a-z0-9_]{1,32}", str(name)):
+            label = (blocks.get(target) or {}).get("name") or name
+            commands.append((name, str(label)[:256]))
+    return commands[:100]
+
+
 async def connect_telegram(*, runtime: Runtime, session: AsyncSession, org_id: uuid.UUID,
-                           bot_id: uuid.UUID, token: str, mode: str,
-                           public_url: str | None) -> ChannelConnection:
-    """Check the token (getMe), then in webhook mode set the webhook with a new secret token;
-    replaces an earlier Telegram connection of the bot."""
+                           bot_id: uuid.UUID, token: str, mode: str, public_url: str | None,
+                           commands: list[tuple[str, str]] = ()) -> ChannelConnection:  # type: ignore[assignment]
+    """Check the token (getMe), then in webhook mode set the webhook with a new secret token,
+    and give Telegram the scenario's commands for its menu; replaces an earlier Telegram
+    connection of the bot."""
     from telegram.error import InvalidToken, TelegramError
 
     base = (public_url or runtime.settings.public_url or "").rstrip("/")
@@ -119,6 +135,8 @@ async def connect_telegram(*, runtime: Runtime, session: AsyncSession, org_id: u
                                       allowed_updates=["message", "callback_query"])
             else:
                 await bot.delete_webhook()
+            if commands:
+                await bot.set_my_commands(list(commands))
     except InvalidToken:
         raise InvalidInput("Telegram refused the token (check it with @BotFather)", errors=[
             {"path": "/token", "message": "refused by Telegram"}]) from None

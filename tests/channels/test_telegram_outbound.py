@@ -93,3 +93,13 @@ async def test_a_bot_sends_at_most_its_rate_after_a_burst() -> None:
     for _ in range(10):  # then 20 a second
         await pace.wait()
     assert loop.time() - started >= 0.45
+
+
+def test_a_scenarios_commands_as_telegrams_menu() -> None:
+    from chat.channels.service import scenario_commands
+
+    document = {"entry": {"start": "a", "commands": {
+        "menu": "welcome", "help": "about", "Bad-Name": "x", "x" * 33: "y"}},
+        "blocks": [{"id": "welcome", "name": "Back to the menu"}, {"id": "about"}]}
+    assert scenario_commands(document) == [("menu", "Back to the menu"), ("help", "help")]
+    assert scenario_commands(None) == [] and scenario_commands({}) == []

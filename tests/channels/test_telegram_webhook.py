@@ -82,6 +82,8 @@ async def test_the_demo_bot_on_telegram_from_start_to_end(stack) -> None:  # typ
         assert connected.json()["account"] == "coffee_demo_bot"
         assert TOKEN not in connected.text and connected.json()["token_hint"] == TOKEN[-4:]
         assert fake.bots[TOKEN].webhook[0].startswith(f"{base}/webhooks/telegram/")
+        [menu] = fake.sent("setMyCommands")  # the demo scenario's /menu, for Telegram's menu
+        assert [c["command"] for c in menu.params["commands"]] == ["menu"]
 
         updates = iter(range(1, 100))
 
