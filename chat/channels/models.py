@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, LargeBinary, String, UniqueConstraint, Uuid
+from sqlalchemy import JSON, BigInteger, ForeignKey, LargeBinary, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, IdMixin, utcnow
@@ -31,6 +32,8 @@ class ChannelConnection(IdMixin, Base):
     account: Mapped[str] = mapped_column(String(64))       # the bot's @username there
     status: Mapped[str] = mapped_column(String(16), default="active")  # active | failed
     last_error: Mapped[str | None] = mapped_column(String(500))
+    # Messages given up for good (Telegram refused them), newest last, at most 50.
+    dead_letters: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     received: Mapped[int] = mapped_column(BigInteger, default=0)
     sent: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

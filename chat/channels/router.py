@@ -37,6 +37,14 @@ class TelegramConnect(BaseModel):
         description="Where Telegram reaches this platform; default ROZMOVA_PUBLIC_URL.")
 
 
+class DeadLetter(BaseModel):
+    at: datetime
+    method: str
+    chat_id: str | None
+    seq: int | None
+    reason: str
+
+
 class ChannelRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -48,6 +56,9 @@ class ChannelRead(BaseModel):
     token_hint: str = Field(description="The token's last four characters.")
     status: Literal["active", "failed"]
     last_error: str | None
+    dead_letters: list[DeadLetter] = Field(
+        description="Messages given up for good (Telegram refused them), newest last, at "
+        "most 50: when, which chat and history seq, which call, and why.")
     received: int = Field(description="Updates accepted (a resend of one included); the "
                           "counters are written about every second.")
     sent: int = Field(description="Messages delivered.")

@@ -34,7 +34,7 @@ from chat.conversations.models import Conversation, ConversationMessage, Turn
 from chat.conversations.schemas import ConversationStart
 from chat.conversations.service import ChatScope, ConversationEnded, ConversationService
 from core.crypto import Encryptor
-from core.db import transaction
+from core.db import transaction, utcnow
 from core.errors import Forbidden, InvalidInput, NotFound, RozmovaError, ServiceUnavailable
 from core.logging import get_logger
 from core.runtime import Runtime
@@ -44,6 +44,7 @@ log = get_logger("rozmova.channels")
 
 SEND_TRIES = 4
 CONNECTION_SECONDS = 2.0   # how long a connection read is used before it is read again
+DEAD_LETTERS = 50          # messages given up for good, kept per connection for the API
 BOT_RATE = 30.0            # messages a second one bot may send (Telegram's published limit)
 
 
@@ -404,7 +405,7 @@ class Channels:
                 if row.direction in shown:
                     request = _request(latest) if row.seq == last_out else None
                     for call in render(int(chat_id), [_message(row.body)], request):
-                        outcome = await self._call(bot, connection, call)
+                        outcome = await self._call(bot, connection, call, (chat_id, row.seq))
                         if outcome == "stop":
                             return sent
                     sent += 1
@@ -418,7 +419,8 @@ class Channels:
                 self._again.add((connection_id, chat_id))
             return sent
 
-    async def _call(self, bot: Any, connection: ChannelConnection, call: TelegramCall) -> str:
+    async def _call(self, bot: Any, connection: ChannelConnection, call: TelegramCall,
+                    where: tuple[str, int] | None = None) -> str:
         """One Bot API call with Telegram's rules for retrying; "ok", "skip" (the message is
         refused for good) or "stop" (nothing more can be sent now)."""
         from telegram.error import (
@@ -458,7 +460,8 @@ class Channels:
                 return "skip"  # blocked by the person: their messages are dropped
             except BadRequest as exc:
                 log.warning("channels.message_refused", method=call.method, error=exc.message)
-                await self._note(connection, f"{call.method} refused: {exc.message}")
+                await self._note(connection, f"{call.method} refused: {exc.message}",
+                                 dead=(where, call.method))
                 return "skip"
             except (NetworkError, TelegramError) as exc:
                 if attempt == SEND_TRIES - 1:
@@ -473,10 +476,23 @@ class Channels:
                 ChannelChat.connection_id == connection_id, ChannelChat.chat_id == chat_id,
                 ChannelChat.delivered_seq < seq).values(delivered_seq=seq))
 
-    async def _note(self, connection: ChannelConnection, error: str) -> None:
+    async def _note(self, connection: ChannelConnection, error: str,
+                    dead: tuple[tuple[str, int] | None, str] | None = None) -> None:
+        """Record `error` as the connection's last; with `dead` (where, method), also as a
+        dead letter: a message given up for good, kept in the list the API shows (the last
+        `DEAD_LETTERS`)."""
         async with transaction(self.runtime.sessionmaker) as session:
+            values: dict[str, Any] = {"last_error": error[:500]}
+            if dead is not None:
+                row = await session.get(ChannelConnection, connection.id)
+                letters = list(row.dead_letters or []) if row is not None else []
+                where, method = dead
+                letters.append({"at": utcnow().isoformat(), "method": method,
+                                "chat_id": where[0] if where else None,
+                                "seq": where[1] if where else None, "reason": error[:500]})
+                values["dead_letters"] = letters[-DEAD_LETTERS:]
             await session.execute(update(ChannelConnection).where(
-                ChannelConnection.id == connection.id).values(last_error=error[:500]))
+                ChannelConnection.id == connection.id).values(**values))
 
     async def _fail(self, connection: ChannelConnection, error: str) -> None:
         await self._forget_bot(connection.id)

@@ -71,6 +71,9 @@ async def test_a_refused_message_is_skipped_and_recorded_the_next_still_goes(sta
     assert [c.status for c in fake.calls if c.method == "sendMessage"] == [400, 200, 200]
     state = await status(base, owner, bot_id)
     assert "message is too long" in state["last_error"].lower() and state["status"] == "active"
+    [letter] = state["dead_letters"]  # the refused welcome, with where and why
+    assert (letter["method"], letter["chat_id"], letter["seq"]) == ("sendMessage", "501", 1)
+    assert "too long" in letter["reason"].lower()
 
 
 async def test_a_revoked_token_marks_the_connection_failed(stack) -> None:  # type: ignore[no-untyped-def]
