@@ -181,8 +181,17 @@ def token_of(runtime: Runtime, connection: ChannelConnection) -> str:
 
 # --- the webhook ------------------------------------------------------------------------------
 
+_RELEASE_LEASE = """
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
+return 0
+"""
+
+
 class Channels:
     """The channel layer of one app: turns for inbound updates, delivery of what they said."""
+
+    poll_lease_seconds = POLL_LEASE_SECONDS
+    poll_seconds = POLL_SECONDS
 
     def __init__(self, runtime: Runtime, conversations: ConversationService) -> None:
         self.runtime = runtime
@@ -254,9 +263,12 @@ class Channels:
         except Exception:  # noqa: BLE001  (counters only; the database may be gone)
             log.warning("channels.counts_lost")
         tasks = [*self._deliveries.values(), *self._pollers.values()]
+        polled = list(self._pollers)
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        for connection_id in polled:  # another instance takes over now, not at the lease's end
+            await self._release_lease(connection_id)
         for connection_id in list(self._bots):
             await self._forget_bot(connection_id)
 
@@ -529,7 +541,7 @@ class Channels:
         failures = 0
         while True:
             if not await self._lease(connection_id):
-                await asyncio.sleep(POLL_LEASE_SECONDS / 3)
+                await asyncio.sleep(self.poll_lease_seconds / 3)
                 continue
             async with self.runtime.sessionmaker() as session:
                 connection = await session.get(ChannelConnection, connection_id)
@@ -542,9 +554,9 @@ class Channels:
                     with warnings.catch_warnings():
                         warnings.simplefilter("ignore")
                         updates = await bot.do_api_request("getUpdates", api_kwargs={
-                            "offset": offset, "timeout": POLL_SECONDS,
+                            "offset": offset, "timeout": self.poll_seconds,
                             "allowed_updates": ["message", "callback_query"]},
-                            read_timeout=POLL_SECONDS + 10)
+                            read_timeout=self.poll_seconds + 10)
                     failures = 0
                     for data in updates if isinstance(updates, list) else ():
                         update_id = data.get("update_id") if isinstance(data, dict) else None
@@ -587,7 +599,7 @@ class Channels:
         if redis is None:
             return True
         key = f"{self.runtime.settings.redis_prefix}poller:{connection_id}"
-        ttl = int(POLL_LEASE_SECONDS * 1000)
+        ttl = int(self.poll_lease_seconds * 1000)
         taken = await redis.set(key, self._instance, nx=True, px=ttl)
         if taken:
             return True
@@ -597,6 +609,17 @@ class Channels:
             await redis.pexpire(key, ttl)
             return True
         return False
+
+    async def _release_lease(self, connection_id: uuid.UUID) -> None:
+        redis = self.runtime.redis
+        if redis is None:
+            return
+        try:
+            await redis.eval(_RELEASE_LEASE, 1,
+                             f"{self.runtime.settings.redis_prefix}poller:{connection_id}",
+                             self._instance)
+        except Exception:  # noqa: BLE001  (the lease ends by itself)
+            log.info("channels.lease_not_released", connection=str(connection_id))
 
     async def deliver_pending(self, limit: int = 200) -> int:
         """Start delivery for chats whose conversation has messages past what was delivered
