@@ -45,6 +45,7 @@ async def deliver_forever(channels: Any, every_seconds: float) -> None:
             await channels.ensure_pollers()
             await channels.deliver_pending()
             await channels.flush_counts()
+            await channels.refresh_menus()
         except asyncio.CancelledError:
             raise
         except Exception:  # a database hiccup must not end the sweeper

@@ -34,6 +34,8 @@ class ChannelConnection(IdMixin, Base):
     last_error: Mapped[str | None] = mapped_column(String(500))
     # Messages given up for good (Telegram refused them), newest last, at most 50.
     dead_letters: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # The scenario version whose /commands Telegram's menu shows (refreshed after a publish).
+    commands_version_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     received: Mapped[int] = mapped_column(BigInteger, default=0)
     sent: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

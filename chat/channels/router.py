@@ -86,10 +86,12 @@ async def connect_telegram(bot_id: uuid.UUID, body: TelegramConnect, request: Re
     if not token or len(token) > 100 or any(c.isspace() for c in token):
         raise InvalidInput("that is not a Telegram bot token", errors=[
             {"path": "/token", "message": "a token looks like 123456:ABC-DEF…"}])
+    version = await _live_version(request, bot_id)
     connection = await service.connect_telegram(
         runtime=runtime, session=session, org_id=principal.org_id, bot_id=bot_id,
         token=token, mode=body.mode, public_url=body.public_url,
-        commands=await _commands(request, bot_id))
+        commands=service.scenario_commands(version.document if version else None),
+        commands_version_id=version.id if version else None)
     await commit(session)  # before the answer, and before this instance reads it again
     channels(request.app).forget(connection.id)
     return connection
@@ -130,16 +132,14 @@ async def telegram_webhook(
     return Response(b"{}", media_type="application/json")
 
 
-async def _commands(request: Request, bot_id: uuid.UUID) -> list[tuple[str, str]]:
-    """The commands of the bot's live main scenario, for Telegram's menu."""
+async def _live_version(request: Request, bot_id: uuid.UUID) -> Any:
+    """The bot's live main scenario version (its /commands make Telegram's menu), or None."""
     from chat.dependencies import conversation_service
 
     bot = await conversation_service(request.app).bot(bot_id)
     if bot is None or bot.main_scenario_id is None:
-        return []
-    version = await request.app.state.clients["scenarios"].get_live_version(
-        bot.main_scenario_id)
-    return service.scenario_commands(version.document if version is not None else None)
+        return None
+    return await request.app.state.clients["scenarios"].get_live_version(bot.main_scenario_id)
 
 
 def channels(app: Any) -> service.Channels:
@@ -148,6 +148,6 @@ def channels(app: Any) -> service.Channels:
 
     layer = getattr(app.state, "channels", None)
     if layer is None:
-        layer = app.state.channels = service.Channels(app.state.runtime,
-                                                      conversation_service(app))
+        layer = app.state.channels = service.Channels(
+            app.state.runtime, conversation_service(app), app.state.clients["scenarios"])
     return layer

@@ -45,6 +45,7 @@ log = get_logger("rozmova.channels")
 SEND_TRIES = 4
 CONNECTION_SECONDS = 2.0   # how long a connection read is used before it is read again
 DEAD_LETTERS = 50          # messages given up for good, kept per connection for the API
+MENU_SECONDS = 30.0        # how often connected bots' menus are checked against publishes
 BOT_RATE = 30.0            # messages a second one bot may send (Telegram's published limit)
 
 
@@ -111,7 +112,8 @@ def scenario_commands(document: dict[str, Any] | None) -> list[tuple[str, str]]:
 
 async def connect_telegram(*, runtime: Runtime, session: AsyncSession, org_id: uuid.UUID,
                            bot_id: uuid.UUID, token: str, mode: str, public_url: str | None,
-                           commands: list[tuple[str, str]] = ()) -> ChannelConnection:  # type: ignore[assignment]
+                           commands: list[tuple[str, str]] = (),  # type: ignore[assignment]
+                           commands_version_id: uuid.UUID | None = None) -> ChannelConnection:
     """Check the token (getMe), then in webhook mode set the webhook with a new secret token,
     and give Telegram the scenario's commands for its menu; replaces an earlier Telegram
     connection of the bot."""
@@ -152,6 +154,7 @@ async def connect_telegram(*, runtime: Runtime, session: AsyncSession, org_id: u
     connection.webhook_secret_sha256 = _digest(secret) if mode == "webhook" else None
     connection.account = username
     connection.status, connection.last_error = "active", None
+    connection.commands_version_id = commands_version_id
     if existing is None:
         session.add(connection)
     await session.flush()
@@ -193,9 +196,12 @@ class Channels:
     poll_lease_seconds = POLL_LEASE_SECONDS
     poll_seconds = POLL_SECONDS
 
-    def __init__(self, runtime: Runtime, conversations: ConversationService) -> None:
+    def __init__(self, runtime: Runtime, conversations: ConversationService,
+                 scenarios: Any = None) -> None:
         self.runtime = runtime
         self.conversations = conversations
+        self.scenarios = scenarios  # the scenarios client: live versions, for menus
+        self._menus_checked = 0.0
         self._deliveries: dict[tuple[uuid.UUID, str], asyncio.Task[None]] = {}
         self._again: set[tuple[uuid.UUID, str]] = set()
         self._pollers: dict[uuid.UUID, asyncio.Task[None]] = {}
@@ -620,6 +626,38 @@ class Channels:
                              self._instance)
         except Exception:  # noqa: BLE001  (the lease ends by itself)
             log.info("channels.lease_not_released", connection=str(connection_id))
+
+    async def refresh_menus(self, *, every_seconds: float = MENU_SECONDS) -> int:
+        """Give Telegram the /commands of each connected bot's live main scenario where a
+        publish changed the version since (checked every `every_seconds`); returns how many
+        menus were set. Every instance may do it: setting a menu twice is harmless."""
+        now = asyncio.get_running_loop().time()
+        if self.scenarios is None or now - self._menus_checked < every_seconds:
+            return 0
+        self._menus_checked = now
+        async with self.runtime.sessionmaker() as session:
+            connections = list(await session.scalars(select(ChannelConnection).where(
+                ChannelConnection.kind == "telegram", ChannelConnection.status == "active")))
+        updated = 0
+        for connection in connections:
+            bot_info = await self.conversations.bot(connection.bot_id)
+            if bot_info is None or bot_info.main_scenario_id is None:
+                continue
+            version = await self.scenarios.get_live_version(bot_info.main_scenario_id)
+            if version is None or version.id == connection.commands_version_id:
+                continue
+            commands = scenario_commands(version.document)
+            bot = await self._bot(connection)
+            if await self._call(bot, connection, TelegramCall(
+                    "setMyCommands", {"commands": [{"command": name, "description": text}
+                                                   for name, text in commands]})) != "ok":
+                continue
+            async with transaction(self.runtime.sessionmaker) as session:
+                await session.execute(update(ChannelConnection).where(
+                    ChannelConnection.id == connection.id).values(
+                    commands_version_id=version.id))
+            updated += 1
+        return updated
 
     async def deliver_pending(self, limit: int = 200) -> int:
         """Start delivery for chats whose conversation has messages past what was delivered

@@ -30,6 +30,7 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=16), nullable=False, server_default='active'),
     sa.Column('last_error', sa.String(length=500), nullable=True),
     sa.Column('dead_letters', sa.JSON(), nullable=False, server_default='[]'),
+    sa.Column('commands_version_id', sa.Uuid(), nullable=True),
     sa.Column('received', sa.BigInteger(), nullable=False, server_default='0'),
     sa.Column('sent', sa.BigInteger(), nullable=False, server_default='0'),
     sa.Column('created_at', core.db.UTCDateTime(timezone=True), nullable=False),

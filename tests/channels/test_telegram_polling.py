@@ -67,3 +67,51 @@ async def test_one_instance_polls_and_hands_over_when_it_stops(
         await first.close()
         fake_server.should_exit = fake_server.force_exit = True
         await fake_task
+
+
+async def test_a_publish_changes_telegrams_menu(app, client, runtime, make_actor,
+                                                monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import json
+    from pathlib import Path
+
+    from chat.channels.router import channels
+    from core.db import transaction
+    from scenarios.contract import seed_demo_bot
+
+    fake = FakeTelegram()
+    fake.add_bot(TOKEN, "coffee_demo_bot")
+    fake_server, fake_task, fake_port = await serve(fake.app)
+    monkeypatch.setattr(runtime.settings, "telegram_api_url", f"http://127.0.0.1:{fake_port}")
+    try:
+        owner = await make_actor(Role.owner)
+        async with transaction(runtime.sessionmaker) as session:
+            bot_id, _ = await seed_demo_bot(session=session, org_id=owner.org_id,
+                                            author_id=owner.user_id)
+        connected = await client.put(f"/api/v1/bots/{bot_id}/channels/telegram", json={
+            "token": TOKEN, "mode": "polling"}, headers=owner.headers)
+        assert connected.status_code == 200, connected.text
+        layer = channels(app)
+        assert await layer.refresh_menus(every_seconds=0) == 0  # the menu is current
+        [scenario] = (await client.get(f"/api/v1/bots/{bot_id}/scenarios",
+                                       headers=owner.headers)).json()["items"]
+        document = json.loads((Path(__file__).resolve().parents[2] / "scenarios" /
+                               "demo-bot.json").read_text(encoding="utf-8"))
+        document["entry"]["commands"]["order"] = "ask_name"
+        draft = await client.put(f"/api/v1/scenarios/{scenario['id']}/draft", json=document,
+                                 headers={**owner.headers, "If-Match": '"1"'})
+        assert draft.status_code == 200, draft.text
+        published = await client.post(f"/api/v1/scenarios/{scenario['id']}/publish", json={},
+                                      headers=owner.headers)
+        assert published.status_code == 201, published.text
+        for _ in range(200):  # the bot's facts are kept a few seconds
+            if await layer.refresh_menus(every_seconds=0) == 1:
+                break
+            await asyncio.sleep(0.05)
+        menus = [[c["command"] for c in call.params["commands"]]
+                 for call in fake.sent("setMyCommands")]
+        assert menus == [["menu"], ["menu", "order"]]
+        assert await layer.refresh_menus(every_seconds=0) == 0
+        await layer.close()
+    finally:
+        fake_server.should_exit = fake_server.force_exit = True
+        await fake_task
