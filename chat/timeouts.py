@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import structlog
@@ -15,22 +16,25 @@ from chat.conversations.service import ConversationService
 log = structlog.get_logger("rozmova.chat")
 
 
-async def sweep_forever(service: ConversationService, every_seconds: float) -> None:
+async def repeat_forever(action: Callable[[], Awaitable[None]], every_seconds: float,
+                         failed: str) -> None:
+    """`action` every `every_seconds`; a failure is logged as `failed` and the loop goes on
+    (a database hiccup must not end a sweeper)."""
     while True:
         try:
-            fired = await service.fire_due_timeouts()
-            if fired:
-                log.info("chat.timeout.fired", conversations=fired)
+            await action()
         except asyncio.CancelledError:
             raise
-        except Exception:  # a database hiccup must not end the sweeper
-            log.exception("chat.timeout.sweep_failed")
+        except Exception:
+            log.exception(failed)
         await asyncio.sleep(every_seconds)
 
 
 @contextlib.asynccontextmanager
-async def running_sweeper(service: ConversationService, every_seconds: float):  # type: ignore[no-untyped-def]
-    task = asyncio.create_task(sweep_forever(service, every_seconds), name="timeout-sweeper")
+async def repeating(action: Callable[[], Awaitable[None]], every_seconds: float, *,
+                    name: str, failed: str) -> AsyncIterator[asyncio.Task[None]]:
+    """`repeat_forever` as a task for as long as the context lasts."""
+    task = asyncio.create_task(repeat_forever(action, every_seconds, failed), name=name)
     try:
         yield task
     finally:
@@ -39,28 +43,29 @@ async def running_sweeper(service: ConversationService, every_seconds: float):  
             await task
 
 
-async def deliver_forever(channels: Any, every_seconds: float) -> None:
-    while True:
-        try:
-            await channels.ensure_pollers()
-            await channels.deliver_pending()
-            await channels.flush_counts()
-            await channels.refresh_menus()
-        except asyncio.CancelledError:
-            raise
-        except Exception:  # a database hiccup must not end the sweeper
-            log.exception("channels.sweep_failed")
-        await asyncio.sleep(every_seconds)
+def running_sweeper(service: ConversationService, every_seconds: float
+                    ) -> contextlib.AbstractAsyncContextManager[asyncio.Task[None]]:
+    async def sweep() -> None:
+        fired = await service.fire_due_timeouts()
+        if fired:
+            log.info("chat.timeout.fired", conversations=fired)
+
+    return repeating(sweep, every_seconds, name="timeout-sweeper",
+                     failed="chat.timeout.sweep_failed")
 
 
 @contextlib.asynccontextmanager
-async def running_delivery(channels: Any, every_seconds: float):  # type: ignore[no-untyped-def]
-    task = asyncio.create_task(deliver_forever(channels, every_seconds),
-                               name="channel-delivery-sweeper")
+async def running_delivery(channels: Any, every_seconds: float
+                           ) -> AsyncIterator[asyncio.Task[None]]:
+    async def sweep() -> None:
+        await channels.ensure_pollers()
+        await channels.deliver_pending()
+        await channels.flush_counts()
+        await channels.refresh_menus()
+
     try:
-        yield task
+        async with repeating(sweep, every_seconds, name="channel-delivery-sweeper",
+                             failed="channels.sweep_failed") as task:
+            yield task
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
         await channels.close()
