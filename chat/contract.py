@@ -35,8 +35,7 @@ async def background(app: Any) -> AsyncIterator[None]:
     """The chat service's work beside requests: the inactivity sweeper and the messenger
     delivery sweeper while the app runs, and on shutdown, telling every socket to reconnect
     elsewhere."""
-    from chat.channels.router import channels
-    from chat.dependencies import conversation_service, realtime_hub
+    from chat.dependencies import channels, conversation_service, realtime_hub
     from chat.timeouts import running_delivery, running_sweeper
 
     runtime: Runtime = app.state.runtime

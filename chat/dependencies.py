@@ -3,14 +3,16 @@ chat scope (a bot's chat key, or organization credentials)."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
+from chat.channels.service import Channels
 from chat.conversations.service import ChatScope, ConversationService
 from chat.keys import service as keys_service
 from chat.realtime.hub import Hub
-from core.errors import Unauthorized
+from core.errors import NotFound, Unauthorized
 from core.http import get_runtime
 
 
@@ -24,6 +26,23 @@ def conversation_service(app: Any) -> ConversationService:
                                       clients["scenarios"], hub=realtime_hub(app))
         state.conversations = service
     return service
+
+
+def channels(app: Any) -> Channels:
+    """The app's messenger channel layer; one per app, built on first use."""
+    layer = getattr(app.state, "channels", None)
+    if layer is None:
+        layer = app.state.channels = Channels(app.state.runtime, conversation_service(app),
+                                              app.state.clients["scenarios"])
+    return layer
+
+
+async def own_bot(request: Request, bot_id: uuid.UUID, org_id: uuid.UUID) -> None:
+    """404 unless the bot belongs to the caller's organization (another organization's bot
+    answers exactly like a missing one)."""
+    bot = await conversation_service(request.app).bot(bot_id)
+    if bot is None or bot.org_id != org_id:
+        raise NotFound(f"no bot {bot_id} in your organization")
 
 
 def realtime_hub(app: Any) -> Hub:

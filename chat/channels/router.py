@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from chat.channels import service
 from chat.channels.models import ChannelConnection
-from chat.keys.router import _own_bot
+from chat.dependencies import channels, conversation_service, own_bot
 from core.db import commit
 from core.errors import InvalidInput, NotFound
 from core.http import DbSession, Editor, RuntimeDep, Viewer, problem_responses
@@ -81,7 +81,7 @@ async def connect_telegram(bot_id: uuid.UUID, body: TelegramConnect, request: Re
                            principal: Editor, session: DbSession, runtime: RuntimeDep):
     """Checks the token with Telegram (getMe) and, in webhook mode, sets the webhook with a
     new secret token. People then chat with the bot's published scenario in Telegram."""
-    await _own_bot(request, bot_id, principal.org_id)
+    await own_bot(request, bot_id, principal.org_id)
     token = body.token.get_secret_value().strip()
     if not token or len(token) > 100 or any(c.isspace() for c in token):
         raise InvalidInput("that is not a Telegram bot token", errors=[
@@ -102,7 +102,7 @@ async def connect_telegram(bot_id: uuid.UUID, body: TelegramConnect, request: Re
 async def get_telegram(bot_id: uuid.UUID, request: Request, principal: Viewer,
                        session: DbSession):
     """Status, last error and counters; never the token."""
-    await _own_bot(request, bot_id, principal.org_id)
+    await own_bot(request, bot_id, principal.org_id)
     return await _connection(session, bot_id)
 
 
@@ -111,7 +111,7 @@ async def get_telegram(bot_id: uuid.UUID, request: Request, principal: Viewer,
                summary="Disconnect the bot from Telegram")
 async def disconnect_telegram(bot_id: uuid.UUID, request: Request, principal: Editor,
                               session: DbSession, runtime: RuntimeDep) -> Response:
-    await _own_bot(request, bot_id, principal.org_id)
+    await own_bot(request, bot_id, principal.org_id)
     connection = await _connection(session, bot_id)
     await service.disconnect(runtime=runtime, session=session, connection=connection)
     await commit(session)
@@ -134,20 +134,7 @@ async def telegram_webhook(
 
 async def _live_version(request: Request, bot_id: uuid.UUID) -> Any:
     """The bot's live main scenario version (its /commands make Telegram's menu), or None."""
-    from chat.dependencies import conversation_service
-
     bot = await conversation_service(request.app).bot(bot_id)
     if bot is None or bot.main_scenario_id is None:
         return None
     return await request.app.state.clients["scenarios"].get_live_version(bot.main_scenario_id)
-
-
-def channels(app: Any) -> service.Channels:
-    """The app's channel layer, made on first use."""
-    from chat.dependencies import conversation_service
-
-    layer = getattr(app.state, "channels", None)
-    if layer is None:
-        layer = app.state.channels = service.Channels(
-            app.state.runtime, conversation_service(app), app.state.clients["scenarios"])
-    return layer

@@ -7,9 +7,8 @@ import uuid
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
-from chat.dependencies import conversation_service
+from chat.dependencies import own_bot
 from chat.keys import service
-from core.errors import NotFound
 from core.http import DbSession, Editor, Viewer, problem_responses
 
 router = APIRouter(prefix="/api/v1/bots/{bot_id}/chat-key", tags=["chat"])
@@ -20,18 +19,12 @@ class ChatKeyRead(BaseModel):
     key: str
 
 
-async def _own_bot(request: Request, bot_id: uuid.UUID, org_id: uuid.UUID) -> None:
-    bot = await conversation_service(request.app).bot(bot_id)
-    if bot is None or bot.org_id != org_id:
-        raise NotFound(f"no bot {bot_id} in your organization")
-
-
 @router.get("", response_model=ChatKeyRead, responses=problem_responses(401, 404))
 async def get_chat_key(bot_id: uuid.UUID, request: Request, principal: Viewer,
                        session: DbSession):
     """The bot's public chat key (created on first read). It is meant for web pages: it
     lets a caller chat with this bot and nothing else."""
-    await _own_bot(request, bot_id, principal.org_id)
+    await own_bot(request, bot_id, principal.org_id)
     key = await service.get(session=session, bot_id=bot_id)
     if key is None:
         key = await service.rotate(session=session, bot_id=bot_id,
@@ -43,7 +36,7 @@ async def get_chat_key(bot_id: uuid.UUID, request: Request, principal: Viewer,
 async def rotate_chat_key(bot_id: uuid.UUID, request: Request, principal: Editor,
                           session: DbSession):
     """Replace the chat key; the old one stops working."""
-    await _own_bot(request, bot_id, principal.org_id)
+    await own_bot(request, bot_id, principal.org_id)
     key = await service.rotate(session=session, bot_id=bot_id,
                                org_id=principal.org_id)
     return ChatKeyRead(bot_id=bot_id, key=key.key)

@@ -18,7 +18,7 @@ async def test_one_instance_polls_and_hands_over_when_it_stops(
         app, client, runtime, settings, make_actor, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     if runtime.redis is None:
         pytest.skip("instances share the poller's lease through Redis (ROZMOVA_TEST_REDIS_URL)")
-    from chat.channels.router import channels
+    from chat.dependencies import channels
     from chat.contract import ensure_chat_key
     from chat.dependencies import conversation_service
     from core.db import transaction
@@ -74,7 +74,7 @@ async def test_a_publish_changes_telegrams_menu(app, client, runtime, make_actor
     import json
     from pathlib import Path
 
-    from chat.channels.router import channels
+    from chat.dependencies import channels
     from core.db import transaction
     from scenarios.contract import seed_demo_bot
 
