@@ -339,16 +339,16 @@ class ConversationService:
                 def build() -> list[dict[str, Any]]:
                     return turn_frames(answer, inbound_body(event), client_message_id)
 
-                if hub is None:
-                    frames = answer._frames = build() if origin is not None else None
-                elif held.others_present(hub.id):
+                # Built only for a socket that shows the conversation: the asking one,
+                # another on this instance, one elsewhere, or one elsewhere that joins
+                # while the lock is held (its news is then built at the release).
+                elsewhere = hub is not None and held.others_present(hub.id)
+                if origin is not None or elsewhere or (
+                        hub is not None and hub.shows(conversation_id)):
                     frames = answer._frames = build()
+                if elsewhere:
                     held.announce(hub.id, news(conversation_id, frames, origin))
-                else:
-                    # Built only for a socket that shows the conversation: the asking one,
-                    # another on this instance, or one elsewhere that joins meanwhile.
-                    if origin is not None or hub.shows(conversation_id):
-                        frames = answer._frames = build()
+                elif hub is not None:
                     held.announce_later(hub.id, lambda: news(
                         conversation_id, frames if frames is not None else build(), origin))
         if frames is not None and hub is not None:
