@@ -241,11 +241,14 @@ class Channels:
     async def flush_counts(self) -> None:
         counts, self._counts = self._counts, {}
         for connection_id, (received, sent) in counts.items():
-            async with transaction(self.runtime.sessionmaker) as session:
-                await session.execute(update(ChannelConnection).where(
-                    ChannelConnection.id == connection_id).values(
-                    received=ChannelConnection.received + received,
-                    sent=ChannelConnection.sent + sent))
+            await self._update(connection_id, received=ChannelConnection.received + received,
+                               sent=ChannelConnection.sent + sent)
+
+    async def _update(self, connection_id: uuid.UUID, **values: Any) -> None:
+        """Change the connection's row in a transaction of its own."""
+        async with transaction(self.runtime.sessionmaker) as session:
+            await session.execute(update(ChannelConnection).where(
+                ChannelConnection.id == connection_id).values(**values))
 
     async def _bot(self, connection: ChannelConnection) -> Any:
         cached = self._bots.get(connection.id)
@@ -515,10 +518,7 @@ class Channels:
     async def _fail(self, connection: ChannelConnection, error: str) -> None:
         await self._forget_bot(connection.id)
         self.forget(connection.id)
-        async with transaction(self.runtime.sessionmaker) as session:
-            await session.execute(update(ChannelConnection).where(
-                ChannelConnection.id == connection.id).values(status="failed",
-                                                              last_error=error[:500]))
+        await self._update(connection.id, status="failed", last_error=error[:500])
         log.warning("channels.connection_failed", bot_id=str(connection.bot_id), error=error)
 
     # --- polling ----------------------------------------------------------------------------
@@ -652,10 +652,7 @@ class Channels:
                     "setMyCommands", {"commands": [{"command": name, "description": text}
                                                    for name, text in commands]})) != "ok":
                 continue
-            async with transaction(self.runtime.sessionmaker) as session:
-                await session.execute(update(ChannelConnection).where(
-                    ChannelConnection.id == connection.id).values(
-                    commands_version_id=version.id))
+            await self._update(connection.id, commands_version_id=version.id)
             updated += 1
         return updated
 
