@@ -95,6 +95,9 @@ class Settings(BaseSettings):
     telegram_api_url: str = Field(
         "https://api.telegram.org", description="The Telegram Bot API (a local Bot API server, "
         "or the fake one in tests and demos).")
+    viber_api_url: str = Field(
+        "https://chatapi.viber.com/pa", description="Viber's REST Bot API (the fake one in "
+        "tests and demos).")
     warm_conversations: int = Field(
         10_000, ge=0, le=10_000_000,
         description="Conversations an instance remembers as it last wrote them, so that "

@@ -13,12 +13,20 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue
 STATE_FORMAT = 1
 
 
+# What people send through messengers besides text (see InboundEvent).
+MEDIA_KINDS = ("image", "audio", "video", "file", "location", "contact")
+
+
 class InboundEvent(BaseModel):
     """One thing that happened in a conversation.
 
     * ``start``: a new conversation (or ``/start``/``/restart``) begins at the entry block;
     * ``text``: the person typed something; ``choice``: they pressed a button or picked a
       choice (``choice_id``); ``payload``: a channel sent structured data;
+    * ``image``, ``audio`` (a voice message too), ``video``, ``file``, ``location``,
+      ``contact``: what a messenger brings besides text; ``payload`` holds its details as
+      plain JSON (a file by the messenger's reference or URL, ``latitude``/``longitude``,
+      ``phone_number``...). A block that does not take one answers with its fallback;
     * ``command``: ``/name`` (without the slash in ``command``);
     * ``timeout``: the person was inactive for the bot's timeout;
     * ``no_input``: the block the conversation waits on had its own answer time
@@ -31,7 +39,7 @@ class InboundEvent(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     kind: Literal["start", "text", "choice", "payload", "command", "timeout", "no_input",
-                  "handback", "service_result"]
+                  "handback", "service_result", *MEDIA_KINDS]  # type: ignore[valid-type]
     text: str | None = None
     choice_id: str | None = None
     payload: JsonValue = None

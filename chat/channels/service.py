@@ -27,8 +27,11 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from chat.channels.models import ChannelChat, ChannelConnection
+from chat.channels.history import SHOWN, message_of, request_of
+from chat.channels.models import ChannelChat, ChannelConnection, ChannelReceipt
 from chat.channels.telegram.inbound import Skipped, TelegramInbound, UpdateError, parse_update
+from chat.channels.viber.channel import ViberChannel, disconnect_viber
+from chat.channels.viber.inbound import ViberInbound
 from chat.channels.telegram.outbound import TelegramCall, render
 from chat.conversations.models import Conversation, ConversationMessage, Turn
 from chat.conversations.schemas import ConversationStart
@@ -38,9 +41,10 @@ from core.db import transaction, utcnow
 from core.errors import Forbidden, InvalidInput, NotFound, RozmovaError, ServiceUnavailable
 from core.logging import get_logger
 from core.runtime import Runtime
-from orchestrator.contract import InputRequest, OutboundMessage
 
 log = get_logger("rozmova.channels")
+
+Inbound = TelegramInbound | ViberInbound  # what a messenger's update means for a scenario
 
 SEND_TRIES = 4
 CONNECTION_SECONDS = 2.0   # how long a connection read is used before it is read again
@@ -75,7 +79,7 @@ MAX_RETRY_AFTER = 60.0
 DELIVERY_BATCH = 50
 
 
-def _context(connection_id: uuid.UUID) -> bytes:
+def token_context(connection_id: uuid.UUID) -> bytes:
     return b"channel-token:" + connection_id.bytes
 
 
@@ -148,7 +152,7 @@ async def connect_telegram(*, runtime: Runtime, session: AsyncSession, org_id: u
     encryptor = Encryptor.from_settings(runtime.settings)
     connection.mode = mode
     connection.token_ciphertext = encryptor.encrypt(token.encode(),
-                                                    context=_context(connection.id))
+                                                    context=token_context(connection.id))
     connection.token_key_id = encryptor.key_id
     connection.token_hint = token[-4:]
     connection.webhook_secret_sha256 = _digest(secret) if mode == "webhook" else None
@@ -167,11 +171,14 @@ async def disconnect(*, runtime: Runtime, session: AsyncSession,
                      connection: ChannelConnection) -> None:
     from telegram.error import TelegramError
 
-    try:
-        async with telegram_bot(runtime, token_of(runtime, connection)) as bot:
-            await bot.delete_webhook()
-    except TelegramError as exc:  # a revoked token has no webhook to delete
-        log.info("channels.disconnect_unacknowledged", error=str(exc))
+    if connection.kind == "viber":
+        await disconnect_viber(runtime, token_of(runtime, connection))
+    else:
+        try:
+            async with telegram_bot(runtime, token_of(runtime, connection)) as bot:
+                await bot.delete_webhook()
+        except TelegramError as exc:  # a revoked token has no webhook to delete
+            log.info("channels.disconnect_unacknowledged", error=str(exc))
     await session.delete(connection)
     await session.flush()
     log.info("channels.disconnected", bot_id=str(connection.bot_id), kind=connection.kind)
@@ -179,7 +186,7 @@ async def disconnect(*, runtime: Runtime, session: AsyncSession,
 
 def token_of(runtime: Runtime, connection: ChannelConnection) -> str:
     return Encryptor.from_settings(runtime.settings).decrypt(
-        connection.token_ciphertext, context=_context(connection.id)).decode()
+        connection.token_ciphertext, context=token_context(connection.id)).decode()
 
 
 # --- the webhook ------------------------------------------------------------------------------
@@ -215,6 +222,7 @@ class Channels:
         self._connections: dict[uuid.UUID, tuple[float, ChannelConnection | None]] = {}
         self._counts: dict[uuid.UUID, list[int]] = {}
         self._paces: dict[uuid.UUID, _Pace] = {}
+        self.viber = ViberChannel(self)
 
     async def connection(self, connection_id: uuid.UUID) -> ChannelConnection | None:
         """The connection, read at most `CONNECTION_SECONDS` ago (a change made on another
@@ -233,7 +241,17 @@ class Channels:
     def forget(self, connection_id: uuid.UUID) -> None:
         self._connections.pop(connection_id, None)
 
-    def _count(self, connection_id: uuid.UUID, received: int = 0, sent: int = 0) -> None:
+    def token(self, connection: ChannelConnection) -> str:
+        return token_of(self.runtime, connection)
+
+    def pace(self, connection_id: uuid.UUID) -> _Pace:
+        """The connection's send pace in this process (`BOT_RATE` a second)."""
+        pace = self._paces.get(connection_id)
+        if pace is None:
+            pace = self._paces[connection_id] = _Pace(BOT_RATE)
+        return pace
+
+    def count(self, connection_id: uuid.UUID, received: int = 0, sent: int = 0) -> None:
         counts = self._counts.setdefault(connection_id, [0, 0])
         counts[0] += received
         counts[1] += sent
@@ -280,6 +298,7 @@ class Channels:
             await self._release_lease(connection_id)
         for connection_id in list(self._bots):
             await self._forget_bot(connection_id)
+        await self.viber.close()
 
     async def telegram_update(self, connection_id: uuid.UUID, secret: str | None,
                               data: Any) -> str:
@@ -313,16 +332,29 @@ class Channels:
             return exc.detail
         return "handled"
 
-    async def handle(self, connection: ChannelConnection, inbound: TelegramInbound) -> None:
-        """The turn for one update (its conversation found or started), then delivery."""
+    async def handle(self, connection: ChannelConnection, inbound: Inbound, *,
+                     deliver: bool = True) -> bool:
+        """The turn for one update (its conversation found or started), then delivery.
+        Returns False for a resend of the update that started the chat's conversation
+        (nothing is started twice)."""
         chat_id = str(inbound.chat_id)
         scope = ChatScope(org_id=connection.org_id, bot_id=connection.bot_id)
+        is_start = getattr(inbound, "starts", False) or (
+            inbound.event.kind == "command" and inbound.event.command == "start")
         async with self.runtime.locks.hold(f"channel:{connection.id}:{chat_id}",
                                            wait_seconds=10, lease_seconds=60):
             async with self.runtime.sessionmaker() as session:
                 chat = await session.get(ChannelChat, (connection.id, chat_id))
                 conversation_id = chat.conversation_id if chat is not None else None
-            is_start = inbound.event.kind == "command" and inbound.event.command == "start"
+                resent = is_start and chat is not None and \
+                    chat.started_by == inbound.client_message_id
+                unsubscribed = chat is not None and not chat.subscribed
+            if resent:
+                if deliver:  # the first time may have stopped before its delivery
+                    self.deliver_soon(connection.id, chat_id)
+                return False
+            if unsubscribed and getattr(inbound, "subscribed", True):
+                await self.subscribe(connection.id, chat_id, True)  # writing subscribes
             started = conversation_id is None or is_start
             if not started:
                 try:
@@ -337,21 +369,35 @@ class Channels:
                 answer = await self.conversations.start(
                     scope=scope, bot_id=connection.bot_id, body=ConversationStart(
                         language=language if bot is not None and language in bot.languages
-                        else None, end_user_id=inbound.end_user_id, channel="telegram"))
+                        else None, end_user_id=inbound.end_user_id, channel=connection.kind))
                 async with transaction(self.runtime.sessionmaker) as session:
                     chat = await session.get(ChannelChat, (connection.id, chat_id))
                     if chat is None:
-                        session.add(ChannelChat(connection_id=connection.id, chat_id=chat_id,
-                                                conversation_id=answer.conversation_id))
+                        chat = ChannelChat(connection_id=connection.id, chat_id=chat_id,
+                                           conversation_id=answer.conversation_id)
+                        session.add(chat)
                     else:  # a new conversation for the chat; the old one was delivered
                         chat.conversation_id, chat.delivered_seq = answer.conversation_id, 0
+                    chat.started_by = inbound.client_message_id if is_start else None
+                    chat.subscribed = getattr(inbound, "subscribed", True)
                 if not is_start:
                     await self.conversations.send(
                         scope=scope, conversation_id=answer.conversation_id,
                         event=inbound.event, client_message_id=inbound.client_message_id)
-        self._count(connection.id, received=1)
-        self.deliver_soon(connection.id, chat_id, inbound.callback_query_id,
-                          inbound.message_id)
+        self.count(connection.id, received=1)
+        if deliver:
+            self.deliver_soon(connection.id, chat_id, inbound.callback_query_id,
+                              inbound.message_id)
+        return True
+
+    async def subscribe(self, connection_id: uuid.UUID, chat_id: str, subscribed: bool
+                         ) -> bool:
+        """Mark the chat (un)subscribed; False when there is no such chat."""
+        async with transaction(self.runtime.sessionmaker) as session:
+            result = await session.execute(update(ChannelChat).where(
+                ChannelChat.connection_id == connection_id, ChannelChat.chat_id == chat_id)
+                .values(subscribed=subscribed))
+        return bool(result.rowcount)
 
     # --- delivery -------------------------------------------------------------------------
 
@@ -409,6 +455,12 @@ class Channels:
                 latest = await session.scalar(
                     select(Turn.response).where(Turn.conversation_id == chat.conversation_id)
                     .order_by(Turn.seq.desc()).limit(1))
+            if connection.kind == "viber":
+                sent = await self.viber.deliver(connection, chat, rows, latest)
+                self.count(connection_id, sent=sent)
+                if len(rows) == DELIVERY_BATCH:
+                    self._again.add((connection_id, chat_id))
+                return sent
             sent = 0
             bot = await self._bot(connection)
             if callback_query_id is not None:
@@ -419,23 +471,22 @@ class Channels:
                     "editMessageReplyMarkup", {"chat_id": int(chat_id),
                                                "message_id": pressed_message_id,
                                                "reply_markup": {"inline_keyboard": []}}))
-            shown = ("out", "operator")  # the person's own messages are not echoed
-            last_out = max((r.seq for r in rows if r.direction in shown), default=None)
+            last_out = max((r.seq for r in rows if r.direction in SHOWN), default=None)
             done = chat.delivered_seq
             for row in rows:
-                if row.direction in shown:
-                    request = _request(latest) if row.seq == last_out else None
-                    for call in render(int(chat_id), [_message(row.body)], request):
+                if row.direction in SHOWN:
+                    request = request_of(latest) if row.seq == last_out else None
+                    for call in render(int(chat_id), [message_of(row.body)], request):
                         outcome = await self._call(bot, connection, call, (chat_id, row.seq))
                         if outcome == "stop":
                             return sent
                     sent += 1
                     # Recorded after each message Telegram took: a crash resends one at most.
-                    await self._delivered(connection_id, chat_id, row.seq)
+                    await self.delivered(connection_id, chat_id, row.seq)
                     done = row.seq
             if rows and rows[-1].seq > done:  # the person's own messages, passed over
-                await self._delivered(connection_id, chat_id, rows[-1].seq)
-            self._count(connection_id, sent=sent)
+                await self.delivered(connection_id, chat_id, rows[-1].seq)
+            self.count(connection_id, sent=sent)
             if len(rows) == DELIVERY_BATCH:
                 self._again.add((connection_id, chat_id))
             return sent
@@ -456,9 +507,7 @@ class Channels:
 
         if call.wait_seconds:
             await asyncio.sleep(min(call.wait_seconds, 5.0))
-        pace = self._paces.get(connection.id)
-        if pace is None:
-            pace = self._paces[connection.id] = _Pace(BOT_RATE)
+        pace = self.pace(connection.id)
         for attempt in range(SEND_TRIES):
             await pace.wait()
             try:
@@ -474,30 +523,36 @@ class Channels:
                 await asyncio.sleep(min(float(seconds), MAX_RETRY_AFTER))
             except (InvalidToken, EndPointNotFound):
                 # Every method called here exists: "not found" (401/404) is the token's.
-                await self._fail(connection, "Telegram refused the token (revoked?)")
+                await self.fail(connection, "Telegram refused the token (revoked?)")
                 return "stop"
             except TelegramForbidden as exc:
                 log.info("channels.chat_unreachable", error=exc.message)
                 return "skip"  # blocked by the person: their messages are dropped
             except BadRequest as exc:
                 log.warning("channels.message_refused", method=call.method, error=exc.message)
-                await self._note(connection, f"{call.method} refused: {exc.message}",
+                await self.note(connection, f"{call.method} refused: {exc.message}",
                                  dead=(where, call.method))
                 return "skip"
             except (NetworkError, TelegramError) as exc:
                 if attempt == SEND_TRIES - 1:
-                    await self._note(connection, f"{call.method} failed: {exc}")
+                    await self.note(connection, f"{call.method} failed: {exc}")
                     return "stop"
                 await asyncio.sleep(min(8.0, 0.25 * 2 ** attempt) * (0.5 + random.random()))
         return "stop"
 
-    async def _delivered(self, connection_id: uuid.UUID, chat_id: str, seq: int) -> None:
+    async def delivered(self, connection_id: uuid.UUID, chat_id: str, seq: int, *,
+                        receipts: list[str] = ()) -> None:  # type: ignore[assignment]
+        """The chat's history up to `seq` was sent (with the messenger's tokens for what
+        it reports on later, kept in the same transaction)."""
         async with transaction(self.runtime.sessionmaker) as session:
             await session.execute(update(ChannelChat).where(
                 ChannelChat.connection_id == connection_id, ChannelChat.chat_id == chat_id,
                 ChannelChat.delivered_seq < seq).values(delivered_seq=seq))
+            for token in receipts:
+                session.add(ChannelReceipt(connection_id=connection_id, message_token=token,
+                                           chat_id=chat_id, seq=seq, status="sent"))
 
-    async def _note(self, connection: ChannelConnection, error: str,
+    async def note(self, connection: ChannelConnection, error: str,
                     dead: tuple[tuple[str, int] | None, str] | None = None) -> None:
         """Record `error` as the connection's last; with `dead` (where, method), also as a
         dead letter: a message given up for good, kept in the list the API shows (the last
@@ -515,8 +570,9 @@ class Channels:
             await session.execute(update(ChannelConnection).where(
                 ChannelConnection.id == connection.id).values(**values))
 
-    async def _fail(self, connection: ChannelConnection, error: str) -> None:
+    async def fail(self, connection: ChannelConnection, error: str) -> None:
         await self._forget_bot(connection.id)
+        await self.viber.forget(connection.id)
         self.forget(connection.id)
         await self._update(connection.id, status="failed", last_error=error[:500])
         log.warning("channels.connection_failed", bot_id=str(connection.bot_id), error=error)
@@ -585,13 +641,13 @@ class Channels:
                                             update_id=update_id, error=exc.detail)
                         offset = update_id + 1
             except (InvalidToken, EndPointNotFound):
-                await self._fail(connection, "Telegram refused the token (revoked?)")
+                await self.fail(connection, "Telegram refused the token (revoked?)")
                 return
             except asyncio.CancelledError:
                 raise
             except (TelegramError, OSError) as exc:
                 failures += 1
-                await self._note(connection, f"getUpdates failed: {exc}")
+                await self.note(connection, f"getUpdates failed: {exc}")
                 await asyncio.sleep(min(30.0, 0.5 * 2 ** failures) * (0.5 + random.random()))
             except Exception:  # noqa: BLE001  (a turn that failed: the update comes again)
                 failures += 1
@@ -674,22 +730,6 @@ async def _shutdown(bot: Any) -> None:
         await bot.shutdown()
     except Exception:  # noqa: BLE001  (closing a client that is broken already)
         log.debug("channels.client_close_failed")
-
-
-def _message(body: dict[str, Any]) -> OutboundMessage:
-    """A stored history body (a bot message, or an operator's text) as a message to show."""
-    return OutboundMessage.model_validate({"type": "text", **{
-        k: v for k, v in body.items() if k in OutboundMessage.model_fields}})
-
-
-def _request(response: Any) -> InputRequest | None:
-    data = response.get("input") if isinstance(response, dict) else None
-    if not isinstance(data, dict):
-        return None
-    try:
-        return InputRequest.model_validate(data)
-    except ValueError:
-        return None
 
 
 def _language(code: str | None) -> str | None:

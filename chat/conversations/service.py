@@ -41,6 +41,7 @@ from core.locks import Held
 from core.runtime import Runtime
 from core.security import Role
 from orchestrator.contract import (
+    MEDIA_KINDS,
     ConversationState,
     InboundEvent,
     InputRequest,
@@ -58,7 +59,9 @@ log = structlog.get_logger("rozmova.chat")
 # A turn waits this long for the previous one of the same conversation; a crashed holder's
 # lease runs out after LOCK_LEASE so no conversation stays wedged.
 # What the person said is history; a timeout or an operator's handback is not.
-PERSON_EVENTS = frozenset({"text", "choice", "payload", "command"})
+PERSON_EVENTS = frozenset({"text", "choice", "payload", "command", *MEDIA_KINDS})
+# What an operator takes over from the scenario while the conversation is handed off.
+_SAID = frozenset({"text", "choice", "payload", *MEDIA_KINDS})
 # Answered by the engine even while an operator has the conversation.
 BUILTIN_COMMANDS = frozenset({"start", "restart", "help"})
 LOCK_WAIT_SECONDS = 10.0
@@ -413,7 +416,7 @@ class ConversationService:
             if bot is None:
                 raise NotFound(f"no conversation {conversation_id} here")
             if conversation.status == "handoff" and (
-                    event.kind in ("text", "choice", "payload")
+                    event.kind in _SAID
                     or (event.kind == "command" and not self._runs_in_handoff(bot, event))):
                 return await self._to_operators(store, conversation, event,
                                                 client_message_id, started)

@@ -7,6 +7,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from chat.conversations.schemas import HistoryItem, TurnAnswer
+from orchestrator.contract import MEDIA_KINDS
 from core.types import INT32_MAX, MAX_JSON_DEPTH, JsonLimitError, check_json
 
 if TYPE_CHECKING:
@@ -63,8 +64,8 @@ def inbound_message(body: dict[str, Any]) -> dict[str, Any]:
     kind = body.get("kind")
     if kind == "choice":
         return {"type": "choice", "choice_id": body.get("choice_id")}
-    if kind == "payload":
-        return {"type": "payload", "payload": body.get("payload")}
+    if kind == "payload" or kind in MEDIA_KINDS:
+        return {"type": kind, "payload": body.get("payload")}
     return {"type": "text", "text": body.get("text") or ""}
 
 

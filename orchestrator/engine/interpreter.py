@@ -18,6 +18,7 @@ from scenarios.format.templates import resolve_reference
 from scenarios.format.values import match_language
 
 from orchestrator.contract import (
+    MEDIA_KINDS,
     STATE_FORMAT,
     CallTrace,
     ConversationState,
@@ -73,7 +74,7 @@ MAX_CALLS_PER_TURN = 8
 
 _MISSING: Any = object()
 _RESTART_COMMANDS = ("start", "restart")
-_PERSON_EVENTS = frozenset({"text", "choice", "payload", "command"})
+_PERSON_EVENTS = frozenset({"text", "choice", "payload", "command", *MEDIA_KINDS})
 RESTART_CHOICE = "/start"
 """The id of the "Start again" button the engine offers when a conversation cannot go on (no
 option of a scenario can have it: option ids have no slash)."""

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from chat.channels.telegram.inbound import Skipped, TelegramInbound, UpdateError, parse_update
+from orchestrator.contract import MEDIA_KINDS
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "telegram" / "updates"
 REAL = sorted(SHARED.glob("*.json")) if SHARED.is_dir() else []
@@ -108,9 +109,12 @@ def test_a_pressed_button_is_a_choice() -> None:
       "user_id": 42}),
     ({"dice": {"emoji": "🎲", "value": 3}}, {"type": "unsupported", "what": "dice"}),
 ])
-def test_what_is_not_text_arrives_as_a_typed_payload(fields, expected) -> None:  # type: ignore[no-untyped-def]
+def test_what_is_not_text_arrives_as_an_event_of_its_kind(fields, expected) -> None:  # type: ignore[no-untyped-def]
     result = parse_update(message(**fields))
-    assert isinstance(result, TelegramInbound) and result.event.kind == "payload"
+    assert isinstance(result, TelegramInbound)
+    # The contract's kinds (image, audio, file, location, contact...); the rest a payload.
+    assert result.event.kind == (expected["type"] if expected["type"] in MEDIA_KINDS
+                                 else "payload")
     assert result.event.payload == expected
 
 

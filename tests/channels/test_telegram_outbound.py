@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from chat.channels.telegram.outbound import MAX_TEXT, callback_data, render, split_text
+from chat.channels.telegram.outbound import MAX_TEXT, callback_data, render
+from chat.channels.texts import split_text
 from orchestrator.contract import Button, InputRequest, OutboundMessage
 
 
@@ -61,13 +62,13 @@ def test_media_by_url_with_caption_and_a_delay_as_typing() -> None:
 
 def test_long_texts_are_split_never_cut() -> None:
     words = " ".join(f"слово{i}" for i in range(2000))
-    parts = split_text(words)
+    parts = split_text(words, MAX_TEXT)
     assert all(len(p) <= MAX_TEXT for p in parts) and len(parts) > 1
     assert " ".join(parts) == words
     lines = "\n".join("рядок " * 50 for _ in range(40))
-    assert "\n".join(split_text(lines)) .replace("\n", " ").split() == lines.split()
+    assert "\n".join(split_text(lines, MAX_TEXT)) .replace("\n", " ").split() == lines.split()
     solid = "x" * (MAX_TEXT * 2 + 5)
-    assert "".join(split_text(solid)) == solid
+    assert "".join(split_text(solid, MAX_TEXT)) == solid
     calls = render(1, [text(words, buttons=[Button(id="ok", label="OK")])])
     assert len(calls) == len(parts) and "reply_markup" in calls[-1].params
     assert all("reply_markup" not in c.params for c in calls[:-1])

@@ -4,9 +4,10 @@ Updates are read as plain JSON, field by field, rather than through python-teleg
 `Update.de_json`: that constructor raises on payloads older Bot API versions sent (a photo
 without `file_unique_id`, say), and a webhook must answer every update Telegram sends, the
 old and the unusual ones included, without an error. Whatever the scenario cannot use as
-text, a button or a command arrives as a `payload` event whose `type` names it (`image`,
-`audio`, `video`, `file`, `location`, `contact`, `sticker`, `unsupported`); a scenario that
-does not handle one answers with its fallback."""
+text, a button or a command arrives as an event of its kind (`image`, `audio` for voice and
+audio, `video`, `file`, `location`, `contact`) with its details in `payload`, or as a
+`payload` event whose `type` names it (`sticker`, `unsupported`); a scenario that does not
+handle one answers with its fallback."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chat.conversations.schemas import MAX_TEXT_CHARS
-from orchestrator.contract import InboundEvent
+from orchestrator.contract import MEDIA_KINDS, InboundEvent
 
 # Updates a scenario never sees: edits, channels, payments, inline mode, membership changes.
 _NOT_FOR_SCENARIOS = {
@@ -121,7 +122,8 @@ def _event(message: dict[str, Any], text: str | None, caption: str | None,
     payload = _media(message)
     if caption:
         payload["caption"] = caption[:MAX_TEXT_CHARS]
-    return InboundEvent(kind="payload", payload=payload)
+    kind = payload["type"]
+    return InboundEvent(kind=kind if kind in MEDIA_KINDS else "payload", payload=payload)
 
 
 def _media(message: dict[str, Any]) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from chat.channels.texts import split_text
 from orchestrator.contract import Button, InputRequest, OutboundMessage
 
 MAX_TEXT = 4096
@@ -74,7 +75,7 @@ def _message_calls(chat_id: int, message: OutboundMessage,
         calls.append(TelegramCall(method, params))
     if text:
         calls.extend(TelegramCall("sendMessage", {"chat_id": chat_id, "text": part})
-                     for part in split_text(text))
+                     for part in split_text(text, MAX_TEXT))
     if markup is not None:
         if not calls:  # buttons alone: Telegram needs a text to hang them on
             calls.append(TelegramCall("sendMessage", {"chat_id": chat_id, "text": "…"}))
@@ -105,20 +106,3 @@ def callback_data(button_id: str) -> str:
         raise ValueError(f"button id {button_id[:20]!r}… is over Telegram's "
                          f"{MAX_CALLBACK_DATA} bytes of callback data")
     return button_id
-
-
-def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """`text` in parts of at most `limit` characters, each ending at a line break or a space
-    where one is near the end (a word is cut only when it alone is longer than a part)."""
-    parts: list[str] = []
-    while len(text) > limit:
-        cut = text.rfind("\n", limit // 2, limit + 1)
-        if cut == -1:
-            cut = text.rfind(" ", limit // 2, limit + 1)
-        if cut == -1:
-            cut = limit
-        parts.append(text[:cut].rstrip())
-        text = text[cut:].lstrip(" \n")
-    if text:
-        parts.append(text)
-    return parts

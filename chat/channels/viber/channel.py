@@ -1,0 +1,339 @@
+"""Viber connections: connecting a bot (token checked with get_account_info, webhook set),
+the webhook (signature checked, callback parsed, turn run, 200 only once it is stored), and
+delivery of what the turns said.
+
+Delivery works as Telegram's does (`chat.channels.service`: the stored history past the
+chat's `delivered_seq`, under the chat's delivery lock), with Viber's rules:
+
+- A person who opens the bot's chat is not subscribed yet, and Viber lets the bot answer that
+  `conversation_started` with one message only, in the webhook's own answer: the start turn
+  is folded into that one welcome message, and marked delivered once the answer is built.
+- A person who has not subscribed, or unsubscribed, is sent nothing: their messages are passed
+  over (Viber refuses them anyway) until they write again, which subscribes them.
+- Each sent message's token is kept (`channel_receipts`) and Viber's `delivered`, `seen`
+  and `failed` callbacks are recorded against it; a failed one is also a dead letter.
+- `tooManyRequests` and a Viber that does not answer are retried with backoff and jitter; a
+  refused token (invalid, blocked, suspended account) marks the connection failed; a message
+  Viber refuses (bad data) is a dead letter, so one bad message cannot block a chat."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from chat.channels.history import SHOWN, message_of, request_of
+from chat.channels.models import ChannelChat, ChannelConnection, ChannelReceipt
+from chat.channels.viber.client import (
+    TOKEN_REFUSED,
+    TOO_MANY,
+    UNREACHABLE,
+    ViberClient,
+    ViberError,
+    ViberUnavailable,
+)
+from chat.channels.viber.inbound import (
+    CallbackError,
+    Receipt,
+    Skipped,
+    Subscription,
+    ViberInbound,
+    parse_callback,
+    verified,
+)
+from chat.channels.viber.outbound import ViberSend, render, welcome
+from chat.conversations.models import ConversationMessage, Turn
+from core.crypto import Encryptor
+from core.db import transaction
+from core.errors import Forbidden, InvalidInput, NotFound, RozmovaError, ServiceUnavailable
+from core.logging import get_logger
+from core.runtime import Runtime
+
+if TYPE_CHECKING:
+    from chat.channels.service import Channels
+
+log = get_logger("rozmova.channels.viber")
+
+SEND_TRIES = 4
+EVENT_TYPES = ["delivered", "seen", "failed", "subscribed", "unsubscribed",
+               "conversation_started"]
+_PROGRESS = {"sent": 0, "delivered": 1, "seen": 2, "failed": 3}
+WEBHOOK_NOT_SET = 10
+
+
+def viber_client(runtime: Runtime, token: str) -> ViberClient:
+    return ViberClient(runtime.settings.viber_api_url, token)
+
+
+async def connect_viber(*, runtime: Runtime, session: AsyncSession, org_id: uuid.UUID,
+                        bot_id: uuid.UUID, token: str, public_url: str | None,
+                        context: Any) -> ChannelConnection:
+    """Check the token (get_account_info) and set the webhook (Viber checks it at once with a
+    `webhook` callback, which the webhook answers before this connection is stored);
+    replaces an earlier Viber connection of the bot. `context(connection_id)` makes the
+    token's encryption context."""
+    base = (public_url or runtime.settings.public_url or "").rstrip("/")
+    if not base.startswith(("https://", "http://")):
+        raise InvalidInput("Viber posts to a webhook: give public_url (the address Viber "
+                           "reaches this platform at), or set ROZMOVA_PUBLIC_URL", errors=[
+                               {"path": "/public_url", "message": "required for Viber"}])
+    existing = await session.scalar(select(ChannelConnection).where(
+        ChannelConnection.bot_id == bot_id, ChannelConnection.kind == "viber"))
+    connection = existing or ChannelConnection(id=uuid.uuid4(), org_id=org_id, bot_id=bot_id,
+                                               kind="viber")
+    client = viber_client(runtime, token)
+    try:
+        account = await client.call("get_account_info")
+        await client.call("set_webhook", {
+            "url": f"{base}/webhooks/viber/{connection.id}", "event_types": EVENT_TYPES,
+            "send_name": True, "send_photo": False})
+    except ViberError as exc:
+        if exc.status in TOKEN_REFUSED:
+            raise InvalidInput("Viber refused the token (check it in the Viber admin panel)",
+                               errors=[{"path": "/token", "message": exc.message}]) from None
+        raise InvalidInput(f"Viber answered: {exc.message}") from None
+    except ViberUnavailable as exc:
+        raise ServiceUnavailable(f"Viber did not answer ({exc}); try again shortly") from None
+    finally:
+        await client.close()
+    encryptor = Encryptor.from_settings(runtime.settings)
+    connection.mode = "webhook"
+    connection.token_ciphertext = encryptor.encrypt(token.encode(),
+                                                    context=context(connection.id))
+    connection.token_key_id = encryptor.key_id
+    connection.token_hint = token[-4:]
+    connection.webhook_secret_sha256 = None  # Viber signs each callback with the token
+    connection.account = str(account.get("name") or "Viber bot")[:64]
+    connection.status, connection.last_error = "active", None
+    if existing is None:
+        session.add(connection)
+    await session.flush()
+    log.info("channels.connected", bot_id=str(bot_id), kind="viber",
+             account=connection.account)
+    return connection
+
+
+async def disconnect_viber(runtime: Runtime, token: str) -> None:
+    client = viber_client(runtime, token)
+    try:
+        await client.call("set_webhook", {"url": ""})  # Viber's way to remove it
+    except (ViberError, ViberUnavailable) as exc:  # a revoked token has no webhook to remove
+        log.info("channels.disconnect_unacknowledged", error=str(exc))
+    finally:
+        await client.close()
+
+
+class ViberChannel:
+    """The Viber half of an app's channel layer (`Channels` keeps what both share)."""
+
+    def __init__(self, channels: Channels) -> None:
+        self.channels = channels
+        self.runtime = channels.runtime
+        self._clients: dict[uuid.UUID, tuple[bytes, ViberClient]] = {}
+
+    async def client(self, connection: ChannelConnection) -> ViberClient:
+        cached = self._clients.get(connection.id)
+        if cached is not None and cached[0] == connection.token_ciphertext:
+            return cached[1]
+        await self.forget(connection.id)
+        client = viber_client(self.runtime, self.channels.token(connection))
+        self._clients[connection.id] = (connection.token_ciphertext, client)
+        return client
+
+    async def forget(self, connection_id: uuid.UUID) -> None:
+        cached = self._clients.pop(connection_id, None)
+        if cached is not None:
+            await cached[1].close()
+
+    async def close(self) -> None:
+        for connection_id in list(self._clients):
+            await self.forget(connection_id)
+
+    # --- the webhook ------------------------------------------------------------------------
+
+    async def callback(self, connection_id: uuid.UUID, raw: bytes,
+                       signature: str | None) -> dict[str, Any] | None:
+        """Handle one callback; returns the welcome message to answer it with, if any.
+        Raises NotFound (no such connection), Forbidden (wrong signature), InvalidInput (not
+        a callback). Returns only once what it acknowledges is stored."""
+        try:
+            data = json.loads(raw)  # exact ints: message tokens pass 2^53
+        except ValueError:
+            raise InvalidInput("the body is not JSON") from None
+        if isinstance(data, dict) and data.get("event") == "webhook":
+            # Viber's check while set_webhook runs, before the connection is stored: it
+            # changes nothing and reveals nothing, so it is answered without a lookup.
+            return None
+        connection = await self.channels.connection(connection_id)
+        if connection is None or connection.kind != "viber":
+            raise NotFound("no such Viber connection (disconnected?)")
+        if not verified(self.channels.token(connection), raw, signature):
+            raise Forbidden("the callback's X-Viber-Content-Signature is wrong")
+        try:
+            parsed = parse_callback(data)
+        except CallbackError as exc:
+            raise InvalidInput(str(exc)) from None
+        if isinstance(parsed, Skipped):
+            log.info("channels.callback_skipped", reason=parsed.reason)
+            return None
+        if isinstance(parsed, Subscription):
+            known = await self.channels.subscribe(connection.id, parsed.user_id,
+                                                  parsed.subscribed)
+            log.info("channels.subscription", subscribed=parsed.subscribed, known_chat=known)
+            return None
+        if isinstance(parsed, Receipt):
+            await self._receipt(connection, parsed)
+            return None
+        try:
+            if parsed.starts and not parsed.subscribed:
+                return await self._welcome(connection, parsed)
+            if parsed.starts and await self._has_chat(connection.id, parsed.chat_id):
+                return None  # a subscriber reopened the chat: their conversation goes on
+            await self.channels.handle(connection, parsed)
+        except ServiceUnavailable:
+            raise  # 503: Viber sends the callback again later
+        except RozmovaError as exc:
+            log.warning("channels.update_failed", error=exc.detail)
+        return None
+
+    async def _has_chat(self, connection_id: uuid.UUID, chat_id: str) -> bool:
+        async with self.runtime.sessionmaker() as session:
+            return await session.get(ChannelChat, (connection_id, chat_id)) is not None
+
+    async def _welcome(self, connection: ChannelConnection,
+                       inbound: ViberInbound) -> dict[str, Any] | None:
+        """Start the conversation and fold its first turn into the one message Viber lets a
+        bot send someone who has not subscribed: the answer to `conversation_started`."""
+        if not await self.channels.handle(connection, inbound, deliver=False):
+            return None  # a resend: its welcome was answered (or lost with the first answer)
+        key = (connection.id, inbound.chat_id)
+        async with self.runtime.locks.hold(f"channel-delivery:{key[0]}:{key[1]}",
+                                           wait_seconds=10, lease_seconds=60):
+            async with self.runtime.sessionmaker() as session:
+                chat = await session.get(ChannelChat, key)
+                if chat is None:
+                    return None
+                rows = list(await session.scalars(
+                    select(ConversationMessage).where(
+                        ConversationMessage.conversation_id == chat.conversation_id,
+                        ConversationMessage.seq > chat.delivered_seq)
+                    .order_by(ConversationMessage.seq).limit(50)))
+                latest = await session.scalar(
+                    select(Turn.response).where(Turn.conversation_id == chat.conversation_id)
+                    .order_by(Turn.seq.desc()).limit(1))
+            body = welcome([message_of(r.body) for r in rows if r.direction in SHOWN],
+                           request_of(latest), sender=connection.account)
+            if rows:
+                await self.channels.delivered(connection.id, inbound.chat_id, rows[-1].seq)
+        if body is not None:
+            self.channels.count(connection.id, sent=1)
+        return body
+
+    async def _receipt(self, connection: ChannelConnection, receipt: Receipt) -> None:
+        async with transaction(self.runtime.sessionmaker) as session:
+            row = await session.get(ChannelReceipt, (connection.id, str(receipt.message_token)))
+            if row is None:
+                log.info("channels.receipt_unknown", status=receipt.status)
+                return
+            if row.status == "failed" or _PROGRESS[receipt.status] <= _PROGRESS[row.status]:
+                return  # late or repeated: a message seen stays seen
+            row.status, row.reason = receipt.status, receipt.reason
+            where = (row.chat_id, row.seq)
+        if receipt.status == "failed":
+            await self.channels.note(
+                connection, f"Viber could not deliver it: {receipt.reason or 'no reason given'}",
+                dead=(where, "send_message"))
+
+    # --- delivery -------------------------------------------------------------------------
+
+    async def deliver(self, connection: ChannelConnection, chat: ChannelChat,
+                      rows: list[ConversationMessage], latest: Any) -> int:
+        """Send `rows` (the chat's undelivered history, in order); returns how many were
+        sent. Called by `Channels.deliver` under the chat's delivery lock."""
+        if not rows:
+            return 0
+        if not chat.subscribed:
+            await self.channels.delivered(connection.id, chat.chat_id, rows[-1].seq)
+            log.info("channels.unsubscribed_passed_over", messages=len(rows))
+            return 0
+        client = await self.client(connection)
+        last_out = max((r.seq for r in rows if r.direction in SHOWN), default=None)
+        sent = 0
+        done = chat.delivered_seq
+        for row in rows:
+            if row.direction not in SHOWN:
+                continue
+            request = request_of(latest) if row.seq == last_out else None
+            tokens: list[str] = []
+            for send in render([message_of(row.body)], request, sender=connection.account):
+                outcome, token = await self._send(client, connection, chat.chat_id, send,
+                                                  row.seq)
+                if outcome == "stop":
+                    return sent
+                if outcome == "unreachable":
+                    await self.channels.subscribe(connection.id, chat.chat_id, False)
+                    await self.channels.delivered(connection.id, chat.chat_id, rows[-1].seq)
+                    return sent
+                if token is not None:
+                    tokens.append(token)
+            sent += 1
+            await self.channels.delivered(connection.id, chat.chat_id, row.seq,
+                                          receipts=tokens)
+            done = row.seq
+        if rows[-1].seq > done:  # the person's own messages, passed over
+            await self.channels.delivered(connection.id, chat.chat_id, rows[-1].seq)
+        return sent
+
+    async def _send(self, client: ViberClient, connection: ChannelConnection, chat_id: str,
+                    send: ViberSend, seq: int) -> tuple[str, str | None]:
+        """One send_message with Viber's rules for retrying: ("ok", its token), ("skip",
+        None) (refused for good: a dead letter), ("unreachable", None) (the person is not
+        subscribed or has no Viber now) or ("stop", None) (nothing more can be sent now)."""
+        if send.wait_seconds:
+            await asyncio.sleep(min(send.wait_seconds, 5.0))
+        pace = self.channels.pace(connection.id)
+        for attempt in range(SEND_TRIES):
+            await pace.wait()
+            try:
+                answer = await client.call("send_message", {"receiver": chat_id, **send.body})
+            except ViberUnavailable as exc:
+                problem = str(exc)
+            except ViberError as exc:
+                if exc.status in TOKEN_REFUSED:
+                    await self.channels.fail(connection,
+                                             f"Viber refused the token ({exc.message})")
+                    return "stop", None
+                if exc.status in UNREACHABLE:
+                    log.info("channels.chat_unreachable", error=exc.message)
+                    return "unreachable", None
+                if exc.status == WEBHOOK_NOT_SET:
+                    await self.channels.note(connection, "Viber has no webhook for the bot: "
+                                             "connect it again")
+                    return "stop", None
+                if exc.status != TOO_MANY:
+                    await self.channels.note(connection, f"send_message refused: {exc}",
+                                             dead=((chat_id, seq), "send_message"))
+                    return "skip", None
+                problem = str(exc)
+            else:
+                token = answer.get("message_token")
+                return "ok", (str(token) if isinstance(token, int) and
+                              not isinstance(token, bool) else None)
+            if attempt == SEND_TRIES - 1:
+                await self.channels.note(connection, f"send_message failed: {problem}")
+                return "stop", None
+            await asyncio.sleep(min(8.0, 0.25 * 2 ** attempt) * (0.5 + random.random()))
+        return "stop", None
+
+
+def receipts_query(connection_id: uuid.UUID, chat_id: str | None, limit: int) -> Any:
+    query = select(ChannelReceipt).where(ChannelReceipt.connection_id == connection_id)
+    if chat_id is not None:
+        query = query.where(ChannelReceipt.chat_id == chat_id)
+    return query.order_by(ChannelReceipt.updated_at.desc()).limit(limit)
+
