@@ -1,5 +1,6 @@
-"""`rozmova dev fake-telegram`: a pretend Telegram on this machine, to try a bot's Telegram
-channel without an account or a network (the README's "Telegram" section shows a session)."""
+"""`rozmova dev fake-telegram` and `rozmova dev fake-viber`: a pretend messenger on this
+machine, to try a bot's channel without an account or a network (the README's "Telegram" and
+"Viber" sections show a session)."""
 
 from __future__ import annotations
 
@@ -26,4 +27,24 @@ def fake_telegram(
     fake = FakeTelegram()
     fake.add_bot(token, username)
     typer.echo(f"fake Telegram on http://127.0.0.1:{port} (token {token}, @{username})")
+    uvicorn.run(fake.app, host="127.0.0.1", port=port, log_level="warning")
+
+
+@app.command("fake-viber")
+def fake_viber(
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8082,
+    token: Annotated[str, typer.Option(help="The bot token it accepts.")] = "local-viber-demo",
+    name: Annotated[str, typer.Option(help="The bot's name.")] = "Local demo",
+) -> None:
+    """Serve a fake Viber REST API: point the platform at it with
+    ROZMOVA_VIBER_API_URL=http://127.0.0.1:PORT/pa, connect a bot with TOKEN, then
+    POST /_open/TOKEN (open the chat), /_say/TOKEN {"text": ...} or /_press/TOKEN
+    {"text": <button>} and GET /_chat/TOKEN."""
+    import uvicorn
+
+    from chat.channels.viber.fake import FakeViber
+
+    fake = FakeViber()
+    fake.add_bot(token, name=name)
+    typer.echo(f"fake Viber on http://127.0.0.1:{port}/pa (token {token}, {name})")
     uvicorn.run(fake.app, host="127.0.0.1", port=port, log_level="warning")

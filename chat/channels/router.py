@@ -17,8 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from sqlalchemy import select
 
 from chat.channels import service
-from chat.channels.viber import channel as viber
+from chat.channels.errors import NotAnUpdate
 from chat.channels.models import ChannelConnection
+from chat.channels.viber import channel as viber
 from chat.dependencies import channels, conversation_service, own_bot
 from core.db import commit
 from core.errors import InvalidInput, NotFound
@@ -236,7 +237,7 @@ async def telegram_webhook(
     try:
         data = orjson.loads(await request.body())
     except orjson.JSONDecodeError:
-        raise InvalidInput("the body is not JSON") from None
+        raise NotAnUpdate("the body is not JSON") from None
     await channels(request.app).telegram_update(connection_id, secret, data)
     return Response(b"{}", media_type="application/json")
 

@@ -27,18 +27,30 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from chat.channels.errors import NotAnUpdate
 from chat.channels.history import SHOWN, message_of, request_of
 from chat.channels.models import ChannelChat, ChannelConnection, ChannelReceipt
-from chat.channels.telegram.inbound import Skipped, TelegramInbound, UpdateError, parse_update
+from chat.channels.telegram.inbound import (
+    Skipped,
+    TelegramInbound,
+    UpdateError,
+    parse_update,
+)
+from chat.channels.telegram.outbound import TelegramCall, render
 from chat.channels.viber.channel import ViberChannel, disconnect_viber
 from chat.channels.viber.inbound import ViberInbound
-from chat.channels.telegram.outbound import TelegramCall, render
 from chat.conversations.models import Conversation, ConversationMessage, Turn
 from chat.conversations.schemas import ConversationStart
 from chat.conversations.service import ChatScope, ConversationEnded, ConversationService
 from core.crypto import Encryptor
 from core.db import transaction, utcnow
-from core.errors import Forbidden, InvalidInput, NotFound, RozmovaError, ServiceUnavailable
+from core.errors import (
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RozmovaError,
+    ServiceUnavailable,
+)
 from core.logging import get_logger
 from core.runtime import Runtime
 
@@ -303,7 +315,7 @@ class Channels:
     async def telegram_update(self, connection_id: uuid.UUID, secret: str | None,
                               data: Any) -> str:
         """Handle one webhook delivery; returns what became of it (for the log). Raises
-        NotFound (no such connection), Forbidden (wrong secret), InvalidInput (not an
+        NotFound (no such connection), Forbidden (wrong secret), NotAnUpdate (not an
         update). Returns only once the turn is stored."""
         connection = await self.connection(connection_id)
         if connection is None or connection.kind != "telegram":
@@ -315,7 +327,7 @@ class Channels:
         try:
             inbound = parse_update(data, bot_username=connection.account)
         except UpdateError as exc:
-            raise InvalidInput(str(exc)) from None
+            raise NotAnUpdate(str(exc)) from None
         if isinstance(inbound, Skipped):
             log.info("channels.update_skipped", update_id=inbound.update_id,
                      reason=inbound.reason)
@@ -498,11 +510,13 @@ class Channels:
         from telegram.error import (
             BadRequest,
             EndPointNotFound,
-            Forbidden as TelegramForbidden,
             InvalidToken,
             NetworkError,
             RetryAfter,
             TelegramError,
+        )
+        from telegram.error import (
+            Forbidden as TelegramForbidden,
         )
 
         if call.wait_seconds:
@@ -649,7 +663,7 @@ class Channels:
                 failures += 1
                 await self.note(connection, f"getUpdates failed: {exc}")
                 await asyncio.sleep(min(30.0, 0.5 * 2 ** failures) * (0.5 + random.random()))
-            except Exception:  # noqa: BLE001  (a turn that failed: the update comes again)
+            except Exception:
                 failures += 1
                 log.exception("channels.poll_failed", connection=str(connection_id))
                 await asyncio.sleep(min(30.0, 0.5 * 2 ** failures))

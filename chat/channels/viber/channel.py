@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from chat.channels.errors import NotAnUpdate
 from chat.channels.history import SHOWN, message_of, request_of
 from chat.channels.models import ChannelChat, ChannelConnection, ChannelReceipt
 from chat.channels.viber.client import (
@@ -50,7 +51,13 @@ from chat.channels.viber.outbound import ViberSend, render, welcome
 from chat.conversations.models import ConversationMessage, Turn
 from core.crypto import Encryptor
 from core.db import transaction
-from core.errors import Forbidden, InvalidInput, NotFound, RozmovaError, ServiceUnavailable
+from core.errors import (
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RozmovaError,
+    ServiceUnavailable,
+)
 from core.logging import get_logger
 from core.runtime import Runtime
 
@@ -159,12 +166,12 @@ class ViberChannel:
     async def callback(self, connection_id: uuid.UUID, raw: bytes,
                        signature: str | None) -> dict[str, Any] | None:
         """Handle one callback; returns the welcome message to answer it with, if any.
-        Raises NotFound (no such connection), Forbidden (wrong signature), InvalidInput (not
+        Raises NotFound (no such connection), Forbidden (wrong signature), NotAnUpdate (not
         a callback). Returns only once what it acknowledges is stored."""
         try:
             data = json.loads(raw)  # exact ints: message tokens pass 2^53
         except ValueError:
-            raise InvalidInput("the body is not JSON") from None
+            raise NotAnUpdate("the body is not JSON") from None
         if isinstance(data, dict) and data.get("event") == "webhook":
             # Viber's check while set_webhook runs, before the connection is stored: it
             # changes nothing and reveals nothing, so it is answered without a lookup.
@@ -177,7 +184,7 @@ class ViberChannel:
         try:
             parsed = parse_callback(data)
         except CallbackError as exc:
-            raise InvalidInput(str(exc)) from None
+            raise NotAnUpdate(str(exc)) from None
         if isinstance(parsed, Skipped):
             log.info("channels.callback_skipped", reason=parsed.reason)
             return None
