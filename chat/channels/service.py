@@ -65,21 +65,27 @@ MENU_SECONDS = 30.0        # how often connected bots' menus are checked against
 BOT_RATE = 30.0            # messages a second one bot may send (Telegram's published limit)
 
 
+# Telegram's published limits per chat: about one message a second in a private chat (short
+# bursts are let through), twenty a minute in a group.
+CHAT_RATE, GROUP_RATE, CHAT_BURST = 1.0, 20 / 60, 3.0
+
+
 class _Pace:
     """A token bucket: `wait()` returns once a message may go, at most `rate` a second
-    after a burst of `rate`. Per connection and per process (instances each keep their own,
-    which Telegram's 429 and its retry_after correct)."""
+    after a burst of `burst` (default `rate`). Per process: instances each keep their own,
+    which Telegram's 429 and its retry_after correct."""
 
-    __slots__ = ("rate", "tokens", "when")
+    __slots__ = ("burst", "rate", "tokens", "when")
 
-    def __init__(self, rate: float) -> None:
-        self.rate, self.tokens, self.when = rate, rate, 0.0
+    def __init__(self, rate: float, burst: float | None = None) -> None:
+        self.rate, self.burst, self.when = rate, burst or rate, 0.0
+        self.tokens = self.burst
 
     async def wait(self) -> None:
         loop = asyncio.get_running_loop()
         while True:
             now = loop.time()
-            self.tokens = min(self.rate, self.tokens + (now - self.when) * self.rate)
+            self.tokens = min(self.burst, self.tokens + (now - self.when) * self.rate)
             self.when = now
             if self.tokens >= 1:
                 self.tokens -= 1
@@ -234,6 +240,7 @@ class Channels:
         self._connections: dict[uuid.UUID, tuple[float, ChannelConnection | None]] = {}
         self._counts: dict[uuid.UUID, list[int]] = {}
         self._paces: dict[uuid.UUID, _Pace] = {}
+        self._chat_paces: dict[tuple[uuid.UUID, str], _Pace] = {}
         self.viber = ViberChannel(self)
 
     async def connection(self, connection_id: uuid.UUID) -> ChannelConnection | None:
@@ -255,6 +262,17 @@ class Channels:
 
     def token(self, connection: ChannelConnection) -> str:
         return token_of(self.runtime, connection)
+
+    def _chat_pace(self, connection_id: uuid.UUID, chat_id: str) -> _Pace:
+        """A Telegram chat's pace (a group's is slower: its ids are negative)."""
+        key = (connection_id, chat_id)
+        pace = self._chat_paces.get(key)
+        if pace is None:
+            if len(self._chat_paces) > 50_000:  # idle chats' buckets are full: forgotten
+                self._chat_paces.clear()
+            pace = self._chat_paces[key] = _Pace(
+                GROUP_RATE if chat_id.startswith("-") else CHAT_RATE, CHAT_BURST)
+        return pace
 
     def pace(self, connection_id: uuid.UUID) -> _Pace:
         """The connection's send pace in this process (`BOT_RATE` a second)."""
@@ -522,7 +540,11 @@ class Channels:
         if call.wait_seconds:
             await asyncio.sleep(min(call.wait_seconds, 5.0))
         pace = self.pace(connection.id)
+        chat_pace = self._chat_pace(connection.id, where[0]) \
+            if where is not None and call.method != "sendChatAction" else None
         for attempt in range(SEND_TRIES):
+            if chat_pace is not None:
+                await chat_pace.wait()
             await pace.wait()
             try:
                 with warnings.catch_warnings():
