@@ -62,6 +62,7 @@ async def running_delivery(channels: Any, every_seconds: float
         await channels.deliver_pending()
         await channels.flush_counts()
         await channels.refresh_menus()
+        await channels.prune_receipts()
 
     try:
         async with repeating(sweep, every_seconds, name="channel-delivery-sweeper",

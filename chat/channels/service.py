@@ -1,4 +1,5 @@
-"""Telegram connections: connecting a bot (token checked with getMe, webhook set with a secret
+"""What the messenger channels share (connections, the turn for an update, delivery from the
+stored history, pacing, dead letters) and Telegram's connections: connecting a bot (token checked with getMe, webhook set with a secret
 token), the webhook (secret checked, update parsed, turn run, 200 only once the turn is
 stored), and delivery (what the turns said, read back from the stored history past the chat's
 `delivered_seq`, sent in order).
@@ -22,9 +23,10 @@ import re
 import secrets
 import uuid
 import warnings
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chat.channels.errors import NotAnUpdate
@@ -95,6 +97,7 @@ POLL_SECONDS = 20          # getUpdates' long-poll wait
 POLL_LEASE_SECONDS = 60.0  # how long a poller's claim on a bot lasts without renewal
 MAX_RETRY_AFTER = 60.0
 DELIVERY_BATCH = 50
+RECEIPT_DAYS = 30          # how long a sent message's receipt is kept
 
 
 def token_context(connection_id: uuid.UUID) -> bytes:
@@ -241,6 +244,7 @@ class Channels:
         self._counts: dict[uuid.UUID, list[int]] = {}
         self._paces: dict[uuid.UUID, _Pace] = {}
         self._chat_paces: dict[tuple[uuid.UUID, str], _Pace] = {}
+        self._receipts_pruned = float("-inf")
         self.viber = ViberChannel(self)
 
     async def connection(self, connection_id: uuid.UUID) -> ChannelConnection | None:
@@ -718,6 +722,21 @@ class Channels:
                              self._instance)
         except Exception:  # noqa: BLE001  (the lease ends by itself)
             log.info("channels.lease_not_released", connection=str(connection_id))
+
+    async def prune_receipts(self, *, every_seconds: float = 3600.0,
+                             keep_days: float = RECEIPT_DAYS) -> int:
+        """Forget receipts untouched for `keep_days` (checked every `every_seconds`): Viber
+        reports on a message within days, and the table would otherwise grow with every
+        message sent. Returns how many were removed."""
+        now = asyncio.get_running_loop().time()
+        if now - self._receipts_pruned < every_seconds:
+            return 0
+        self._receipts_pruned = now
+        cutoff = utcnow() - timedelta(days=keep_days)
+        async with transaction(self.runtime.sessionmaker) as session:
+            result = await session.execute(delete(ChannelReceipt).where(
+                ChannelReceipt.updated_at < cutoff))
+        return int(result.rowcount or 0)
 
     async def refresh_menus(self, *, every_seconds: float = MENU_SECONDS) -> int:
         """Give Telegram the /commands of each connected bot's live main scenario where a

@@ -38,7 +38,7 @@ async def opened(fake, base, owner, bot_id):  # type: ignore[no-untyped-def]
     return connection, person
 
 
-async def test_retries_each_message_sent_once_and_receipts_recorded_exactly(stack) -> None:  # type: ignore[no-untyped-def]
+async def test_retries_each_message_sent_once_and_receipts_recorded_exactly(stack, runtime) -> None:  # type: ignore[no-untyped-def]
     fake, base, owner, bot_id = stack
     _, person = await opened(fake, base, owner, bot_id)
     fake.receipts = True
@@ -73,6 +73,24 @@ async def test_retries_each_message_sent_once_and_receipts_recorded_exactly(stac
         again = (await api.get(f"/api/v1/bots/{bot_id}/channels/viber/receipts",
                                params={"chat_id": person["id"]}, headers=owner.headers)).json()
         assert again[0]["status"] == "failed"
+    # A month on, the receipt is forgotten (the table does not grow with every message).
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from chat.channels.models import ChannelReceipt
+    from chat.channels.service import Channels
+    from core.db import transaction, utcnow
+
+    channels = Channels(runtime, None)  # type: ignore[arg-type]
+    assert await channels.prune_receipts() == 0
+    async with transaction(runtime.sessionmaker) as session:
+        await session.execute(update(ChannelReceipt).values(
+            updated_at=utcnow() - timedelta(days=31)))
+    assert await channels.prune_receipts(every_seconds=0) == 1
+    async with httpx.AsyncClient(base_url=base, timeout=20) as api:
+        assert (await api.get(f"/api/v1/bots/{bot_id}/channels/viber/receipts",
+                              headers=owner.headers)).json() == []
 
 
 async def test_a_refused_message_is_a_dead_letter_and_the_next_still_goes(stack) -> None:  # type: ignore[no-untyped-def]

@@ -238,3 +238,68 @@ def test_a_local_telegram_session_as_the_readme_shows(tmp_path: Path) -> None:
         for process in (server, fake):
             process.terminate()
             process.wait(30)
+
+
+def test_a_local_viber_session_as_the_readme_shows(tmp_path: Path) -> None:
+    """`rozmova dev fake-viber`, a server pointed at it, the demo bot connected with the
+    server's own address as the webhook, then a person opening the chat (the welcome comes
+    back as Viber's one welcome message), pressing a button and typing."""
+    import time
+
+    import httpx
+
+    from tests.conftest import free_port
+
+    fake_port, port = free_port(), free_port()
+    env = {**os.environ, "ROZMOVA_DATA_DIR": str(tmp_path), "ROZMOVA_DATABASE_URL": "",
+           "ROZMOVA_REDIS_URL": "", "ROZMOVA_ADMIN_PASSWORD": "local-password-1",
+           "ROZMOVA_DEMO_SHOP_PORT": "0",
+           "ROZMOVA_VIBER_API_URL": f"http://127.0.0.1:{fake_port}/pa"}
+    cli = [sys.executable, "-m", "gateway.cli"]
+    fake = subprocess.Popen([*cli, "dev", "fake-viber", "--port", str(fake_port)], cwd=ROOT,
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run([*cli, "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
+    server = subprocess.Popen([*cli, "serve", "--port", str(port)], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base, viber = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{fake_port}"
+    demo = "local-viber-demo"
+    try:
+        with httpx.Client(timeout=10) as http:
+            for _ in range(300):
+                try:
+                    if http.get(f"{base}/readyz").status_code == 200 and \
+                            http.get(f"{viber}/_chat/{demo}").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                time.sleep(0.1)
+            token = http.post(f"{base}/api/v1/auth/login", json={
+                "email": "admin@example.com", "password": "local-password-1"}
+            ).json()["access_token"]
+            auth = {"Authorization": f"Bearer {token}"}
+            bot = next(b["id"] for b in http.get(f"{base}/api/v1/bots", headers=auth)
+                       .json()["items"] if b["name"] == "Demo")
+            connected = http.put(f"{base}/api/v1/bots/{bot}/channels/viber", headers=auth,
+                                 json={"token": demo, "public_url": base})
+            assert connected.status_code == 200, connected.text
+
+            def chat(count: int) -> list[dict]:
+                for _ in range(200):
+                    said = http.get(f"{viber}/_chat/{demo}").json()
+                    if len(said) >= count:
+                        return said
+                    time.sleep(0.05)
+                raise AssertionError(f"the bot said only {said}")
+
+            assert http.post(f"{viber}/_open/{demo}").status_code == 200
+            [welcome] = chat(1)
+            assert welcome["text"].startswith("Hi! I am the coffee shop demo bot.")
+            assert welcome["buttons"] == ["☕ Order a coffee", "What can you do?"]
+            http.post(f"{viber}/_press/{demo}", json={"text": "☕ Order a coffee"})
+            assert chat(2)[1]["text"] == "What should I call you?"
+            http.post(f"{viber}/_say/{demo}", json={"text": "Olena"})
+            assert chat(3)[2]["text"] == "How many cups, Olena? (1 to 10)"
+    finally:
+        for process in (server, fake):
+            process.terminate()
+            process.wait(30)
