@@ -278,11 +278,11 @@ class Channels:
                 GROUP_RATE if chat_id.startswith("-") else CHAT_RATE, CHAT_BURST)
         return pace
 
-    def pace(self, connection_id: uuid.UUID) -> _Pace:
-        """The connection's send pace in this process (`BOT_RATE` a second)."""
+    def pace(self, connection_id: uuid.UUID, rate: float = BOT_RATE) -> _Pace:
+        """The connection's send pace in this process (`rate` a second)."""
         pace = self._paces.get(connection_id)
         if pace is None:
-            pace = self._paces[connection_id] = _Pace(BOT_RATE)
+            pace = self._paces[connection_id] = _Pace(rate)
         return pace
 
     def count(self, connection_id: uuid.UUID, received: int = 0, sent: int = 0) -> None:
