@@ -179,13 +179,28 @@ async def test_polling_mode_for_a_machine_telegram_cannot_reach(stack) -> None: 
             "message": {"message_id": 1, "date": 1, "chat": CHAT, "text": "…"}})
         texts = [c.params["text"] for c in await said(fake, 2)]
         assert texts[1] == "What should I call you?"
+        # ... and on to the end of the demo, as over the webhook.
+        for n, (content, expected) in enumerate([
+                ({"text": "Olena"}, "How many cups, Olena? (1 to 10)"),
+                ({"text": "2"}, "Olena, your order: 2 ☕, 90 UAH to pay. Confirm?"),
+                (None, "Where should I send the receipt?"),
+                ({"text": "olena@example.com"}, "Thank you, Olena! Order A-")], start=3):
+            if content is None:
+                fake.update(TOKEN, callback_query={
+                    "id": "cbq-yes", "from": PERSON, "chat_instance": "c", "data": "yes",
+                    "message": {"message_id": 4, "date": 1, "chat": CHAT, "text": "…"}})
+            else:
+                fake.update(TOKEN, message={"message_id": n, "date": 1, "from": PERSON,
+                                            "chat": CHAT, **content})
+            texts = [c.params["text"] for c in await said(fake, n)]
+            assert texts[-1].startswith(expected), texts
         polls = [c for c in fake.sent("getUpdates")]
         assert polls and all(c.params.get("allowed_updates") == ["message", "callback_query"]
                              for c in polls)
         offsets = [int(c.params["offset"]) for c in polls if c.params.get("offset")]
         assert offsets == sorted(offsets)  # confirmed updates are never asked for again
-        status = await counted(api, bot_id, owner.headers, 2)
-        assert status["received"] == 2 and status["last_error"] is None
+        status = await counted(api, bot_id, owner.headers, 6)
+        assert status["received"] == 6 and status["last_error"] is None
 
 
 UPDATES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "telegram" / "updates"

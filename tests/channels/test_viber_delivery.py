@@ -258,3 +258,16 @@ async def test_a_restart_in_the_middle_of_retries_loses_nothing_and_sends_nothin
     finally:
         server.should_exit = True
         await asyncio.wait_for(task, 30)
+
+
+async def test_hostile_bodies_get_a_clear_400_never_a_500(stack) -> None:  # type: ignore[no-untyped-def]
+    fake, base, owner, bot_id = stack
+    async with httpx.AsyncClient(base_url=base, timeout=20) as api:
+        connection = await connect(api, base, bot_id, owner)
+        url = f"/webhooks/viber/{connection['id']}"
+        for raw in (b"[" * 200_000, b'{"event": "message", "message": ' * 50_000,
+                    b"\xff\xfe", b"", b"null", b"1e999999"):
+            answer = await api.post(url, content=raw, headers={
+                "X-Viber-Content-Signature": sign(TOKEN, raw)})
+            assert answer.status_code in (400, 403), (raw[:20], answer.status_code)
+            assert answer.headers["content-type"].startswith("application/problem+json")

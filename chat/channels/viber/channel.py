@@ -173,8 +173,8 @@ class ViberChannel:
         a callback). Returns only once what it acknowledges is stored."""
         try:
             data = json.loads(raw)  # exact ints: message tokens pass 2^53
-        except ValueError:
-            raise NotAnUpdate("the body is not JSON") from None
+        except (ValueError, RecursionError):  # RecursionError: nested past Python's stack
+            raise NotAnUpdate("the body is not JSON (or is nested too deeply)") from None
         if isinstance(data, dict) and data.get("event") == "webhook":
             # Viber's check while set_webhook runs, before the connection is stored: it
             # changes nothing and reveals nothing, so it is answered without a lookup.
