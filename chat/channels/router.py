@@ -37,8 +37,9 @@ class TelegramConnect(BaseModel):
         "webhook", description="`webhook`: Telegram posts updates here (needs an address it "
         "reaches); `polling`: this platform asks for them (a laptop without one).")
     public_url: str | None = Field(
-        None, max_length=500, pattern=r"^https?://[^\s/]+(/[^\s]*)?$",
-        description="Where Telegram reaches this platform; default ROZMOVA_PUBLIC_URL.")
+        None, max_length=500, pattern=r"^https?://[!-.0-~]+(/[!-~]*)?$",
+        description="Where Telegram reaches this platform (ASCII: an international domain in "
+        "its xn-- form); default ROZMOVA_PUBLIC_URL.")
 
 
 class ViberConnect(BaseModel):
@@ -47,9 +48,9 @@ class ViberConnect(BaseModel):
     token: SecretStr = Field(description="The bot's token from the Viber admin panel; stored "
                              "encrypted, never returned.")
     public_url: str | None = Field(
-        None, max_length=500, pattern=r"^https?://[^\s/]+(/[^\s]*)?$",
-        description="Where Viber reaches this platform (Viber needs https); default "
-        "ROZMOVA_PUBLIC_URL.")
+        None, max_length=500, pattern=r"^https?://[!-.0-~]+(/[!-~]*)?$",
+        description="Where Viber reaches this platform (Viber needs https; ASCII: an "
+        "international domain in its xn-- form); default ROZMOVA_PUBLIC_URL.")
 
 
 class Receipt(BaseModel):
@@ -108,7 +109,8 @@ async def _connection(session: Any, bot_id: uuid.UUID, kind: str = "telegram"
 
 def _token(secret: SecretStr, example: str) -> str:
     token = secret.get_secret_value().strip()
-    if not token or len(token) > 100 or any(c.isspace() for c in token):
+    if not token or len(token) > 100 or not token.isascii() or not token.isprintable() \
+            or any(c.isspace() for c in token):
         raise InvalidInput("that is not a bot token", errors=[
             {"path": "/token", "message": f"a token looks like {example}"}])
     return token
