@@ -232,6 +232,8 @@ class Channels:
         self._menus_checked = 0.0
         self._deliveries: dict[tuple[uuid.UUID, str], asyncio.Task[None]] = {}
         self._again: set[tuple[uuid.UUID, str]] = set()
+        # Buttons pressed since the chat's delivery last looked (acknowledged by the next one).
+        self._presses: dict[tuple[uuid.UUID, str], list[tuple[str | None, int | None]]] = {}
         self._pollers: dict[uuid.UUID, asyncio.Task[None]] = {}
         self._instance = secrets.token_hex(8)
         # One client per connection, made once: a client holds its connection pool (and
@@ -439,39 +441,39 @@ class Channels:
                      callback_query_id: str | None = None,
                      pressed_message_id: int | None = None) -> None:
         """Send what the chat has not been sent yet, in the background, one delivery per chat
-        at a time (one that arrives meanwhile runs once the current one is done)."""
+        at a time (one that arrives meanwhile runs once the current one is done, with every
+        button pressed meanwhile acknowledged)."""
         key = (connection_id, chat_id)
+        if callback_query_id is not None or pressed_message_id is not None:
+            self._presses.setdefault(key, []).append((callback_query_id, pressed_message_id))
         if key in self._deliveries:
             self._again.add(key)
             return
-        task = asyncio.create_task(
-            self._deliver_loop(key, callback_query_id, pressed_message_id),
-            name="channel-delivery")
+        task = asyncio.create_task(self._deliver_loop(key), name="channel-delivery")
         self._deliveries[key] = task
 
-    async def _deliver_loop(self, key: tuple[uuid.UUID, str], callback_query_id: str | None,
-                            pressed_message_id: int | None) -> None:
+    async def _deliver_loop(self, key: tuple[uuid.UUID, str]) -> None:
         try:
             while True:
                 self._again.discard(key)
+                presses = self._presses.pop(key, [])
                 try:
-                    await self.deliver(*key, callback_query_id=callback_query_id,
-                                       pressed_message_id=pressed_message_id)
+                    await self.deliver(*key, presses=presses)
                 except Exception as exc:  # noqa: BLE001  (left for the next sweep)
                     log.warning("channels.delivery_failed", chat=key[1],
                                 error=type(exc).__name__)
-                callback_query_id = pressed_message_id = None
                 if key not in self._again:
                     return
         finally:
             self._deliveries.pop(key, None)
+            self._presses.pop(key, None)
 
     async def deliver(self, connection_id: uuid.UUID, chat_id: str, *,
-                      callback_query_id: str | None = None,
-                      pressed_message_id: int | None = None) -> int:
-        """Send the chat's undelivered messages; returns how many were sent. A pressed button
-        is acknowledged first, and its keyboard taken off the message it was on (so the
-        same choice cannot be pressed twice)."""
+                      presses: list[tuple[str | None, int | None]] = ()  # type: ignore[assignment]
+                      ) -> int:
+        """Send the chat's undelivered messages; returns how many were sent. Each pressed
+        button (callback query id, the message it was on) is acknowledged first, and its
+        keyboard taken off that message (so the same choice cannot be pressed twice)."""
         async with self.runtime.locks.hold(f"channel-delivery:{connection_id}:{chat_id}",
                                            wait_seconds=30, lease_seconds=120):
             connection = await self.connection(connection_id)
@@ -497,14 +499,15 @@ class Channels:
                 return sent
             sent = 0
             bot = await self._bot(connection)
-            if callback_query_id is not None:
-                await self._call(bot, connection, TelegramCall(
-                    "answerCallbackQuery", {"callback_query_id": callback_query_id}))
-            if pressed_message_id is not None:
-                await self._call(bot, connection, TelegramCall(
-                    "editMessageReplyMarkup", {"chat_id": int(chat_id),
-                                               "message_id": pressed_message_id,
-                                               "reply_markup": {"inline_keyboard": []}}))
+            for callback_query_id, pressed_message_id in presses:
+                if callback_query_id is not None:
+                    await self._call(bot, connection, TelegramCall(
+                        "answerCallbackQuery", {"callback_query_id": callback_query_id}))
+                if pressed_message_id is not None:
+                    await self._call(bot, connection, TelegramCall(
+                        "editMessageReplyMarkup", {"chat_id": int(chat_id),
+                                                   "message_id": pressed_message_id,
+                                                   "reply_markup": {"inline_keyboard": []}}))
             last_out = max((r.seq for r in rows if r.direction in SHOWN), default=None)
             done = chat.delivered_seq
             for row in rows:

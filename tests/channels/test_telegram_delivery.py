@@ -111,3 +111,29 @@ async def test_a_restart_in_the_middle_of_retries_loses_nothing_and_sends_nothin
     finally:
         server.should_exit = True
         await asyncio.wait_for(task, 30)
+
+
+async def test_buttons_pressed_while_a_delivery_runs_are_each_acknowledged(stack) -> None:  # type: ignore[no-untyped-def]
+    """Presses that arrive while the chat's delivery is still sending (a slow Telegram)
+    are answered by the delivery that follows: none leaves its button spinning."""
+    fake, base, owner, bot_id = stack
+    await connect(base, owner, bot_id)
+    await fake.deliver(TOKEN, fake.update(TOKEN, message=text(1, "/start")))
+    await said(fake, 1)
+    fake.fail("sendMessage", 502, "Bad Gateway", delay=0.5)  # the next delivery is slow
+
+    def press(n: int, data: str) -> dict:
+        return {"id": f"cbq-{n}", "from": PERSON, "chat_instance": "c", "data": data,
+                "message": {"message_id": 1, "date": 1, "chat": CHAT, "text": "…"}}
+
+    await fake.deliver(TOKEN, fake.update(TOKEN, callback_query=press(1, "about")))
+    await fake.deliver(TOKEN, fake.update(TOKEN, callback_query=press(2, "order")))
+    await fake.deliver(TOKEN, fake.update(TOKEN, message=text(2, "Olena")))
+    texts = [c.params["text"] for c in await said(fake, 5)]
+    assert texts[-1] == "How many cups, Olena? (1 to 10)"
+    for _ in range(100):
+        answered = [c.params["callback_query_id"] for c in fake.sent("answerCallbackQuery")]
+        if len(answered) == 2:
+            break
+        await asyncio.sleep(0.05)
+    assert answered == ["cbq-1", "cbq-2"]
