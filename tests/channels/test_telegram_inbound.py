@@ -143,3 +143,18 @@ def test_a_body_that_is_not_an_update_is_an_error(body) -> None:  # type: ignore
 def test_an_overlong_text_is_bounded() -> None:
     result = parse_update(message(text="ї" * 10_000))
     assert isinstance(result, TelegramInbound) and len(result.event.text or "") == 4096
+
+
+def test_numbers_no_encoder_keeps_are_left_out_of_the_event() -> None:
+    """getUpdates is read with Python's json (any integer); the event is stored with orjson
+    (64 bits): a giant file size or contact id must not make the update fail for ever."""
+    import orjson
+
+    result = parse_update(message(document={"file_id": "d", "file_size": 10 ** 30},
+                                  contact=None))
+    assert isinstance(result, TelegramInbound)
+    assert result.event.payload == {"type": "file", "source": "document", "file_id": "d"}
+    orjson.dumps(result.event.payload)
+    contact = parse_update(message(contact={"phone_number": "+380", "user_id": 2 ** 80}))
+    assert isinstance(contact, TelegramInbound)
+    assert contact.event.payload == {"type": "contact", "phone_number": "+380"}

@@ -266,7 +266,9 @@ async def test_hostile_bodies_get_a_clear_400_never_a_500(stack) -> None:  # typ
         connection = await connect(api, base, bot_id, owner)
         url = f"/webhooks/viber/{connection['id']}"
         for raw in (b"[" * 200_000, b'{"event": "message", "message": ' * 50_000,
-                    b"\xff\xfe", b"", b"null", b"1e999999"):
+                    b"\xff\xfe", b"", b"null", b"1e999999",
+                    b'{"event":"message","message_token":1,"sender":{"id":"u"},'
+                    b'"message":{"type":"text","text":"\\ud83d"}}'):
             answer = await api.post(url, content=raw, headers={
                 "X-Viber-Content-Signature": sign(TOKEN, raw)})
             assert answer.status_code in (400, 403), (raw[:20], answer.status_code)

@@ -8,7 +8,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chat.channels.viber.inbound import (
     CallbackError,
@@ -136,3 +139,34 @@ def test_signatures() -> None:
     assert not verified("token-2", raw, good)
     assert not verified("token-1", raw + b" ", good)
     assert not verified("token-1", raw, None) and not verified("token-1", raw, "")
+
+
+
+_KEYS = ["event", "message_token", "sender", "user", "user_id", "message", "type", "text",
+         "tracking_data", "location", "contact", "lat", "lon", "id", "language", "media",
+         "file_name", "size", "subscribed", "context", "desc", "sticker_id"]
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-2 ** 70, max_value=2 ** 70)
+    | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4)
+    | st.dictionaries(st.sampled_from(_KEYS), inner, max_size=6),
+    max_leaves=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(event=st.sampled_from(["message", "conversation_started", "subscribed", "unsubscribed",
+                              "delivered", "seen", "failed", "webhook", "client_status", "x"]),
+       rest=st.dictionaries(st.sampled_from(["message_token", "sender", "user", "user_id",
+                                             "message", "subscribed", "context", "desc"]),
+                            _JSON, max_size=5))
+def test_any_callback_shape_is_understood_or_refused_never_an_error(event: str,
+                                                                    rest: dict) -> None:
+    """Whatever a callback holds where: a result or `CallbackError` (a 400), never another
+    exception (a 500)."""
+    try:
+        result = parse_callback({"event": event, **rest})
+    except CallbackError:
+        return
+    assert isinstance(result, ViberInbound | Receipt | Subscription | Skipped)
+    if isinstance(result, ViberInbound):  # what is stored with the turn can be stored
+        orjson.dumps(result.event.model_dump(mode="json"))

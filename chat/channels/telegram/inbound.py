@@ -144,7 +144,9 @@ def _media(message: dict[str, Any]) -> dict[str, Any]:
     contact = message.get("contact")
     if isinstance(contact, dict):
         return {"type": "contact", **{k: contact[k] for k in (
-            "phone_number", "first_name", "last_name", "user_id") if k in contact}}
+            "phone_number", "first_name", "last_name", "user_id")
+            if isinstance(contact.get(k), str) or (_is_int(contact.get(k))
+                                                   and -2 ** 53 < contact[k] < 2 ** 53)}}
     sticker = message.get("sticker")
     if isinstance(sticker, dict):
         return {"type": "sticker", "emoji": _text_or_none(sticker.get("emoji"))}
@@ -158,8 +160,9 @@ def _media(message: dict[str, Any]) -> dict[str, Any]:
 def _file(item: dict[str, Any]) -> dict[str, Any]:
     out = {"file_id": _text_or_none(item.get("file_id"))}
     for key in ("file_name", "mime_type", "file_size", "duration", "width", "height"):
-        if key in item and isinstance(item[key], str | int) and not isinstance(item[key], bool):
-            out[key] = item[key]
+        value = item.get(key)
+        if isinstance(value, str) or (_is_int(value) and -2 ** 53 < value < 2 ** 53):
+            out[key] = value  # (an integer past that would not survive every encoder)
     return out
 
 

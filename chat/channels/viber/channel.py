@@ -19,11 +19,11 @@ chat's `delivered_seq`, under the chat's delivery lock), with Viber's rules:
 from __future__ import annotations
 
 import asyncio
-import json
 import random
 import uuid
 from typing import TYPE_CHECKING, Any
 
+import orjson
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -172,9 +172,12 @@ class ViberChannel:
         Raises NotFound (no such connection), Forbidden (wrong signature), NotAnUpdate (not
         a callback). Returns only once what it acknowledges is stored."""
         try:
-            data = json.loads(raw)  # exact ints: message tokens pass 2^53
-        except (ValueError, RecursionError):  # RecursionError: nested past Python's stack
-            raise NotAnUpdate("the body is not JSON (or is nested too deeply)") from None
+            # orjson: message tokens (past 2^53, within 64 bits) stay exact ints; a lone
+            # surrogate (which no encoder could store back) or nesting past 1,024 levels is
+            # refused here rather than failing later.
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            raise NotAnUpdate(f"the body is not JSON that can be stored: {exc}"[:300]) from None
         if isinstance(data, dict) and data.get("event") == "webhook":
             # Viber's check while set_webhook runs, before the connection is stored: it
             # changes nothing and reveals nothing, so it is answered without a lookup.

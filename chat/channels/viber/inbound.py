@@ -163,16 +163,16 @@ def _media(message: dict[str, Any], caption: str | None) -> InboundEvent:
     if kind == "contact" and isinstance(message.get("contact"), dict):
         contact = message["contact"]
         return InboundEvent(kind="contact", payload={"type": "contact", **{
-            out: contact[key] for key, out in (("name", "name"),
-                                               ("phone_number", "phone_number"))
+            out: contact[key][:200] for key, out in (("name", "name"),
+                                                     ("phone_number", "phone_number"))
             if isinstance(contact.get(key), str)}})
     mapped = {"picture": "image", "video": "video", "file": "file"}.get(str(kind))
     if mapped is not None:
         payload: dict[str, Any] = {"type": mapped}
         for key in ("media", "thumbnail", "file_name", "size", "duration"):
             value = message.get(key)
-            if isinstance(value, str | int) and not isinstance(value, bool):
-                payload[key] = value
+            if isinstance(value, str) or _is_count(value):
+                payload[key] = value[:2000] if isinstance(value, str) else value
         if mapped == "file" and str(payload.get("file_name", "")).lower().endswith(
                 (".ogg", ".oga", ".opus", ".m4a", ".mp3", ".wav", ".aac")):
             payload["type"] = mapped = "audio"  # a voice note or song sent as a file
@@ -182,7 +182,7 @@ def _media(message: dict[str, Any], caption: str | None) -> InboundEvent:
     if kind == "sticker":
         return InboundEvent(kind="payload", payload={
             "type": "sticker", "sticker_id": message.get("sticker_id")
-            if _is_int(message.get("sticker_id")) else None})
+            if _is_count(message.get("sticker_id")) else None})
     if kind == "url" and isinstance(message.get("media"), str):
         return InboundEvent(kind="text", text=message["media"][:MAX_TEXT_CHARS])
     return InboundEvent(kind="payload", payload={"type": "unsupported",
@@ -216,6 +216,12 @@ def _key(text: str) -> str:
 
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_count(value: Any) -> bool:
+    """An integer any JSON reader keeps exactly (a size, a duration, an id that is not a
+    token): what is stored with the event must survive every encoder."""
+    return _is_int(value) and -2 ** 53 < value < 2 ** 53
 
 
 def _number(value: Any) -> float | None:
