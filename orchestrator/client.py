@@ -72,9 +72,13 @@ class InProcessOrchestrator:
         self._versions: _Recent[uuid.UUID, PublishedVersion] = _Recent(cache_size * 4)
 
     async def start(self, *, scenario_id: uuid.UUID, context: TurnContext, language: str,
-                    variables: dict[str, Any] | None = None) -> TurnResult:
-        version = await self._call(self._scenarios.get_live_version(scenario_id))
-        if version is not None and version.bot_id != context.bot_id:
+                    variables: dict[str, Any] | None = None,
+                    version_id: uuid.UUID | None = None) -> TurnResult:
+        version = await self._call(
+            self._scenarios.get_live_version(scenario_id) if version_id is None
+            else self._scenarios.get_version_by_id(version_id))
+        if version is not None and (version.bot_id != context.bot_id
+                                    or version.scenario_id != scenario_id):
             # A caller names the scenario; it must be one of this bot's, never another's.
             version = None
         if version is None:

@@ -236,9 +236,10 @@ class ScenariosUnavailable(Exception):
 class OrchestratorClient(Protocol):
     async def start(
         self, *, scenario_id: uuid.UUID, context: TurnContext, language: str,
-        variables: dict[str, Any] | None = None,
+        variables: dict[str, Any] | None = None, version_id: uuid.UUID | None = None,
     ) -> TurnResult:
-        """Begin a conversation on the scenario's live version (pinned from here on)."""
+        """Begin a conversation on the scenario's live version, or on `version_id` (a
+        version or a preview of the draft), pinned from here on."""
         ...
 
     async def advance(

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from scenarios.bot.models import Bot
@@ -16,7 +17,7 @@ from scenarios.bot.models import Bot
 # drops that key everywhere (core.invalidation).
 from scenarios.bot.models import BOT_CACHE_PREFIX as BOT_CACHE_PREFIX
 from scenarios.bot.models import bot_cache_key as bot_cache_key
-from scenarios.scenario.models import Scenario, ScenarioVersion
+from scenarios.scenario.models import Scenario, ScenarioPreview, ScenarioVersion
 
 
 async def seed_demo_bot(
@@ -53,9 +54,11 @@ class PublishedVersion(BaseModel):
     scenario_name: str
     bot_id: uuid.UUID
     org_id: uuid.UUID
-    number: int
+    number: int                    # 0 for a preview of the draft
     document: dict[str, Any]
     document_hash: str
+    # A preview: the draft revision it froze (None for a published version).
+    preview_revision: int | None = None
 
 
 class ScenariosClient(Protocol):
@@ -66,6 +69,9 @@ class ScenariosClient(Protocol):
     ) -> PublishedVersion | None: ...
     async def get_version(self, scenario_id: uuid.UUID, number: int) -> PublishedVersion | None: ...
     async def get_version_by_id(self, version_id: uuid.UUID) -> PublishedVersion | None: ...
+    async def preview_version(
+        self, *, org_id: uuid.UUID, scenario_id: uuid.UUID, number: int | None, author: str
+    ) -> PublishedVersion: ...
 
 
 class InProcessScenariosClient:
@@ -112,5 +118,62 @@ class InProcessScenariosClient:
                                        ScenarioVersion.number == number)
 
     async def get_version_by_id(self, version_id: uuid.UUID) -> PublishedVersion | None:
+        """A published version, or a preview's frozen draft (conversations pin either)."""
         async with self._sessionmaker() as session:
-            return await self._version(session, ScenarioVersion.id == version_id)
+            found = await self._version(session, ScenarioVersion.id == version_id)
+            if found is not None:
+                return found
+            row = (await session.execute(
+                select(ScenarioPreview, Scenario.name)
+                .join(Scenario, Scenario.id == ScenarioPreview.scenario_id)
+                .where(ScenarioPreview.id == version_id))).first()
+        return None if row is None else _preview(*row)
+
+    async def preview_version(
+        self, *, org_id: uuid.UUID, scenario_id: uuid.UUID, number: int | None, author: str
+    ) -> PublishedVersion:
+        """What a preview conversation runs: version `number` of the scenario, or (None) its
+        draft as it is now, validated as a publish would validate it (InvalidInput with
+        each error's JSON pointer when it is not runnable) and frozen once per revision.
+        NotFound outside the organization."""
+        from scenarios.scenario import service
+
+        async with self._sessionmaker() as session:
+            scenario, bot = await service.get_or_raise(session=session, org_id=org_id,
+                                                       scenario_id=scenario_id)
+            if number is not None:
+                version = await service.get_version_or_raise(session=session,
+                                                             scenario=scenario, number=number)
+                found = await self._version(session, ScenarioVersion.id == version.id)
+                assert found is not None
+                return found
+            existing = await session.scalar(select(ScenarioPreview).where(
+                ScenarioPreview.scenario_id == scenario.id,
+                ScenarioPreview.revision == scenario.revision))
+            if existing is not None:
+                return _preview(existing, scenario.name)
+            targets = await service.jump_targets(session=session, bot=bot,
+                                                 current=scenario.name)
+            document, _ = await service.checked_document(
+                scenario.draft, bot, require_valid=True, scenarios=targets, name=scenario.name)
+            preview = ScenarioPreview(
+                org_id=scenario.org_id, bot_id=scenario.bot_id, scenario_id=scenario.id,
+                revision=scenario.revision, document=document,
+                document_hash=service.document_hash(document), author=author[:80])
+            session.add(preview)
+            try:
+                await session.commit()
+            except IntegrityError:  # the same revision frozen meanwhile: that one
+                await session.rollback()
+                preview = await session.scalar(select(ScenarioPreview).where(
+                    ScenarioPreview.scenario_id == scenario.id,
+                    ScenarioPreview.revision == scenario.revision))
+                assert preview is not None
+            return _preview(preview, scenario.name)
+
+
+def _preview(preview: ScenarioPreview, name: str) -> PublishedVersion:
+    return PublishedVersion(
+        id=preview.id, scenario_id=preview.scenario_id, scenario_name=name,
+        bot_id=preview.bot_id, org_id=preview.org_id, number=0, document=preview.document,
+        document_hash=preview.document_hash, preview_revision=preview.revision)

@@ -6,16 +6,18 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from chat.conversations.schemas import (
     MAX_TEXT_CHARS, ConversationPage, ConversationRead, ConversationStart, HistoryItem,
-    HistoryPage, MessageIn, OperatorMessage, TracePage, TraceTurn, TurnAnswer,
+    HistoryPage, MessageIn, OperatorMessage, PreviewStart, PreviewStarted, TracePage, TraceTurn,
+    TurnAnswer,
 )
-from chat.conversations.service import ChatScope
+from chat.conversations.service import PREVIEW_CHANNEL, ChatScope
+from chat.realtime import tokens
 from chat.dependencies import Conversations, Scope
 from core.errors import InvalidInput, PayloadTooLarge
-from core.http import Operator, Viewer, problem_responses
+from core.http import Editor, Operator, RuntimeDep, Viewer, problem_responses
 from core.types import AfterSeq
 from orchestrator.contract import InboundEvent
 
@@ -39,6 +41,14 @@ def to_event(body: MessageIn) -> InboundEvent:
     return InboundEvent(kind="payload", payload=body.payload)
 
 
+def _public(body: ConversationStart | None) -> ConversationStart:
+    if body is not None and body.channel == PREVIEW_CHANNEL:
+        raise InvalidInput("channel 'preview' is the builder's own (POST "
+                           "/api/v1/scenarios/{id}/preview starts one)",
+                           errors=[{"path": "/channel", "message": "reserved"}])
+    return body or ConversationStart()
+
+
 @router.post("/bots/{bot_id}/conversations", response_model=TurnAnswer, status_code=201,
              responses=problem_responses(401, 403, 404, 409, 422), openapi_extra=_CHAT_SECURITY)
 async def start_conversation(bot_id: uuid.UUID, scope: Scope, service: Conversations,
@@ -48,7 +58,7 @@ async def start_conversation(bot_id: uuid.UUID, scope: Scope, service: Conversat
     credentials (operator role or higher). The answer holds the bot's first messages and
     what it waits for."""
     scope.require_speaker()
-    return await service.start(scope=scope, bot_id=bot_id, body=body or ConversationStart())
+    return await service.start(scope=scope, bot_id=bot_id, body=_public(body))
 
 
 @router.post("/conversations", response_model=TurnAnswer, status_code=201,
@@ -60,8 +70,7 @@ async def start_with_chat_key(scope: Scope, service: Conversations,
     if scope.bot_id is None:
         raise InvalidInput("send the bot's X-Chat-Key, or use POST "
                            "/api/v1/bots/{bot_id}/conversations with organization credentials")
-    return await service.start(scope=scope, bot_id=scope.bot_id,
-                               body=body or ConversationStart())
+    return await service.start(scope=scope, bot_id=scope.bot_id, body=_public(body))
 
 
 @router.post("/conversations/{conversation_id}/messages", response_model=TurnAnswer,
@@ -108,11 +117,14 @@ async def list_conversations(
     bot_id: uuid.UUID, principal: Viewer, service: Conversations,
     status: Annotated[str | None, Query(pattern="^(active|waiting|handoff|ended)$")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    preview: Annotated[bool, Query(description="List authors' preview conversations "
+                                               "instead of people's.")] = False,
 ):
     """The bot's conversations, most recently active first; `status=handoff` lists the ones
-    waiting for an operator."""
+    waiting for an operator. Authors' previews are not among them (`preview=true` lists
+    those)."""
     rows = await service.list_for_bot(scope=ChatScope(org_id=principal.org_id), bot_id=bot_id,
-                                      status=status, limit=limit)
+                                      status=status, limit=limit, preview=preview)
     return ConversationPage(items=[ConversationRead.model_validate(r) for r in rows])
 
 
@@ -132,3 +144,36 @@ async def handback(conversation_id: uuid.UUID, principal: Operator, service: Con
     """The operator is done: the scenario continues after the handoff block."""
     return await service.handback(scope=ChatScope(org_id=principal.org_id),
                                   conversation_id=conversation_id)
+
+
+@router.post("/scenarios/{scenario_id}/preview", response_model=PreviewStarted, status_code=201,
+             responses=problem_responses(401, 403, 404, 409, 422, 503))
+async def start_preview(scenario_id: uuid.UUID, principal: Editor, service: Conversations,
+                        runtime: RuntimeDep, request: Request,
+                        body: PreviewStart | None = None):
+    """Try the scenario before publishing it: a conversation on its draft as it is now (or on
+    a published `version`), nothing published. The draft must be runnable: its errors come
+    back as a 422 with each one's JSON pointer, as a publish would report them. The
+    conversation is the author's own (`end_user_id` `preview:<user>`, channel `preview`): it
+    is left out of the bot's conversation list and its traffic. Continue it with `POST
+    /api/v1/conversations/{id}/messages` (these credentials) or over the chat socket with the
+    `resume_token`; `GET .../trace` shows each turn's blocks."""
+    body = body or PreviewStart()
+    scenarios = request.app.state.clients["scenarios"]
+    version = await scenarios.preview_version(
+        org_id=principal.org_id, scenario_id=scenario_id, number=body.version,
+        author=principal.actor)
+    who = principal.user_id or principal.api_key_id
+    answer = await service.start(
+        scope=ChatScope(org_id=principal.org_id), bot_id=version.bot_id,
+        body=ConversationStart(language=body.language, variables=body.variables,
+                               end_user_id=f"preview:{who}", channel=PREVIEW_CHANNEL,
+                               scenario_id=version.scenario_id),
+        version_id=version.id)
+    return PreviewStarted(
+        conversation_id=answer.conversation_id, scenario_id=version.scenario_id,
+        version_id=version.id, version=version.number or None,
+        revision=version.preview_revision, answer=answer,
+        resume_token=tokens.issue(runtime.settings.signing_key(), answer.conversation_id,
+                                  version.bot_id,
+                                  ttl_seconds=runtime.settings.ws_resume_token_ttl_seconds))

@@ -147,3 +147,29 @@ class OperatorMessage(BaseModel):
         "Operator", min_length=1, max_length=60,
         description="The name the person sees beside the message (never the operator's "
         "account, id or email).")
+
+
+class PreviewStart(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: int | None = Field(
+        None, ge=1, description="A published version to try; default: the draft as it is "
+        "now (validated as a publish would be, without publishing).")
+    language: str | None = Field(None, pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$",
+                                 description="One of the bot's languages; default: the bot's.")
+    variables: dict[Text, JsonData] = Field(
+        default_factory=dict, max_length=100,
+        description="Prefilled conversation-scope variables, as when starting a conversation.")
+
+
+class PreviewStarted(BaseModel):
+    conversation_id: uuid.UUID
+    scenario_id: uuid.UUID
+    version_id: uuid.UUID = Field(description="What the conversation runs: the version's id, "
+                                  "or the id of the draft revision frozen for it.")
+    version: int | None = Field(description="The version number; null for the draft.")
+    revision: int | None = Field(description="The draft revision it runs; null for a version.")
+    resume_token: str = Field(
+        description="Joins the conversation over the chat socket (`/ws/v1/chat?key=<the "
+        "bot's chat key>`, hello with `resume: {token, last_seq: 0}`), as the widget does.")
+    answer: TurnAnswer = Field(description="The bot's first messages and what it waits for.")

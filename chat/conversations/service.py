@@ -58,6 +58,8 @@ log = structlog.get_logger("rozmova.chat")
 
 # A turn waits this long for the previous one of the same conversation; a crashed holder's
 # lease runs out after LOCK_LEASE so no conversation stays wedged.
+# Authors' conversations with a draft (or a version) from the builder: not traffic.
+PREVIEW_CHANNEL = "preview"
 # What the person said is history; a timeout or an operator's handback is not.
 PERSON_EVENTS = frozenset({"text", "choice", "payload", "command", *MEDIA_KINDS})
 # What an operator takes over from the scenario while the conversation is handed off.
@@ -278,7 +280,10 @@ class ConversationService:
     # --- starting ---------------------------------------------------------------------------
 
     async def start(self, *, scope: ChatScope, bot_id: uuid.UUID,
-                    body: ConversationStart) -> TurnAnswer:
+                    body: ConversationStart, version_id: uuid.UUID | None = None
+                    ) -> TurnAnswer:
+        """A new conversation on the live version of the bot's main scenario (or of
+        `body.scenario_id`), or on `version_id`: a version or a preview of the draft."""
         bot = await self.bot(bot_id)
         if bot is None or not scope.allows(bot.org_id, bot.id):
             raise NotFound(f"no bot {bot_id} here")
@@ -299,7 +304,7 @@ class ConversationService:
             try:
                 result = await self._orchestrator.start(
                     scenario_id=scenario_id, context=context, language=language,
-                    variables=dict(body.variables))
+                    variables=dict(body.variables), version_id=version_id)
             except ScenarioNotRunnable as exc:
                 raise NotRunnable(str(exc)) from None
             except ScenariosUnavailable as exc:
@@ -551,12 +556,15 @@ class ConversationService:
                 .order_by(Turn.seq.desc()).limit(limit)))
 
     async def list_for_bot(self, *, scope: ChatScope, bot_id: uuid.UUID, status: str | None,
-                           limit: int) -> list[Conversation]:
+                           limit: int, preview: bool = False) -> list[Conversation]:
         bot = await self.bot(bot_id)
         if bot is None or not scope.allows(bot.org_id, bot.id):
             raise NotFound(f"no bot {bot_id} in your organization")
         async with self._runtime.sessionmaker() as session:
-            query = select(Conversation).where(Conversation.bot_id == bot_id)
+            query = select(Conversation).where(
+                Conversation.bot_id == bot_id,
+                (Conversation.channel == PREVIEW_CHANNEL) if preview
+                else (Conversation.channel != PREVIEW_CHANNEL))
             if status:
                 query = query.where(Conversation.status == status)
             return list(await session.scalars(

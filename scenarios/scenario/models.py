@@ -1,4 +1,5 @@
-"""Scenario and version tables. A version row is immutable once written."""
+"""Scenario, version and preview tables. A version row is immutable once written; so is a
+preview (a draft revision as an author tests it, never published)."""
 
 from __future__ import annotations
 
@@ -55,3 +56,29 @@ class ScenarioVersion(IdMixin, Base):
 def _versions_are_immutable(_mapper: Any, _connection: Any, target: ScenarioVersion) -> None:
     # Conversations pin a version; changing one under them would change a running bot.
     raise RuntimeError(f"scenario version {target.number} is immutable")
+
+
+class ScenarioPreview(IdMixin, Base):
+    """A draft revision frozen for testing: a preview conversation runs it as it would a
+    version (pinned by id), without publishing anything. One per scenario and revision."""
+
+    __tablename__ = "scenario_previews"
+    __table_args__ = (UniqueConstraint("scenario_id", "revision"),)
+
+    org_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    bot_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("bots.id", ondelete="CASCADE"))
+    scenario_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("scenarios.id", ondelete="CASCADE"), index=True
+    )
+    revision: Mapped[int]
+    document: Mapped[dict[str, Any]]
+    document_hash: Mapped[str] = mapped_column(String(64))
+    author: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+@event.listens_for(ScenarioPreview, "before_update")
+def _previews_are_immutable(_mapper: Any, _connection: Any, target: ScenarioPreview) -> None:
+    raise RuntimeError(f"the preview of revision {target.revision} is immutable")
