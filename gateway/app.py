@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
@@ -21,6 +21,7 @@ from core.http import ObservabilityMiddleware, install_problem_handlers
 from core.logging import configure_logging, get_logger
 from core.metrics import registry
 from core.runtime import Runtime
+from gateway import builder
 from gateway.auth.resolver import CredentialResolver
 
 log = get_logger("rozmova.gateway")
@@ -176,9 +177,10 @@ def create_app(
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/", include_in_schema=False)
-    async def root() -> dict[str, Any]:
-        return {"name": "Rozmova", "version": VERSION, "docs": "/docs", "services": chosen,
-                "demo": "/demo" if "chat" in chosen else None}
+    async def root(request: Request) -> Response:
+        return builder.home(request, version=VERSION, services=list(chosen))
+
+    app.include_router(builder.router)
 
     for name in chosen:
         for router in SERVICES[name]():
