@@ -7,8 +7,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-WIDGET := builder-ui/dist/widget.js
-WIDGET_SOURCES := builder-ui/package.json builder-ui/package-lock.json $(shell find builder-ui/widget -type f -not -path '*/node_modules/*' 2>/dev/null)
+# The browser code (builder-ui/): the embeddable chat widget and the visual builder, built
+# together; rebuilt when any of their sources changed since the last build.
+UI_STAMP := builder-ui/dist/.built
+UI_SOURCES := $(wildcard builder-ui/package.json builder-ui/package-lock.json builder-ui/vite.config.ts builder-ui/tsconfig*.json) $(shell find builder-ui/widget builder-ui/builder builder-ui/scripts -type f -not -path '*/node_modules/*' 2>/dev/null)
 
 .PHONY: run test install migrate widget lock lint-imports clean
 
@@ -22,18 +24,19 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
-# The embeddable chat widget (TypeScript, built with esbuild): needs Node.js 18+ and npm.
-$(WIDGET): $(WIDGET_SOURCES)
-	@command -v npm >/dev/null || { echo "the chat widget needs Node.js 18+ and npm to build"; exit 1; }
+# The widget (esbuild) and the builder (Vite): need Node.js 20.19+ and npm.
+$(UI_STAMP): $(UI_SOURCES)
+	@command -v npm >/dev/null || { echo "the widget and the builder need Node.js 20.19+ and npm to build"; exit 1; }
 	cd builder-ui && npm ci --no-audit --no-fund --loglevel=error && npm run build && npm run size
+	@touch $@
 
-widget: $(WIDGET)
+widget: $(UI_STAMP)
 
 migrate: install
 	$(BIN)/rozmova migrate
 
 run: migrate
-	@$(MAKE) --no-print-directory widget || echo "(continuing without the web widget: /widget.js answers 503 until it is built)"
+	@$(MAKE) --no-print-directory widget || echo "(continuing without the widget and the builder: /widget.js and /builder answer 503 until they are built)"
 	$(BIN)/rozmova serve
 
 test: install widget

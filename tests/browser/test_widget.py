@@ -231,7 +231,7 @@ def test_demo_order_survives_a_reload(server: str, page) -> None:  # type: ignor
 
 
 def test_host_page_css_does_not_reach_the_widget(server: str, page) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{server}/demo")
+    page.goto(f"{server}/demo/isolation")
     expect(log(page)).to_contain_text("Shall we order a coffee?")
     red = "rgb(255, 0, 0)"
     # The hostile rules are in force on the page itself...

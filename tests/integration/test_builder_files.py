@@ -66,3 +66,16 @@ async def test_the_home_page_for_people_and_for_programs(client) -> None:  # typ
         assert link in page.text
     facts = (await client.get("/")).json()
     assert facts["name"] == "Rozmova" and facts["builder"] == "/builder"
+
+
+async def test_the_demo_site_and_the_isolation_page_embed_the_widget(client) -> None:  # type: ignore[no-untyped-def]
+    shop = await client.get("/demo")
+    assert shop.status_code == 200 and "Кава, яку варять для вас" in shop.text
+    assert '<script src="/widget.js" data-bot="rzc_demo" data-open="true" async>' in shop.text
+    assert "color: red" not in shop.text  # a real-looking site, not the test page
+    isolation = await client.get("/demo/isolation", params={"open": "false"})
+    assert "color: red !important" in isolation.text
+    assert 'data-bot="rzc_demo" async>' in isolation.text
+    # A key that is not a chat key is never echoed into the page.
+    hostile = await client.get("/demo", params={"key": '"><script>alert(1)</script>'})
+    assert "alert(1)" not in hostile.text and 'data-bot="rzc_demo"' in hostile.text
