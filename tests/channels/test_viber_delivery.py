@@ -273,3 +273,21 @@ async def test_hostile_bodies_get_a_clear_400_never_a_500(stack) -> None:  # typ
                 "X-Viber-Content-Signature": sign(TOKEN, raw)})
             assert answer.status_code in (400, 403), (raw[:20], answer.status_code)
             assert answer.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_a_resent_conversation_started_gets_the_same_welcome_and_starts_nothing(
+        stack, runtime) -> None:  # type: ignore[no-untyped-def]
+    fake, base, owner, bot_id = stack
+    async with httpx.AsyncClient(base_url=base, timeout=20) as api:
+        await connect(api, base, bot_id, owner)
+    person = fake.add_person(TOKEN, name="Олена", language="uk")
+    opened = {"event": "conversation_started", "timestamp": 1, "type": "open",
+              "message_token": 5_100_000_000_000_000_001, "subscribed": False, "user": person}
+    first = await fake.callback(TOKEN, opened)
+    again = await fake.callback(TOKEN, opened)  # Viber's retry: the first answer was lost
+    assert first.status_code == again.status_code == 200
+    assert again.json() == first.json() and first.json()["text"].startswith("Привіт!")
+    async with runtime.sessionmaker() as session:
+        started = list(await session.scalars(select(Conversation.id).where(
+            Conversation.end_user_id == f"viber:{person['id']}")))
+    assert len(started) == 1

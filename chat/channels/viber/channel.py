@@ -222,9 +222,20 @@ class ViberChannel:
                        inbound: ViberInbound) -> dict[str, Any] | None:
         """Start the conversation and fold its first turn into the one message Viber lets a
         bot send someone who has not subscribed: the answer to `conversation_started`."""
-        if not await self.channels.handle(connection, inbound, deliver=False):
-            return None  # a resend: its welcome was answered (or lost with the first answer)
         key = (connection.id, inbound.chat_id)
+        if not await self.channels.handle(connection, inbound, deliver=False):
+            # A resend (Viber had no 200 for the first, or lost it): the same welcome again,
+            # rebuilt from the stored start turn; nothing is started or marked twice.
+            async with self.runtime.sessionmaker() as session:
+                chat = await session.get(ChannelChat, key)
+                first = None if chat is None else await session.scalar(
+                    select(Turn.response).where(Turn.conversation_id == chat.conversation_id)
+                    .order_by(Turn.seq).limit(1))
+            if not isinstance(first, dict):
+                return None
+            return welcome([message_of(m) for m in first.get("messages") or []
+                            if isinstance(m, dict)], request_of(first),
+                           sender=connection.account)
         async with self.runtime.locks.hold(f"channel-delivery:{key[0]}:{key[1]}",
                                            wait_seconds=10, lease_seconds=60):
             async with self.runtime.sessionmaker() as session:
