@@ -26,7 +26,7 @@ import warnings
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chat.channels.errors import NotAnUpdate
@@ -379,12 +379,15 @@ class Channels:
             inbound.event.kind == "command" and inbound.event.command == "start")
         async with self.runtime.locks.hold(f"channel:{connection.id}:{chat_id}",
                                            wait_seconds=10, lease_seconds=60):
-            async with self.runtime.sessionmaker() as session:
-                chat = await session.get(ChannelChat, (connection.id, chat_id))
-                conversation_id = chat.conversation_id if chat is not None else None
-                resent = is_start and chat is not None and \
-                    chat.started_by == inbound.client_message_id
-                unsubscribed = chat is not None and not chat.subscribed
+            chats = ChannelChat.__table__
+            async with self.runtime.engine.connect() as db:  # once per update: no ORM
+                chat = (await db.execute(select(
+                    chats.c.conversation_id, chats.c.started_by, chats.c.subscribed).where(
+                    chats.c.connection_id == connection.id, chats.c.chat_id == chat_id))).first()
+            conversation_id = chat.conversation_id if chat is not None else None
+            resent = is_start and chat is not None and \
+                chat.started_by == inbound.client_message_id
+            unsubscribed = chat is not None and not chat.subscribed
             if resent:
                 if deliver:  # the first time may have stopped before its delivery
                     self.deliver_soon(connection.id, chat_id)
@@ -586,14 +589,19 @@ class Channels:
     async def delivered(self, connection_id: uuid.UUID, chat_id: str, seq: int, *,
                         receipts: list[str] = ()) -> None:  # type: ignore[assignment]
         """The chat's history up to `seq` was sent (with the messenger's tokens for what
-        it reports on later, kept in the same transaction)."""
-        async with transaction(self.runtime.sessionmaker) as session:
-            await session.execute(update(ChannelChat).where(
-                ChannelChat.connection_id == connection_id, ChannelChat.chat_id == chat_id,
-                ChannelChat.delivered_seq < seq).values(delivered_seq=seq))
-            for token in receipts:
-                session.add(ChannelReceipt(connection_id=connection_id, message_token=token,
-                                           chat_id=chat_id, seq=seq, status="sent"))
+        it reports on later, kept in the same transaction). Written once per message sent,
+        so statements on a connection of the pool, not through an ORM session."""
+        chats, sent = ChannelChat.__table__, ChannelReceipt.__table__
+        async with self.runtime.engine.begin() as connection:
+            await connection.execute(update(chats).where(
+                chats.c.connection_id == connection_id, chats.c.chat_id == chat_id,
+                chats.c.delivered_seq < seq).values(delivered_seq=seq, updated_at=utcnow()))
+            if receipts:
+                now = utcnow()
+                await connection.execute(insert(sent), [
+                    {"connection_id": connection_id, "message_token": token,
+                     "chat_id": chat_id, "seq": seq, "status": "sent", "updated_at": now}
+                    for token in receipts])
 
     async def note(self, connection: ChannelConnection, error: str,
                     dead: tuple[tuple[str, int] | None, str] | None = None) -> None:
