@@ -1,0 +1,552 @@
+import {
+  Background,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  useReactFlow,
+  type Connection,
+  type EdgeChange,
+  type NodeChange,
+} from "@xyflow/react";
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
+import { useTranslation } from "react-i18next";
+import type { paths } from "../api/schema";
+import { errorMessage } from "../api/errors";
+import { toDocument, type Bot, type BlockType, type Position, type ScenarioDetail, type ScenarioDocument, type Validation } from "../api/types";
+import { useApi } from "../context";
+import { routeHref } from "../routes";
+import { Autosaver, type SaveState } from "./autosave";
+import { clearBackup, readBackup, writeBackup, type DraftBackup } from "./backup";
+import { defaultSettings, type BotLanguages } from "./blocks";
+import { BlockNodeView } from "./BlockNode";
+import {
+  addBlock,
+  connect,
+  edgeIdentity,
+  ensureVariable,
+  freshBlockId,
+  jsonEqual,
+  removeBlocks,
+  removeEdges,
+  setStart,
+  updateBlock,
+} from "./document";
+import { documentToGraph, graphToDocument, type BlockNode, type PortEdge } from "./graph";
+import { BlockInspector, ScenarioInspector } from "./Inspector";
+import { estimateHeight, freePosition, withLayout } from "./layout";
+import { DRAG_TYPE, Palette } from "./Palette";
+import { issueBlockId } from "./pointer";
+import { blockPorts } from "./ports";
+import { PublishBar } from "./PublishBar";
+import { TestPanel } from "./TestPanel";
+import { ValidationPanel, type PanelIssue } from "./ValidationPanel";
+
+type DraftBody = paths["/api/v1/scenarios/{scenario_id}/draft"]["put"]["requestBody"]["content"]["application/json"];
+
+const nodeTypes = { block: BlockNodeView };
+const DELETE_KEYS = ["Delete", "Backspace"];
+const FIT_VIEW = { padding: 0.15, maxZoom: 1.1 };
+
+function SaveStatusView({ state }: { state: SaveState }) {
+  const { t } = useTranslation();
+  return (
+    <span className={`save-status save-status--${state.status}`} data-testid="save-status" data-state={state.status} role="status">
+      {t(`editor.save.${state.status}`)}
+    </span>
+  );
+}
+
+function useCountdown(until: number | undefined): number | null {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!until) return;
+    const timer = setInterval(() => setNow(Date.now()), 500);
+    return () => clearInterval(timer);
+  }, [until]);
+  return until ? Math.max(0, Math.ceil((until - now) / 1000)) : null;
+}
+
+export function ScenarioEditor({ scenario, bot, types }: { scenario: ScenarioDetail; bot: Bot; types: BlockType[] }) {
+  const { t, i18n } = useTranslation();
+  const api = useApi();
+  const flow = useReactFlow<BlockNode, PortEdge>();
+  const scenarioId = scenario.id;
+  const typeMap = useMemo(() => new Map(types.map((type) => [type.name, type])), [types]);
+  const botLanguages: BotLanguages = useMemo(
+    () => ({ defaultLanguage: bot.default_language, languages: bot.languages }),
+    [bot.default_language, bot.languages],
+  );
+  const laidOut = useCallback(
+    (d: ScenarioDocument) =>
+      withLayout(d, (id) => {
+        const block = d.blocks.find((b) => b.id === id);
+        return block ? blockPorts(block, typeMap.get(block.type)).length : 1;
+      }),
+    [typeMap],
+  );
+
+  const serverDocument = useMemo(() => toDocument(scenario.document), [scenario.document]);
+  const [doc, setDoc] = useState<ScenarioDocument>(() => laidOut(serverDocument));
+  const docRef = useRef(doc);
+  const [save, setSave] = useState<SaveState>({ status: "saved", revision: scenario.revision });
+  const saverRef = useRef<Autosaver | null>(null);
+  const [validation, setValidation] = useState<Validation | null>(null);
+  const [checkError, setCheckError] = useState<string | null>(null);
+  const [selectedNodes, setSelectedNodes] = useState<string[]>([]);
+  const [selectedEdges, setSelectedEdges] = useState<string[]>([]);
+  const [measured, setMeasured] = useState<Record<string, { width: number; height: number }>>({});
+  const [dragging, setDragging] = useState<Record<string, Position>>({});
+  const draggingRef = useRef(dragging);
+  const [waitingBlock, setWaitingBlock] = useState<string | null>(null);
+  const [tab, setTab] = useState<"inspector" | "test">("inspector");
+  const [testRequest, setTestRequest] = useState(0);
+  const [backup, setBackup] = useState<DraftBackup | null>(() => {
+    const kept = readBackup(scenarioId);
+    if (kept && jsonEqual(toDocument(kept.document), serverDocument)) {
+      clearBackup(scenarioId);
+      return null;
+    }
+    return kept;
+  });
+  const canvasRef = useRef<HTMLDivElement>(null);
+
+  // --- validation -------------------------------------------------------------------------
+  const validationRun = useRef(0);
+  const validate = useCallback(async () => {
+    const mine = ++validationRun.current;
+    try {
+      const report = await api.post("/api/v1/scenarios/{scenario_id}/validate", { path: { scenario_id: scenarioId } });
+      if (mine !== validationRun.current) return;
+      setValidation(report);
+      setCheckError(null);
+    } catch (e) {
+      if (mine === validationRun.current) setCheckError(errorMessage(e));
+    }
+  }, [api, scenarioId]);
+
+  // --- autosave -----------------------------------------------------------------------------
+  // One saver for the editor's life (the screen is keyed by the scenario id).
+  useEffect(() => {
+    const saver = new Autosaver({
+      revision: scenario.revision,
+      document: docRef.current,
+      save: async (document, revision) => {
+        const saved = await api.put("/api/v1/scenarios/{scenario_id}/draft", {
+          path: { scenario_id: scenarioId },
+          headers: { "If-Match": `"${revision}"` },
+          body: document as unknown as DraftBody,
+        });
+        return { document: toDocument(saved.document), revision: saved.revision };
+      },
+      load: async () => {
+        const current = await api.get("/api/v1/scenarios/{scenario_id}", { path: { scenario_id: scenarioId } });
+        return { document: toDocument(current.document), revision: current.revision };
+      },
+      onState: (state) => {
+        setSave(state);
+        if (state.status === "saved") clearBackup(scenarioId);
+      },
+      onSaved: () => void validate(),
+      onReplace: (document) => {
+        const next = laidOut(document);
+        docRef.current = next;
+        setDoc(next);
+      },
+    });
+    saverRef.current = saver;
+    void validate();
+    return () => {
+      // Leaving the editor: whatever is unsaved still goes to the server (the copy in
+      // localStorage stays until it has).
+      if (saver.dirty) void saver.flush().finally(() => saver.dispose());
+      else saver.dispose();
+    };
+  }, []);
+
+  useEffect(() => {
+    const onBeforeUnload = (event: BeforeUnloadEvent) => {
+      const saver = saverRef.current;
+      if (saver && (saver.dirty || saver.current.status === "conflict")) {
+        event.preventDefault();
+        event.returnValue = t("editor.save.leave");
+      }
+    };
+    window.addEventListener("beforeunload", onBeforeUnload);
+    return () => window.removeEventListener("beforeunload", onBeforeUnload);
+  }, [t]);
+
+  /** Every change of the document goes through here: drawn, autosaved, kept locally. */
+  const edit = useCallback(
+    (change: (d: ScenarioDocument) => ScenarioDocument) => {
+      const before = docRef.current;
+      const next = change(before);
+      if (next === before) return;
+      docRef.current = next;
+      setDoc(next);
+      const saver = saverRef.current;
+      saver?.change(next);
+      writeBackup(scenarioId, { document: next, baseRevision: saver?.revision ?? scenario.revision, savedAt: Date.now() });
+    },
+    [scenarioId, scenario.revision],
+  );
+
+  // --- the graph ------------------------------------------------------------------------------
+  const issues = useMemo(() => {
+    const byBlock = new Map<string, "error" | "warning">();
+    for (const w of validation?.warnings ?? []) {
+      const id = issueBlockId(w, doc);
+      if (id) byBlock.set(id, "warning");
+    }
+    for (const e of validation?.errors ?? []) {
+      const id = issueBlockId(e, doc);
+      if (id) byBlock.set(id, "error");
+    }
+    return byBlock;
+  }, [validation, doc]);
+
+  const graphContext = useMemo(
+    () => ({ types: typeMap, defaultLanguage: bot.default_language, waitingBlockId: waitingBlock, issues }),
+    [typeMap, bot.default_language, waitingBlock, issues],
+  );
+  const graph = useMemo(() => documentToGraph(doc, graphContext), [doc, graphContext]);
+  const nodes = useMemo(() => {
+    const selected = new Set(selectedNodes);
+    return graph.nodes.map((node) => ({
+      ...node,
+      position: dragging[node.id] ?? node.position,
+      measured: measured[node.id],
+      selected: selected.has(node.id),
+    }));
+  }, [graph.nodes, dragging, measured, selectedNodes]);
+  const edges = useMemo(() => {
+    const selected = new Set(selectedEdges);
+    return graph.edges.map((edge) => ({ ...edge, selected: selected.has(edge.id) }));
+  }, [graph.edges, selectedEdges]);
+  const edgesRef = useRef(edges);
+  edgesRef.current = edges;
+
+  // Fit the view once every node has been measured (React Flow's own `fitView` fits to the
+  // nodes measured first, which with many nodes may be only some of them).
+  const fitted = useRef(false);
+  useEffect(() => {
+    if (fitted.current) return;
+    const ready = doc.blocks.every((b) => measured[b.id]);
+    if (!ready) return;
+    fitted.current = true;
+    void flow.fitView(FIT_VIEW);
+  }, [doc.blocks, measured, flow]);
+
+  const applySelection = (current: string[], changes: Map<string, boolean>): string[] => {
+    const set = new Set(current);
+    for (const [id, on] of changes) {
+      if (on) set.add(id);
+      else set.delete(id);
+    }
+    return [...set];
+  };
+
+  const onNodesChange = useCallback(
+    (changes: NodeChange<BlockNode>[]) => {
+      const sizes: Record<string, { width: number; height: number }> = {};
+      const moving: Record<string, Position> = {};
+      const moved: Record<string, Position> = {};
+      const removed: string[] = [];
+      const selection = new Map<string, boolean>();
+      for (const change of changes) {
+        if (change.type === "dimensions" && change.dimensions) sizes[change.id] = change.dimensions;
+        else if (change.type === "position") {
+          const p = change.position ?? draggingRef.current[change.id];
+          if (!p) continue;
+          if (change.dragging) moving[change.id] = p;
+          else moved[change.id] = p;
+        } else if (change.type === "select") selection.set(change.id, change.selected);
+        else if (change.type === "remove") removed.push(change.id);
+      }
+      if (Object.keys(sizes).length) setMeasured((m) => ({ ...m, ...sizes }));
+      if (Object.keys(moving).length || Object.keys(moved).length) {
+        const next = { ...draggingRef.current, ...moving };
+        for (const id of Object.keys(moved)) delete next[id];
+        draggingRef.current = next;
+        setDragging(next);
+      }
+      if (Object.keys(moved).length) {
+        // Positions go back into the document through the graph (layout of each block).
+        edit((d) => {
+          const drawn = documentToGraph(d, graphContext);
+          const placed = drawn.nodes.map((n) => (moved[n.id] ? { ...n, position: moved[n.id] } : n));
+          return graphToDocument(d, placed, drawn.edges);
+        });
+      }
+      if (removed.length) {
+        edit((d) => removeBlocks(d, removed));
+        setSelectedNodes((s) => s.filter((id) => !removed.includes(id)));
+      }
+      if (selection.size) setSelectedNodes((s) => applySelection(s, selection));
+    },
+    [edit, graphContext],
+  );
+
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange<PortEdge>[]) => {
+      const removed: string[] = [];
+      const selection = new Map<string, boolean>();
+      for (const change of changes) {
+        if (change.type === "remove") {
+          const edge = edgesRef.current.find((e) => e.id === change.id);
+          if (edge) removed.push(edgeIdentity({ source: edge.source, port: edge.data?.port ?? edge.sourceHandle ?? "next", target: edge.target }));
+          selection.set(change.id, false);
+        } else if (change.type === "select") selection.set(change.id, change.selected);
+      }
+      if (removed.length) edit((d) => removeEdges(d, removed));
+      if (selection.size) setSelectedEdges((s) => applySelection(s, selection));
+    },
+    [edit],
+  );
+
+  const onConnect = useCallback(
+    (connection: Connection) => {
+      if (!connection.source || !connection.target) return;
+      edit((d) => connect(d, connection.source, connection.sourceHandle ?? "next", connection.target));
+    },
+    [edit],
+  );
+
+  // --- selecting, adding ----------------------------------------------------------------------
+  const focusBlock = useCallback(
+    (id: string) => {
+      const block = docRef.current.blocks.find((b) => b.id === id);
+      if (!block) return;
+      setSelectedNodes([id]);
+      setSelectedEdges([]);
+      setTab("inspector");
+      const size = flow.getInternalNode(id)?.measured;
+      const x = (block.layout?.x ?? 0) + (size?.width ?? 220) / 2;
+      const y = (block.layout?.y ?? 0) + (size?.height ?? 100) / 2;
+      void flow.setCenter(x, y, { zoom: Math.max(flow.getZoom(), 1), duration: 300 });
+    },
+    [flow],
+  );
+
+  const focusIssue = useCallback(
+    (issue: PanelIssue) => {
+      const id = issueBlockId(issue, docRef.current);
+      if (id) focusBlock(id);
+    },
+    [focusBlock],
+  );
+
+  const addBlockOfType = useCallback(
+    (typeName: string, at?: Position) => {
+      let position = at;
+      if (!position) {
+        const rect = canvasRef.current?.getBoundingClientRect();
+        const center = rect
+          ? flow.screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 })
+          : { x: 0, y: 0 };
+        position = { x: center.x - 110, y: center.y - 50 };
+      }
+      const current = docRef.current;
+      const id = freshBlockId(current, typeName);
+      const type = typeMap.get(typeName);
+      const settings = defaultSettings(type ?? typeName, botLanguages, current);
+      const height = estimateHeight(blockPorts({ type: typeName, settings }, type).length);
+      const spot = freePosition(
+        current,
+        position,
+        (blockId) => {
+          const size = flow.getInternalNode(blockId)?.measured;
+          if (size?.height) return size.height;
+          const block = current.blocks.find((b) => b.id === blockId);
+          return estimateHeight(block ? blockPorts(block, typeMap.get(block.type)).length : 1);
+        },
+        height,
+      );
+      edit((d) => {
+        let next = addBlock(d, { id, type: typeName, settings, layout: spot });
+        if (typeof settings.variable === "string" && (typeName === "input" || typeName === "set_variable")) {
+          next = ensureVariable(next, settings.variable);
+        }
+        return next;
+      });
+      setSelectedNodes([id]);
+      setSelectedEdges([]);
+      setTab("inspector");
+    },
+    [edit, flow, typeMap, botLanguages],
+  );
+
+  const onDragOver = (event: DragEvent) => {
+    if (event.dataTransfer.types.includes(DRAG_TYPE)) {
+      event.preventDefault();
+      event.dataTransfer.dropEffect = "copy";
+    }
+  };
+  const onDrop = (event: DragEvent) => {
+    const type = event.dataTransfer.getData(DRAG_TYPE);
+    if (!type) return;
+    event.preventDefault();
+    const p = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+    addBlockOfType(type, { x: p.x - 20, y: p.y - 20 });
+  };
+
+  // --- panels ---------------------------------------------------------------------------------
+  const selectedBlock = selectedNodes.length === 1 ? doc.blocks.find((b) => b.id === selectedNodes[0]) : undefined;
+  const flush = useCallback(() => saverRef.current?.flush() ?? Promise.resolve(true), []);
+  const countdown = useCountdown(save.status === "error" ? save.retryAt : undefined);
+  const refused = save.status === "error" && save.error?.status === 422 ? (save.error.errors ?? []) : null;
+
+  const restoreBackup = () => {
+    if (!backup) return;
+    const restored = laidOut(toDocument(backup.document));
+    setBackup(null);
+    edit(() => restored);
+  };
+  const discardBackup = () => {
+    clearBackup(scenarioId);
+    setBackup(null);
+  };
+
+  return (
+    <div className="editor" data-testid="editor">
+      <div className="editor-toolbar">
+        <a href={routeHref({ name: "bot", botId: bot.id })} className="back">
+          ← {t("editor.back")}
+        </a>
+        <h1 className="editor-title" data-testid="scenario-title">
+          {scenario.name} <span className="muted small">· {bot.name}</span>
+        </h1>
+        <SaveStatusView state={save} />
+        <div className="toolbar-spacer" />
+        <button
+          type="button"
+          data-testid="test-start"
+          onClick={() => {
+            setTab("test");
+            setTestRequest((n) => n + 1);
+          }}
+        >
+          ▶ {t("editor.test.start")}
+        </button>
+        <PublishBar
+          scenarioId={scenarioId}
+          beforePublish={flush}
+          revision={() => saverRef.current?.revision ?? scenario.revision}
+        />
+      </div>
+
+      {save.status === "conflict" && save.theirs && (
+        <div className="banner banner--warning" role="alert" data-testid="conflict-banner">
+          <span>{t("editor.conflict.text", { revision: save.theirs.revision })}</span>
+          <button type="button" data-testid="conflict-reload" onClick={() => void saverRef.current?.resolve("theirs")}>
+            {t("editor.conflict.theirs")}
+          </button>
+          <button type="button" className="button-primary" data-testid="conflict-keep" onClick={() => void saverRef.current?.resolve("mine")}>
+            {t("editor.conflict.mine")}
+          </button>
+        </div>
+      )}
+      {save.status === "error" && save.error && (
+        <div className="banner banner--error" role="alert" data-testid="save-error">
+          <span>{t("editor.save.failed", { detail: save.error.detail })}</span>
+          {countdown !== null && <span>{t("editor.save.retrying", { seconds: countdown })}</span>}
+          <button type="button" onClick={() => void flush()}>
+            {t("editor.save.retryNow")}
+          </button>
+        </div>
+      )}
+      {backup && (
+        <div className="banner banner--info" role="alert" data-testid="backup-banner">
+          <span>{t("editor.backup.text", { time: new Date(backup.savedAt).toLocaleString(i18n.language) })}</span>
+          <button type="button" className="button-primary" data-testid="backup-restore" onClick={restoreBackup}>
+            {t("editor.backup.restore")}
+          </button>
+          <button type="button" data-testid="backup-discard" onClick={discardBackup}>
+            {t("editor.backup.discard")}
+          </button>
+        </div>
+      )}
+
+      <div className="editor-body">
+        <Palette types={types} onAdd={(type) => addBlockOfType(type)} />
+        <div className="editor-center">
+          <div className="canvas" ref={canvasRef} onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas" aria-label={t("editor.canvas")}>
+            <ReactFlow<BlockNode, PortEdge>
+              nodes={nodes}
+              edges={edges}
+              nodeTypes={nodeTypes}
+              onNodesChange={onNodesChange}
+              onEdgesChange={onEdgesChange}
+              onConnect={onConnect}
+              onNodeClick={() => setTab("inspector")}
+              deleteKeyCode={DELETE_KEYS}
+              minZoom={0.1}
+              maxZoom={2}
+              defaultEdgeOptions={{ type: "smoothstep" }}
+              proOptions={{ hideAttribution: true }}
+            >
+              <Background gap={24} />
+              <MiniMap pannable zoomable ariaLabel={t("editor.minimap")} style={{ width: 160, height: 110 }} />
+              <Controls fitViewOptions={FIT_VIEW} />
+            </ReactFlow>
+          </div>
+          <ValidationPanel validation={validation} checkError={checkError} refused={refused} onSelect={focusIssue} />
+        </div>
+        <aside className="side-panel">
+          <div className="tabs" role="tablist" aria-label={t("editor.tabs.label")}>
+            <button
+              type="button"
+              role="tab"
+              id="tab-inspector"
+              aria-selected={tab === "inspector"}
+              aria-controls="panel-inspector"
+              data-testid="tab-inspector"
+              onClick={() => setTab("inspector")}
+            >
+              {t("editor.tabs.inspector")}
+            </button>
+            <button
+              type="button"
+              role="tab"
+              id="tab-test"
+              aria-selected={tab === "test"}
+              aria-controls="panel-test"
+              data-testid="tab-test"
+              onClick={() => setTab("test")}
+            >
+              {t("editor.tabs.test")}
+            </button>
+          </div>
+          <div id="panel-inspector" role="tabpanel" aria-labelledby="tab-inspector" hidden={tab !== "inspector"} className="tab-panel">
+            {selectedBlock ? (
+              <BlockInspector
+                key={selectedBlock.id}
+                block={selectedBlock}
+                type={typeMap.get(selectedBlock.type)}
+                doc={doc}
+                bot={botLanguages}
+                onChange={(change) => edit((d) => updateBlock(d, selectedBlock.id, change))}
+                onDelete={() => {
+                  edit((d) => removeBlocks(d, [selectedBlock.id]));
+                  setSelectedNodes([]);
+                }}
+                onMakeStart={() => edit((d) => setStart(d, selectedBlock.id))}
+                onFocusBlock={focusBlock}
+              />
+            ) : (
+              <ScenarioInspector doc={doc} onChange={edit} />
+            )}
+          </div>
+          <div id="panel-test" role="tabpanel" aria-labelledby="tab-test" hidden={tab !== "test"} className="tab-panel">
+            <TestPanel
+              scenarioId={scenarioId}
+              startRequest={testRequest}
+              beforeStart={flush}
+              onWaiting={setWaitingBlock}
+              onIssue={focusIssue}
+            />
+          </div>
+        </aside>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,298 @@
+import { useEffect, useId, useState, type KeyboardEvent } from "react";
+import { useTranslation } from "react-i18next";
+import type { Block, BlockType, ScenarioDocument } from "../api/types";
+import { localizedFields, type BotLanguages } from "./blocks";
+import { blockPorts } from "./ports";
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A JSON text area applied only when it parses (to the kind of value `expect` names). */
+function JsonEditor({
+  label,
+  value,
+  expect,
+  onApply,
+  testId,
+}: {
+  label: string;
+  value: unknown;
+  expect: "object" | "array";
+  onApply: (value: unknown) => void;
+  testId: string;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  const pretty = JSON.stringify(value ?? (expect === "array" ? [] : {}), null, 2);
+  const [text, setText] = useState(pretty);
+  const [edited, setEdited] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  // Follow changes made elsewhere (the text fields above, a reload) unless mid-edit.
+  useEffect(() => {
+    if (!edited) setText(pretty);
+  }, [pretty, edited]);
+
+  const apply = () => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (e) {
+      setError(t("editor.inspector.invalidJson", { detail: e instanceof Error ? e.message : String(e) }));
+      return;
+    }
+    if (expect === "object" ? !isObject(parsed) : !Array.isArray(parsed)) {
+      setError(t(expect === "object" ? "editor.inspector.notObject" : "editor.inspector.notList"));
+      return;
+    }
+    setError(null);
+    setEdited(false);
+    onApply(parsed);
+  };
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      apply();
+    }
+  };
+
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <textarea
+        id={id}
+        data-testid={testId}
+        className="code"
+        spellCheck={false}
+        rows={Math.min(16, Math.max(4, text.split("\n").length))}
+        value={text}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={`${id}-hint`}
+        onChange={(e) => {
+          setText(e.target.value);
+          setEdited(true);
+          setError(null);
+        }}
+        onKeyDown={onKeyDown}
+      />
+      <p id={`${id}-hint`} className="hint">
+        {t("editor.inspector.applyHint")}
+      </p>
+      {error && (
+        <p className="error" role="alert" data-testid={`${testId}-error`}>
+          {error}
+        </p>
+      )}
+      <div className="buttons">
+        <button type="button" data-testid={`${testId}-apply`} onClick={apply} disabled={!edited}>
+          {t("editor.inspector.apply")}
+        </button>
+        <button
+          type="button"
+          className="button-quiet"
+          disabled={!edited}
+          onClick={() => {
+            setText(pretty);
+            setEdited(false);
+            setError(null);
+          }}
+        >
+          {t("editor.inspector.reset")}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function LocalizedField({
+  block,
+  field,
+  languages,
+  required,
+  onChange,
+}: {
+  block: Block;
+  field: string;
+  languages: string[];
+  required: boolean;
+  onChange: (change: (block: Block) => Block) => void;
+}) {
+  const { t } = useTranslation();
+  const value = isObject(block.settings[field]) ? (block.settings[field] as Record<string, unknown>) : {};
+  const set = (language: string, text: string) =>
+    onChange((b) => {
+      const current = isObject(b.settings[field]) ? (b.settings[field] as Record<string, unknown>) : {};
+      const next = { ...current, [language]: text };
+      const settings = { ...b.settings, [field]: next };
+      // An optional text cleared in every language goes away rather than stay as "".
+      if (!required && Object.values(next).every((v) => v === "")) delete settings[field];
+      return { ...b, settings };
+    });
+  return (
+    <>
+      {languages.map((language) => {
+        const id = `text-${block.id}-${field}-${language}`;
+        return (
+          <div className="field" key={language}>
+            <label htmlFor={id}>{t("editor.inspector.text", { field, language })}</label>
+            <textarea
+              id={id}
+              data-testid={field === "text" || field === "prompt" ? `inspector-text-${language}` : `inspector-${field}-${language}`}
+              rows={2}
+              value={typeof value[language] === "string" ? (value[language] as string) : ""}
+              onChange={(e) => set(language, e.target.value)}
+            />
+          </div>
+        );
+      })}
+    </>
+  );
+}
+
+export function BlockInspector({
+  block,
+  type,
+  doc,
+  bot,
+  onChange,
+  onDelete,
+  onMakeStart,
+  onFocusBlock,
+}: {
+  block: Block;
+  type: BlockType | undefined;
+  doc: ScenarioDocument;
+  bot: BotLanguages;
+  onChange: (change: (block: Block) => Block) => void;
+  onDelete: () => void;
+  onMakeStart: () => void;
+  onFocusBlock: (id: string) => void;
+}) {
+  const { t } = useTranslation();
+  const fields = localizedFields(type);
+  const required = new Set(
+    Array.isArray(type?.settings_schema.required) ? (type!.settings_schema.required as string[]) : [],
+  );
+  // A message's text is what it is for: keep it (empty) rather than drop it.
+  if (block.type === "message") required.add("text");
+  const languages = [bot.defaultLanguage, ...bot.languages.filter((l) => l !== bot.defaultLanguage)];
+  const ports = blockPorts(block, type);
+  const nameId = `name-${block.id}`;
+
+  return (
+    <div className="inspector" data-testid="inspector" data-block-id={block.id}>
+      <h2>{t("editor.inspector.blockTitle", { id: block.id })}</h2>
+      <p className="muted">
+        {t("editor.inspector.description")}: <strong>{block.type}</strong>
+        {type?.description ? ` — ${type.description}` : ""}
+      </p>
+      <div className="field">
+        <label htmlFor={nameId}>{t("editor.inspector.name")}</label>
+        <input
+          id={nameId}
+          data-testid="inspector-name"
+          value={typeof block.name === "string" ? block.name : ""}
+          placeholder={t("editor.inspector.namePlaceholder")}
+          onChange={(e) => {
+            const name = e.target.value;
+            onChange((b) => {
+              const next = { ...b };
+              if (name) next.name = name;
+              else delete next.name;
+              return next;
+            });
+          }}
+        />
+      </div>
+      {fields.map((field) => (
+        <LocalizedField key={field} block={block} field={field} languages={languages} required={required.has(field)} onChange={onChange} />
+      ))}
+      <JsonEditor
+        key={block.id}
+        label={t("editor.inspector.settings")}
+        value={block.settings}
+        expect="object"
+        testId="inspector-settings"
+        onApply={(settings) => onChange((b) => ({ ...b, settings: settings as Record<string, unknown> }))}
+      />
+      <h3>{t("editor.inspector.ports")}</h3>
+      {ports.length === 0 ? (
+        <p className="muted">{t("editor.inspector.noPorts")}</p>
+      ) : (
+        <ul className="port-list">
+          {ports.map((port) => {
+            const target = doc.edges.find((e) => e.source === block.id && (e.port ?? "next") === port)?.target;
+            return (
+              <li key={port}>
+                <code>{port}</code> →{" "}
+                {target ? (
+                  <button type="button" className="link" onClick={() => onFocusBlock(target)}>
+                    {target}
+                  </button>
+                ) : (
+                  <span className="muted">{t("editor.inspector.unconnected")}</span>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      <div className="buttons">
+        {doc.entry.start === block.id ? (
+          <p className="muted">{t("editor.inspector.isStart")}</p>
+        ) : (
+          <button type="button" data-testid="inspector-make-start" onClick={onMakeStart}>
+            {t("editor.inspector.makeStart")}
+          </button>
+        )}
+        <button type="button" className="button-danger" data-testid="inspector-delete" onClick={onDelete}>
+          {t("editor.inspector.delete")}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+export function ScenarioInspector({
+  doc,
+  onChange,
+}: {
+  doc: ScenarioDocument;
+  onChange: (change: (doc: ScenarioDocument) => ScenarioDocument) => void;
+}) {
+  const { t } = useTranslation();
+  const startId = useId();
+  const known = doc.blocks.some((b) => b.id === doc.entry.start);
+  return (
+    <div className="inspector" data-testid="scenario-inspector">
+      <p className="muted">{t("editor.inspector.empty")}</p>
+      <h2>{t("editor.inspector.scenario")}</h2>
+      <div className="field">
+        <label htmlFor={startId}>{t("editor.inspector.start")}</label>
+        <select
+          id={startId}
+          data-testid="scenario-start"
+          value={doc.entry.start}
+          onChange={(e) => {
+            const start = e.target.value;
+            onChange((d) => ({ ...d, entry: { ...d.entry, start } }));
+          }}
+        >
+          {!known && <option value={doc.entry.start}>{doc.entry.start || "—"}</option>}
+          {doc.blocks.map((b) => (
+            <option key={b.id} value={b.id}>
+              {b.id}
+            </option>
+          ))}
+        </select>
+      </div>
+      <JsonEditor
+        label={t("editor.inspector.variables")}
+        value={doc.variables ?? []}
+        expect="array"
+        testId="scenario-variables"
+        onApply={(variables) => onChange((d) => ({ ...d, variables: variables as unknown[] }))}
+      />
+    </div>
+  );
+}
