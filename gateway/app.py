@@ -104,9 +104,28 @@ PROBLEM_SCHEMA = {
         "status": {"type": "integer"}, "detail": {"type": "string"},
         "code": {"type": "string", "description": "Stable machine-readable error code."},
         "instance": {"type": "string"},
-        "errors": {"type": "array", "items": {"type": "object", "properties": {
-            "path": {"type": "string", "description": "JSON pointer"},
-            "message": {"type": "string"}}}},
+        "errors": {"type": "array", "items": {"$ref": "#/components/schemas/ProblemIssue"}},
+        "warnings": {"type": "array", "items": {"$ref": "#/components/schemas/ProblemIssue"},
+                     "description": "With a scenario's validation errors: its warnings too."},
+        "current_revision": {"type": "integer", "description": "With a 409 on a draft: the "
+                             "revision stored now."},
+        "retry_after": {"type": "number", "description": "With a 503 or 429: seconds to "
+                        "wait before retrying (also the Retry-After header)."},
+        "dependency": {"type": "string", "description": "With a 503: what is unavailable."},
+    },
+}
+PROBLEM_ISSUE_SCHEMA = {
+    "type": "object",
+    "description": "One problem with the request or the document it carries.",
+    "required": ["path", "message"],
+    "properties": {
+        "path": {"type": "string", "description": "JSON pointer to where the problem is"},
+        "message": {"type": "string"},
+        "code": {"type": "string", "description": "Stable code (a scenario's issues)."},
+        "severity": {"type": "string", "enum": ["error", "warning"]},
+        "block_id": {"type": ["string", "null"],
+                     "description": "The scenario block the problem is in, if any."},
+        "type": {"type": "string", "description": "The validator's error type (a request)."},
     },
 }
 
@@ -199,8 +218,8 @@ def create_app(
         if app.openapi_schema is None:
             schema = get_openapi(title=app.title, version=app.version,
                                  description=app.description, routes=app.routes)
-            schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = \
-                PROBLEM_SCHEMA
+            schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+            schemas["Problem"], schemas["ProblemIssue"] = PROBLEM_SCHEMA, PROBLEM_ISSUE_SCHEMA
             from gateway.openapi import complete
 
             app.openapi_schema = complete(schema)

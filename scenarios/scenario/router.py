@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Header, Query, Request, Response, status
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from core.errors import InvalidInput, PreconditionRequired, RozmovaError
 from core.http import DbSession, Editor, RuntimeDep, Viewer, problem_responses, read_limited_body
@@ -351,7 +351,24 @@ async def get_scenario_schema() -> JsonSchemaResponse:
     return JsonSchemaResponse(scenario_json_schema())
 
 
-@schemas_router.get("/block-types")
+class BlockTypeRead(BaseModel):
+    name: str
+    description: str
+    category: str
+    settings_schema: dict[str, Any] = Field(
+        description="JSON Schema of the block's `settings` (per-language texts are objects "
+        "keyed by language code).")
+    ports: list[str] | None = Field(
+        description="The output ports, or null when they depend on the settings "
+        "(`dynamic_ports`: a message's buttons, an input's `invalid`...).")
+    dynamic_ports: bool
+    waits_for_input: bool | None = Field(
+        description="Whether the conversation waits on the block for the person; null when "
+        "it depends on the settings.")
+
+
+@schemas_router.get("/block-types", response_model=list[BlockTypeRead])
 async def get_block_types() -> list[dict[str, Any]]:
-    """The block catalogue: each type's settings schema, output ports and category."""
+    """The block catalogue: each type's settings schema, output ports and category, in
+    registration order (the built-in types, then the ones services register)."""
     return block_registry.catalogue()

@@ -137,7 +137,8 @@ export interface paths {
         };
         /**
          * Get Block Types
-         * @description The block catalogue: each type's settings schema, output ports and category.
+         * @description The block catalogue: each type's settings schema, output ports and category, in
+         *     registration order (the built-in types, then the ones services register).
          */
         get: operations["get_block_types_api_v1_block_types_get"];
         put?: never;
@@ -1246,6 +1247,34 @@ export interface components {
             /** Removed */
             removed?: string[];
         };
+        /** BlockTypeRead */
+        BlockTypeRead: {
+            /** Category */
+            category: string;
+            /** Description */
+            description: string;
+            /** Dynamic Ports */
+            dynamic_ports: boolean;
+            /** Name */
+            name: string;
+            /**
+             * Ports
+             * @description The output ports, or null when they depend on the settings (`dynamic_ports`: a message's buttons, an input's `invalid`...).
+             */
+            ports: string[] | null;
+            /**
+             * Settings Schema
+             * @description JSON Schema of the block's `settings` (per-language texts are objects keyed by language code).
+             */
+            settings_schema: {
+                [key: string]: unknown;
+            };
+            /**
+             * Waits For Input
+             * @description Whether the conversation waits on the block for the person; null when it depends on the settings.
+             */
+            waits_for_input: boolean | null;
+        };
         /** BotCreate */
         BotCreate: {
             /**
@@ -2215,16 +2244,34 @@ export interface components {
         Problem: {
             /** @description Stable machine-readable error code. */
             code?: string;
+            /** @description With a 409 on a draft: the revision stored now. */
+            current_revision?: number;
+            /** @description With a 503: what is unavailable. */
+            dependency?: string;
             detail: string;
-            errors?: {
-                message?: string;
-                /** @description JSON pointer */
-                path?: string;
-            }[];
+            errors?: components["schemas"]["ProblemIssue"][];
             instance?: string;
+            /** @description With a 503 or 429: seconds to wait before retrying (also the Retry-After header). */
+            retry_after?: number;
             status: number;
             title: string;
             type: string;
+            /** @description With a scenario's validation errors: its warnings too. */
+            warnings?: components["schemas"]["ProblemIssue"][];
+        };
+        /** @description One problem with the request or the document it carries. */
+        ProblemIssue: {
+            /** @description The scenario block the problem is in, if any. */
+            block_id?: string | null;
+            /** @description Stable code (a scenario's issues). */
+            code?: string;
+            message: string;
+            /** @description JSON pointer to where the problem is */
+            path: string;
+            /** @enum {string} */
+            severity?: "error" | "warning";
+            /** @description The validator's error type (a request). */
+            type?: string;
         };
         /** PublishRequest */
         PublishRequest: {
@@ -3264,9 +3311,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    }[];
+                    "application/json": components["schemas"]["BlockTypeRead"][];
                 };
             };
             /** @description An unexpected error; logged with the request's X-Request-ID */
