@@ -13,7 +13,7 @@ from gateway.auth import service
 from gateway.auth.models import User
 from gateway.auth.schemas import (
     ApiKeyCreate, ApiKeyCreated, ApiKeyRead, LoginRequest, MeRead, MembershipRead,
-    OrganizationBrief, RefreshRequest, TokenPair, UserRead,
+    OrganizationBrief, RefreshRequest, RefreshWithSwitch, TokenPair, UserRead,
 )
 from gateway.orgs.models import Membership, Organization
 
@@ -50,12 +50,14 @@ async def login(body: LoginRequest, request: Request, session: DbSession, runtim
     return _pair(tokens)
 
 
-@router.post("/auth/refresh", response_model=TokenPair, responses=problem_responses(401, 422))
-async def refresh(body: RefreshRequest, session: DbSession, runtime: RuntimeDep):
+@router.post("/auth/refresh", response_model=TokenPair,
+             responses=problem_responses(401, 403, 422))
+async def refresh(body: RefreshWithSwitch, session: DbSession, runtime: RuntimeDep):
     """Spend a refresh token for a new pair. Each refresh token works once; using one twice
-    signs out every session of that login."""
+    signs out every session of that login. With `organization_id`, the new pair acts in that
+    organization (switching without logging in again)."""
     tokens = await service.refresh(session=session, settings=runtime.settings,
-                                   token=body.refresh_token)
+                                   token=body.refresh_token, org_id=body.organization_id)
     return _pair(tokens)
 
 

@@ -23,6 +23,13 @@ class RefreshRequest(BaseModel):
     refresh_token: str = Field(min_length=1, max_length=512)
 
 
+class RefreshWithSwitch(RefreshRequest):
+    organization_id: uuid.UUID | None = Field(
+        None, description="Act in this organization from now on (one you are a member of: "
+        "`GET /api/v1/me` lists them); default the one the token is for. A refused switch "
+        "does not spend the token.")
+
+
 class OrganizationBrief(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: uuid.UUID

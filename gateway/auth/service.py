@@ -113,7 +113,10 @@ async def login(
                         organization=found[1])
 
 
-async def refresh(*, session: AsyncSession, settings: Settings, token: str) -> IssuedTokens:
+async def refresh(*, session: AsyncSession, settings: Settings, token: str,
+                  org_id: uuid.UUID | None = None) -> IssuedTokens:
+    """A new pair for a refresh token (spent here), for its organization or for `org_id`,
+    another one the user belongs to (checked before the token is spent)."""
     stored = await session.scalar(
         select(RefreshToken).where(RefreshToken.token_hash == hash_secret(token))
     )
@@ -124,6 +127,10 @@ async def refresh(*, session: AsyncSession, settings: Settings, token: str) -> I
         await _reused(session=session, family_id=stored.family_id)
     if stored.expires_at <= now:
         raise Unauthorized("the refresh token has expired; log in again")
+    target = org_id or stored.org_id
+    if org_id is not None and org_id != stored.org_id and await _membership(
+            session=session, user_id=stored.user_id, org_id=org_id) is None:
+        raise Forbidden("you are not a member of that organization")
     # Spend the token with one conditional write that only one caller can win, on every
     # database: SQLite ignores FOR UPDATE, so two requests could both read "unused" and both
     # rotate. The loser (and any later caller) finds it spent: someone holds a copy.
@@ -137,7 +144,7 @@ async def refresh(*, session: AsyncSession, settings: Settings, token: str) -> I
     if spent.rowcount != 1:
         await _reused(session=session, family_id=stored.family_id)
     user = await session.get(User, stored.user_id)
-    found = await _membership(session=session, user_id=stored.user_id, org_id=stored.org_id)
+    found = await _membership(session=session, user_id=stored.user_id, org_id=target)
     if user is None or not user.is_active or found is None:
         raise Unauthorized("this account can no longer act in that organization")
     return await _issue(session=session, settings=settings, user=user, membership=found[0],

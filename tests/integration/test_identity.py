@@ -179,3 +179,30 @@ async def test_a_user_creates_an_organization_and_logs_in_to_it(client, make_act
     assert tokens["role"] == "owner"
     mine = (await client.get("/api/v1/organizations", headers=actor.headers)).json()
     assert {o["id"] for o in mine} == {str(actor.org_id), org["id"]}
+
+
+async def test_refresh_can_switch_to_another_organization_of_the_user(client, make_actor) -> None:  # type: ignore[no-untyped-def]
+    """The builder's organization switcher: a refresh names another organization the user
+    belongs to; a refused switch leaves the token unspent."""
+    actor = await make_actor(Role.owner)
+    tokens = (await login(client, actor.email)).json()
+    headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+    other = await client.post("/api/v1/organizations", json={"name": "Друга кав'ярня"},
+                              headers=headers)
+    assert other.status_code == 201, other.text
+    stranger = await make_actor(Role.owner)
+    refused = await client.post("/api/v1/auth/refresh", json={
+        "refresh_token": tokens["refresh_token"], "organization_id": str(stranger.org_id)})
+    assert refused.status_code == 403 and "not a member" in refused.json()["detail"]
+    switched = await client.post("/api/v1/auth/refresh", json={
+        "refresh_token": tokens["refresh_token"], "organization_id": other.json()["id"]})
+    assert switched.status_code == 200, switched.text  # the refused try did not spend it
+    me = (await client.get("/api/v1/me", headers={
+        "Authorization": f"Bearer {switched.json()['access_token']}"})).json()
+    assert me["organization"]["id"] == other.json()["id"] and me["role"] == "owner"
+    # The new refresh token stays in the new organization.
+    again = (await client.post("/api/v1/auth/refresh", json={
+        "refresh_token": switched.json()["refresh_token"]})).json()
+    me = (await client.get("/api/v1/me", headers={
+        "Authorization": f"Bearer {again['access_token']}"})).json()
+    assert me["organization"]["id"] == other.json()["id"]

@@ -97,7 +97,8 @@ export interface paths {
         /**
          * Refresh
          * @description Spend a refresh token for a new pair. Each refresh token works once; using one twice
-         *     signs out every session of that login.
+         *     signs out every session of that login. With `organization_id`, the new pair acts in that
+         *     organization (switching without logging in again).
          */
         post: operations["refresh_api_v1_auth_refresh_post"];
         delete?: never;
@@ -2347,6 +2348,16 @@ export interface components {
             /** Refresh Token */
             refresh_token: string;
         };
+        /** RefreshWithSwitch */
+        RefreshWithSwitch: {
+            /**
+             * Organization Id
+             * @description Act in this organization from now on (one you are a member of: `GET /api/v1/me` lists them); default the one the token is for. A refused switch does not spend the token.
+             */
+            organization_id?: string | null;
+            /** Refresh Token */
+            refresh_token: string;
+        };
         /**
          * Role
          * @description Each role includes the ones before it. An operator talks in conversations (answers a
@@ -3140,7 +3151,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RefreshRequest"];
+                "application/json": components["schemas"]["RefreshWithSwitch"];
             };
         };
         responses: {
@@ -3164,6 +3175,15 @@ export interface operations {
             };
             /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
