@@ -1,6 +1,6 @@
 // Shapes the OpenAPI document leaves open: the scenario document (its JSON Schema is served at
-// GET /api/v1/schemas/scenario, not in the OpenAPI components) and the block catalogue
-// (GET /api/v1/block-types answers a list of free-form objects).
+// GET /api/v1/schemas/scenario, not in the OpenAPI components), a block type's settings schema
+// (a JSON Schema inside BlockTypeRead) and the steps of a turn's trace (free-form in TraceTurn).
 import type { components } from "./schema";
 
 export type Bot = components["schemas"]["BotRead"];
@@ -12,6 +12,11 @@ export type TurnAnswer = components["schemas"]["TurnAnswer"];
 export type MessageOut = components["schemas"]["MessageOut"];
 export type ChatButton = components["schemas"]["Button"];
 export type PreviewStarted = components["schemas"]["PreviewStarted"];
+export type BlockTypeRead = components["schemas"]["BlockTypeRead"];
+export type VersionRead = components["schemas"]["VersionRead"];
+export type ScenarioDiff = components["schemas"]["ScenarioDiff"];
+export type TraceTurn = components["schemas"]["TraceTurn"];
+export type TracePage = components["schemas"]["TracePage"];
 
 export interface Position {
   x: number;
@@ -53,22 +58,17 @@ export interface ScenarioDocument {
 
 export type JsonSchema = Record<string, unknown>;
 
-export interface BlockType {
-  name: string;
-  description: string;
-  category: string;
+/** A catalogue entry (BlockTypeRead) with its settings schema as a JSON Schema object. */
+export interface BlockType extends BlockTypeRead {
   settings_schema: JsonSchema;
-  /** Output ports; null when they depend on the settings (`dynamic_ports`). */
-  ports: string[] | null;
-  dynamic_ports: boolean;
-  waits_for_input: boolean | null;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** The catalogue as typed objects, skipping entries without a name. */
+/** The catalogue (GET /api/v1/block-types) with defaults for missing fields, skipping
+ * entries without a name. */
 export function toBlockTypes(raw: unknown): BlockType[] {
   if (!Array.isArray(raw)) return [];
   const types: BlockType[] = [];

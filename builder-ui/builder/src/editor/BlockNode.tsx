@@ -15,6 +15,8 @@ export const BlockNodeView = memo(function BlockNodeView({ id, data, selected }:
     `block-node--${data.blockType.replace(/[^a-z0-9_-]/gi, "")}`,
     selected ? "is-selected" : "",
     data.waiting ? "is-waiting" : "",
+    data.visited ? "is-visited" : "",
+    data.diff ? `diff-${data.diff}` : "",
     data.isStart ? "is-start" : "",
     data.issue ? `has-${data.issue}` : "",
     data.known ? "" : "is-unknown",
@@ -26,6 +28,8 @@ export const BlockNodeView = memo(function BlockNodeView({ id, data, selected }:
       data-testid={`node-${id}`}
       data-block-type={data.blockType}
       data-waiting={data.waiting ? "true" : undefined}
+      data-visited={data.visited ? "true" : undefined}
+      data-diff={data.diff ?? undefined}
     >
       <Handle type="target" position={Position.Left} id={TARGET_HANDLE} className="handle-in" data-testid={`handle-${id}-in`} />
       <div className="block-node__head">
@@ -33,6 +37,7 @@ export const BlockNodeView = memo(function BlockNodeView({ id, data, selected }:
           {data.blockType}
         </span>
         {data.isStart && <span className="badge badge-start">{t("editor.node.start")}</span>}
+        {data.diff && <span className={`badge badge-diff badge-diff--${data.diff}`}>{t(`editor.node.${data.diff}`)}</span>}
         {data.issue && <span className={`issue-dot issue-dot--${data.issue}`} aria-hidden="true" />}
       </div>
       <div className="block-node__title">{data.name ?? id}</div>

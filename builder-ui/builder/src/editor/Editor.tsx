@@ -38,8 +38,10 @@ import { DRAG_TYPE, Palette } from "./Palette";
 import { issueBlockId } from "./pointer";
 import { blockPorts } from "./ports";
 import { PublishBar } from "./PublishBar";
-import { TestPanel } from "./TestPanel";
+import { isRestartShortcut, TestPanel } from "./TestPanel";
 import { ValidationPanel, type PanelIssue } from "./ValidationPanel";
+import { VersionsPanel } from "./VersionsPanel";
+import type { DiffView } from "./versions";
 
 type DraftBody = paths["/api/v1/scenarios/{scenario_id}/draft"]["put"]["requestBody"]["content"]["application/json"];
 
@@ -98,8 +100,16 @@ export function ScenarioEditor({ scenario, bot, types }: { scenario: ScenarioDet
   const [dragging, setDragging] = useState<Record<string, Position>>({});
   const draggingRef = useRef(dragging);
   const [waitingBlock, setWaitingBlock] = useState<string | null>(null);
-  const [tab, setTab] = useState<"inspector" | "test">("inspector");
+  const [visitedBlocks, setVisitedBlocks] = useState<string[]>([]);
+  const [tab, setTab] = useState<"inspector" | "test" | "versions">("inspector");
   const [testRequest, setTestRequest] = useState(0);
+  const [versionsKey, setVersionsKey] = useState(0);
+  const [diff, setDiff] = useState<DiffView | null>(null);
+  // The Versions tab asks the server only once it has been opened (then it stays, with its diff).
+  const [versionsOpened, setVersionsOpened] = useState(false);
+  useEffect(() => {
+    if (tab === "versions") setVersionsOpened(true);
+  }, [tab]);
   const [backup, setBackup] = useState<DraftBackup | null>(() => {
     const kept = readBackup(scenarioId);
     if (kept && jsonEqual(toDocument(kept.document), serverDocument)) {
@@ -204,9 +214,17 @@ export function ScenarioEditor({ scenario, bot, types }: { scenario: ScenarioDet
     return byBlock;
   }, [validation, doc]);
 
+  const visited = useMemo(() => new Set(visitedBlocks), [visitedBlocks]);
   const graphContext = useMemo(
-    () => ({ types: typeMap, defaultLanguage: bot.default_language, waitingBlockId: waitingBlock, issues }),
-    [typeMap, bot.default_language, waitingBlock, issues],
+    () => ({
+      types: typeMap,
+      defaultLanguage: bot.default_language,
+      waitingBlockId: waitingBlock,
+      issues,
+      visited,
+      diff: diff?.marks ?? null,
+    }),
+    [typeMap, bot.default_language, waitingBlock, issues, visited, diff],
   );
   const graph = useMemo(() => documentToGraph(doc, graphContext), [doc, graphContext]);
   const nodes = useMemo(() => {
@@ -312,13 +330,15 @@ export function ScenarioEditor({ scenario, bot, types }: { scenario: ScenarioDet
   );
 
   // --- selecting, adding ----------------------------------------------------------------------
+  /** Selects a block and centres it; the side panel shows its inspector unless `keepTab`
+   * (a step of the test chat's trace: the chat stays in view). */
   const focusBlock = useCallback(
-    (id: string) => {
+    (id: string, keepTab = false) => {
       const block = docRef.current.blocks.find((b) => b.id === id);
       if (!block) return;
       setSelectedNodes([id]);
       setSelectedEdges([]);
-      setTab("inspector");
+      if (!keepTab) setTab("inspector");
       const size = flow.getInternalNode(id)?.measured;
       const x = (block.layout?.x ?? 0) + (size?.width ?? 220) / 2;
       const y = (block.layout?.y ?? 0) + (size?.height ?? 100) / 2;
@@ -395,6 +415,25 @@ export function ScenarioEditor({ scenario, bot, types }: { scenario: ScenarioDet
   const countdown = useCountdown(save.status === "error" ? save.retryAt : undefined);
   const refused = save.status === "error" && save.error?.status === 422 ? (save.error.errors ?? []) : null;
 
+  const startTest = useCallback(() => {
+    setTab("test");
+    setTestRequest((n) => n + 1);
+  }, []);
+  // From the trace or a diff's list: the panel the click came from stays in view.
+  const focusKeepingTab = useCallback((id: string) => focusBlock(id, true), [focusBlock]);
+  const declareVariable = useCallback((name: string) => edit((d) => ensureVariable(d, name)), [edit]);
+
+  // Alt+R restarts the test chat from anywhere in the editor.
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (!isRestartShortcut(event) || event.repeat) return;
+      event.preventDefault();
+      startTest();
+    };
+    window.addEventListener("keydown", onKeyDown);
+    return () => window.removeEventListener("keydown", onKeyDown);
+  }, [startTest]);
+
   const restoreBackup = () => {
     if (!backup) return;
     const restored = laidOut(toDocument(backup.document));
@@ -420,10 +459,8 @@ export function ScenarioEditor({ scenario, bot, types }: { scenario: ScenarioDet
         <button
           type="button"
           data-testid="test-start"
-          onClick={() => {
-            setTab("test");
-            setTestRequest((n) => n + 1);
-          }}
+          aria-keyshortcuts="Alt+R"
+          onClick={startTest}
         >
           ▶ {t("editor.test.start")}
         </button>
@@ -431,6 +468,7 @@ export function ScenarioEditor({ scenario, bot, types }: { scenario: ScenarioDet
           scenarioId={scenarioId}
           beforePublish={flush}
           revision={() => saverRef.current?.revision ?? scenario.revision}
+          onPublished={() => setVersionsKey((n) => n + 1)}
         />
       </div>
 
@@ -469,7 +507,20 @@ export function ScenarioEditor({ scenario, bot, types }: { scenario: ScenarioDet
       <div className="editor-body">
         <Palette types={types} onAdd={(type) => addBlockOfType(type)} />
         <div className="editor-center">
-          <div className="canvas" ref={canvasRef} onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas" aria-label={t("editor.canvas")}>
+          <div
+            className={diff ? "canvas canvas--diff" : "canvas"}
+            ref={canvasRef}
+            onDragOver={onDragOver}
+            onDrop={onDrop}
+            data-testid="canvas"
+            data-diff-version={diff?.from}
+            aria-label={t("editor.canvas")}
+          >
+            {diff && (
+              <button type="button" className="canvas-diff-chip" onClick={() => setTab("versions")}>
+                {t("editor.versions.diffTitle", { number: diff.from })}
+              </button>
+            )}
             <ReactFlow<BlockNode, PortEdge>
               nodes={nodes}
               edges={edges}
@@ -515,6 +566,17 @@ export function ScenarioEditor({ scenario, bot, types }: { scenario: ScenarioDet
             >
               {t("editor.tabs.test")}
             </button>
+            <button
+              type="button"
+              role="tab"
+              id="tab-versions"
+              aria-selected={tab === "versions"}
+              aria-controls="panel-versions"
+              data-testid="tab-versions"
+              onClick={() => setTab("versions")}
+            >
+              {t("editor.tabs.versions")}
+            </button>
           </div>
           <div id="panel-inspector" role="tabpanel" aria-labelledby="tab-inspector" hidden={tab !== "inspector"} className="tab-panel">
             {selectedBlock ? (
@@ -531,6 +593,7 @@ export function ScenarioEditor({ scenario, bot, types }: { scenario: ScenarioDet
                 }}
                 onMakeStart={() => edit((d) => setStart(d, selectedBlock.id))}
                 onFocusBlock={focusBlock}
+                onDeclareVariable={declareVariable}
               />
             ) : (
               <ScenarioInspector doc={doc} onChange={edit} />
@@ -543,7 +606,23 @@ export function ScenarioEditor({ scenario, bot, types }: { scenario: ScenarioDet
               beforeStart={flush}
               onWaiting={setWaitingBlock}
               onIssue={focusIssue}
+              onVisited={setVisitedBlocks}
+              onFocusBlock={focusKeepingTab}
+              scenarioName={scenario.name}
             />
+          </div>
+          <div id="panel-versions" role="tabpanel" aria-labelledby="tab-versions" hidden={tab !== "versions"} className="tab-panel">
+            {versionsOpened && (
+              <VersionsPanel
+                scenarioId={scenarioId}
+                refreshKey={versionsKey}
+                revision={save.revision}
+                diff={diff}
+                onDiff={setDiff}
+                beforeDiff={flush}
+                onFocusBlock={focusKeepingTab}
+              />
+            )}
           </div>
         </aside>
       </div>

@@ -1,8 +1,33 @@
-import { useEffect, useId, useState, type KeyboardEvent } from "react";
+import { useEffect, useId, useMemo, useState, type KeyboardEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { Block, BlockType, ScenarioDocument } from "../api/types";
-import { localizedFields, type BotLanguages } from "./blocks";
+import type { BotLanguages } from "./blocks";
 import { blockPorts } from "./ports";
+import { declaredVariables } from "./schemaForm";
+import { hasSettingsForm, SettingsForm } from "./SettingsForm";
+
+const ADVANCED_KEY = "rozmova.builder.advancedJson";
+
+/** Whether the "Advanced (JSON)" section is open: remembered across blocks and reloads. */
+function useAdvancedOpen(): [boolean, (open: boolean) => void] {
+  const [open, setOpen] = useState(() => {
+    try {
+      return localStorage.getItem(ADVANCED_KEY) === "open";
+    } catch {
+      return false;
+    }
+  });
+  const set = (next: boolean) => {
+    setOpen(next);
+    try {
+      if (next) localStorage.setItem(ADVANCED_KEY, "open");
+      else localStorage.removeItem(ADVANCED_KEY);
+    } catch {
+      // storage refused: the choice lasts for this block only
+    }
+  };
+  return [open, set];
+}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -104,51 +129,6 @@ function JsonEditor({
   );
 }
 
-function LocalizedField({
-  block,
-  field,
-  languages,
-  required,
-  onChange,
-}: {
-  block: Block;
-  field: string;
-  languages: string[];
-  required: boolean;
-  onChange: (change: (block: Block) => Block) => void;
-}) {
-  const { t } = useTranslation();
-  const value = isObject(block.settings[field]) ? (block.settings[field] as Record<string, unknown>) : {};
-  const set = (language: string, text: string) =>
-    onChange((b) => {
-      const current = isObject(b.settings[field]) ? (b.settings[field] as Record<string, unknown>) : {};
-      const next = { ...current, [language]: text };
-      const settings = { ...b.settings, [field]: next };
-      // An optional text cleared in every language goes away rather than stay as "".
-      if (!required && Object.values(next).every((v) => v === "")) delete settings[field];
-      return { ...b, settings };
-    });
-  return (
-    <>
-      {languages.map((language) => {
-        const id = `text-${block.id}-${field}-${language}`;
-        return (
-          <div className="field" key={language}>
-            <label htmlFor={id}>{t("editor.inspector.text", { field, language })}</label>
-            <textarea
-              id={id}
-              data-testid={field === "text" || field === "prompt" ? `inspector-text-${language}` : `inspector-${field}-${language}`}
-              rows={2}
-              value={typeof value[language] === "string" ? (value[language] as string) : ""}
-              onChange={(e) => set(language, e.target.value)}
-            />
-          </div>
-        );
-      })}
-    </>
-  );
-}
-
 export function BlockInspector({
   block,
   type,
@@ -158,6 +138,7 @@ export function BlockInspector({
   onDelete,
   onMakeStart,
   onFocusBlock,
+  onDeclareVariable,
 }: {
   block: Block;
   type: BlockType | undefined;
@@ -167,15 +148,16 @@ export function BlockInspector({
   onDelete: () => void;
   onMakeStart: () => void;
   onFocusBlock: (id: string) => void;
+  onDeclareVariable: (name: string) => void;
 }) {
   const { t } = useTranslation();
-  const fields = localizedFields(type);
-  const required = new Set(
-    Array.isArray(type?.settings_schema.required) ? (type!.settings_schema.required as string[]) : [],
+  const languages = useMemo(
+    () => [bot.defaultLanguage, ...bot.languages.filter((l) => l !== bot.defaultLanguage)],
+    [bot.defaultLanguage, bot.languages],
   );
-  // A message's text is what it is for: keep it (empty) rather than drop it.
-  if (block.type === "message") required.add("text");
-  const languages = [bot.defaultLanguage, ...bot.languages.filter((l) => l !== bot.defaultLanguage)];
+  const variables = useMemo(() => declaredVariables(doc.variables), [doc.variables]);
+  const withForm = useMemo(() => hasSettingsForm(type), [type]);
+  const [advancedOpen, setAdvancedOpen] = useAdvancedOpen();
   const ports = blockPorts(block, type);
   const nameId = `name-${block.id}`;
 
@@ -204,17 +186,36 @@ export function BlockInspector({
           }}
         />
       </div>
-      {fields.map((field) => (
-        <LocalizedField key={field} block={block} field={field} languages={languages} required={required.has(field)} onChange={onChange} />
-      ))}
-      <JsonEditor
-        key={block.id}
-        label={t("editor.inspector.settings")}
-        value={block.settings}
-        expect="object"
-        testId="inspector-settings"
-        onApply={(settings) => onChange((b) => ({ ...b, settings: settings as Record<string, unknown> }))}
-      />
+      {withForm ? (
+        <SettingsForm
+          block={block}
+          type={type}
+          languages={languages}
+          variables={variables}
+          onChange={onChange}
+          onDeclareVariable={onDeclareVariable}
+        />
+      ) : (
+        <p className="muted">{t("editor.form.noSchema")}</p>
+      )}
+      <details
+        className="advanced"
+        data-testid="settings-advanced"
+        open={!withForm || advancedOpen}
+        onToggle={(e) => {
+          if (withForm) setAdvancedOpen(e.currentTarget.open);
+        }}
+      >
+        <summary>{t("editor.form.advanced")}</summary>
+        <JsonEditor
+          key={block.id}
+          label={t("editor.inspector.settings")}
+          value={block.settings}
+          expect="object"
+          testId="inspector-settings"
+          onApply={(settings) => onChange((b) => ({ ...b, settings: settings as Record<string, unknown> }))}
+        />
+      </details>
       <h3>{t("editor.inspector.ports")}</h3>
       {ports.length === 0 ? (
         <p className="muted">{t("editor.inspector.noPorts")}</p>

@@ -1,11 +1,29 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError, errorMessage, type ProblemItem } from "../api/errors";
-import type { ChatButton, MessageOut, TurnAnswer } from "../api/types";
+import type { ChatButton, MessageOut, TraceTurn, TurnAnswer } from "../api/types";
 import { useApi } from "../context";
+import { formatTrace, visitedBlocks, type TraceView } from "./trace";
 import type { PanelIssue } from "./ValidationPanel";
 
-type ChatItem = { from: "bot"; message: MessageOut } | { from: "user"; text: string };
+type TraceState =
+  | { state: "loading" }
+  | { state: "error"; detail: string }
+  | { state: "none" }
+  | { state: "ready"; view: TraceView };
+type ChatItem =
+  | { from: "bot"; message: MessageOut }
+  | { from: "user"; text: string }
+  | { from: "trace"; turn: number; trace: TraceState };
+
+/** The keyboard shortcut that restarts the test chat (see the editor's keydown handler). */
+export const RESTART_SHORTCUT = "Alt+R";
+
+/** Whether a key press is the restart shortcut: Alt+R (by the key's place, so that a layout
+ * where Alt+R types a letter still works), without Ctrl or Meta. */
+export function isRestartShortcut(event: Pick<KeyboardEvent, "altKey" | "ctrlKey" | "metaKey" | "code" | "key">): boolean {
+  return event.altKey && !event.ctrlKey && !event.metaKey && (event.code === "KeyR" || event.key.toLowerCase() === "r");
+}
 
 /** A client_message_id: random, unique per message (crypto.randomUUID needs a secure page). */
 export function messageId(): string {
@@ -49,6 +67,9 @@ export function TestPanel({
   beforeStart,
   onWaiting,
   onIssue,
+  onVisited,
+  onFocusBlock,
+  scenarioName,
 }: {
   scenarioId: string;
   /** Incremented to start (or restart) a conversation from outside (the toolbar's Test). */
@@ -57,6 +78,12 @@ export function TestPanel({
   beforeStart: () => Promise<boolean>;
   onWaiting: (blockId: string | null) => void;
   onIssue: (issue: PanelIssue) => void;
+  /** The blocks of this scenario the last turn passed through (none after a restart). */
+  onVisited?: (blockIds: string[]) => void;
+  /** A trace step's block id was clicked. */
+  onFocusBlock?: (blockId: string) => void;
+  /** The scenario's name: trace steps in other scenarios are not on this canvas. */
+  scenarioName?: string;
 }) {
   const { t } = useTranslation();
   const api = useApi();
@@ -69,12 +96,51 @@ export function TestPanel({
   const [problems, setProblems] = useState<ProblemItem[] | null>(null);
   const [text, setText] = useState("");
   const generation = useRef(0);
+  const turns = useRef(0);
   const log = useRef<HTMLOListElement>(null);
 
-  const take = (next: TurnAnswer) => {
+  /** The turn's trace, shown under its messages: the newest turn of the conversation (the one
+   * with our client_message_id when we sent one). */
+  const loadTrace = async (conversation: string, clientMessageId: string | null, mine: number) => {
+    const turn = ++turns.current;
+    const update = (trace: TraceState) =>
+      setItems((list) => list.map((item) => (item.from === "trace" && item.turn === turn ? { ...item, trace } : item)));
+    setItems((list) => [...list, { from: "trace", turn, trace: { state: "loading" } }]);
+    try {
+      let page = await api.get("/api/v1/conversations/{conversation_id}/trace", {
+        path: { conversation_id: conversation },
+        query: { limit: 1 },
+      });
+      let found: TraceTurn | undefined = page.items[0];
+      if (clientMessageId && found && found.client_message_id !== null && found.client_message_id !== clientMessageId) {
+        // Another turn came in meanwhile (a timeout): look a little further back.
+        page = await api.get("/api/v1/conversations/{conversation_id}/trace", {
+          path: { conversation_id: conversation },
+          query: { limit: 10 },
+        });
+        found = page.items.find((item) => item.client_message_id === clientMessageId) ?? found;
+      }
+      if (mine !== generation.current) return;
+      if (!found) {
+        update({ state: "none" });
+        onVisited?.([]);
+        return;
+      }
+      const view = formatTrace(found);
+      update({ state: "ready", view });
+      onVisited?.(visitedBlocks(view, scenarioName ?? null));
+    } catch (e) {
+      if (mine !== generation.current) return;
+      update({ state: "error", detail: errorMessage(e) });
+      onVisited?.([]);
+    }
+  };
+
+  const take = (next: TurnAnswer, conversation: string, clientMessageId: string | null, mine: number) => {
     setAnswer(next);
     setItems((list) => [...list, ...next.messages.map((message): ChatItem => ({ from: "bot", message }))]);
     onWaiting(!next.ended && next.input ? next.input.block_id : null);
+    void loadTrace(conversation, clientMessageId, mine);
   };
 
   const start = async () => {
@@ -86,6 +152,7 @@ export function TestPanel({
     setAnswer(null);
     setConversationId(null);
     onWaiting(null);
+    onVisited?.([]);
     try {
       if (!(await beforeStart())) {
         if (mine === generation.current) setError(t("editor.test.saveFirst"));
@@ -97,7 +164,7 @@ export function TestPanel({
       });
       if (mine !== generation.current) return;
       setConversationId(started.conversation_id);
-      take(started.answer);
+      take(started.answer, started.conversation_id, null, mine);
     } catch (e) {
       if (mine !== generation.current) return;
       if (e instanceof ApiError && e.status === 422 && e.errors?.length) setProblems(e.errors);
@@ -114,14 +181,15 @@ export function TestPanel({
     setError(null);
     setItems((list) => [...list, { from: "user", text: "text" in message ? message.text : message.label }]);
     try {
+      const clientMessageId = messageId();
       const body = "text" in message
-        ? { text: message.text, client_message_id: messageId() }
-        : { choice_id: message.choice_id, client_message_id: messageId() };
+        ? { text: message.text, client_message_id: clientMessageId }
+        : { choice_id: message.choice_id, client_message_id: clientMessageId };
       const next = await api.post("/api/v1/conversations/{conversation_id}/messages", {
         path: { conversation_id: conversationId },
         body,
       });
-      if (mine === generation.current) take(next);
+      if (mine === generation.current) take(next, conversationId, clientMessageId, mine);
     } catch (e) {
       if (mine === generation.current) setError(t("editor.test.failed", { detail: errorMessage(e) }));
     } finally {
@@ -135,6 +203,7 @@ export function TestPanel({
   }, [startRequest]);
 
   useEffect(() => () => onWaiting(null), [onWaiting]);
+  useEffect(() => () => onVisited?.([]), [onVisited]);
 
   useEffect(() => {
     const el = log.current;
@@ -150,7 +219,7 @@ export function TestPanel({
   };
 
   const ended = answer?.ended ?? false;
-  const lastBot = [...items].reverse().find((i) => i.from === "bot") as { from: "bot"; message: MessageOut } | undefined;
+  const lastBot = [...items].reverse().find((i) => i.from === "bot");
   const choices = answer?.input?.kind === "choice" ? (answer.input.choices ?? []) : [];
 
   return (
@@ -160,10 +229,20 @@ export function TestPanel({
           {t("editor.test.title")}
         </h2>
         <span className="muted small">{conversationId ? t("editor.test.running") : ""}</span>
-        <button type="button" data-testid="test-restart" onClick={() => void start()} disabled={busy && !conversationId}>
+        <button
+          type="button"
+          data-testid="test-restart"
+          onClick={() => void start()}
+          disabled={busy && !conversationId}
+          aria-keyshortcuts={RESTART_SHORTCUT}
+          title={RESTART_SHORTCUT}
+        >
           {conversationId ? t("editor.test.restart") : t("editor.test.start")}
         </button>
       </div>
+      <p className="hint" data-testid="test-help">
+        {t("editor.test.help")}
+      </p>
       {!conversationId && !busy && !problems && !error && <p className="muted">{t("editor.test.intro")}</p>}
       {busy && !conversationId && <p className="muted">{t("editor.test.starting")}</p>}
       {problems && (
@@ -186,7 +265,9 @@ export function TestPanel({
       )}
       <ol className="chat-log" ref={log} aria-live="polite" data-testid="chat-log">
         {items.map((item, i) =>
-          item.from === "user" ? (
+          item.from === "trace" ? (
+            <TraceItem key={`trace-${item.turn}`} turn={item.turn} trace={item.trace} onFocusBlock={onFocusBlock} />
+          ) : item.from === "user" ? (
             <li key={i} className="chat-message chat-message--user">
               <span className="visually-hidden">{t("editor.test.you")}: </span>
               <div className="chat-text" data-testid="chat-message" data-from="user">
@@ -266,5 +347,108 @@ export function TestPanel({
         </button>
       </form>
     </section>
+  );
+}
+
+function TraceItem({ turn, trace, onFocusBlock }: { turn: number; trace: TraceState; onFocusBlock?: (blockId: string) => void }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [open, setOpen] = useState(false);
+  const view = trace.state === "ready" ? trace.view : null;
+  return (
+    <li className="chat-trace" data-testid="chat-trace" data-turn={turn}>
+      <button
+        type="button"
+        className="chat-trace__toggle"
+        data-testid="trace-toggle"
+        aria-expanded={open}
+        aria-controls={id}
+        onClick={() => setOpen((o) => !o)}
+      >
+        <span aria-hidden="true">{open ? "▾" : "▸"}</span> {t("editor.trace.toggle")}
+        {view && (
+          <span className="muted">
+            {" "}
+            · {t("editor.trace.event", { event: view.event, duration: view.duration })}
+            {view.errors.length > 0 && <span className="trace-error-count"> · ⚠ {view.errors.length}</span>}
+          </span>
+        )}
+      </button>
+      {open && (
+        <div className="trace" id={id} data-testid="trace" aria-label={t("editor.trace.label", { seq: view?.seq ?? turn })}>
+          {trace.state === "loading" && <p className="muted small">{t("editor.trace.loading")}</p>}
+          {trace.state === "error" && <p className="error small">{t("editor.trace.failed", { detail: trace.detail })}</p>}
+          {trace.state === "none" && <p className="muted small">{t("editor.trace.none")}</p>}
+          {view && (
+            <>
+              <h4>{t("editor.trace.steps")}</h4>
+              {view.steps.length === 0 ? (
+                <p className="muted small">{t("editor.trace.noSteps")}</p>
+              ) : (
+                <ol className="trace-steps">
+                  {view.steps.map((step, index) => (
+                    <li key={index}>
+                      <button
+                        type="button"
+                        className={step.error ? "trace-step has-error" : "trace-step"}
+                        data-testid="trace-step"
+                        data-block-id={step.blockId}
+                        data-port={step.port ?? undefined}
+                        title={t("editor.trace.focus", { id: step.blockId })}
+                        onClick={() => onFocusBlock?.(step.blockId)}
+                      >
+                        <span className="trace-step__block">{step.blockId}</span>
+                        {step.type && <span className="trace-step__type">{step.type}</span>}
+                        <span className="trace-step__port">→ {step.port ?? t("editor.trace.noPort")}</span>
+                        <span className="trace-step__time">{step.time}</span>
+                      </button>
+                      {step.call && (
+                        <div className="trace-step__call muted small">
+                          {t("editor.trace.call", { ...step.call })}
+                          {step.call.error ? ` — ${step.call.error}` : ""}
+                        </div>
+                      )}
+                      {step.error && <div className="trace-step__error error small">{step.error}</div>}
+                    </li>
+                  ))}
+                </ol>
+              )}
+              {view.variables.length > 0 && (
+                <>
+                  <h4>{t("editor.trace.variables")}</h4>
+                  <ul className="trace-variables">
+                    {view.variables.map((change) => (
+                      <li key={change.name} data-testid="trace-variable" data-name={change.name}>
+                        <code>{change.name}</code>: {change.before} → {change.after}
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              )}
+              {view.errors.length > 0 && (
+                <>
+                  <h4>{t("editor.trace.errors")}</h4>
+                  <ul className="trace-errors">
+                    {view.errors.map((error, index) => (
+                      <li key={index} className="error" data-testid="trace-error" data-block-id={error.blockId ?? undefined}>
+                        {error.code && <code>{error.code}</code>} {error.message}
+                        {error.blockId && (
+                          <>
+                            {" "}
+                            <button type="button" className="link" onClick={() => onFocusBlock?.(error.blockId!)}>
+                              {error.blockId}
+                            </button>
+                          </>
+                        )}
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              )}
+            </>
+          )}
+        </div>
+      )}
+    </li>
   );
 }

@@ -5,6 +5,7 @@ import type { Edge as FlowEdge, Node } from "@xyflow/react";
 import type { Block, BlockType, Edge, Position, ScenarioDocument } from "../api/types";
 import { blockSummary } from "./blocks";
 import { blockPorts, strayPorts } from "./ports";
+import type { DiffMark } from "./versions";
 
 export const TARGET_HANDLE = "in";
 
@@ -19,7 +20,11 @@ export interface BlockNodeData extends Record<string, unknown> {
   isStart: boolean;
   known: boolean;
   waiting: boolean;
+  /** The last turn of the test chat passed through the block. */
+  visited: boolean;
   issue: "error" | "warning" | null;
+  /** While a diff with a version is shown: added since it, or changed. */
+  diff: DiffMark | null;
 }
 
 export type BlockNode = Node<BlockNodeData, "block">;
@@ -36,6 +41,8 @@ export interface GraphContext {
   defaultLanguage: string;
   waitingBlockId?: string | null;
   issues?: Map<string, "error" | "warning">;
+  visited?: ReadonlySet<string>;
+  diff?: ReadonlyMap<string, DiffMark> | null;
 }
 
 export function edgeKey(source: string, port: string): string {
@@ -66,7 +73,9 @@ export function documentToGraph(doc: ScenarioDocument, ctx: GraphContext): { nod
         isStart: doc.entry.start === block.id,
         known: type !== undefined,
         waiting: !!ctx.waitingBlockId && ctx.waitingBlockId === block.id,
+        visited: ctx.visited?.has(block.id) ?? false,
         issue: ctx.issues?.get(block.id) ?? null,
+        diff: ctx.diff?.get(block.id) ?? null,
       },
     };
   });

@@ -1,5 +1,5 @@
 // A trimmed copy of GET /api/v1/block-types (the fields the editor reads) and small documents.
-import { toBlockTypes, type BlockType, type ScenarioDocument } from "../api/types";
+import { toBlockTypes, type BlockType, type ScenarioDiff, type ScenarioDocument, type TraceTurn } from "../api/types";
 
 const TEXT = {
   patternProperties: { "^[a-z]{2,3}(-[A-Z]{2})?$": { minLength: 1, type: "string" } },
@@ -70,5 +70,55 @@ export function sampleDocument(withLayout = true): ScenarioDocument {
       { source: "hello", port: "next", target: "ask" },
       { source: "ask", port: "next", target: "hello" },
     ],
+  };
+}
+
+/** A turn of GET /api/v1/conversations/{id}/trace: steps (one in another scenario, one with
+ * a service call, one failed), variable changes and an error. */
+export function traceTurn(overrides: Partial<TraceTurn> = {}): TraceTurn {
+  return {
+    seq: 2,
+    client_message_id: "m-1",
+    version_id: null,
+    created_at: "2025-01-01T00:00:00Z",
+    event: { kind: "choice", choice_id: "coffee" },
+    trace: [
+      { block_id: "hello", type: "message", scenario: "main", port: "coffee", microseconds: 41.5, error: null, call: null },
+      {
+        block_id: "lookup",
+        type: "http",
+        scenario: "main",
+        port: "error",
+        microseconds: 15234,
+        error: null,
+        call: { service: "http", operation: "GET", status: "error", milliseconds: 15.1, error: "HTTP 500", logs: [] },
+      },
+      { block_id: "sub_ask", type: "input", scenario: "other", port: null, microseconds: 12, error: null, call: null },
+      { block_id: "ask", type: "input", scenario: "main", port: null, microseconds: 30, error: "boom", call: null },
+    ],
+    variable_changes: { drink: [null, "coffee"], count: [1, 2], gone: ["x", null] },
+    errors: [{ code: "block.failed", message: "The block failed", block_id: "ask" }],
+    duration_ms: 16.237,
+    ...overrides,
+  };
+}
+
+/** GET /api/v1/scenarios/{id}/diff against the sample document. */
+export function scenarioDiff(overrides: Partial<ScenarioDiff> = {}): ScenarioDiff {
+  return {
+    blocks: {
+      added: ["ask"],
+      removed: ["old_end"],
+      changed: [
+        { id: "hello", fields: ["settings.text.uk", "layout"], layout_only: false },
+        { id: "tea_end", fields: ["layout"], layout_only: true },
+      ],
+    },
+    edges: { added: [{ source: "hello", port: "next", target: "ask" }], removed: [] },
+    variables: { added: ["drink"], removed: [], changed: [] },
+    entry_changed: false,
+    details_changed: true,
+    summary: "1 block added, 1 removed, 1 changed, 1 moved, 1 edge added, 1 variable added, name or description changed",
+    ...overrides,
   };
 }

@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { traceTurn } from "../test/fixtures";
+import { describeEvent, formatMilliseconds, formatTrace, formatValue, variableChanges, visitedBlocks } from "./trace";
+
+describe("formatTrace", () => {
+  it("lists each step's block, port and time, variable changes and errors", () => {
+    const view = formatTrace(traceTurn());
+    expect(view.seq).toBe(2);
+    expect(view.event).toBe("choice coffee");
+    expect(view.duration).toBe("16.2 ms");
+    expect(view.steps.map((s) => [s.blockId, s.type, s.port, s.time, s.error])).toEqual([
+      ["hello", "message", "coffee", "0.04 ms", null],
+      ["lookup", "http", "error", "15.2 ms", null],
+      ["sub_ask", "input", null, "0.01 ms", null],
+      ["ask", "input", null, "0.03 ms", "boom"],
+    ]);
+    expect(view.steps[1].call).toEqual({ service: "http", operation: "GET", status: "error", time: "15.1 ms", error: "HTTP 500" });
+    expect(view.variables).toEqual([
+      { name: "drink", before: "∅", after: '"coffee"' },
+      { name: "count", before: "1", after: "2" },
+      { name: "gone", before: '"x"', after: "∅" },
+    ]);
+    expect(view.errors).toEqual([{ code: "block.failed", message: "The block failed", blockId: "ask" }]);
+  });
+
+  it("reads odd shapes without failing", () => {
+    const view = formatTrace(traceTurn({ trace: [null, { type: "x" }, { block_id: "b" }], errors: ["plain", 3], variable_changes: { v: { before: 1, after: 2 }, w: 5 }, event: {} }));
+    expect(view.steps.map((s) => [s.blockId, s.port, s.time])).toEqual([["b", null, "0 ms"]]);
+    expect(view.errors).toEqual([{ code: "", message: "plain", blockId: null }]);
+    expect(view.event).toBe("?");
+    expect(variableChanges({ v: { before: 1, after: 2 }, w: 5 })).toEqual([
+      { name: "v", before: "1", after: "2" },
+      { name: "w", before: "∅", after: "5" },
+    ]);
+    expect(variableChanges(null)).toEqual([]);
+  });
+
+  it("formats times, values and events short", () => {
+    expect(formatMilliseconds(0.004)).toBe("<0.01 ms");
+    expect(formatMilliseconds(0)).toBe("0 ms");
+    expect(formatMilliseconds(3.256)).toBe("3.26 ms");
+    expect(formatMilliseconds(250.4)).toBe("250 ms");
+    expect(formatMilliseconds(1530)).toBe("1.53 s");
+    expect(formatMilliseconds(-1)).toBe("—");
+    expect(formatValue({ a: [1, 2] })).toBe('{"a":[1,2]}');
+    expect(formatValue("x".repeat(100))).toHaveLength(60);
+    expect(formatValue(undefined)).toBe("∅");
+    expect(describeEvent({ kind: "text", text: "Олена" })).toBe('text "Олена"');
+    expect(describeEvent({ kind: "command", command: "help" })).toBe("/help");
+    expect(describeEvent({ kind: "start" })).toBe("start");
+  });
+});
+
+describe("visitedBlocks", () => {
+  it("names this scenario's blocks the turn passed through, once each, in order", () => {
+    const turn = traceTurn();
+    expect(visitedBlocks(turn, "main")).toEqual(["hello", "lookup", "ask"]);
+    expect(visitedBlocks(formatTrace(turn), null)).toEqual(["hello", "lookup", "sub_ask", "ask"]);
+    expect(visitedBlocks(turn, "main", new Set(["hello", "ask"]))).toEqual(["hello", "ask"]);
+    expect(visitedBlocks(traceTurn({ trace: [] }), "main")).toEqual([]);
+  });
+});
