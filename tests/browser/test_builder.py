@@ -96,7 +96,35 @@ def saved(page) -> None:  # type: ignore[no-untyped-def]
     expect(page.get_by_test_id("save-status")).to_have_attribute("data-state", "saved")
 
 
+def add_block(page, block_type: str, block_id: str, texts: dict[str, str] | None = None) -> None:  # type: ignore[no-untyped-def]
+    """A block from the palette, selected, with its texts (a message's text, an input's
+    question) written in each language."""
+    page.get_by_test_id(f"palette-{block_type}").click()
+    node = page.get_by_test_id(f"node-{block_id}")
+    expect(node).to_be_visible()
+    node.click()
+    for language, text in (texts or {}).items():
+        page.get_by_test_id(f"inspector-text-{language}").fill(text)
+
+
+def connect(page, source: str, port: str, target: str) -> None:  # type: ignore[no-untyped-def]
+    """Drag from a block's port to another block's input, with every block in view first
+    (the canvas's fit-view control)."""
+    page.locator(".react-flow__controls-fitview").click()
+    page.get_by_test_id(f"handle-{source}-{port}").drag_to(
+        page.get_by_test_id(f"handle-{target}-in"))
+
+
+def stored(server: str, scenario_id: str) -> dict:
+    with api(server) as http:
+        found = http.get(f"/scenarios/{scenario_id}").json()
+    return found.get("draft") or found.get("document")
+
+
 def test_build_test_and_publish_a_bilingual_bot(server: str, page) -> None:  # type: ignore[no-untyped-def]
+    """The issue's path: log in, a bilingual bot, message → input → condition → two messages
+    built on the canvas, a validation error seen and fixed, the draft in the test chat with
+    the highlight moving, publish, a second version, the diff, and a rollback to version 1."""
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(str(error)))
     wrong = page.goto(f"{server}/builder")
@@ -122,73 +150,123 @@ def test_build_test_and_publish_a_bilingual_bot(server: str, page) -> None:  # t
     expect(page.get_by_test_id("editor")).to_be_visible()
     expect(page.get_by_test_id("node-greeting")).to_be_visible()
     saved(page)
+    scenario_id = page.url.rsplit("/", 1)[-1]
 
-    # An input from the palette, its question in both languages, connected after the greeting.
-    page.get_by_test_id("palette-input").click()
-    node = page.get_by_test_id("node-input_1")
-    expect(node).to_be_visible()
-    node.click()
-    page.get_by_test_id("inspector-text-uk").fill("Як вас звати?")
-    page.get_by_test_id("inspector-text-en").fill("What is your name?")
-    page.get_by_test_id("handle-greeting-next").drag_to(page.get_by_test_id("handle-input_1-in"))
+    # message (the starter's greeting) -> input -> condition -> two messages.
+    add_block(page, "input", "input_1", {"uk": "Як вас звати?", "en": "What is your name?"})
+    connect(page, "greeting", "next", "input_1")
+    add_block(page, "condition", "condition_1")  # (by default: is the language the bot's?)
+    connect(page, "input_1", "next", "condition_1")
+    add_block(page, "message", "message_1")
+    connect(page, "condition_1", "true", "message_1")
     saved(page)
-    with api(server) as http:
-        scenario_id = page.url.rsplit("/", 1)[-1]
-        draft = http.get(f"/scenarios/{scenario_id}").json()
-        document = draft.get("draft") or draft.get("document")
-        assert [b["id"] for b in document["blocks"]] == ["greeting", "input_1"]
-        assert document["edges"] == [{"source": "greeting", "port": "next",
-                                      "target": "input_1"}]
-        assert document["blocks"][1]["settings"]["prompt"] == {
-            "uk": "Як вас звати?", "en": "What is your name?"}
+    # The new message has no text yet: the validation panel says so, at that block.
+    problem = page.get_by_test_id("validation-item").filter(has_text="message_1")
+    expect(problem.first).to_be_visible()
+    problem.first.click()
+    expect(page.get_by_test_id("inspector")).to_have_attribute("data-block-id", "message_1")
+    page.get_by_test_id("inspector-text-uk").fill("Раді бачити, {{answer}}!")
+    page.get_by_test_id("inspector-text-en").fill("Good to see you, {{answer}}!")
+    saved(page)
+    expect(page.get_by_test_id("validation-item").filter(has_text="message_1")).to_have_count(0)
+    add_block(page, "message", "message_2", {"uk": "Hello in English, {{answer}}!",
+                                             "en": "Hello, {{answer}}!"})
+    connect(page, "condition_1", "false", "message_2")
+    saved(page)
+    document = stored(server, scenario_id)
+    assert [b["id"] for b in document["blocks"]] == [
+        "greeting", "input_1", "condition_1", "message_1", "message_2"]
+    assert sorted((e["source"], e["port"], e["target"]) for e in document["edges"]) == [
+        ("condition_1", "false", "message_2"), ("condition_1", "true", "message_1"),
+        ("greeting", "next", "input_1"), ("input_1", "next", "condition_1")]
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "builder-editor.png"))
 
-    # The draft in the test panel: the bot speaks, the waiting block lights up.
+    # The draft in the test chat: the waiting block lights up, then the path it took.
     page.get_by_test_id("test-start").click()
     messages = page.get_by_test_id("chat-message")
     expect(messages.filter(has_text="Як вас звати?")).to_be_visible()
     expect(page.get_by_test_id("node-input_1")).to_have_attribute("data-waiting", "true")
     page.get_by_test_id("chat-input").fill("Олена")
     page.get_by_test_id("chat-send").click()
-    expect(messages.filter(has_text="Олена")).to_be_visible()
+    expect(messages.filter(has_text="Раді бачити, Олена!")).to_be_visible()
     expect(page.get_by_test_id("chat-ended")).to_be_visible()
+    expect(page.get_by_test_id("node-condition_1")).to_have_attribute("data-visited", "true")
+    expect(page.get_by_test_id("node-input_1")).not_to_have_attribute("data-waiting", "true")
+    page.get_by_test_id("trace-toggle").last.click()
+    expect(page.get_by_test_id("trace-step").filter(has_text="condition_1").first).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "builder-test-chat.png"))
 
-    # Publish it: version 1.
+    # Version 1, then a change published as version 2.
     page.get_by_test_id("publish-changelog").fill("Перша версія")
     page.get_by_test_id("publish-button").click()
     expect(page.get_by_test_id("publish-result")).to_have_attribute("data-version", "1")
+    page.get_by_test_id("node-message_1").click()
+    page.get_by_test_id("inspector-text-uk").fill("Вітаємо, {{answer}}!")
+    saved(page)
+    page.get_by_test_id("publish-changelog").fill("Інше привітання")
+    page.get_by_test_id("publish-button").click()
+    expect(page.get_by_test_id("publish-result")).to_have_attribute("data-version", "2")
+
+    # The diff of version 1 against the draft marks the changed block; roll back to 1.
+    page.get_by_test_id("tab-versions").click()
+    first = page.get_by_test_id("version-row").filter(
+        has=page.locator('[data-version="1"]')) if False else page.locator(
+        '[data-testid="version-row"][data-version="1"]')
+    expect(page.locator('[data-testid="version-row"][data-version="2"]')).to_have_attribute(
+        "data-live", "true")
+    first.get_by_test_id("version-diff").click()
+    expect(page.get_by_test_id("node-message_1")).to_have_attribute("data-diff", "changed")
+    expect(page.get_by_test_id("node-input_1")).not_to_have_attribute("data-diff", "changed")
+    page.get_by_test_id("diff-close").click()
+    first.get_by_test_id("version-rollback").click()
+    page.get_by_test_id("rollback-confirm").click()
+    expect(page.get_by_test_id("rollback-result")).to_have_attribute("data-version", "3")
     with api(server) as http:
-        assert http.get(f"/scenarios/{scenario_id}").json()["live_version"] == 1
+        assert http.get(f"/scenarios/{scenario_id}").json()["live_version"] == 3
+        live = http.get(f"/scenarios/{scenario_id}/versions/3").json()
+        texts = {b["id"]: b["settings"].get("text") for b in live["document"]["blocks"]}
+        assert texts["message_1"]["uk"] == "Раді бачити, {{answer}}!"  # version 1's
     assert problems == []
 
 
-def test_a_draft_saved_elsewhere_meanwhile_is_a_conflict_nothing_lost(server: str,
-                                                                      page) -> None:  # type: ignore[no-untyped-def]
+def test_a_second_session_editing_the_same_draft_gets_the_conflict_nothing_lost(
+        server: str, browser) -> None:  # type: ignore[no-untyped-def]
     with api(server) as http:
         bot = http.post("/bots", json={"name": "Конфлікт", "default_language": "uk",
                                        "languages": ["uk", "en"]}).json()
         scenario = http.post(f"/bots/{bot['id']}/scenarios", json={"name": "main"}).json()
-    log_in(page, server)
-    page.goto(f"{server}/builder#/scenarios/{scenario['id']}")
-    expect(page.get_by_test_id("node-greeting")).to_be_visible()
-    saved(page)
-    # Someone else saves the draft (another tab, another author, the API).
-    with api(server) as http:
-        current = http.get(f"/scenarios/{scenario['id']}")
-        document = current.json().get("draft") or current.json().get("document")
-        document["blocks"][0]["settings"]["text"]["uk"] = "Змінено деінде"
-        answer = http.put(f"/scenarios/{scenario['id']}/draft", json=document,
-                          headers={"If-Match": current.headers["etag"]})
-        assert answer.status_code == 200, answer.text
-    # This page edits its own (older) copy: the save is refused, and the page says so.
-    page.get_by_test_id("palette-message").click()
-    expect(page.get_by_test_id("conflict-banner")).to_be_visible()
-    expect(page.get_by_test_id("node-message_1")).to_be_visible()  # the edit is kept
-    page.get_by_test_id("conflict-keep").click()
-    saved(page)
-    with api(server) as http:
-        stored = http.get(f"/scenarios/{scenario['id']}").json()
-        document = stored.get("draft") or stored.get("document")
-        assert [b["id"] for b in document["blocks"]] == ["greeting", "message_1"]
+    sessions = []
+    for _ in range(2):  # two authors (or two windows), each logged in on its own
+        context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 720})
+        context.set_default_timeout(TIMEOUT_MS)
+        page = context.new_page()
+        log_in(page, server)
+        page.goto(f"{server}/builder#/scenarios/{scenario['id']}")
+        expect(page.get_by_test_id("node-greeting")).to_be_visible()
+        saved(page)
+        sessions.append((context, page))
+    (_, first), (_, second) = sessions
+    try:
+        first.get_by_test_id("palette-message").click()
+        expect(first.get_by_test_id("node-message_1")).to_be_visible()
+        saved(first)
+        # The second session still edits revision 1: its save is refused, and it says so.
+        second.get_by_test_id("palette-input").click()
+        expect(second.get_by_test_id("conflict-banner")).to_be_visible()
+        expect(second.get_by_test_id("node-input_1")).to_be_visible()  # its edit is kept
+        second.screenshot(path=str(ARTIFACTS / "builder-conflict.png"))
+        # "Reload theirs": the first session's draft, and nothing of it lost.
+        second.get_by_test_id("conflict-reload").click()
+        expect(second.get_by_test_id("node-message_1")).to_be_visible()
+        saved(second)
+        assert [b["id"] for b in stored(server, scenario["id"])["blocks"]] == [
+            "greeting", "message_1"]
+        # Editing goes on from there, in either session.
+        second.get_by_test_id("palette-input").click()
+        saved(second)
+        assert [b["id"] for b in stored(server, scenario["id"])["blocks"]] == [
+            "greeting", "message_1", "input_1"]
+    finally:
+        for context, _ in sessions:
+            context.close()

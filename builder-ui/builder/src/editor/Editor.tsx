@@ -47,7 +47,12 @@ type DraftBody = paths["/api/v1/scenarios/{scenario_id}/draft"]["put"]["requestB
 
 const nodeTypes = { block: BlockNodeView };
 const DELETE_KEYS = ["Delete", "Backspace"];
-const FIT_VIEW = { padding: 0.15, maxZoom: 1.1 };
+// Fitting leaves room for the overlays in the canvas's corners (the controls bottom left, the
+// minimap bottom right), so no block lands under them where it could not be clicked.
+const FIT_VIEW = {
+  padding: { top: "24px", left: "64px", right: "32px", bottom: "140px" },
+  maxZoom: 1.1,
+} as const;
 
 function SaveStatusView({ state }: { state: SaveState }) {
   const { t } = useTranslation();
