@@ -8,6 +8,8 @@ import { BotScreen } from "./screens/BotScreen";
 import { BotsScreen } from "./screens/BotsScreen";
 import { EditorScreen } from "./screens/EditorScreen";
 import { LoginScreen } from "./screens/LoginScreen";
+import { OrgSwitcher } from "./OrgSwitcher";
+import { ShortcutsHelp, useShortcutsHelp } from "./ShortcutsHelp";
 
 function useHashRoute(): Route {
   const [route, setRoute] = useState(() => parseRoute(window.location.hash));
@@ -43,9 +45,13 @@ function LanguageSwitch() {
 export function App({ api }: { api: ApiClient }) {
   const { t } = useTranslation();
   const [loggedIn, setLoggedIn] = useState(api.loggedIn);
+  const [session, setSession] = useState(api.session);
+  const [help, setHelp] = useState(false);
   const route = useHashRoute();
   useEffect(() => api.onAuthChange(setLoggedIn), [api]);
-  const session = loggedIn ? api.session : null;
+  useEffect(() => api.onSessionChange(setSession), [api]);
+  useShortcutsHelp(help, setHelp);
+  const current = loggedIn ? session : null;
 
   const logout = async () => {
     try {
@@ -71,8 +77,19 @@ export function App({ api }: { api: ApiClient }) {
             </nav>
           )}
           <div className="header-end">
-            {session && <span className="org">{session.organization.name}</span>}
+            {current && <OrgSwitcher session={current} />}
             <LanguageSwitch />
+            <button
+              type="button"
+              className="button-quiet shortcuts-button"
+              data-testid="shortcuts-open"
+              aria-keyshortcuts="Shift+?"
+              aria-label={t("app.shortcuts")}
+              title={t("app.shortcuts")}
+              onClick={() => setHelp(true)}
+            >
+              ?
+            </button>
             {loggedIn && (
               <button type="button" className="button-quiet" data-testid="logout" onClick={logout}>
                 {t("app.logout")}
@@ -80,18 +97,20 @@ export function App({ api }: { api: ApiClient }) {
             )}
           </div>
         </header>
-        <main id="main" className="app-main">
+        {/* Keyed by the organization: a switch starts every screen afresh in the new one. */}
+        <main id="main" className="app-main" key={current?.organization.id ?? "none"}>
           {!loggedIn ? (
             <LoginScreen />
           ) : route.name === "scenario" ? (
             <EditorScreen key={route.scenarioId} scenarioId={route.scenarioId} />
           ) : route.name === "bot" ? (
-            <BotScreen key={route.botId} botId={route.botId} />
+            <BotScreen key={route.botId} botId={route.botId} tab={route.tab} />
           ) : (
             <BotsScreen />
           )}
         </main>
       </div>
+      {help && <ShortcutsHelp onClose={() => setHelp(false)} />}
     </ApiContext.Provider>
   );
 }

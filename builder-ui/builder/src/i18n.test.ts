@@ -34,6 +34,9 @@ describe("routes", () => {
     expect(parseRoute("")).toEqual({ name: "bots" });
     expect(parseRoute("#/")).toEqual({ name: "bots" });
     expect(parseRoute("#/bots/b1")).toEqual({ name: "bot", botId: "b1" });
+    expect(parseRoute("#/bots/b1/settings")).toEqual({ name: "bot", botId: "b1", tab: "settings" });
+    expect(routeHref({ name: "bot", botId: "b1", tab: "settings" })).toBe("#/bots/b1/settings");
+    expect(routeHref({ name: "bot", botId: "b1", tab: "scenarios" })).toBe("#/bots/b1");
     expect(parseRoute("#/scenarios/s1")).toEqual({ name: "scenario", scenarioId: "s1" });
     expect(parseRoute("#/nonsense")).toEqual({ name: "bots" });
     expect(routeHref({ name: "scenario", scenarioId: "s 1" })).toBe("#/scenarios/s%201");

@@ -170,4 +170,73 @@ describe("ApiClient", () => {
     expect(server.calls[0].body).toEqual({ refresh_token: "r" });
     expect(localStorage.getItem("rozmova.builder.refresh")).toBeNull();
   });
+
+  it("switches organization with a refresh that sends organization_id and stores the new pair", async () => {
+    localStorage.setItem("rozmova.builder.refresh", "refresh-1");
+    const sessions: unknown[] = [];
+    const server = fakeServer(() => json(200, { ...pair(2), organization: { id: "o2", name: "Bakery", slug: "bakery" }, role: "editor" }));
+    const api = new ApiClient({ fetch: server.fetch, storage: localStorage });
+    api.onSessionChange((s) => sessions.push(s));
+    const switched = await api.switchOrganization("o2");
+    expect(switched.organization.id).toBe("o2");
+    expect(server.calls[0]).toMatchObject({ url: "/api/v1/auth/refresh", method: "POST", body: { refresh_token: "refresh-1", organization_id: "o2" } });
+    expect(localStorage.getItem("rozmova.builder.refresh")).toBe("refresh-2");
+    expect(api.session).toEqual({ organization: { id: "o2", name: "Bakery", slug: "bakery" }, role: "editor" });
+    expect(sessions).toEqual([api.session]);
+  });
+
+  it("a refused switch (403) keeps the session; a 401 ends it", async () => {
+    localStorage.setItem("rozmova.builder.refresh", "refresh-1");
+    let status = 403;
+    const events: boolean[] = [];
+    const server = fakeServer(() => json(status, { title: "t", status, detail: status === 403 ? "you are not a member of that organization" : "log in again" }, "application/problem+json"));
+    const api = new ApiClient({ fetch: server.fetch, storage: localStorage });
+    api.onAuthChange((on) => events.push(on));
+    await expect(api.switchOrganization("o9")).rejects.toMatchObject({ status: 403, detail: "you are not a member of that organization" });
+    expect(localStorage.getItem("rozmova.builder.refresh")).toBe("refresh-1");
+    expect(api.loggedIn).toBe(true);
+    status = 401;
+    await expect(api.switchOrganization("o9")).rejects.toMatchObject({ status: 401, detail: "log in again" });
+    expect(api.loggedIn).toBe(false);
+    expect(events).toEqual([false]);
+  });
+
+  it("a switch waits for a refresh under way, takes the same lock, and requests that meet a 401 meanwhile wait for it", async () => {
+    localStorage.setItem("rozmova.builder.refresh", "refresh-1");
+    const order: string[] = [];
+    let held = Promise.resolve();
+    const locks = {
+      request: (name: string, run: () => Promise<unknown>) => {
+        order.push(`lock ${name}`);
+        const result = held.then(run);
+        held = result.then(() => undefined, () => undefined);
+        return result;
+      },
+    } as unknown as LockManager;
+    let n = 1;
+    const server = fakeServer(async (call) => {
+      if (call.url.endsWith("/auth/refresh")) {
+        const body = call.body as { refresh_token: string; organization_id?: string };
+        order.push(`refresh ${body.refresh_token}${body.organization_id ? ` -> ${body.organization_id}` : ""}`);
+        await new Promise((r) => setTimeout(r, 5));
+        n += 1;
+        return json(200, pair(n));
+      }
+      return call.headers.Authorization === `Bearer access-${n}` ? json(200, { items: [], total: 0 }) : json(401, { title: "t", status: 401, detail: "expired" });
+    });
+    const api = new ApiClient({ fetch: server.fetch, storage: localStorage, locks });
+    const refreshing = api.refresh();
+    const switching = api.switchOrganization("o2");
+    const request = api.get("/api/v1/bots");
+    await Promise.all([refreshing, switching, request]);
+    expect(order).toEqual([
+      "lock rozmova.builder.refresh",
+      "refresh refresh-1",
+      "lock rozmova.builder.refresh",
+      "refresh refresh-2 -> o2",
+    ]);
+    // the request went out once the switch had its token
+    expect(server.calls.at(-1)!.headers.Authorization).toBe("Bearer access-3");
+    expect(localStorage.getItem("rozmova.builder.refresh")).toBe("refresh-3");
+  });
 });

@@ -97,6 +97,7 @@ export class ApiClient {
   private accessToken: string | null = null;
   private refreshing: Promise<boolean> | null = null;
   private readonly authListeners = new Set<(loggedIn: boolean) => void>();
+  private readonly sessionListeners = new Set<(session: SessionInfo | null) => void>();
 
   constructor(options: ApiClientOptions = {}) {
     this.baseUrl = options.baseUrl ?? "";
@@ -132,11 +133,19 @@ export class ApiClient {
     return () => this.authListeners.delete(listener);
   }
 
+  /** Called with the session (organization and role) each time a new pair is stored (a
+   * login, a refresh, an organization switch), and with null when the session ends. */
+  onSessionChange(listener: (session: SessionInfo | null) => void): () => void {
+    this.sessionListeners.add(listener);
+    return () => this.sessionListeners.delete(listener);
+  }
+
   private setTokens(pair: TokenPair): void {
     this.accessToken = pair.access_token;
     this.storage?.setItem(REFRESH_KEY, pair.refresh_token);
     const info: SessionInfo = { organization: pair.organization, role: pair.role };
     this.storage?.setItem(SESSION_KEY, JSON.stringify(info));
+    for (const listener of this.sessionListeners) listener(info);
   }
 
   private clearTokens(): void {
@@ -144,7 +153,10 @@ export class ApiClient {
     this.accessToken = null;
     this.storage?.removeItem(REFRESH_KEY);
     this.storage?.removeItem(SESSION_KEY);
-    if (had) for (const listener of this.authListeners) listener(false);
+    if (had) {
+      for (const listener of this.sessionListeners) listener(null);
+      for (const listener of this.authListeners) listener(false);
+    }
   }
 
   async login(email: string, password: string): Promise<TokenPair> {
@@ -167,37 +179,70 @@ export class ApiClient {
    * Locks): a refresh token works once, and using one twice signs the login out. */
   refresh(): Promise<boolean> {
     if (!this.refreshing) {
-      const run = () => this.spendRefreshToken();
-      const locked = this.locks
-        ? this.locks.request("rozmova.builder.refresh", run).then((ok) => ok)
-        : run();
-      this.refreshing = locked.finally(() => {
-        this.refreshing = null;
-      });
+      this.track(this.exclusive(() => this.spendRefreshToken()).then((pair) => pair !== null));
     }
-    return this.refreshing;
+    return this.refreshing!;
   }
 
-  private async spendRefreshToken(): Promise<boolean> {
+  /** Acts in another organization from now on: a refresh with `organization_id` (the new pair
+   * and its refresh token act there). It is a refresh like any other: it waits for one under
+   * way, takes the same lock, and requests that meet a 401 meanwhile wait for it and retry
+   * with its token. A 403 (not a member) leaves the session as it was: the server checks
+   * membership before it spends the token. Resolves with the new pair. */
+  switchOrganization(organizationId: string): Promise<TokenPair> {
+    const before = this.refreshing ?? Promise.resolve(true);
+    const switched = before
+      .catch(() => false)
+      .then(() => this.exclusive(() => this.spendRefreshToken(organizationId)))
+      .then((pair) => {
+        if (!pair) throw new ApiError({ status: 401, title: "Authentication required", detail: "Authentication required" });
+        return pair;
+      });
+    // A request that met a 401 meanwhile retries only when the switch gave a new token.
+    this.track(switched.then(() => true, () => false));
+    return switched;
+  }
+
+  /** Makes `run` the refresh under way until it settles (a later one replaces it). */
+  private track(run: Promise<boolean>): void {
+    const tracked: Promise<boolean> = run.finally(() => {
+      if (this.refreshing === tracked) this.refreshing = null;
+    });
+    this.refreshing = tracked;
+  }
+
+  private exclusive<T>(run: () => Promise<T>): Promise<T> {
+    return this.locks ? (this.locks.request("rozmova.builder.refresh", run) as Promise<T>) : run();
+  }
+
+  /** The new pair, stored; null when the server refused the refresh token (the session is
+   * over). With `organizationId`, a switch: then only a 401 ends the session (a 403 or a 422
+   * is about the organization asked for, and the token was not spent), and every refusal is
+   * thrown as the server's problem. */
+  private async spendRefreshToken(organizationId?: string): Promise<TokenPair | null> {
     const token = this.refreshToken; // read inside the lock: another tab may have rotated it
-    if (!token) return false;
+    if (!token) return null;
+    const body: { refresh_token: string; organization_id?: string } = { refresh_token: token };
+    if (organizationId !== undefined) body.organization_id = organizationId;
     let response: Response;
     try {
       response = await this.fetchImpl(`${this.baseUrl}/api/v1/auth/refresh`, {
         method: "POST",
         headers: { "Content-Type": "application/json", Accept: "application/json" },
-        body: JSON.stringify({ refresh_token: token }),
+        body: JSON.stringify(body),
       });
     } catch (error) {
       throw networkError(error); // the session may still be good: keep it
     }
     if (response.ok) {
-      this.setTokens((await response.json()) as TokenPair);
-      return true;
+      const pair = (await response.json()) as TokenPair;
+      this.setTokens(pair);
+      return pair;
     }
-    if (response.status === 401 || response.status === 400 || response.status === 422) {
+    const ends = organizationId === undefined ? [400, 401, 422] : [401];
+    if (ends.includes(response.status)) {
       this.clearTokens();
-      return false;
+      if (organizationId === undefined) return null;
     }
     throw parseProblem(response.status, response.headers.get("content-type"), await response.text());
   }

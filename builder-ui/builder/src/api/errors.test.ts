@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiError, errorMessage, networkError, parseProblem } from "./errors";
+import { ApiError, errorMessage, fieldErrors, networkError, parseProblem } from "./errors";
 
 describe("parseProblem", () => {
   it("reads an application/problem+json document", () => {
@@ -61,5 +61,29 @@ describe("parseProblem", () => {
     expect(parseProblem(429, null, "").transient).toBe(true);
     expect(parseProblem(422, null, "").transient).toBe(false);
     expect(errorMessage(networkError(new TypeError("Failed to fetch")))).toBe("Failed to fetch");
+  });
+});
+
+describe("fieldErrors", () => {
+  it("keys a problem's items by the field they name, without FastAPI's /body", () => {
+    const e = parseProblem(
+      422,
+      "application/problem+json",
+      JSON.stringify({
+        title: "Invalid input",
+        status: 422,
+        detail: "…",
+        errors: [
+          { path: "/body/name", message: "too long" },
+          { path: "/body/name", message: "second" },
+          { path: "/body/settings/allowed_origins/2", message: "bad origin" },
+          { path: "/public_url", message: "bad url" },
+          { path: "", message: "the whole request" },
+        ],
+      }),
+    );
+    expect(fieldErrors(e)).toEqual({ name: "too long", "settings/allowed_origins/2": "bad origin", public_url: "bad url" });
+    expect(fieldErrors(new Error("x"))).toEqual({});
+    expect(fieldErrors(parseProblem(409, null, '{"detail":"taken"}'))).toEqual({});
   });
 });

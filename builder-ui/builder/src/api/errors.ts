@@ -126,3 +126,17 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
+
+/** A refused request's problems by the field they name, for showing each at its field: the
+ * pointer without FastAPI's leading `/body` and without the first slash (`/body/name` and
+ * `/name` are both `name`; `settings/allowed_origins/0` for an item of a list). The first
+ * message of a field wins; problems about the whole request (no path) are left out. */
+export function fieldErrors(error: unknown): Record<string, string> {
+  const found: Record<string, string> = {};
+  if (!(error instanceof ApiError) || !error.errors) return found;
+  for (const item of error.errors) {
+    const key = item.path.replace(/^\/body(?=\/|$)/, "").replace(/^\//, "");
+    if (key && !(key in found)) found[key] = item.message;
+  }
+  return found;
+}

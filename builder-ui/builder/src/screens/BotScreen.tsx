@@ -1,9 +1,12 @@
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { errorMessage } from "../api/errors";
-import type { ScenarioSummary } from "../api/types";
+import type { Bot, ScenarioSummary } from "../api/types";
+import { BotActions } from "../bot/BotActions";
+import { ChannelsPanel } from "../bot/Channels";
+import { WidgetSettings } from "../bot/WidgetSettings";
 import { useApi } from "../context";
-import { routeHref } from "../routes";
+import { navigate, routeHref, type BotTab } from "../routes";
 import { useLoad } from "../useLoad";
 
 function CreateScenarioForm({ botId, onCreated }: { botId: string; onCreated: (s: ScenarioSummary) => void }) {
@@ -58,22 +61,16 @@ function CreateScenarioForm({ botId, onCreated }: { botId: string; onCreated: (s
   );
 }
 
-export function BotScreen({ botId }: { botId: string }) {
+function ScenariosTab({ botId, botName }: { botId: string; botName: string }) {
   const { t } = useTranslation();
   const api = useApi();
-  const bot = useLoad(() => api.get("/api/v1/bots/{bot_id}", { path: { bot_id: botId } }), [api, botId]);
   const { value, reload, update } = useLoad(
     async () => (await api.get("/api/v1/bots/{bot_id}/scenarios", { path: { bot_id: botId }, query: { limit: 200 } })).items,
     [api, botId],
   );
-  const botName = bot.value.state === "ready" ? bot.value.data.name : "…";
-
   return (
-    <div className="page">
-      <p>
-        <a href={routeHref({ name: "bots" })}>← {t("scenarios.back")}</a>
-      </p>
-      <h1>{t("scenarios.title", { bot: botName })}</h1>
+    <>
+      <h2 className="visually-hidden">{t("scenarios.title", { bot: botName })}</h2>
       <section aria-live="polite" data-testid="scenarios-list">
         {value.state === "loading" && <p className="muted" data-testid="scenarios-loading">{t("app.loading")}</p>}
         {value.state === "error" && (
@@ -114,6 +111,64 @@ export function BotScreen({ botId }: { botId: string }) {
         botId={botId}
         onCreated={(created) => (value.state === "ready" ? update((list) => [...list, created]) : reload())}
       />
+    </>
+  );
+}
+
+function SettingsTab({ bot, onChange }: { bot: Bot; onChange: (bot: Bot) => void }) {
+  return (
+    <div className="bot-settings" data-testid="bot-settings">
+      <ChannelsPanel botId={bot.id} />
+      <WidgetSettings bot={bot} onSaved={onChange} />
+    </div>
+  );
+}
+
+export function BotScreen({ botId, tab = "scenarios" }: { botId: string; tab?: BotTab }) {
+  const { t } = useTranslation();
+  const api = useApi();
+  const bot = useLoad(() => api.get("/api/v1/bots/{bot_id}", { path: { bot_id: botId } }), [api, botId]);
+  const botName = bot.value.state === "ready" ? bot.value.data.name : "…";
+  const changed = (next: Bot) => bot.update(() => next);
+  const tabs: Array<{ tab: BotTab; label: string }> = [
+    { tab: "scenarios", label: t("bot.scenariosTab") },
+    { tab: "settings", label: t("bot.settingsTab") },
+  ];
+
+  return (
+    <div className="page">
+      <p>
+        <a href={routeHref({ name: "bots" })}>← {t("scenarios.back")}</a>
+      </p>
+      <div className="bot-head">
+        <h1 data-testid="bot-title">{botName}</h1>
+        {bot.value.state === "ready" && (
+          <BotActions bot={bot.value.data} onUpdated={changed} onDeleted={() => navigate({ name: "bots" })} />
+        )}
+      </div>
+      {bot.value.state === "error" && (
+        <div className="error-box" role="alert" data-testid="bot-error">
+          <p>{t("bot.loadError", { detail: bot.value.error })}</p>
+          <button type="button" onClick={bot.reload}>
+            {t("app.retry")}
+          </button>
+        </div>
+      )}
+      <nav className="subnav" aria-label={t("bot.sections")}>
+        {tabs.map((item) => (
+          <a
+            key={item.tab}
+            href={routeHref({ name: "bot", botId, tab: item.tab })}
+            aria-current={tab === item.tab ? "page" : undefined}
+            data-testid={`bot-tab-${item.tab}`}
+          >
+            {item.label}
+          </a>
+        ))}
+      </nav>
+      {tab === "scenarios" && <ScenariosTab botId={botId} botName={botName} />}
+      {tab === "settings" && bot.value.state === "loading" && <p className="muted">{t("app.loading")}</p>}
+      {tab === "settings" && bot.value.state === "ready" && <SettingsTab bot={bot.value.data} onChange={changed} />}
     </div>
   );
 }

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { errorMessage } from "../api/errors";
 import type { Bot } from "../api/types";
+import { BotActions } from "../bot/BotActions";
 import { useApi } from "../context";
 import { routeHref } from "../routes";
 import { useLoad } from "../useLoad";
@@ -100,10 +101,16 @@ export function BotsScreen() {
   const { t } = useTranslation();
   const api = useApi();
   const { value, reload, update } = useLoad(async () => (await api.get("/api/v1/bots", { query: { limit: 200 } })).items, [api]);
+  const [deleted, setDeleted] = useState<string | null>(null);
 
   return (
     <div className="page">
       <h1>{t("bots.title")}</h1>
+      {deleted && (
+        <p className="notice" role="status" data-testid="bot-deleted">
+          {t("bots.deleted", { name: deleted })}
+        </p>
+      )}
       <section aria-live="polite" data-testid="bots-list">
         {value.state === "loading" && <p className="muted" data-testid="bots-loading">{t("app.loading")}</p>}
         {value.state === "error" && (
@@ -122,19 +129,43 @@ export function BotsScreen() {
         {value.state === "ready" && value.data.length > 0 && (
           <ul className="rows">
             {value.data.map((bot) => (
-              <li key={bot.id}>
+              <li key={bot.id} className="bot-item" data-testid="bot-item" data-bot-id={bot.id}>
                 <a className="row" href={routeHref({ name: "bot", botId: bot.id })} data-testid="bot-row" data-bot-id={bot.id}>
                   <span className="row-title">{bot.name}</span>
                   <span className="row-meta">
                     {t("bots.languages")}: {bot.languages.join(", ")} · {t("bots.defaultLanguage")}: {bot.default_language}
                   </span>
                 </a>
+                <BotActions
+                  bot={bot}
+                  onUpdated={(changed) => update((bots) => bots.map((b) => (b.id === changed.id ? changed : b)))}
+                  onDeleted={(gone) => {
+                    setDeleted(gone.name);
+                    update((bots) => bots.filter((b) => b.id !== gone.id));
+                  }}
+                  extra={
+                    <a
+                      className="button-link small"
+                      href={routeHref({ name: "bot", botId: bot.id, tab: "settings" })}
+                      data-testid="bot-settings-link"
+                      aria-label={t("bots.settingsOf", { name: bot.name })}
+                    >
+                      {t("bots.settings")}
+                    </a>
+                  }
+                />
               </li>
             ))}
           </ul>
         )}
       </section>
-      <CreateBotForm onCreated={(bot) => (value.state === "ready" ? update((bots) => [...bots, bot]) : reload())} />
+      <CreateBotForm
+        onCreated={(bot) => {
+          setDeleted(null);
+          if (value.state === "ready") update((bots) => [...bots, bot]);
+          else reload();
+        }}
+      />
     </div>
   );
 }

@@ -6,24 +6,10 @@ import { ApiClient } from "../api/client";
 import type { Bot, BlockType, ScenarioDetail, ScenarioDocument } from "../api/types";
 import { ApiContext } from "../context";
 import { ScenarioEditor } from "../editor/Editor";
+import { json, mockFetch, type Handler } from "./api";
 import { REAL_CATALOGUE } from "./catalogue";
 
-export interface Call {
-  method: string;
-  url: string;
-  body: unknown;
-}
-
-export type Handler = (call: Call) => Response | undefined | Promise<Response | undefined>;
-
-export const json = (body: unknown, status = 200) =>
-  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
-
-export const problem = (status: number, detail: string) =>
-  new Response(JSON.stringify({ type: "about:blank", title: "Error", status, detail }), {
-    status,
-    headers: { "content-type": "application/problem+json" },
-  });
+export { json, mockFetch, problem, type Call, type Handler } from "./api";
 
 /** React Flow measures nodes with ResizeObserver, which jsdom lacks. */
 class NoResizeObserver {
@@ -47,16 +33,6 @@ export function stubBrowser(): void {
   const g = globalThis as { ResizeObserver?: unknown; DOMMatrixReadOnly?: unknown };
   if (!g.ResizeObserver) g.ResizeObserver = NoResizeObserver;
   if (!g.DOMMatrixReadOnly) g.DOMMatrixReadOnly = ScaleMatrix;
-}
-
-export function mockFetch(handler: Handler) {
-  const calls: Call[] = [];
-  const fetchImpl = async (input: RequestInfo | URL, init: RequestInit = {}) => {
-    const call = { method: init.method ?? "GET", url: String(input), body: init.body ? JSON.parse(String(init.body)) : undefined };
-    calls.push(call);
-    return (await handler(call)) ?? problem(404, `no ${call.method} ${call.url}`);
-  };
-  return { calls, fetch: fetchImpl as typeof fetch };
 }
 
 export const BOT: Bot = {
