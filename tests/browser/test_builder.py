@@ -10,6 +10,9 @@ build`); skipped otherwise. Screenshots go to `test-artifacts/`."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +27,7 @@ from tests.browser.test_widget import (
     ROOT,
     TIMEOUT_MS,
     Server,
+    free_port,
 )
 
 BUILDER = Path(os.environ.get("ROZMOVA_BUILDER_DIR") or ROOT / "builder-ui" / "dist" / "builder")
@@ -49,8 +53,31 @@ def _clean_state() -> Iterator[None]:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def telegram() -> Iterator[str]:
+    """`rozmova dev fake-telegram`: a pretend Telegram (token 1:local-demo) on a port."""
+    port = free_port()
+    fake = subprocess.Popen([sys.executable, "-m", "gateway.cli", "dev", "fake-telegram",
+                             "--port", str(port)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(f"{base}/_chat/1:local-demo", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        yield base
+    finally:
+        fake.terminate()
+        fake.wait(30)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, telegram: str) -> Iterator[str]:
     running = Server(tmp_path_factory.mktemp("builder-server"))
+    running.env["ROZMOVA_TELEGRAM_API_URL"] = telegram
     running.start()
     try:
         yield running.base
@@ -270,3 +297,40 @@ def test_a_second_session_editing_the_same_draft_gets_the_conflict_nothing_lost(
     finally:
         for context, _ in sessions:
             context.close()
+
+
+def test_a_bots_channels_and_widget_from_its_settings(server: str, telegram: str,
+                                                      page) -> None:  # type: ignore[no-untyped-def]
+    """The demo bot's settings: the embed snippet with its chat key, allowed origins saved,
+    and Telegram connected in polling mode against the pretend Telegram, where a person then
+    talks to the bot; then disconnected."""
+    log_in(page, server)
+    page.get_by_test_id("bot-row").filter(has_text="Demo").click()
+    page.get_by_test_id("bot-tab-settings").click()
+    expect(page.get_by_test_id("embed-snippet")).to_contain_text('data-bot="rzc_demo"')
+    expect(page.get_by_test_id("embed-snippet")).to_contain_text(f"{server}/widget.js")
+    page.get_by_test_id("origins-add").click()
+    page.get_by_test_id("origins-input").last.fill("https://shop.example.com")
+    page.get_by_test_id("origins-save").click()
+    expect(page.get_by_test_id("widget-saved")).to_be_visible()
+    with api(server) as http:
+        demo = next(b for b in http.get("/bots").json()["items"] if b["name"] == "Demo")
+        assert "https://shop.example.com" in demo["settings"]["allowed_origins"]
+
+    page.get_by_test_id("telegram-token").fill("1:local-demo")
+    page.get_by_test_id("telegram-mode").select_option("polling")
+    page.get_by_test_id("telegram-connect").click()
+    expect(page.get_by_test_id("telegram-status")).to_have_attribute("data-status", "active")
+    expect(page.get_by_test_id("channel-telegram")).to_contain_text("local_demo_bot")
+    assert "1:local-demo" not in page.content()  # the token is never shown back
+    page.screenshot(path=str(ARTIFACTS / "builder-bot-settings.png"))
+    httpx.post(f"{telegram}/_say/1:local-demo", json={"text": "/start"})
+    for _ in range(100):
+        said = httpx.get(f"{telegram}/_chat/1:local-demo").json()
+        if said:
+            break
+        time.sleep(0.1)
+    assert said and said[0]["text"].startswith("Hi! I am the coffee shop demo bot.")
+    page.get_by_test_id("telegram-disconnect").click()
+    page.get_by_test_id("telegram-disconnect-confirm").click()
+    expect(page.get_by_test_id("telegram-connect")).to_be_visible()
