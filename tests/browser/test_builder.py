@@ -9,6 +9,7 @@ build`); skipped otherwise. Screenshots go to `test-artifacts/`."""
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
@@ -104,11 +105,19 @@ def page(browser):  # type: ignore[no-untyped-def]
     context.close()
 
 
+@functools.cache
+def _token(server: str) -> str:
+    """One login per server for the tests' own API calls: logins are rate limited per
+    account and address, and the browser sessions log in too."""
+    answer = httpx.post(f"{server}/api/v1/auth/login", json={
+        "email": "admin@example.com", "password": PASSWORD})
+    assert answer.status_code == 200, answer.text
+    return answer.json()["access_token"]
+
+
 def api(server: str) -> httpx.Client:
-    token = httpx.post(f"{server}/api/v1/auth/login", json={
-        "email": "admin@example.com", "password": PASSWORD}).json()["access_token"]
     return httpx.Client(base_url=f"{server}/api/v1", timeout=10,
-                        headers={"Authorization": f"Bearer {token}"})
+                        headers={"Authorization": f"Bearer {_token(server)}"})
 
 
 def log_in(page, server: str) -> None:  # type: ignore[no-untyped-def]
