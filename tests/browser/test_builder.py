@@ -343,3 +343,38 @@ def test_a_bots_channels_and_widget_from_its_settings(server: str, telegram: str
     page.get_by_test_id("telegram-disconnect").click()
     page.get_by_test_id("telegram-disconnect-confirm").click()
     expect(page.get_by_test_id("telegram-connect")).to_be_visible()
+
+
+def test_undo_redo_and_copy_paste_between_scenarios(server: str, page) -> None:  # type: ignore[no-untyped-def]
+    with api(server) as http:
+        bot = http.post("/bots", json={"name": "Буфер", "default_language": "uk",
+                                       "languages": ["uk", "en"]}).json()
+        source = http.post(f"/bots/{bot['id']}/scenarios", json={"name": "one"}).json()
+        target = http.post(f"/bots/{bot['id']}/scenarios", json={"name": "two"}).json()
+    log_in(page, server)
+    page.goto(f"{server}/builder#/scenarios/{source['id']}")
+    expect(page.get_by_test_id("node-greeting")).to_be_visible()
+    add_block(page, "message", "message_1", {"uk": "Копія", "en": "A copy"})
+    saved(page)
+    page.get_by_test_id("undo").click()  # the texts, then the block itself
+    page.get_by_test_id("undo").click()
+    page.get_by_test_id("undo").click()
+    expect(page.get_by_test_id("node-message_1")).to_have_count(0)
+    saved(page)
+    assert [b["id"] for b in stored(server, source["id"])["blocks"]] == ["greeting"]
+    for _ in range(3):
+        page.get_by_test_id("redo").click()
+    expect(page.get_by_test_id("node-message_1")).to_be_visible()
+    saved(page)
+    assert stored(server, source["id"])["blocks"][1]["settings"]["text"] == {
+        "uk": "Копія", "en": "A copy"}
+    # Copied here, pasted into another scenario of the bot.
+    page.get_by_test_id("node-message_1").click()
+    page.get_by_test_id("copy").click()
+    page.goto(f"{server}/builder#/scenarios/{target['id']}")
+    expect(page.get_by_test_id("node-greeting")).to_be_visible()
+    page.get_by_test_id("paste").click()
+    expect(page.get_by_test_id("paste-notice")).to_be_visible()
+    saved(page)
+    pasted = stored(server, target["id"])["blocks"]
+    assert len(pasted) == 2 and pasted[1]["settings"]["text"] == {"uk": "Копія", "en": "A copy"}

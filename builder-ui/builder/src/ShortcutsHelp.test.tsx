@@ -24,6 +24,11 @@ describe("the keyboard shortcuts overlay", () => {
     expect(rows.some((r) => r.includes("Alt+R") && r.includes("restart the test chat"))).toBe(true);
     expect(rows.some((r) => r.includes("Enter") && r.includes("Apply the settings JSON"))).toBe(true);
     expect(rows.some((r) => r.includes("?") && r.includes("Show this list"))).toBe(true);
+    expect(rows.some((r) => r.includes("+Z") && r.includes("Undo the last change"))).toBe(true);
+    expect(rows.some((r) => r.includes("Shift+Z") && r.includes("Ctrl+Y") && r.includes("Redo"))).toBe(true);
+    expect(rows.some((r) => r.includes("+C") && r.includes("Copy the selected blocks"))).toBe(true);
+    expect(rows.some((r) => r.includes("+X") && r.includes("Cut"))).toBe(true);
+    expect(rows.some((r) => r.includes("+V") && r.includes("Paste"))).toBe(true);
     expect(document.activeElement).toBe(within(help).getByTestId("shortcuts-close"));
 
     fireEvent.keyDown(document.activeElement!, { key: "Escape" });

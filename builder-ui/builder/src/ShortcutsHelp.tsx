@@ -11,7 +11,8 @@ export function isHelpShortcut(event: Pick<KeyboardEvent, "key" | "ctrlKey" | "m
   return !isTextField(event.target);
 }
 
-function isTextField(target: EventTarget | null): boolean {
+/** Whether key presses there are typing (the field's own undo, copy and paste apply). */
+export function isTextField(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   if (target.isContentEditable) return true;
   if (target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
@@ -53,7 +54,12 @@ export function ShortcutsHelp({ onClose }: { onClose: () => void }) {
         { keys: [["Esc"]], text: t("shortcuts.unselect") },
         { keys: [["←", "↑", "→", "↓"]], text: t("shortcuts.move") },
         { keys: [["Shift"]], text: t("shortcuts.boxSelect") },
-        { keys: [[ctrl]], text: t("shortcuts.multiSelect") },
+        { keys: [[ctrl], ["Shift"]], text: t("shortcuts.multiSelect") },
+        { keys: [[ctrl, "Z"]], text: t("shortcuts.undo") },
+        { keys: [[ctrl, "Shift", "Z"], ["Ctrl", "Y"]], text: t("shortcuts.redo") },
+        { keys: [[ctrl, "C"]], text: t("shortcuts.copy") },
+        { keys: [[ctrl, "X"]], text: t("shortcuts.cut") },
+        { keys: [[ctrl, "V"]], text: t("shortcuts.paste") },
       ],
     },
     {

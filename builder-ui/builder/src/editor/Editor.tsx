@@ -12,12 +12,14 @@ import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } fro
 import { useTranslation } from "react-i18next";
 import type { paths } from "../api/schema";
 import { errorMessage } from "../api/errors";
-import { toDocument, type Bot, type BlockType, type Position, type ScenarioDetail, type ScenarioDocument, type Validation } from "../api/types";
+import { isTextField } from "../ShortcutsHelp";
+import { toDocument, type Block, type Bot, type BlockType, type Position, type ScenarioDetail, type ScenarioDocument, type Validation } from "../api/types";
 import { useApi } from "../context";
 import { routeHref } from "../routes";
 import { Autosaver, type SaveState } from "./autosave";
 import { clearBackup, readBackup, writeBackup, type DraftBackup } from "./backup";
 import { defaultSettings, type BotLanguages } from "./blocks";
+import { copyBlocks, pasteBlocks, readClip, storeClip } from "./clipboard";
 import { BlockNodeView } from "./BlockNode";
 import {
   addBlock,
@@ -32,6 +34,7 @@ import {
   updateBlock,
 } from "./document";
 import { documentToGraph, graphToDocument, type BlockNode, type PortEdge } from "./graph";
+import { emptyHistory, record, redo, seal, undo, type History } from "./history";
 import { BlockInspector, ScenarioInspector } from "./Inspector";
 import { estimateHeight, freePosition, withLayout } from "./layout";
 import { DRAG_TYPE, Palette } from "./Palette";
@@ -47,6 +50,42 @@ type DraftBody = paths["/api/v1/scenarios/{scenario_id}/draft"]["put"]["requestB
 
 const nodeTypes = { block: BlockNodeView };
 const DELETE_KEYS = ["Delete", "Backspace"];
+// Shift+click (as well as Ctrl/Cmd+click) adds a block to the selection; Shift+drag on the
+// canvas selects the blocks in a box (React Flow's default `selectionKeyCode`).
+const MULTI_SELECT_KEYS = ["Shift", "Meta", "Control"];
+
+/** Each text field gets its own number, so that typing in one is one undo step. */
+const fieldIds = new WeakMap<Element, number>();
+let nextFieldId = 0;
+/** The coalescing key of an edit made while typing in a text field (else null: its own step). */
+function typingKey(scope: string): string | null {
+  const el = typeof document === "undefined" ? null : document.activeElement;
+  if (!el || !isTextField(el)) return null;
+  let id = fieldIds.get(el);
+  if (id === undefined) {
+    id = ++nextFieldId;
+    fieldIds.set(el, id);
+  }
+  return `type:${scope}:${id}`;
+}
+
+export type UndoShortcut = "undo" | "redo" | "copy" | "cut" | "paste";
+
+/** Which editor command a key press is (Ctrl/Cmd+Z, Ctrl/Cmd+Shift+Z or Ctrl+Y, Ctrl/Cmd+C,
+ * X, V), or null: also for any key typed in a text field, whose own undo and clipboard work. */
+export function editorShortcut(
+  event: Pick<KeyboardEvent, "key" | "ctrlKey" | "metaKey" | "altKey" | "shiftKey" | "target">,
+): UndoShortcut | null {
+  if (!(event.ctrlKey || event.metaKey) || event.altKey || isTextField(event.target)) return null;
+  const key = event.key.toLowerCase();
+  if (key === "z") return event.shiftKey ? "redo" : "undo";
+  if (event.shiftKey) return null;
+  if (key === "y") return "redo";
+  if (key === "c") return "copy";
+  if (key === "x") return "cut";
+  if (key === "v") return "paste";
+  return null;
+}
 // Fitting leaves room for the overlays in the canvas's corners (the controls bottom left, the
 // minimap bottom right), so no block lands under them where it could not be clicked.
 const FIT_VIEW = {
@@ -95,6 +134,16 @@ export function ScenarioEditor({ scenario, bot, types }: { scenario: ScenarioDet
   const serverDocument = useMemo(() => toDocument(scenario.document), [scenario.document]);
   const [doc, setDoc] = useState<ScenarioDocument>(() => laidOut(serverDocument));
   const docRef = useRef(doc);
+  // Undo and redo: this scenario's edits (the editor is keyed by the scenario id).
+  const historyRef = useRef<History<ScenarioDocument>>(emptyHistory());
+  const [historySize, setHistorySize] = useState({ undo: 0, redo: 0 });
+  const setHistory = useCallback((history: History<ScenarioDocument>) => {
+    historyRef.current = history;
+    setHistorySize((s) =>
+      s.undo === history.past.length && s.redo === history.future.length ? s : { undo: history.past.length, redo: history.future.length },
+    );
+  }, []);
+  const [pasteNotice, setPasteNotice] = useState<{ count: number; declared: string[] } | null>(null);
   const [save, setSave] = useState<SaveState>({ status: "saved", revision: scenario.revision });
   const saverRef = useRef<Autosaver | null>(null);
   const [validation, setValidation] = useState<Validation | null>(null);
@@ -166,6 +215,8 @@ export function ScenarioEditor({ scenario, bot, types }: { scenario: ScenarioDet
         const next = laidOut(document);
         docRef.current = next;
         setDoc(next);
+        // "Reload theirs": what was undoable was edits of a document now gone.
+        setHistory(emptyHistory());
       },
     });
     saverRef.current = saver;
@@ -190,12 +241,9 @@ export function ScenarioEditor({ scenario, bot, types }: { scenario: ScenarioDet
     return () => window.removeEventListener("beforeunload", onBeforeUnload);
   }, [t]);
 
-  /** Every change of the document goes through here: drawn, autosaved, kept locally. */
-  const edit = useCallback(
-    (change: (d: ScenarioDocument) => ScenarioDocument) => {
-      const before = docRef.current;
-      const next = change(before);
-      if (next === before) return;
+  /** Shows a document: drawn, autosaved, kept locally (an edit, an undo or a redo). */
+  const commit = useCallback(
+    (next: ScenarioDocument) => {
       docRef.current = next;
       setDoc(next);
       const saver = saverRef.current;
@@ -204,6 +252,63 @@ export function ScenarioEditor({ scenario, bot, types }: { scenario: ScenarioDet
     },
     [scenarioId, scenario.revision],
   );
+
+  /** Every change of the document goes through here, and into the undo history: edits with
+   * the same `coalesce` key in a row are one step. */
+  const edit = useCallback(
+    (change: (d: ScenarioDocument) => ScenarioDocument, coalesce?: string | null) => {
+      const before = docRef.current;
+      const next = change(before);
+      if (next === before || jsonEqual(next, before)) return;
+      setHistory(record(historyRef.current, before, coalesce));
+      commit(next);
+    },
+    [commit, setHistory],
+  );
+
+  // The parts of one action that React Flow reports apart (a deletion's edges, then its
+  // blocks) are one undo step: they share a key until the event is over.
+  const batchRef = useRef<string | null>(null);
+  const batchCount = useRef(0);
+  const batchKey = useCallback(() => {
+    if (!batchRef.current) {
+      batchRef.current = `batch:${++batchCount.current}`;
+      setTimeout(() => {
+        batchRef.current = null;
+      }, 0);
+    }
+    return batchRef.current;
+  }, []);
+
+  // Typing in another field (or the same one again later) starts a new step.
+  useEffect(() => {
+    const onFocus = () => {
+      historyRef.current = seal(historyRef.current);
+    };
+    window.addEventListener("focusin", onFocus);
+    return () => window.removeEventListener("focusin", onFocus);
+  }, []);
+
+  const keepSelected = useCallback((d: ScenarioDocument) => {
+    const ids = new Set(d.blocks.map((b) => b.id));
+    setSelectedNodes((s) => (s.every((id) => ids.has(id)) ? s : s.filter((id) => ids.has(id))));
+  }, []);
+
+  const undoEdit = useCallback(() => {
+    const step = undo(historyRef.current, docRef.current);
+    if (!step) return;
+    setHistory(step.history);
+    commit(step.state);
+    keepSelected(step.state);
+  }, [commit, setHistory, keepSelected]);
+
+  const redoEdit = useCallback(() => {
+    const step = redo(historyRef.current, docRef.current);
+    if (!step) return;
+    setHistory(step.history);
+    commit(step.state);
+    keepSelected(step.state);
+  }, [commit, setHistory, keepSelected]);
 
   // --- the graph ------------------------------------------------------------------------------
   const issues = useMemo(() => {
@@ -301,12 +406,12 @@ export function ScenarioEditor({ scenario, bot, types }: { scenario: ScenarioDet
         });
       }
       if (removed.length) {
-        edit((d) => removeBlocks(d, removed));
+        edit((d) => removeBlocks(d, removed), batchKey());
         setSelectedNodes((s) => s.filter((id) => !removed.includes(id)));
       }
       if (selection.size) setSelectedNodes((s) => applySelection(s, selection));
     },
-    [edit, graphContext],
+    [edit, graphContext, batchKey],
   );
 
   const onEdgesChange = useCallback(
@@ -320,10 +425,10 @@ export function ScenarioEditor({ scenario, bot, types }: { scenario: ScenarioDet
           selection.set(change.id, false);
         } else if (change.type === "select") selection.set(change.id, change.selected);
       }
-      if (removed.length) edit((d) => removeEdges(d, removed));
+      if (removed.length) edit((d) => removeEdges(d, removed), batchKey());
       if (selection.size) setSelectedEdges((s) => applySelection(s, selection));
     },
-    [edit],
+    [edit, batchKey],
   );
 
   const onConnect = useCallback(
@@ -428,6 +533,71 @@ export function ScenarioEditor({ scenario, bot, types }: { scenario: ScenarioDet
   const focusKeepingTab = useCallback((id: string) => focusBlock(id, true), [focusBlock]);
   const declareVariable = useCallback((name: string) => edit((d) => ensureVariable(d, name)), [edit]);
 
+  // --- copy, cut, paste -----------------------------------------------------------------------
+  const selectedRef = useRef(selectedNodes);
+  selectedRef.current = selectedNodes;
+
+  const heightOf = useCallback(
+    (block: Block) => {
+      const size = flow.getInternalNode(block.id)?.measured;
+      return size?.height || estimateHeight(blockPorts(block, typeMap.get(block.type)).length);
+    },
+    [flow, typeMap],
+  );
+
+  const copySelection = useCallback((): boolean => {
+    const clip = copyBlocks(docRef.current, selectedRef.current);
+    if (!clip) return false;
+    storeClip(clip);
+    return true;
+  }, []);
+
+  const cutSelection = useCallback((): boolean => {
+    const ids = selectedRef.current;
+    if (!copySelection()) return false;
+    edit((d) => removeBlocks(d, ids));
+    setSelectedNodes([]);
+    setSelectedEdges([]);
+    return true;
+  }, [copySelection, edit]);
+
+  /** Pastes what was copied here or in another scenario or tab; anything else: nothing. */
+  const pasteClip = useCallback((): boolean => {
+    const clip = readClip();
+    if (!clip) return false;
+    let pasted: { ids: string[]; declared: string[] } | null = null;
+    edit((d) => {
+      const result = pasteBlocks(d, clip, heightOf);
+      pasted = result;
+      return result.doc;
+    });
+    const done = pasted as { ids: string[]; declared: string[] } | null;
+    if (!done) return false;
+    setSelectedNodes(done.ids);
+    setSelectedEdges([]);
+    setPasteNotice({ count: done.ids.length, declared: done.declared });
+    return true;
+  }, [edit, heightOf]);
+
+  // Ctrl/Cmd+Z undoes, Ctrl/Cmd+Shift+Z and Ctrl+Y redo, Ctrl/Cmd+C, X and V copy, cut and
+  // paste blocks; not in text fields (their own undo and clipboard), nor under a dialog.
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      const command = editorShortcut(event);
+      if (!command || document.querySelector('[aria-modal="true"]')) return;
+      if ((command === "copy" || command === "cut") && !window.getSelection()?.isCollapsed) return; // copying text
+      let handled = true;
+      if (command === "undo") undoEdit();
+      else if (command === "redo") redoEdit();
+      else if (command === "copy") handled = copySelection();
+      else if (command === "cut") handled = cutSelection();
+      else handled = pasteClip();
+      if (handled || command === "undo" || command === "redo") event.preventDefault();
+    };
+    window.addEventListener("keydown", onKeyDown);
+    return () => window.removeEventListener("keydown", onKeyDown);
+  }, [undoEdit, redoEdit, copySelection, cutSelection, pasteClip]);
+
   // Alt+R restarts the test chat from anywhere in the editor.
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
@@ -460,6 +630,49 @@ export function ScenarioEditor({ scenario, bot, types }: { scenario: ScenarioDet
           {scenario.name} <span className="muted small">· {bot.name}</span>
         </h1>
         <SaveStatusView state={save} />
+        <div className="toolbar-group" role="group" aria-label={t("editor.history.label")}>
+          <button
+            type="button"
+            data-testid="undo"
+            aria-keyshortcuts="Control+Z Meta+Z"
+            title={t("editor.history.undo")}
+            aria-label={t("editor.history.undo")}
+            disabled={historySize.undo === 0}
+            onClick={undoEdit}
+          >
+            ↶
+          </button>
+          <button
+            type="button"
+            data-testid="redo"
+            aria-keyshortcuts="Control+Shift+Z Meta+Shift+Z Control+Y"
+            title={t("editor.history.redo")}
+            aria-label={t("editor.history.redo")}
+            disabled={historySize.redo === 0}
+            onClick={redoEdit}
+          >
+            ↷
+          </button>
+          <button
+            type="button"
+            data-testid="copy"
+            aria-keyshortcuts="Control+C Meta+C"
+            title={t("editor.clipboard.copyHint")}
+            disabled={selectedNodes.length === 0}
+            onClick={() => void copySelection()}
+          >
+            {t("editor.clipboard.copy")}
+          </button>
+          <button
+            type="button"
+            data-testid="paste"
+            aria-keyshortcuts="Control+V Meta+V"
+            title={t("editor.clipboard.pasteHint")}
+            onClick={() => void pasteClip()}
+          >
+            {t("editor.clipboard.paste")}
+          </button>
+        </div>
         <div className="toolbar-spacer" />
         <button
           type="button"
@@ -494,6 +707,17 @@ export function ScenarioEditor({ scenario, bot, types }: { scenario: ScenarioDet
           {countdown !== null && <span>{t("editor.save.retrying", { seconds: countdown })}</span>}
           <button type="button" onClick={() => void flush()}>
             {t("editor.save.retryNow")}
+          </button>
+        </div>
+      )}
+      {pasteNotice && (
+        <div className="banner banner--info" role="status" data-testid="paste-notice">
+          <span>
+            {t("editor.clipboard.pasted", { n: pasteNotice.count })}
+            {pasteNotice.declared.length > 0 && ` ${t("editor.clipboard.declared", { names: pasteNotice.declared.join(", ") })}`}
+          </span>
+          <button type="button" className="button-quiet" data-testid="paste-notice-close" onClick={() => setPasteNotice(null)}>
+            {t("editor.clipboard.close")}
           </button>
         </div>
       )}
@@ -535,6 +759,7 @@ export function ScenarioEditor({ scenario, bot, types }: { scenario: ScenarioDet
               onConnect={onConnect}
               onNodeClick={() => setTab("inspector")}
               deleteKeyCode={DELETE_KEYS}
+              multiSelectionKeyCode={MULTI_SELECT_KEYS}
               minZoom={0.1}
               maxZoom={2}
               defaultEdgeOptions={{ type: "smoothstep" }}
@@ -591,7 +816,7 @@ export function ScenarioEditor({ scenario, bot, types }: { scenario: ScenarioDet
                 type={typeMap.get(selectedBlock.type)}
                 doc={doc}
                 bot={botLanguages}
-                onChange={(change) => edit((d) => updateBlock(d, selectedBlock.id, change))}
+                onChange={(change) => edit((d) => updateBlock(d, selectedBlock.id, change), typingKey(`block:${selectedBlock.id}`))}
                 onDelete={() => {
                   edit((d) => removeBlocks(d, [selectedBlock.id]));
                   setSelectedNodes([]);
@@ -601,7 +826,7 @@ export function ScenarioEditor({ scenario, bot, types }: { scenario: ScenarioDet
                 onDeclareVariable={declareVariable}
               />
             ) : (
-              <ScenarioInspector doc={doc} onChange={edit} />
+              <ScenarioInspector doc={doc} onChange={(change) => edit(change, typingKey("scenario"))} />
             )}
           </div>
           <div id="panel-test" role="tabpanel" aria-labelledby="tab-test" hidden={tab !== "test"} className="tab-panel">
