@@ -3,12 +3,16 @@ fresh embedded database."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -179,127 +183,96 @@ def test_secrets_reencrypt_moves_every_secret_to_the_new_key(cli, tmp_path: Path
     assert revealed.stdout.splitlines()[-1] == "value-of-CRM_TOKEN"
 
 
-def test_a_local_telegram_session_as_the_readme_shows(tmp_path: Path) -> None:
-    """`rozmova dev fake-telegram`, a server pointed at it, the demo bot connected in polling
-    mode, then a person's /start and a button press through the fake's local routes."""
-    import time
+class LocalSession:
+    """A pretend messenger (`rozmova dev fake-<name>`) and `rozmova serve` pointed at it, as
+    the README's local sessions run them: `http` talks to both, `auth` is the admin's,
+    `demo` the demo bot's id, `fake` the pretend messenger's address."""
 
-    import httpx
+    def __init__(self, http: httpx.Client, base: str, fake: str, chat_path: str) -> None:
+        self.http, self.base, self.fake, self._chat_path = http, base, fake, chat_path
+        token = http.post(f"{base}/api/v1/auth/login", json={
+            "email": "admin@example.com", "password": "local-password-1"}
+        ).json()["access_token"]
+        self.auth = {"Authorization": f"Bearer {token}"}
+        self.demo = next(b["id"] for b in http.get(f"{base}/api/v1/bots", headers=self.auth)
+                         .json()["items"] if b["name"] == "Demo")
 
+    def chat(self, count: int) -> list[dict]:
+        """What the bot said to the local person, once it said `count` things."""
+        for _ in range(200):
+            said = self.http.get(f"{self.fake}{self._chat_path}").json()
+            if len(said) >= count:
+                return said
+            time.sleep(0.05)
+        raise AssertionError(f"the bot said only {said}")
+
+
+@contextlib.contextmanager
+def local_session(tmp_path: Path, messenger: str, token: str,
+                  api_setting: str, api_path: str = "") -> Iterator[LocalSession]:
     from tests.conftest import free_port
 
     fake_port, port = free_port(), free_port()
+    fake_base = f"http://127.0.0.1:{fake_port}"
     env = {**os.environ, "ROZMOVA_DATA_DIR": str(tmp_path), "ROZMOVA_DATABASE_URL": "",
            "ROZMOVA_REDIS_URL": "", "ROZMOVA_ADMIN_PASSWORD": "local-password-1",
-           "ROZMOVA_DEMO_SHOP_PORT": "0",
-           "ROZMOVA_TELEGRAM_API_URL": f"http://127.0.0.1:{fake_port}"}
+           "ROZMOVA_DEMO_SHOP_PORT": "0", api_setting: fake_base + api_path}
     cli = [sys.executable, "-m", "gateway.cli"]
-    fake = subprocess.Popen([*cli, "dev", "fake-telegram", "--port", str(fake_port)], cwd=ROOT,
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    fake = subprocess.Popen([*cli, "dev", f"fake-{messenger}", "--port", str(fake_port)],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
     subprocess.run([*cli, "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
     server = subprocess.Popen([*cli, "serve", "--port", str(port)], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base, telegram = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{fake_port}"
+    base, chat_path = f"http://127.0.0.1:{port}", f"/_chat/{token}"
     try:
         with httpx.Client(timeout=10) as http:
             for _ in range(300):
                 try:
                     if http.get(f"{base}/readyz").status_code == 200 and \
-                            http.get(f"{telegram}/_chat/1:local-demo").status_code == 200:
+                            http.get(f"{fake_base}{chat_path}").status_code == 200:
                         break
                 except httpx.TransportError:
                     pass
                 time.sleep(0.1)
-            token = http.post(f"{base}/api/v1/auth/login", json={
-                "email": "admin@example.com", "password": "local-password-1"}
-            ).json()["access_token"]
-            auth = {"Authorization": f"Bearer {token}"}
-            bot = next(b["id"] for b in http.get(f"{base}/api/v1/bots", headers=auth)
-                       .json()["items"] if b["name"] == "Demo")
-            connected = http.put(f"{base}/api/v1/bots/{bot}/channels/telegram", headers=auth,
-                                 json={"token": "1:local-demo", "mode": "polling"})
-            assert connected.status_code == 200, connected.text
-
-            def chat(count: int) -> list[dict]:
-                for _ in range(200):
-                    said = http.get(f"{telegram}/_chat/1:local-demo").json()
-                    if len(said) >= count:
-                        return said
-                    time.sleep(0.05)
-                raise AssertionError(f"the bot said only {said}")
-
-            http.post(f"{telegram}/_say/1:local-demo", json={"text": "/start"})
-            [welcome] = chat(1)
-            assert welcome["text"].startswith("Hi! I am the coffee shop demo bot.")
-            assert welcome["buttons"] == ["order", "about"]
-            http.post(f"{telegram}/_press/1:local-demo", json={"data": "order"})
-            assert chat(2)[1]["text"] == "What should I call you?"
+            yield LocalSession(http, base, fake_base, chat_path)
     finally:
         for process in (server, fake):
             process.terminate()
             process.wait(30)
+
+
+def test_a_local_telegram_session_as_the_readme_shows(tmp_path: Path) -> None:
+    """`rozmova dev fake-telegram`, a server pointed at it, the demo bot connected in polling
+    mode, then a person's /start and a button press through the fake's local routes."""
+    token = "1:local-demo"
+    with local_session(tmp_path, "telegram", token, "ROZMOVA_TELEGRAM_API_URL") as local:
+        connected = local.http.put(f"{local.base}/api/v1/bots/{local.demo}/channels/telegram",
+                                   headers=local.auth, json={"token": token, "mode": "polling"})
+        assert connected.status_code == 200, connected.text
+        local.http.post(f"{local.fake}/_say/{token}", json={"text": "/start"})
+        [welcome] = local.chat(1)
+        assert welcome["text"].startswith("Hi! I am the coffee shop demo bot.")
+        assert welcome["buttons"] == ["order", "about"]
+        local.http.post(f"{local.fake}/_press/{token}", json={"data": "order"})
+        assert local.chat(2)[1]["text"] == "What should I call you?"
 
 
 def test_a_local_viber_session_as_the_readme_shows(tmp_path: Path) -> None:
     """`rozmova dev fake-viber`, a server pointed at it, the demo bot connected with the
     server's own address as the webhook, then a person opening the chat (the welcome comes
     back as Viber's one welcome message), pressing a button and typing."""
-    import time
-
-    import httpx
-
-    from tests.conftest import free_port
-
-    fake_port, port = free_port(), free_port()
-    env = {**os.environ, "ROZMOVA_DATA_DIR": str(tmp_path), "ROZMOVA_DATABASE_URL": "",
-           "ROZMOVA_REDIS_URL": "", "ROZMOVA_ADMIN_PASSWORD": "local-password-1",
-           "ROZMOVA_DEMO_SHOP_PORT": "0",
-           "ROZMOVA_VIBER_API_URL": f"http://127.0.0.1:{fake_port}/pa"}
-    cli = [sys.executable, "-m", "gateway.cli"]
-    fake = subprocess.Popen([*cli, "dev", "fake-viber", "--port", str(fake_port)], cwd=ROOT,
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    subprocess.run([*cli, "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
-    server = subprocess.Popen([*cli, "serve", "--port", str(port)], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base, viber = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{fake_port}"
-    demo = "local-viber-demo"
-    try:
-        with httpx.Client(timeout=10) as http:
-            for _ in range(300):
-                try:
-                    if http.get(f"{base}/readyz").status_code == 200 and \
-                            http.get(f"{viber}/_chat/{demo}").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                time.sleep(0.1)
-            token = http.post(f"{base}/api/v1/auth/login", json={
-                "email": "admin@example.com", "password": "local-password-1"}
-            ).json()["access_token"]
-            auth = {"Authorization": f"Bearer {token}"}
-            bot = next(b["id"] for b in http.get(f"{base}/api/v1/bots", headers=auth)
-                       .json()["items"] if b["name"] == "Demo")
-            connected = http.put(f"{base}/api/v1/bots/{bot}/channels/viber", headers=auth,
-                                 json={"token": demo, "public_url": base})
-            assert connected.status_code == 200, connected.text
-
-            def chat(count: int) -> list[dict]:
-                for _ in range(200):
-                    said = http.get(f"{viber}/_chat/{demo}").json()
-                    if len(said) >= count:
-                        return said
-                    time.sleep(0.05)
-                raise AssertionError(f"the bot said only {said}")
-
-            assert http.post(f"{viber}/_open/{demo}").status_code == 200
-            [welcome] = chat(1)
-            assert welcome["text"].startswith("Hi! I am the coffee shop demo bot.")
-            assert welcome["buttons"] == ["☕ Order a coffee", "What can you do?"]
-            http.post(f"{viber}/_press/{demo}", json={"text": "☕ Order a coffee"})
-            assert chat(2)[1]["text"] == "What should I call you?"
-            http.post(f"{viber}/_say/{demo}", json={"text": "Olena"})
-            assert chat(3)[2]["text"] == "How many cups, Olena? (1 to 10)"
-    finally:
-        for process in (server, fake):
-            process.terminate()
-            process.wait(30)
+    token = "local-viber-demo"
+    with local_session(tmp_path, "viber", token, "ROZMOVA_VIBER_API_URL", "/pa") as local:
+        connected = local.http.put(f"{local.base}/api/v1/bots/{local.demo}/channels/viber",
+                                   headers=local.auth,
+                                   json={"token": token, "public_url": local.base})
+        assert connected.status_code == 200, connected.text
+        assert local.http.post(f"{local.fake}/_open/{token}").status_code == 200
+        [welcome] = local.chat(1)
+        assert welcome["text"].startswith("Hi! I am the coffee shop demo bot.")
+        assert welcome["buttons"] == ["☕ Order a coffee", "What can you do?"]
+        local.http.post(f"{local.fake}/_press/{token}", json={"text": "☕ Order a coffee"})
+        assert local.chat(2)[1]["text"] == "What should I call you?"
+        local.http.post(f"{local.fake}/_say/{token}", json={"text": "Olena"})
+        assert local.chat(3)[2]["text"] == "How many cups, Olena? (1 to 10)"
