@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from chat.channels.fields import is_count, is_int
 from chat.conversations.schemas import MAX_TEXT_CHARS
 from orchestrator.contract import MEDIA_KINDS, InboundEvent
 
@@ -67,7 +68,7 @@ def parse_update(data: Any, *, bot_username: str | None = None
     if not isinstance(data, dict):
         raise UpdateError("a Telegram update is a JSON object")
     update_id = data.get("update_id")
-    if not _is_int(update_id):
+    if not is_int(update_id):
         raise UpdateError("a Telegram update has an integer update_id")
     for kind, reason in _NOT_FOR_SCENARIOS.items():
         if kind in data:
@@ -84,7 +85,7 @@ def parse_update(data: Any, *, bot_username: str | None = None
 def _message(update_id: int, message: dict[str, Any], bot_username: str | None
              ) -> TelegramInbound | Skipped:
     chat = message.get("chat")
-    if not isinstance(chat, dict) or not _is_int(chat.get("id")):
+    if not isinstance(chat, dict) or not is_int(chat.get("id")):
         return Skipped(update_id, "a message without a chat")
     sender = message.get("from") if isinstance(message.get("from"), dict) else {}
     if sender.get("is_bot"):
@@ -99,7 +100,7 @@ def _message(update_id: int, message: dict[str, Any], bot_username: str | None
         return Skipped(update_id, "a command for another bot")
     return TelegramInbound(
         update_id=update_id, chat_id=chat["id"],
-        user_id=sender.get("id") if _is_int(sender.get("id")) else None,
+        user_id=sender.get("id") if is_int(sender.get("id")) else None,
         language=_text_or_none(sender.get("language_code")), event=event)
 
 
@@ -145,8 +146,7 @@ def _media(message: dict[str, Any]) -> dict[str, Any]:
     if isinstance(contact, dict):
         return {"type": "contact", **{k: contact[k] for k in (
             "phone_number", "first_name", "last_name", "user_id")
-            if isinstance(contact.get(k), str) or (_is_int(contact.get(k))
-                                                   and -2 ** 53 < contact[k] < 2 ** 53)}}
+            if isinstance(contact.get(k), str) or is_count(contact.get(k))}}
     sticker = message.get("sticker")
     if isinstance(sticker, dict):
         return {"type": "sticker", "emoji": _text_or_none(sticker.get("emoji"))}
@@ -161,8 +161,8 @@ def _file(item: dict[str, Any]) -> dict[str, Any]:
     out = {"file_id": _text_or_none(item.get("file_id"))}
     for key in ("file_name", "mime_type", "file_size", "duration", "width", "height"):
         value = item.get(key)
-        if isinstance(value, str) or (_is_int(value) and -2 ** 53 < value < 2 ** 53):
-            out[key] = value  # (an integer past that would not survive every encoder)
+        if isinstance(value, str) or is_count(value):
+            out[key] = value
     return out
 
 
@@ -187,20 +187,16 @@ def _callback(update_id: int, query: dict[str, Any]) -> TelegramInbound | Skippe
     chat = message.get("chat") if isinstance(message.get("chat"), dict) else {}
     sender = query.get("from") if isinstance(query.get("from"), dict) else {}
     data = query.get("data")
-    if not isinstance(data, str) or not data or not _is_int(chat.get("id")):
+    if not isinstance(data, str) or not data or not is_int(chat.get("id")):
         return Skipped(update_id, "a button press without data or chat (a game or an old "
                                   "inline message)")
     return TelegramInbound(
         update_id=update_id, chat_id=chat["id"],
-        user_id=sender.get("id") if _is_int(sender.get("id")) else None,
+        user_id=sender.get("id") if is_int(sender.get("id")) else None,
         language=_text_or_none(sender.get("language_code")),
         event=InboundEvent(kind="choice", choice_id=data),
         callback_query_id=_text_or_none(query.get("id")),
-        message_id=message.get("message_id") if _is_int(message.get("message_id")) else None)
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+        message_id=message.get("message_id") if is_int(message.get("message_id")) else None)
 
 
 def _text_or_none(value: Any) -> str | None:

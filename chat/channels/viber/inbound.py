@@ -21,6 +21,7 @@ from typing import Any
 
 import orjson
 
+from chat.channels.fields import is_count, is_int
 from chat.conversations.schemas import MAX_TEXT_CHARS
 from orchestrator.contract import InboundEvent
 
@@ -98,7 +99,7 @@ def parse_callback(data: Any) -> Callback:
     event = data["event"]
     token = data.get("message_token")
     if event in ("delivered", "seen", "failed"):
-        if not _is_int(token):
+        if not is_int(token):
             raise CallbackError(f"a {event} callback has an integer message_token")
         reason = data.get("desc") if isinstance(data.get("desc"), str) else None
         return Receipt(event, token, _text(data.get("user_id")), reason and reason[:300])
@@ -113,7 +114,7 @@ def parse_callback(data: Any) -> Callback:
     if event == "conversation_started":
         user = data.get("user") if isinstance(data.get("user"), dict) else {}
         user_id = _text(user.get("id"))
-        if not user_id or not _is_int(token):
+        if not user_id or not is_int(token):
             raise CallbackError("conversation_started has a user id and a message_token")
         context = _text(data.get("context"))
         return ViberInbound(
@@ -132,7 +133,7 @@ def _message(data: dict[str, Any], token: Any) -> ViberInbound | Skipped:
     sender = data.get("sender") if isinstance(data.get("sender"), dict) else {}
     message = data.get("message") if isinstance(data.get("message"), dict) else None
     user_id = _text(sender.get("id"))
-    if not user_id or message is None or not _is_int(token):
+    if not user_id or message is None or not is_int(token):
         raise CallbackError("a message callback has a sender id, a message and a token")
     kind = message.get("type")
     text = _text(message.get("text"))
@@ -171,7 +172,7 @@ def _media(message: dict[str, Any], caption: str | None) -> InboundEvent:
         payload: dict[str, Any] = {"type": mapped}
         for key in ("media", "thumbnail", "file_name", "size", "duration"):
             value = message.get(key)
-            if isinstance(value, str) or _is_count(value):
+            if isinstance(value, str) or is_count(value):
                 payload[key] = value[:2000] if isinstance(value, str) else value
         if mapped == "file" and str(payload.get("file_name", "")).lower().endswith(
                 (".ogg", ".oga", ".opus", ".m4a", ".mp3", ".wav", ".aac")):
@@ -182,7 +183,7 @@ def _media(message: dict[str, Any], caption: str | None) -> InboundEvent:
     if kind == "sticker":
         return InboundEvent(kind="payload", payload={
             "type": "sticker", "sticker_id": message.get("sticker_id")
-            if _is_count(message.get("sticker_id")) else None})
+            if is_count(message.get("sticker_id")) else None})
     if kind == "url" and isinstance(message.get("media"), str):
         return InboundEvent(kind="text", text=message["media"][:MAX_TEXT_CHARS])
     return InboundEvent(kind="payload", payload={"type": "unsupported",
@@ -212,16 +213,6 @@ def _choice(tracking: Any, text: str) -> str | None:
 
 def _key(text: str) -> str:
     return " ".join(text.split()).casefold()
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_count(value: Any) -> bool:
-    """An integer any JSON reader keeps exactly (a size, a duration, an id that is not a
-    token): what is stored with the event must survive every encoder."""
-    return _is_int(value) and -2 ** 53 < value < 2 ** 53
 
 
 def _number(value: Any) -> float | None:
