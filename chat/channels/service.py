@@ -23,6 +23,7 @@ import re
 import secrets
 import uuid
 import warnings
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -239,7 +240,7 @@ class Channels:
         # One client per connection, made once: a client holds its connection pool (and
         # making one costs milliseconds of CPU: an SSL context). Keyed by the ciphertext, so
         # a new token gets a new client.
-        self._bots: dict[uuid.UUID, tuple[bytes, Any]] = {}
+        self._clients: dict[uuid.UUID, tuple[bytes, Any]] = {}
         # Connections as read a moment ago (every update needs its own), and the counters
         # not yet added to the table (written by the sweeper, not by every update).
         self._connections: dict[uuid.UUID, tuple[float, ChannelConnection | None]] = {}
@@ -304,21 +305,30 @@ class Channels:
             await session.execute(update(ChannelConnection).where(
                 ChannelConnection.id == connection_id).values(**values))
 
-    async def _bot(self, connection: ChannelConnection) -> Any:
-        cached = self._bots.get(connection.id)
+    async def client(self, connection: ChannelConnection,
+                     make: Callable[[str], Awaitable[Any]]) -> Any:
+        """The connection's messenger client (`make(token)` builds one: python-telegram-bot's
+        `Bot`, a `ViberClient`), kept while the token stays the same."""
+        cached = self._clients.get(connection.id)
         if cached is not None and cached[0] == connection.token_ciphertext:
             return cached[1]
-        if cached is not None:
-            await _shutdown(cached[1])
-        bot = telegram_bot(self.runtime, token_of(self.runtime, connection))
-        await bot.initialize()
-        self._bots[connection.id] = (connection.token_ciphertext, bot)
-        return bot
+        await self.forget_client(connection.id)
+        client = await make(token_of(self.runtime, connection))
+        self._clients[connection.id] = (connection.token_ciphertext, client)
+        return client
 
-    async def _forget_bot(self, connection_id: uuid.UUID) -> None:
-        cached = self._bots.pop(connection_id, None)
+    async def forget_client(self, connection_id: uuid.UUID) -> None:
+        cached = self._clients.pop(connection_id, None)
         if cached is not None:
             await _shutdown(cached[1])
+
+    async def _bot(self, connection: ChannelConnection) -> Any:
+        async def make(token: str) -> Any:
+            bot = telegram_bot(self.runtime, token)
+            await bot.initialize()
+            return bot
+
+        return await self.client(connection, make)
 
     async def close(self) -> None:
         try:
@@ -332,9 +342,8 @@ class Channels:
         await asyncio.gather(*tasks, return_exceptions=True)
         for connection_id in polled:  # another instance takes over now, not at the lease's end
             await self._release_lease(connection_id)
-        for connection_id in list(self._bots):
-            await self._forget_bot(connection_id)
-        await self.viber.close()
+        for connection_id in list(self._clients):
+            await self.forget_client(connection_id)
 
     async def telegram_update(self, connection_id: uuid.UUID, secret: str | None,
                               data: Any) -> str:
@@ -622,8 +631,7 @@ class Channels:
                 ChannelConnection.id == connection.id).values(**values))
 
     async def fail(self, connection: ChannelConnection, error: str) -> None:
-        await self._forget_bot(connection.id)
-        await self.viber.forget(connection.id)
+        await self.forget_client(connection.id)
         self.forget(connection.id)
         await self._update(connection.id, status="failed", last_error=error[:500])
         log.warning("channels.connection_failed", bot_id=str(connection.bot_id), error=error)

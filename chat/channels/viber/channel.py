@@ -110,7 +110,7 @@ async def connect_viber(*, runtime: Runtime, session: AsyncSession, org_id: uuid
     except ViberUnavailable as exc:
         raise ServiceUnavailable(f"Viber did not answer ({exc}); try again shortly") from None
     finally:
-        await client.close()
+        await client.shutdown()
     encryptor = Encryptor.from_settings(runtime.settings)
     connection.mode = "webhook"
     connection.token_ciphertext = encryptor.encrypt(token.encode(),
@@ -135,7 +135,7 @@ async def disconnect_viber(runtime: Runtime, token: str) -> None:
     except (ViberError, ViberUnavailable) as exc:  # a revoked token has no webhook to remove
         log.info("channels.disconnect_unacknowledged", error=str(exc))
     finally:
-        await client.close()
+        await client.shutdown()
 
 
 class ViberChannel:
@@ -144,25 +144,12 @@ class ViberChannel:
     def __init__(self, channels: Channels) -> None:
         self.channels = channels
         self.runtime = channels.runtime
-        self._clients: dict[uuid.UUID, tuple[bytes, ViberClient]] = {}
 
     async def client(self, connection: ChannelConnection) -> ViberClient:
-        cached = self._clients.get(connection.id)
-        if cached is not None and cached[0] == connection.token_ciphertext:
-            return cached[1]
-        await self.forget(connection.id)
-        client = viber_client(self.runtime, self.channels.token(connection))
-        self._clients[connection.id] = (connection.token_ciphertext, client)
-        return client
+        async def make(token: str) -> ViberClient:
+            return viber_client(self.runtime, token)
 
-    async def forget(self, connection_id: uuid.UUID) -> None:
-        cached = self._clients.pop(connection_id, None)
-        if cached is not None:
-            await cached[1].close()
-
-    async def close(self) -> None:
-        for connection_id in list(self._clients):
-            await self.forget(connection_id)
+        return await self.channels.client(connection, make)
 
     # --- the webhook ------------------------------------------------------------------------
 

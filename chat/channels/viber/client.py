@@ -62,5 +62,5 @@ class ViberClient:
                              str(data.get("status_message") or "error")[:200])
         return data
 
-    async def close(self) -> None:
+    async def shutdown(self) -> None:  # (named as python-telegram-bot's Bot names it)
         await self._http.aclose()
