@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.browser.test_widget import (
+from tests.browser.test_widget import (  # noqa: F401  (_clean_state, browser: fixtures)
     ARTIFACTS,
     CHROMIUM,
     LAUNCH_ARGS,
@@ -28,6 +28,8 @@ from tests.browser.test_widget import (
     ROOT,
     TIMEOUT_MS,
     Server,
+    _clean_state,
+    browser,
     free_port,
 )
 
@@ -45,12 +47,6 @@ pytestmark = [
                        reason=f"the builder is not built ({BUILDER} is missing: "
                        "cd builder-ui && npm ci && npm run build)"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _clean_state() -> Iterator[None]:
-    """These tests use their own server process (see tests/browser/test_widget.py)."""
-    yield
 
 
 @pytest.fixture(scope="module")
@@ -84,16 +80,6 @@ def server(tmp_path_factory: pytest.TempPathFactory, telegram: str) -> Iterator[
         yield running.base
     finally:
         running.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture
