@@ -88,6 +88,8 @@ export function editorShortcut(
 }
 // Fitting leaves room for the overlays in the canvas's corners (the controls bottom left, the
 // minimap bottom right), so no block lands under them where it could not be clicked.
+const SIDE_TABS = ["inspector", "test", "versions"] as const;
+
 const FIT_VIEW = {
   padding: { top: "24px", left: "64px", right: "32px", bottom: "140px" },
   maxZoom: 1.1,
@@ -155,7 +157,7 @@ export function ScenarioEditor({ scenario, bot, types }: { scenario: ScenarioDet
   const draggingRef = useRef(dragging);
   const [waitingBlock, setWaitingBlock] = useState<string | null>(null);
   const [visitedBlocks, setVisitedBlocks] = useState<string[]>([]);
-  const [tab, setTab] = useState<"inspector" | "test" | "versions">("inspector");
+  const [tab, setTab] = useState<(typeof SIDE_TABS)[number]>("inspector");
   const [testRequest, setTestRequest] = useState(0);
   const [versionsKey, setVersionsKey] = useState(0);
   const [diff, setDiff] = useState<DiffView | null>(null);
@@ -774,39 +776,20 @@ export function ScenarioEditor({ scenario, bot, types }: { scenario: ScenarioDet
         </div>
         <aside className="side-panel">
           <div className="tabs" role="tablist" aria-label={t("editor.tabs.label")}>
-            <button
-              type="button"
-              role="tab"
-              id="tab-inspector"
-              aria-selected={tab === "inspector"}
-              aria-controls="panel-inspector"
-              data-testid="tab-inspector"
-              onClick={() => setTab("inspector")}
-            >
-              {t("editor.tabs.inspector")}
-            </button>
-            <button
-              type="button"
-              role="tab"
-              id="tab-test"
-              aria-selected={tab === "test"}
-              aria-controls="panel-test"
-              data-testid="tab-test"
-              onClick={() => setTab("test")}
-            >
-              {t("editor.tabs.test")}
-            </button>
-            <button
-              type="button"
-              role="tab"
-              id="tab-versions"
-              aria-selected={tab === "versions"}
-              aria-controls="panel-versions"
-              data-testid="tab-versions"
-              onClick={() => setTab("versions")}
-            >
-              {t("editor.tabs.versions")}
-            </button>
+            {SIDE_TABS.map((name) => (
+              <button
+                key={name}
+                type="button"
+                role="tab"
+                id={`tab-${name}`}
+                aria-selected={tab === name}
+                aria-controls={`panel-${name}`}
+                data-testid={`tab-${name}`}
+                onClick={() => setTab(name)}
+              >
+                {t(`editor.tabs.${name}`)}
+              </button>
+            ))}
           </div>
           <div id="panel-inspector" role="tabpanel" aria-labelledby="tab-inspector" hidden={tab !== "inspector"} className="tab-panel">
             {selectedBlock ? (
