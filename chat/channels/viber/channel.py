@@ -210,39 +210,27 @@ class ViberChannel:
         """Start the conversation and fold its first turn into the one message Viber lets a
         bot send someone who has not subscribed: the answer to `conversation_started`."""
         key = (connection.id, inbound.chat_id)
-        if not await self.channels.handle(connection, inbound, deliver=False):
-            # A resend (Viber had no 200 for the first, or lost it): the same welcome again,
-            # rebuilt from the stored start turn; nothing is started or marked twice.
-            async with self.runtime.sessionmaker() as session:
-                chat = await session.get(ChannelChat, key)
-                first = None if chat is None else await session.scalar(
-                    select(Turn.response).where(Turn.conversation_id == chat.conversation_id)
-                    .order_by(Turn.seq).limit(1))
-            if not isinstance(first, dict):
-                return None
-            return welcome([message_of(m) for m in first.get("messages") or []
-                            if isinstance(m, dict)], request_of(first),
-                           sender=connection.account)
-        async with self.runtime.locks.hold(f"channel-delivery:{key[0]}:{key[1]}",
-                                           wait_seconds=10, lease_seconds=60):
-            async with self.runtime.sessionmaker() as session:
-                chat = await session.get(ChannelChat, key)
-                if chat is None:
-                    return None
-                rows = list(await session.scalars(
-                    select(ConversationMessage).where(
-                        ConversationMessage.conversation_id == chat.conversation_id,
-                        ConversationMessage.seq > chat.delivered_seq)
-                    .order_by(ConversationMessage.seq).limit(50)))
-                latest = await session.scalar(
-                    select(Turn.response).where(Turn.conversation_id == chat.conversation_id)
-                    .order_by(Turn.seq.desc()).limit(1))
-            body = welcome([message_of(r.body) for r in rows if r.direction in SHOWN],
-                           request_of(latest), sender=connection.account)
-            if rows:
-                await self.channels.delivered(connection.id, inbound.chat_id, rows[-1].seq)
-        if body is not None:
-            self.channels.count(connection.id, sent=1)
+        # False for a resend (Viber had no 200 for the first, or lost it): the same welcome
+        # again, from the stored start turn; nothing is started or marked twice.
+        started = await self.channels.handle(connection, inbound, deliver=False)
+        async with self.runtime.sessionmaker() as session:
+            chat = await session.get(ChannelChat, key)
+            first = None if chat is None else await session.scalar(
+                select(Turn.response).where(Turn.conversation_id == chat.conversation_id)
+                .order_by(Turn.seq).limit(1))
+        if not isinstance(first, dict):
+            return None
+        said = [m for m in first.get("messages") or [] if isinstance(m, dict)]
+        body = welcome([message_of(m) for m in said], request_of(first),
+                       sender=connection.account)
+        if started:
+            last = max((m["seq"] for m in said if isinstance(m.get("seq"), int)), default=0)
+            # Answered here, so marked delivered. No delivery lock is needed: the chat is
+            # not subscribed, so a sweep that finds it meanwhile sends nothing either.
+            if last:
+                await self.channels.delivered(connection.id, inbound.chat_id, last)
+            if body is not None:
+                self.channels.count(connection.id, sent=1)
         return body
 
     async def _receipt(self, connection: ChannelConnection, receipt: Receipt) -> None:
