@@ -56,10 +56,14 @@ from core.errors import (
 )
 from core.logging import get_logger
 from core.runtime import Runtime
+from orchestrator.contract import InputRequest, OutboundMessage
 
 log = get_logger("rozmova.channels")
 
 Inbound = TelegramInbound | ViberInbound  # what a messenger's update means for a scenario
+# A messenger's way to show one stored message (and what the conversation awaits, with its
+# last one) in a chat: ("ok" | "stop" | "unreachable", the messenger's message tokens).
+Say = Callable[[OutboundMessage, InputRequest | None, int], Awaitable[tuple[str, list[str]]]]
 
 SEND_TRIES = 4
 CONNECTION_SECONDS = 2.0   # how long a connection read is used before it is read again
@@ -503,42 +507,73 @@ class Channels:
                 latest = await session.scalar(
                     select(Turn.response).where(Turn.conversation_id == chat.conversation_id)
                     .order_by(Turn.seq.desc()).limit(1))
-            if connection.kind == "viber":
-                sent = await self.viber.deliver(connection, chat, rows, latest)
-                self.count(connection_id, sent=sent)
-                if len(rows) == DELIVERY_BATCH:
-                    self._again.add((connection_id, chat_id))
-                return sent
-            sent = 0
-            bot = await self._bot(connection)
-            for callback_query_id, pressed_message_id in presses:
-                if callback_query_id is not None:
-                    await self._call(bot, connection, TelegramCall(
-                        "answerCallbackQuery", {"callback_query_id": callback_query_id}))
-                if pressed_message_id is not None:
-                    await self._call(bot, connection, TelegramCall(
-                        "editMessageReplyMarkup", {"chat_id": int(chat_id),
-                                                   "message_id": pressed_message_id,
-                                                   "reply_markup": {"inline_keyboard": []}}))
-            last_out = max((r.seq for r in rows if r.direction in SHOWN), default=None)
-            done = chat.delivered_seq
-            for row in rows:
-                if row.direction in SHOWN:
-                    request = request_of(latest) if row.seq == last_out else None
-                    for call in render(int(chat_id), [message_of(row.body)], request):
-                        outcome = await self._call(bot, connection, call, (chat_id, row.seq))
-                        if outcome == "stop":
-                            return sent
-                    sent += 1
-                    # Recorded after each message Telegram took: a crash resends one at most.
-                    await self.delivered(connection_id, chat_id, row.seq)
-                    done = row.seq
-            if rows and rows[-1].seq > done:  # the person's own messages, passed over
+            if not rows:
+                return 0
+            if not chat.subscribed:  # (Viber) nothing goes to someone not subscribed
                 await self.delivered(connection_id, chat_id, rows[-1].seq)
+                log.info("channels.unsubscribed_passed_over", messages=len(rows))
+                return 0
+            if connection.kind == "viber":
+                say = self.viber.sayer(await self.viber.client(connection), connection, chat_id)
+            else:
+                say = await self._telegram_sayer(connection, chat_id, presses)
+            sent, finished = await self._send_rows(connection_id, chat, rows, latest, say)
             self.count(connection_id, sent=sent)
-            if len(rows) == DELIVERY_BATCH:
+            if finished and len(rows) == DELIVERY_BATCH:
                 self._again.add((connection_id, chat_id))
             return sent
+
+    async def _send_rows(self, connection_id: uuid.UUID, chat: ChannelChat,
+                         rows: list[ConversationMessage], latest: Any, say: Say
+                         ) -> tuple[int, bool]:
+        """Send the chat's undelivered history `rows` in order with the messenger's `say`;
+        returns how many were sent and whether all of them were dealt with."""
+        chat_id = chat.chat_id
+        last_out = max((r.seq for r in rows if r.direction in SHOWN), default=None)
+        sent, done = 0, chat.delivered_seq
+        for row in rows:
+            if row.direction not in SHOWN:
+                continue
+            request = request_of(latest) if row.seq == last_out else None
+            outcome, receipts = await say(message_of(row.body), request, row.seq)
+            if outcome == "stop":
+                return sent, False
+            if outcome == "unreachable":  # not subscribed after all: the rest passed over
+                await self.subscribe(connection_id, chat_id, False)
+                await self.delivered(connection_id, chat_id, rows[-1].seq)
+                return sent, False
+            sent += 1
+            # Recorded after each message the messenger took: a crash resends one at most.
+            await self.delivered(connection_id, chat_id, row.seq, receipts=receipts)
+            done = row.seq
+        if rows[-1].seq > done:  # the person's own messages, passed over
+            await self.delivered(connection_id, chat_id, rows[-1].seq)
+        return sent, True
+
+    async def _telegram_sayer(self, connection: ChannelConnection, chat_id: str,
+                              presses: list[tuple[str | None, int | None]]) -> Say:
+        """Telegram's `say` for the chat, once each pressed button (callback query id, the
+        message it was on) is acknowledged and its keyboard taken off that message (so the
+        same choice cannot be pressed twice)."""
+        bot = await self._bot(connection)
+        for callback_query_id, pressed_message_id in presses:
+            if callback_query_id is not None:
+                await self._call(bot, connection, TelegramCall(
+                    "answerCallbackQuery", {"callback_query_id": callback_query_id}))
+            if pressed_message_id is not None:
+                await self._call(bot, connection, TelegramCall(
+                    "editMessageReplyMarkup", {"chat_id": int(chat_id),
+                                               "message_id": pressed_message_id,
+                                               "reply_markup": {"inline_keyboard": []}}))
+
+        async def say(message: OutboundMessage, request: InputRequest | None,
+                      seq: int) -> tuple[str, list[str]]:
+            for call in render(int(chat_id), [message], request):
+                if await self._call(bot, connection, call, (chat_id, seq)) == "stop":
+                    return "stop", []
+            return "ok", []
+
+        return say
 
     async def _call(self, bot: Any, connection: ChannelConnection, call: TelegramCall,
                     where: tuple[str, int] | None = None) -> str:

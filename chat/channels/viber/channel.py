@@ -28,7 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chat.channels.errors import NotAnUpdate
-from chat.channels.history import SHOWN, message_of, request_of
+from chat.channels.history import message_of, request_of
 from chat.channels.models import ChannelChat, ChannelConnection, ChannelReceipt
 from chat.channels.viber.client import (
     TOKEN_REFUSED,
@@ -48,7 +48,7 @@ from chat.channels.viber.inbound import (
     verified,
 )
 from chat.channels.viber.outbound import ViberSend, render, welcome
-from chat.conversations.models import ConversationMessage, Turn
+from chat.conversations.models import Turn
 from core.crypto import Encryptor
 from core.db import transaction
 from core.errors import (
@@ -60,6 +60,7 @@ from core.errors import (
 )
 from core.logging import get_logger
 from core.runtime import Runtime
+from orchestrator.contract import InputRequest, OutboundMessage
 
 if TYPE_CHECKING:
     from chat.channels.service import Channels
@@ -250,43 +251,21 @@ class ViberChannel:
 
     # --- delivery -------------------------------------------------------------------------
 
-    async def deliver(self, connection: ChannelConnection, chat: ChannelChat,
-                      rows: list[ConversationMessage], latest: Any) -> int:
-        """Send `rows` (the chat's undelivered history, in order); returns how many were
-        sent. Called by `Channels.deliver` under the chat's delivery lock."""
-        if not rows:
-            return 0
-        if not chat.subscribed:
-            await self.channels.delivered(connection.id, chat.chat_id, rows[-1].seq)
-            log.info("channels.unsubscribed_passed_over", messages=len(rows))
-            return 0
-        client = await self.client(connection)
-        last_out = max((r.seq for r in rows if r.direction in SHOWN), default=None)
-        sent = 0
-        done = chat.delivered_seq
-        for row in rows:
-            if row.direction not in SHOWN:
-                continue
-            request = request_of(latest) if row.seq == last_out else None
+    def sayer(self, client: ViberClient, connection: ChannelConnection, chat_id: str) -> Any:
+        """Viber's `say` for the chat (see `chat.channels.service.Say`): a stored message
+        as its send_message calls; the tokens Viber gives them are kept as receipts."""
+        async def say(message: OutboundMessage, request: InputRequest | None,
+                      seq: int) -> tuple[str, list[str]]:
             tokens: list[str] = []
-            for send in render([message_of(row.body)], request, sender=connection.account):
-                outcome, token = await self._send(client, connection, chat.chat_id, send,
-                                                  row.seq)
-                if outcome == "stop":
-                    return sent
-                if outcome == "unreachable":
-                    await self.channels.subscribe(connection.id, chat.chat_id, False)
-                    await self.channels.delivered(connection.id, chat.chat_id, rows[-1].seq)
-                    return sent
+            for send in render([message], request, sender=connection.account):
+                outcome, token = await self._send(client, connection, chat_id, send, seq)
+                if outcome in ("stop", "unreachable"):
+                    return outcome, tokens
                 if token is not None:
                     tokens.append(token)
-            sent += 1
-            await self.channels.delivered(connection.id, chat.chat_id, row.seq,
-                                          receipts=tokens)
-            done = row.seq
-        if rows[-1].seq > done:  # the person's own messages, passed over
-            await self.channels.delivered(connection.id, chat.chat_id, rows[-1].seq)
-        return sent
+            return "ok", tokens
+
+        return say
 
     async def _send(self, client: ViberClient, connection: ChannelConnection, chat_id: str,
                     send: ViberSend, seq: int) -> tuple[str, str | None]:
