@@ -100,6 +100,7 @@ class _Pace:
             await asyncio.sleep((1 - self.tokens) / self.rate)
 POLL_SECONDS = 20          # getUpdates' long-poll wait
 POLL_LEASE_SECONDS = 60.0  # how long a poller's claim on a bot lasts without renewal
+DRAIN_SECONDS = 10.0       # on shutdown, how long deliveries under way may take to finish
 MAX_RETRY_AFTER = 60.0
 DELIVERY_BATCH = 50
 RECEIPT_DAYS = 30          # how long a sent message's receipt is kept
@@ -228,6 +229,7 @@ class Channels:
 
     poll_lease_seconds = POLL_LEASE_SECONDS
     poll_seconds = POLL_SECONDS
+    drain_seconds = DRAIN_SECONDS
 
     def __init__(self, runtime: Runtime, conversations: ConversationService,
                  scenarios: Any = None) -> None:
@@ -339,11 +341,19 @@ class Channels:
             await self.flush_counts()
         except Exception:  # noqa: BLE001  (counters only; the database may be gone)
             log.warning("channels.counts_lost")
-        tasks = [*self._deliveries.values(), *self._pollers.values()]
         polled = list(self._pollers)
-        for task in tasks:
+        pollers = list(self._pollers.values())
+        for task in pollers:  # no new updates taken from here on
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.gather(*pollers, return_exceptions=True)
+        # Deliveries under way finish: one cut between a send and its delivered mark would
+        # have the next instance say that message again.
+        deliveries = list(self._deliveries.values())
+        if deliveries:
+            await asyncio.wait(deliveries, timeout=self.drain_seconds)
+        for task in deliveries:
+            task.cancel()
+        await asyncio.gather(*deliveries, return_exceptions=True)
         for connection_id in polled:  # another instance takes over now, not at the lease's end
             await self._release_lease(connection_id)
         for connection_id in list(self._clients):
