@@ -1,5 +1,5 @@
 """Module library endpoints: create, list, read (ETag: the draft revision), save the draft
-(If-Match), validate, publish (every test case must pass), versions, delete. Reading takes
+(If-Match), validate, run the test cases, publish (every test case must pass), versions, delete. Reading takes
 the viewer role, writing and publishing the editor role, as for scenarios; everything is
 scoped to the caller's organization (another organization's module is a 404)."""
 
@@ -23,6 +23,7 @@ from modules.library.schemas import (
     ModulePage,
     ModulePublish,
     ModuleRead,
+    ModuleTestRun,
     ModuleUpdate,
     ModuleValidation,
     ModuleVersionDetail,
@@ -120,6 +121,27 @@ async def validate_module(name: ModuleNamePath, principal: Viewer, session: DbSe
     module = await service.get_or_raise(session=session, org_id=principal.org_id, name=name)
     issues = await service.validate(module)
     return ModuleValidation(valid=not issues, errors=issues)
+
+
+@router.post("/{name}/test", response_model=ModuleTestRun,
+             responses=problem_responses(401, 403, 404, 422),
+             summary="Run the draft's test cases")
+async def test_module(name: ModuleNamePath, principal: Editor, session: DbSession,
+                      request: Request):
+    """Run each of the saved draft's test cases in the sandbox, as publishing would, and
+    report every case (output, expected, error, console lines, time) without publishing.
+    A draft whose code or schemas do not check is a 422 listing the problems."""
+    module = await service.get_or_raise(session=session, org_id=principal.org_id, name=name)
+    revision = module.revision
+    await session.commit()  # no connection held while the cases run, up to a second each
+    issues = await service.validate(module)
+    if issues:
+        raise InvalidInput(
+            f"the draft does not check: {issues[0].path}: {issues[0].message}",
+            errors=[i.model_dump(exclude_none=True) for i in issues])
+    results = await service.test_results(sandbox=_sandbox(request), module=module)
+    return ModuleTestRun(revision=revision, passed=all(r["passed"] for r in results),
+                         results=results)
 
 
 @router.post("/{name}/publish", response_model=ModuleVersionDetail, status_code=201,

@@ -113,6 +113,22 @@ class ModuleValidation(BaseModel):
     errors: list[ModuleIssue]
 
 
+class ModuleTestResult(BaseModel):
+    name: str
+    passed: bool
+    output: JsonValue = Field(None, description="What the code returned (null when it failed).")
+    expected: JsonValue = None
+    error: str | None = Field(None, description="Why the case failed, when it did.")
+    logs: list[str] = Field(default_factory=list, description="The case's console output.")
+    ms: float = Field(description="How long the case ran, in milliseconds.")
+
+
+class ModuleTestRun(BaseModel):
+    revision: int = Field(description="The draft revision whose test cases ran.")
+    passed: bool = Field(description="Whether every case passed (true when there are none).")
+    results: list[ModuleTestResult]
+
+
 class ModulePublish(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -130,24 +130,37 @@ def _json(value: Any) -> str:
     return text if len(text) <= 200 else text[:200] + "…"
 
 
-async def run_test_cases(*, sandbox: Any, module: Module) -> list[dict[str, Any]]:
-    """Each failing case as a problem entry (path, message); empty when all pass."""
+async def test_results(*, sandbox: Any, module: Module) -> list[dict[str, Any]]:
+    """Every test case run in the sandbox, in order: name, passed, output, expected, error,
+    logs, ms. The schemas are checked first: a draft whose schemas are broken runs nothing."""
+    import time
+
     runnable = Runnable(name=module.name, number=0, code=module.code,
                         input_schema=module.input_schema, output_schema=module.output_schema)
-    failures = []
+    results = []
     for index, case in enumerate(module.test_cases):
         name = case.get("name", f"#{index + 1}")
+        started = time.perf_counter()
+        output, logs, error = None, [], None
         try:
-            output, _ = await run(sandbox, runnable, case.get("input"))
+            output, logs = await run(sandbox, runnable, case.get("input"))
         except ModuleRunFailed as exc:
-            reason = str(exc)
+            error, logs = str(exc), list(exc.logs)
         else:
-            if output == case.get("expected"):
-                continue
-            reason = f"expected {_json(case.get('expected'))}, got {_json(output)}"
-        failures.append({"path": f"/test_cases/{index}", "case": name,
-                         "message": f"test case '{name}' failed: {reason}"})
-    return failures
+            if output != case.get("expected"):
+                error = f"expected {_json(case.get('expected'))}, got {_json(output)}"
+        results.append({"name": name, "passed": error is None, "output": output,
+                        "expected": case.get("expected"), "error": error, "logs": logs[:50],
+                        "ms": round((time.perf_counter() - started) * 1000, 2)})
+    return results
+
+
+async def run_test_cases(*, sandbox: Any, module: Module) -> list[dict[str, Any]]:
+    """Each failing case as a problem entry (path, message); empty when all pass."""
+    return [{"path": f"/test_cases/{index}", "case": result["name"],
+             "message": f"test case '{result['name']}' failed: {result['error']}"}
+            for index, result in enumerate(await test_results(sandbox=sandbox, module=module))
+            if not result["passed"]]
 
 
 async def publish(*, session: AsyncSession, sandbox: Any, module: Module, principal: Principal,

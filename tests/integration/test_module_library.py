@@ -178,6 +178,9 @@ async def test_publishing_needs_code_that_parses_and_passing_test_cases(
     refused = await publish(client, owner, expect=422)
     assert refused.headers["content-type"] == PROBLEM
     assert "line 2" in refused.json()["detail"]
+    untestable = await client.post(f"{URL}/price_with_vat/test", headers=owner.headers)
+    assert untestable.status_code == 422 and untestable.headers["content-type"] == PROBLEM
+    assert "line 2" in untestable.json()["detail"] and untestable.json()["errors"][0]["line"] == 2
 
     cases = [{"name": "two cups", "input": {"price": 10, "qty": 2}, "expected": {"total": 24}},
              {"name": "wrong sum", "input": {"price": 1, "qty": 1}, "expected": {"total": 5}},
@@ -188,6 +191,21 @@ async def test_publishing_needs_code_that_parses_and_passing_test_cases(
     assert saved.status_code == 200, saved.text
     valid = await client.post(f"{URL}/price_with_vat/validate", headers=owner.headers)
     assert valid.json() == {"valid": True, "errors": []}
+    # The author runs the cases before publishing: every case reported, nothing published.
+    viewer = await make_actor(Role.viewer, owner.org_id)
+    assert (await client.post(f"{URL}/price_with_vat/test",
+                              headers=viewer.headers)).status_code == 403
+    ran = await client.post(f"{URL}/price_with_vat/test", headers=owner.headers)
+    assert ran.status_code == 200, ran.text
+    run = ran.json()
+    assert run["revision"] == 2 and run["passed"] is False
+    assert [(r["name"], r["passed"]) for r in run["results"]] == [
+        ("two cups", True), ("wrong sum", False), ("bad input", False)]
+    assert run["results"][0]["output"] == {"total": 24} and run["results"][0]["error"] is None
+    assert run["results"][1]["output"] == {"total": 1.2}
+    assert run["results"][1]["error"] == 'expected {"total":5}, got {"total":1.2}'
+    assert "input schema" in run["results"][2]["error"] and run["results"][2]["output"] is None
+    assert all(r["ms"] >= 0 for r in run["results"])
     refused = await publish(client, owner, expect=422)
     errors = refused.json()["errors"]
     assert [e["case"] for e in errors] == ["wrong sum", "bad input"]

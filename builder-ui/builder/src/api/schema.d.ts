@@ -637,6 +637,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/modules/{name}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run the draft's test cases
+         * @description Run each of the saved draft's test cases in the sandbox, as publishing would, and
+         *     report every case (output, expected, error, console lines, time) without publishing.
+         *     A draft whose code or schemas do not check is a 422 listing the problems.
+         */
+        post: operations["test_module_api_v1_modules__name__test_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/modules/{name}/validate": {
         parameters: {
             query?: never;
@@ -2041,6 +2063,46 @@ export interface components {
             input?: components["schemas"]["JsonValue"];
             /** Name */
             name: string;
+        };
+        /** ModuleTestResult */
+        ModuleTestResult: {
+            /**
+             * Error
+             * @description Why the case failed, when it did.
+             */
+            error?: string | null;
+            expected?: components["schemas"]["JsonValue"];
+            /**
+             * Logs
+             * @description The case's console output.
+             */
+            logs?: string[];
+            /**
+             * Ms
+             * @description How long the case ran, in milliseconds.
+             */
+            ms: number;
+            /** Name */
+            name: string;
+            /** @description What the code returned (null when it failed). */
+            output?: components["schemas"]["JsonValue"];
+            /** Passed */
+            passed: boolean;
+        };
+        /** ModuleTestRun */
+        ModuleTestRun: {
+            /**
+             * Passed
+             * @description Whether every case passed (true when there are none).
+             */
+            passed: boolean;
+            /** Results */
+            results: components["schemas"]["ModuleTestResult"][];
+            /**
+             * Revision
+             * @description The draft revision whose test cases ran.
+             */
+            revision: number;
         };
         /**
          * ModuleUpdate
@@ -6200,6 +6262,83 @@ export interface operations {
             };
             /** @description The body is over the request limit (ROZMOVA_MAX_REQUEST_BYTES) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input; `errors` lists each problem with a JSON pointer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; logged with the request's X-Request-ID */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    test_module_api_v1_modules__name__test_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 1 to 64 lowercase ASCII letters, digits and underscores, starting with a letter. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModuleTestRun"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found in your organization */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
