@@ -17,6 +17,9 @@ MAX_PREFILL_BYTES = 16 * 1024
 ClientMessageId = str
 
 
+PREVIEW_PREFIXES = ("preview:", "preview-bot:")  # end_user_ids only previews may have
+
+
 class ConversationStart(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -38,6 +41,11 @@ class ConversationStart(BaseModel):
         if size > MAX_PREFILL_BYTES:
             raise ValueError(f"variables take {size:,} bytes as JSON; at most "
                              f"{MAX_PREFILL_BYTES:,}")
+        if self.end_user_id is not None and self.channel != "preview" and \
+                self.end_user_id.startswith(PREVIEW_PREFIXES):
+            # Those are the authors' previews' own: a person must not share their variables.
+            raise ValueError(f"end_user_id may not start with {' or '.join(PREVIEW_PREFIXES)}"
+                             ": those ids are the builder's previews' own")
         return self
     channel: str = Field("rest", pattern=r"^[a-z][a-z0-9_-]{0,31}$")
     scenario_id: uuid.UUID | None = Field(

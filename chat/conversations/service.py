@@ -60,6 +60,19 @@ log = structlog.get_logger("rozmova.chat")
 # lease runs out after LOCK_LEASE so no conversation stays wedged.
 # Authors' conversations with a draft (or a version) from the builder: not traffic.
 PREVIEW_CHANNEL = "preview"
+
+
+def preview_key(user_key: str) -> str:
+    """Where a preview's bot-scope values are kept: a row of user-scope values under a key
+    that no person's conversation may take (see schemas.PREVIEW_PREFIXES)."""
+    return f"preview-bot:{user_key}"
+
+
+async def _with_preview_values(store: Any, bot_id: uuid.UUID, user_key: str,
+                               bot_values: dict[str, Any]) -> dict[str, Any]:
+    """The bot's values as a preview of `user_key` sees them: its own writes over the bot's."""
+    own, _ = await store.variables(bot_id, preview_key(user_key))
+    return {**bot_values, **own} if own else bot_values
 # What the person said is history; a timeout or an operator's handback is not.
 PERSON_EVENTS = frozenset({"text", "choice", "payload", "command", *MEDIA_KINDS})
 # What an operator takes over from the scenario while the conversation is handed off.
@@ -299,6 +312,8 @@ class ConversationService:
         started = time.perf_counter()
         async with turn_store(self._runtime, self._commits) as store:
             user_vars, bot_vars = await store.variables(bot.id, key)
+            if body.channel == PREVIEW_CHANNEL:
+                bot_vars = await _with_preview_values(store, bot.id, key, bot_vars)
             context = self._context(bot, conversation_id, body.end_user_id, body.channel,
                                     user_vars, bot_vars)
             try:
@@ -396,6 +411,10 @@ class ConversationService:
                 # client_message_id, and the user's and bot's variables.
                 conversation, replay_data = await store.snapshot(conversation_id,
                                                                  client_message_id)
+                if conversation is not None and conversation.channel == PREVIEW_CHANNEL:
+                    conversation.bot_values = await _with_preview_values(
+                        store, conversation.bot_id, conversation.user_key,
+                        conversation.bot_values)
             if conversation is None or not scope.allows(conversation.org_id,
                                                         conversation.bot_id):
                 raise NotFound(f"no conversation {conversation_id} here")
@@ -439,15 +458,22 @@ class ConversationService:
                 # Other conversations change these: read as they are now.
                 conversation.user_values, conversation.bot_values = await store.variables(
                     conversation.bot_id, conversation.user_key)
+                if conversation.channel == PREVIEW_CHANNEL:
+                    conversation.bot_values = await _with_preview_values(
+                        store, conversation.bot_id, conversation.user_key,
+                        conversation.bot_values)
             context = self._context(bot, conversation.id, conversation.end_user_id,
                                     conversation.channel, conversation.user_values,
                                     conversation.bot_values)
             try:
                 if restart:
-                    # Expired: begin again on today's live version.
+                    # Expired: begin again on today's live version (a preview on the draft
+                    # or version it previews: never on what people are served).
                     result = await self._orchestrator.start(
                         scenario_id=conversation.scenario_id, context=context,
-                        language=conversation.language)
+                        language=conversation.language,
+                        version_id=(conversation.version_id
+                                    if conversation.channel == PREVIEW_CHANNEL else None))
                     conversation.version_id = result.version_id or conversation.version_id
                 else:
                     result = await self._orchestrator.advance(state=state, event=event,
@@ -683,6 +709,13 @@ class ConversationService:
                        if result.user_variable_changes else None)
         bot_values = ({**conversation.bot_values, **result.bot_variable_changes}
                       if result.bot_variable_changes else None)
+        preview_values = None
+        if bot_values is not None and conversation.channel == PREVIEW_CHANNEL:
+            # An author's preview never changes the bot's shared values: what it writes is
+            # kept for that author's previews only (read back over the bot's own values).
+            key = preview_key(conversation.user_key)
+            own, _ = await store.variables(conversation.bot_id, key)
+            preview_values = (key, {**own, **result.bot_variable_changes})
         try:
             await store.write(TurnPlan(
                 conversation=conversation, values=values, messages=rows, now=now,
@@ -692,7 +725,9 @@ class ConversationService:
                     [_trace_json(s) for s in result.trace],
                     [e.__dict__ for e in result.errors],
                     dict(result.variable_changes), started),
-                user_values=user_values, bot_values=bot_values))
+                user_values=user_values,
+                bot_values=bot_values if preview_values is None else None,
+                preview_values=preview_values))
         except Exception as exc:
             if warm is not None:
                 raise _WarmWriteFailed from exc

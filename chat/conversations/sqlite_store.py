@@ -356,6 +356,9 @@ def _write(connection: sqlite3.Connection, plan: TurnPlan) -> None:
                                           now))
     if plan.bot_values is not None:
         connection.execute(_UPSERT_BOT, (c.bot_id.hex, _json(plan.bot_values), now))
+    if plan.preview_values is not None:
+        key, values = plan.preview_values
+        connection.execute(_UPSERT_USER, (c.bot_id.hex, key, _json(values), now))
 
 
 class SqliteStore:

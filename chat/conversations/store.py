@@ -78,6 +78,8 @@ class TurnPlan:
     now: Any
     user_values: dict[str, Any] | None = None   # the full new dict, when it changed
     bot_values: dict[str, Any] | None = None
+    # A preview's bot-scope values: (user-scope key, the full dict), kept apart from the bot's.
+    preview_values: tuple[str, dict[str, Any]] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -157,6 +159,10 @@ def _upserts(plan: TurnPlan) -> list[tuple[Any, dict[str, Any], dict[str, Any]]]
                                       "end_user_id": conversation.user_key}, plan.user_values))
     if plan.bot_values is not None:
         out.append((_bot_variables, {"bot_id": conversation.bot_id}, plan.bot_values))
+    if plan.preview_values is not None:
+        key, values = plan.preview_values
+        out.append((_user_variables, {"bot_id": conversation.bot_id, "end_user_id": key},
+                    values))
     return out
 
 
@@ -313,6 +319,8 @@ class GroupWriter:
     async def _commit(self, plans: list[TurnPlan]) -> None:
         users = [(p.conversation.bot_id, p.conversation.user_key, _json(p.user_values), p.now)
                  for p in plans if p.user_values is not None]
+        users += [(p.conversation.bot_id, p.preview_values[0], _json(p.preview_values[1]), p.now)
+                  for p in plans if p.preview_values is not None]
         bots = [(p.conversation.bot_id, _json(p.bot_values), p.now)
                 for p in plans if p.bot_values is not None]
         async with self.pool.acquire() as driver:

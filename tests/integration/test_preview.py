@@ -143,6 +143,12 @@ async def test_who_may_preview(client, authoring, make_actor) -> None:  # type: 
     hidden = await client.post(f"/api/v1/bots/{bot_id}/conversations", json={
         "channel": "preview"}, headers=editor.headers)
     assert hidden.status_code == 422 and "reserved" in hidden.text
+    # Nor can a person take an author's preview id (and with it the preview's variables).
+    for taken in (f"preview:{editor.user_id}", f"preview-bot:preview:{editor.user_id}"):
+        borrowed = await client.post(f"/api/v1/bots/{bot_id}/conversations", json={
+            "end_user_id": taken}, headers=editor.headers)
+        assert borrowed.status_code == 422, borrowed.text
+        assert "builder's previews' own" in borrowed.json()["detail"]
 
 
 async def test_the_test_panel_chats_over_the_widget_socket(client, server, authoring,
@@ -166,3 +172,74 @@ async def test_the_test_panel_chats_over_the_widget_socket(client, server, autho
     assert texts(frames) == ["Як вас звати?"]
     assert texts(await panel.say(text="Олена")) == ["Привіт, Олена!"]
     await panel.ws.close()
+
+
+def counting(label: str) -> dict[str, Any]:
+    """Counts visits in a bot-scope variable, says the count, then waits for a word."""
+    return {
+        "schema_version": 2,
+        "entry": {"start": "count"},
+        "variables": [{"name": "visits", "type": "number", "scope": "bot", "default": 0},
+                      {"name": "word", "type": "string"}],
+        "blocks": [
+            {"id": "count", "type": "set_variable", "settings": {
+                "variable": "visits", "expression": "visits + 1"}},
+            {"id": "say", "type": "message", "settings": {
+                "text": {"uk": f"{label} {{{{visits}}}}", "en": f"{label} {{{{visits}}}}"}}},
+            {"id": "ask", "type": "input", "settings": {
+                "kind": "text", "variable": "word", "prompt": {"uk": "?", "en": "?"}}},
+        ],
+        "edges": [{"source": "count", "target": "say"}, {"source": "say", "target": "ask"}],
+    }
+
+
+async def test_a_preview_never_changes_the_bots_shared_values(client, authoring) -> None:  # type: ignore[no-untyped-def]
+    editor, bot_id, scenario_id = authoring
+    saved = await client.put(f"/api/v1/scenarios/{scenario_id}/draft", json=counting("live"),
+                             headers={**editor.headers, "If-Match": '"1"'})
+    assert saved.status_code == 200, saved.text
+    published = await client.post(f"/api/v1/scenarios/{scenario_id}/publish", json={},
+                                  headers=editor.headers)
+    assert published.status_code == 201, published.text
+
+    async def visit(path: str, **body: Any) -> list[str]:
+        answer = await client.post(path, json=body, headers=editor.headers)
+        assert answer.status_code == 201, answer.text
+        data = answer.json()
+        return [m["text"] for m in data.get("answer", data)["messages"]]
+
+    people = f"/api/v1/bots/{bot_id}/conversations"
+    preview = f"/api/v1/scenarios/{scenario_id}/preview"
+    assert await visit(people) == ["live 1", "?"]
+    # The author's previews count on their own copy, over the bot's value...
+    assert await visit(preview) == ["live 2", "?"]
+    assert await visit(preview) == ["live 3", "?"]
+    # ...while people's conversations never see the previews' counting.
+    assert await visit(people) == ["live 2", "?"]
+    assert await visit(people) == ["live 3", "?"]
+    assert await visit(preview) == ["live 4", "?"]
+
+
+async def test_an_expired_preview_restarts_on_what_it_previews(client, authoring) -> None:  # type: ignore[no-untyped-def]
+    editor, bot_id, scenario_id = authoring
+    saved = await client.put(f"/api/v1/scenarios/{scenario_id}/draft", json=counting("live"),
+                             headers={**editor.headers, "If-Match": '"1"'})
+    assert saved.status_code == 200, saved.text
+    assert (await client.post(f"/api/v1/scenarios/{scenario_id}/publish", json={},
+                              headers=editor.headers)).status_code == 201
+    saved = await client.put(f"/api/v1/scenarios/{scenario_id}/draft",
+                             json=counting("draft"),
+                             headers={**editor.headers, "If-Match": '"2"'})
+    assert saved.status_code == 200, saved.text
+    started = await client.post(f"/api/v1/scenarios/{scenario_id}/preview", json={},
+                                headers=editor.headers)
+    assert started.status_code == 201, started.text
+    conversation_id = started.json()["conversation_id"]
+    assert [m["text"] for m in started.json()["answer"]["messages"]] == ["draft 1", "?"]
+    settings = await client.patch(f"/api/v1/bots/{bot_id}", json={
+        "settings": {"expiry_seconds": 1, "on_expiry": "restart"}}, headers=editor.headers)
+    assert settings.status_code == 200, settings.text
+    import asyncio
+    await asyncio.sleep(1.2)
+    answer = await say(client, editor.headers, conversation_id, "again")
+    assert [m["text"] for m in answer["messages"]] == ["draft 2", "?"]
