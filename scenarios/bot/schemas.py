@@ -103,7 +103,8 @@ class BotUpdate(BaseModel):
     default_language: LanguageCode = Field(  # type: ignore[assignment]
         None, description="Must be one of the bot's languages (after this update).")
     languages: list[LanguageCode] = Field(None, min_length=1, max_length=32)  # type: ignore[assignment]
-    settings: BotSettings = None  # type: ignore[assignment]
+    settings: BotSettings = Field(  # type: ignore[assignment]
+        None, description="Only the settings sent change; the others keep their values.")
     main_scenario_id: uuid.UUID | None = None
 
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db import flush_unique
 from core.errors import InvalidInput, NotFound
 from scenarios.bot.models import Bot
-from scenarios.bot.schemas import BotCreate, BotUpdate
+from scenarios.bot.schemas import BotCreate, BotSettings, BotUpdate
 
 
 async def get(*, session: AsyncSession, org_id: uuid.UUID, bot_id: uuid.UUID) -> Bot | None:
@@ -68,10 +70,23 @@ async def update(*, session: AsyncSession, bot: Bot, bot_in: BotUpdate) -> Bot:
             raise InvalidInput("main_scenario_id must be a scenario of this bot")
     for field, value in changes.items():
         if field == "settings":
-            value = bot_in.settings.model_dump(mode="json")
+            # A PATCH changes the settings it names and keeps the others (two authors editing
+            # different settings do not undo each other's work).
+            value = _merged_settings(bot.settings, bot_in.settings)
         setattr(bot, field, value)
     await _flush_unique(session, bot.name)
     return bot
+
+
+def _merged_settings(current: dict[str, Any], sent: BotSettings) -> dict[str, Any]:
+    merged = {**(current or {}), **sent.model_dump(mode="json", exclude_unset=True)}
+    try:
+        return BotSettings.model_validate(merged).model_dump(mode="json")
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = "/settings/" + "/".join(str(p) for p in error["loc"])
+        raise InvalidInput(f"settings: {error['msg']} (with the settings already stored)",
+                           errors=[{"path": where, "message": error["msg"]}]) from None
 
 
 async def delete(*, session: AsyncSession, bot: Bot) -> None:

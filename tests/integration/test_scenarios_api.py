@@ -46,6 +46,17 @@ async def test_bot_crud_in_own_organization(client, make_actor) -> None:  # type
                                  headers=editor.headers)
     assert patched.status_code == 200, patched.text
     assert patched.json()["languages"] == ["uk"] and patched.json()["settings"]["on_expiry"] == "resume"
+    # Settings are patched one by one: what another author set meanwhile stays.
+    other = await client.patch(f"/api/v1/bots/{bot['id']}", json={"settings": {
+        "allowed_origins": ["https://shop.example.com"]}}, headers=editor.headers)
+    assert other.status_code == 200, other.text
+    assert other.json()["settings"]["on_expiry"] == "resume"
+    assert other.json()["settings"]["allowed_origins"] == ["https://shop.example.com"]
+    wrong = await client.patch(f"/api/v1/bots/{bot['id']}", json={"settings": {
+        "expiry_seconds": 0}}, headers=editor.headers)
+    assert wrong.status_code == 422 and "expiry_seconds" in wrong.text
+    kept = (await client.get(f"/api/v1/bots/{bot['id']}", headers=editor.headers)).json()
+    assert kept["settings"] == other.json()["settings"]
     page = (await client.get("/api/v1/bots", headers=editor.headers)).json()
     assert page["total"] == 1 and page["items"][0]["id"] == bot["id"]
     assert (await client.delete(f"/api/v1/bots/{bot['id']}", headers=editor.headers)).status_code == 204
