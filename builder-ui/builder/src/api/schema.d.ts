@@ -1409,6 +1409,7 @@ export interface components {
             main_scenario_id?: string | null;
             /** Name */
             name?: string;
+            /** @description Only the settings sent change; the others keep their values. */
             settings?: components["schemas"]["BotSettings"];
         };
         /** Button */
