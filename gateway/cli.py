@@ -107,6 +107,11 @@ def uvicorn_config(asgi_app: Any, settings: Settings, *, host: str, port: int,
         proxy_headers=bool(settings.trusted_proxies),
         forwarded_allow_ips=settings.trusted_proxies or None,
         server_header=False,
+        # Idle keep-alive connections are kept longer than the proxies in front keep theirs
+        # (nginx 75 s upstream, cloud load balancers 60 s): a server that closed first would
+        # race a request reusing the connection, and the client would get a reset, not an
+        # answer (uvicorn's default is 5 s, the same as httpx's, so even they raced).
+        timeout_keep_alive=75,
     )
     options.update(overrides)
     return uvicorn.Config(asgi_app, **options)

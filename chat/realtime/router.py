@@ -251,6 +251,12 @@ class Session:
             if conversation_id is not None and await self._resume(conversation_id,
                                                                   resume.get("last_seq", 0)):
                 return
+            if resume.get("only") is True:
+                # The client joins that conversation or none (the builder's test chat): no
+                # new conversation is started in its place.
+                raise FrameError("not_resumed", "the resume token is not valid any more "
+                                 "(expired, another bot's, or its conversation is gone); "
+                                 "nothing was started")
         language = frame.get("language")
         if language is not None and language not in self.bot.languages:
             language = None  # the browser's guess; the bot's default is a fine answer

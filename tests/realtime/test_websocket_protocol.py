@@ -143,6 +143,32 @@ async def test_a_forged_resume_token_starts_a_new_conversation(server, demo_key)
     await client.ws.close()
 
 
+async def test_a_resume_only_hello_starts_nothing_when_the_token_fails(server, demo_key,
+                                                                      runtime) -> None:  # type: ignore[no-untyped-def]
+    """The builder's test chat joins its preview or nothing: with `only: true` a token that
+    no longer works is an error frame, no conversation is started, and the socket stays open
+    for another hello."""
+    from sqlalchemy import func, select
+
+    from chat.conversations.models import Conversation
+
+    key, _, _ = demo_key
+    async with runtime.sessionmaker() as session:
+        before = await session.scalar(select(func.count()).select_from(Conversation))
+    ws = await connect(f"ws://127.0.0.1:{server}/ws/v1/chat?key={key}")
+    client = Client(ws)
+    await client.send(type="hello", v=1, resume={"token": "forged.token.x", "last_seq": 3,
+                                                 "only": True})
+    refused = await client.recv()
+    assert refused["type"] == "error" and refused["code"] == "not_resumed"
+    assert "nothing was started" in refused["message"]
+    async with runtime.sessionmaker() as session:
+        assert await session.scalar(select(func.count()).select_from(Conversation)) == before
+    await client.send(type="hello", v=1, language="en")
+    assert (await client.recv())["type"] == "welcome"
+    await client.ws.close()
+
+
 async def test_concurrent_sends_are_answered_in_order(server, runtime, make_actor, client) -> None:  # type: ignore[no-untyped-def]
     owner = await make_actor(Role.owner)
     from tests.integration.test_chat_api import bot_with, echo_document
