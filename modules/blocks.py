@@ -294,13 +294,22 @@ def _input_value(template: str, ctx: BlockContext) -> Any:
 BLOCK_TYPES = (
     BlockType(name="script", settings_model=ScriptSettings, ports=CALL_PORTS,
               waits_for_input=False, category="logic", check=_check_script,
+              titles={"en": "Script", "uk": "Скрипт"},
+              descriptions={"uk": "Виконати JavaScript над змінними розмови (у пісочниці): "
+                                  "задати змінні, надіслати повідомлення."},
               description="Run JavaScript on the conversation's variables (sandboxed): set "
                           "variables, say messages."),
     BlockType(name="http", settings_model=HttpSettings, ports=CALL_PORTS,
               waits_for_input=False, category="integrations",
+              titles={"en": "HTTP request", "uk": "HTTP-запит"},
+              descriptions={"uk": "Викликати зовнішній API і покласти частини відповіді у "
+                                  "змінні."},
               description="Call an outside API and put parts of its answer into variables."),
     BlockType(name="module", settings_model=ModuleSettings, ports=CALL_PORTS,
               waits_for_input=False, category="integrations",
+              titles={"en": "Module", "uk": "Модуль"},
+              descriptions={"uk": "Виконати опублікований модуль бібліотеки організації над "
+                                  "змінними й покласти частини результату у змінні."},
               description="Run a published module of the organization's library on "
                           "variables and put parts of its output into variables."),
 )

@@ -485,27 +485,52 @@ class SetLanguageSettings(_Settings):
         return self
 
 
+# Ukrainian for the editor's palette (English comes from the name and the description).
+_UK = {
+    "message": ("Повідомлення", "Надіслати текст, медіа або кнопки; з кнопками — чекати вибору."),
+    "input": ("Питання", "Поставити питання й зберегти перевірену відповідь у змінну."),
+    "condition": ("Умова", "Розгалуження за змінними."),
+    "set_variable": ("Змінна", "Присвоїти змінній значення, шаблон або вираз."),
+    "jump": ("Перехід", "Продовжити з іншого блока або виконати інший сценарій і повернутися."),
+    "wait": ("Пауза", "Зачекати перед наступним (де канал уміє — показати «друкує»)."),
+    "handoff": ("Оператор", "Передати розмову людині-оператору, доки та її не поверне."),
+    "end": ("Кінець", "Завершити розмову, за потреби з останнім повідомленням."),
+    "set_language": ("Мова", "Перемкнути розмову на іншу мову бота: подальші тексти, "
+                             "вбудовані фрази й перепитування підуть нею."),
+}
+_EN = {"input": "Question", "set_variable": "Set variable", "jump": "Jump", "wait": "Wait",
+       "handoff": "Operator", "set_language": "Language"}
+
+
+def _builtin(name: str, settings: type[BaseModel], ports: Any, waits: Any, description: str,
+             category: str) -> BlockType:
+    uk_title, uk_description = _UK[name]
+    titles = {"uk": uk_title, **({"en": _EN[name]} if name in _EN else {})}
+    return BlockType(name, settings, ports, waits, description, category,
+                     titles=titles, descriptions={"uk": uk_description})
+
+
 BUILTIN_BLOCK_TYPES: tuple[BlockType, ...] = (
-    BlockType("message", MessageSettings, _message_ports, _message_waits,
-              "Send a text, media or buttons; with buttons, wait for a choice.", "messaging"),
-    BlockType("input", InputSettings, _input_ports, True,
-              "Ask a question and store the validated answer in a variable.", "messaging"),
-    BlockType("condition", ConditionSettings, ("true", "false"), False,
-              "Branch on variables.", "logic"),
-    BlockType("set_variable", SetVariableSettings, ("next",), False,
-              "Assign a value, template or expression to a variable.", "logic"),
-    BlockType("jump", JumpSettings, _jump_ports, False,
-              "Continue at another block, or run another scenario and come back.", "flow"),
+    _builtin("message", MessageSettings, _message_ports, _message_waits,
+             "Send a text, media or buttons; with buttons, wait for a choice.", "messaging"),
+    _builtin("input", InputSettings, _input_ports, True,
+             "Ask a question and store the validated answer in a variable.", "messaging"),
+    _builtin("condition", ConditionSettings, ("true", "false"), False,
+             "Branch on variables.", "logic"),
+    _builtin("set_variable", SetVariableSettings, ("next",), False,
+             "Assign a value, template or expression to a variable.", "logic"),
+    _builtin("jump", JumpSettings, _jump_ports, False,
+             "Continue at another block, or run another scenario and come back.", "flow"),
     # Not a pause for loop detection: the engine runs on through it in the same turn.
-    BlockType("wait", WaitSettings, ("next",), False,
-              "Pause before what follows (shown as typing where the channel can).", "flow"),
-    BlockType("handoff", HandoffSettings, ("next",), True,
-              "Pass the conversation to a human operator until they hand it back.", "flow"),
-    BlockType("end", EndSettings, (), False,
-              "End the conversation, optionally with a last message.", "flow"),
-    BlockType("set_language", SetLanguageSettings, ("next",), False,
-              "Switch the conversation to another of the bot's languages: later texts, "
-              "built-in phrases and re-prompts follow it.", "messaging"),
+    _builtin("wait", WaitSettings, ("next",), False,
+             "Pause before what follows (shown as typing where the channel can).", "flow"),
+    _builtin("handoff", HandoffSettings, ("next",), True,
+             "Pass the conversation to a human operator until they hand it back.", "flow"),
+    _builtin("end", EndSettings, (), False,
+             "End the conversation, optionally with a last message.", "flow"),
+    _builtin("set_language", SetLanguageSettings, ("next",), False,
+             "Switch the conversation to another of the bot's languages: later texts, "
+             "built-in phrases and re-prompts follow it.", "messaging"),
 )
 
 for _block_type in BUILTIN_BLOCK_TYPES:

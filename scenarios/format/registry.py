@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
@@ -57,6 +57,11 @@ class BlockType:
     # Checks the settings model cannot make on its own (a script's syntax, say): pairs of a
     # path inside the settings and a message, each an error of the block at that path.
     check: Callable[[Any], list[tuple[tuple[str | int, ...], str]]] | None = None
+    # What an editor calls the type and how it describes it, per interface language
+    # ({"en": "Message", "uk": "Повідомлення"}); English falls back to the name and
+    # `description`, any other language to English.
+    titles: Mapping[str, str] = field(default_factory=dict)
+    descriptions: Mapping[str, str] = field(default_factory=dict)
 
     def parse_settings(self, settings: Any) -> BaseModel:
         """Validate raw settings; raises pydantic.ValidationError."""
@@ -132,6 +137,8 @@ class BlockRegistry:
             {
                 "name": bt.name,
                 "description": bt.description,
+                "titles": {"en": bt.name.replace("_", " ").capitalize(), **bt.titles},
+                "descriptions": {"en": bt.description, **bt.descriptions},
                 "category": bt.category,
                 "settings_schema": bt.settings_model.model_json_schema(),
                 "ports": None if callable(bt.ports) else list(bt.ports),

@@ -354,6 +354,10 @@ async def get_scenario_schema() -> JsonSchemaResponse:
 class BlockTypeRead(BaseModel):
     name: str
     description: str
+    titles: dict[str, str] = Field(
+        description="What an editor calls the type, per interface language (always `en`).")
+    descriptions: dict[str, str] = Field(
+        description="`description` per interface language (always `en`).")
     category: str
     settings_schema: dict[str, Any] = Field(
         description="JSON Schema of the block's `settings` (per-language texts are objects "

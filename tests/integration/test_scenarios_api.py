@@ -471,3 +471,15 @@ async def test_schema_endpoint_serves_the_checked_in_schema(client) -> None:  # 
     types = (await client.get("/api/v1/block-types")).json()
     assert {"message", "input", "condition", "set_variable", "jump", "wait", "handoff",
             "end"} <= {t["name"] for t in types}
+    # Every type is named and described in both interface languages (a type registered
+    # without titles is called by its name in English).
+    for block_type in types:
+        assert block_type["titles"]["en"] and block_type["descriptions"]["en"]
+        assert block_type["descriptions"]["en"] == block_type["description"]
+    by_name = {t["name"]: t for t in types}
+    assert by_name["message"]["titles"] == {"en": "Message", "uk": "Повідомлення"}
+    assert by_name["set_variable"]["titles"]["en"] == "Set variable"
+    assert by_name["module"]["descriptions"]["uk"].startswith("Виконати опублікований модуль")
+    builtin = {"message", "input", "condition", "set_variable", "jump", "wait", "handoff",
+               "end", "set_language", "script", "http", "module"}
+    assert all("uk" in by_name[name]["titles"] for name in builtin)

@@ -1276,6 +1276,13 @@ export interface components {
             category: string;
             /** Description */
             description: string;
+            /**
+             * Descriptions
+             * @description `description` per interface language (always `en`).
+             */
+            descriptions: {
+                [key: string]: string;
+            };
             /** Dynamic Ports */
             dynamic_ports: boolean;
             /** Name */
@@ -1291,6 +1298,13 @@ export interface components {
              */
             settings_schema: {
                 [key: string]: unknown;
+            };
+            /**
+             * Titles
+             * @description What an editor calls the type, per interface language (always `en`).
+             */
+            titles: {
+                [key: string]: string;
             };
             /**
              * Waits For Input

@@ -67,6 +67,22 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+function strings(value: unknown): Record<string, string> {
+  if (!isObject(value)) return {};
+  return Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === "string"));
+}
+
+/** What the editor calls a block type in the interface's language: the server's title for
+ * it, else the English one, else the type's name. */
+export function blockTitle(type: Pick<BlockType, "name" | "titles">, language: string): string {
+  return type.titles?.[language] ?? type.titles?.en ?? type.name;
+}
+
+/** The type's description in the interface's language (else English). */
+export function blockDescription(type: Pick<BlockType, "description" | "descriptions">, language: string): string {
+  return type.descriptions?.[language] ?? type.description;
+}
+
 /** The catalogue (GET /api/v1/block-types) with defaults for missing fields, skipping
  * entries without a name. */
 export function toBlockTypes(raw: unknown): BlockType[] {
@@ -77,6 +93,8 @@ export function toBlockTypes(raw: unknown): BlockType[] {
     types.push({
       name: item.name,
       description: typeof item.description === "string" ? item.description : "",
+      titles: strings(item.titles),
+      descriptions: strings(item.descriptions),
       category: typeof item.category === "string" ? item.category : "other",
       settings_schema: isObject(item.settings_schema) ? item.settings_schema : {},
       ports: Array.isArray(item.ports) ? item.ports.filter((p): p is string => typeof p === "string") : null,

@@ -1,10 +1,11 @@
 import { Handle, Position, useUpdateNodeInternals, type NodeProps } from "@xyflow/react";
 import { memo, useEffect } from "react";
 import { useTranslation } from "react-i18next";
+import { blockTitle } from "../api/types";
 import { TARGET_HANDLE, type BlockNode } from "./graph";
 
 export const BlockNodeView = memo(function BlockNodeView({ id, data, selected }: NodeProps<BlockNode>) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const updateNodeInternals = useUpdateNodeInternals();
   const portsKey = `${data.ports.join("\n")}|${data.strayPorts.join("\n")}`;
   // Handles come and go with the settings (a button added): React Flow must measure again.
@@ -33,8 +34,8 @@ export const BlockNodeView = memo(function BlockNodeView({ id, data, selected }:
     >
       <Handle type="target" position={Position.Left} id={TARGET_HANDLE} className="handle-in" data-testid={`handle-${id}-in`} />
       <div className="block-node__head">
-        <span className="block-node__type" title={data.known ? undefined : t("editor.node.unknownType")}>
-          {data.blockType}
+        <span className="block-node__type" title={data.known ? data.blockType : t("editor.node.unknownType")}>
+          {blockTitle({ name: data.blockType, titles: data.titles }, i18n.language)}
         </span>
         {data.isStart && <span className="badge badge-start">{t("editor.node.start")}</span>}
         {data.diff && <span className={`badge badge-diff badge-diff--${data.diff}`}>{t(`editor.node.${data.diff}`)}</span>}

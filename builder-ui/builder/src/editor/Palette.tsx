@@ -1,12 +1,13 @@
 import type { DragEvent } from "react";
 import { useTranslation } from "react-i18next";
-import type { BlockType } from "../api/types";
+import { blockDescription, blockTitle, type BlockType } from "../api/types";
 import { groupByCategory } from "./blocks";
 
 export const DRAG_TYPE = "application/x-rozmova-block-type";
 
 export function Palette({ types, onAdd }: { types: BlockType[]; onAdd: (type: string) => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const language = i18n.language;
   const groups = groupByCategory(types);
   const onDragStart = (event: DragEvent, type: string) => {
     event.dataTransfer.setData(DRAG_TYPE, type);
@@ -30,10 +31,10 @@ export function Palette({ types, onAdd }: { types: BlockType[]; onAdd: (type: st
                   draggable
                   onDragStart={(e) => onDragStart(e, type.name)}
                   onClick={() => onAdd(type.name)}
-                  title={type.description}
-                  aria-label={t("editor.palette.add", { type: type.name, description: type.description })}
+                  title={`${type.name}: ${blockDescription(type, language)}`}
+                  aria-label={t("editor.palette.add", { type: blockTitle(type, language), description: blockDescription(type, language) })}
                 >
-                  {type.name}
+                  {blockTitle(type, language)}
                 </button>
               </li>
             ))}

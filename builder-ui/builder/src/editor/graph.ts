@@ -11,6 +11,8 @@ export const TARGET_HANDLE = "in";
 
 export interface BlockNodeData extends Record<string, unknown> {
   blockType: string;
+  /** The type's title per interface language (from the catalogue). */
+  titles: Record<string, string>;
   blockId: string;
   name: string | null;
   summary: string;
@@ -65,6 +67,7 @@ export function documentToGraph(doc: ScenarioDocument, ctx: GraphContext): { nod
       position: position(block),
       data: {
         blockType: block.type,
+        titles: type?.titles ?? {},
         blockId: block.id,
         name: typeof block.name === "string" && block.name ? block.name : null,
         summary: blockSummary(block, ctx.defaultLanguage),
