@@ -1,20 +1,30 @@
-import { useEffect, useState } from "react";
+import { lazy, Suspense, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { ApiClient } from "./api/client";
 import { ApiContext } from "./context";
 import { changeLanguage, LANGUAGES, type UiLanguage } from "./i18n";
-import { parseRoute, routeHref, type Route } from "./routes";
+import { mayLeave, parseRoute, routeHref, type Route } from "./routes";
 import { BotScreen } from "./screens/BotScreen";
 import { BotsScreen } from "./screens/BotsScreen";
-import { EditorScreen } from "./screens/EditorScreen";
 import { LoginScreen } from "./screens/LoginScreen";
+import { ModulesScreen } from "./modules/ModulesScreen";
+import { SecretsScreen } from "./modules/SecretsScreen";
 import { OrgSwitcher } from "./OrgSwitcher";
 import { ShortcutsHelp, useShortcutsHelp } from "./ShortcutsHelp";
+
+// CodeMirror is large: the module editor comes on its own chunk, when first opened.
+const ModuleEditorScreen = lazy(() => import("./modules/ModuleEditor"));
+// The canvas (React Flow and the editor) loads when a scenario is opened, not with the login.
+const EditorScreen = lazy(() => import("./screens/EditorScreen").then((m) => ({ default: m.EditorScreen })));
 
 function useHashRoute(): Route {
   const [route, setRoute] = useState(() => parseRoute(window.location.hash));
   useEffect(() => {
-    const onChange = () => setRoute(parseRoute(window.location.hash));
+    const onChange = (event: HashChangeEvent) => {
+      // A screen that would lose work said no: back to its address, nothing followed.
+      if (!mayLeave()) return window.history.replaceState(window.history.state, "", event.oldURL);
+      setRoute(parseRoute(window.location.hash));
+    };
     window.addEventListener("hashchange", onChange);
     return () => window.removeEventListener("hashchange", onChange);
   }, []);
@@ -74,6 +84,16 @@ export function App({ api }: { api: ApiClient }) {
           {loggedIn && (
             <nav aria-label={t("app.bots")}>
               <a href={routeHref({ name: "bots" })}>{t("app.bots")}</a>
+              <a
+                href={routeHref({ name: "modules" })}
+                data-testid="nav-modules"
+                aria-current={route.name === "modules" || route.name === "module" ? "page" : undefined}
+              >
+                {t("modules.nav")}
+              </a>
+              <a href={routeHref({ name: "secrets" })} data-testid="nav-secrets" aria-current={route.name === "secrets" ? "page" : undefined}>
+                {t("secrets.nav")}
+              </a>
             </nav>
           )}
           <div className="header-end">
@@ -101,8 +121,18 @@ export function App({ api }: { api: ApiClient }) {
         <main id="main" className="app-main" key={current?.organization.id ?? "none"}>
           {!loggedIn ? (
             <LoginScreen />
+          ) : route.name === "modules" ? (
+            <ModulesScreen />
+          ) : route.name === "module" ? (
+            <Suspense fallback={<p className="page muted">{t("app.loading")}</p>}>
+              <ModuleEditorScreen key={route.moduleName} name={route.moduleName} />
+            </Suspense>
+          ) : route.name === "secrets" ? (
+            <SecretsScreen />
           ) : route.name === "scenario" ? (
-            <EditorScreen key={route.scenarioId} scenarioId={route.scenarioId} />
+            <Suspense fallback={<p className="page muted">{t("app.loading")}</p>}>
+              <EditorScreen key={route.scenarioId} scenarioId={route.scenarioId} />
+            </Suspense>
           ) : route.name === "bot" ? (
             <BotScreen key={route.botId} botId={route.botId} tab={route.tab} />
           ) : (

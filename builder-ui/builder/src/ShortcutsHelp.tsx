@@ -73,6 +73,10 @@ export function ShortcutsHelp({ onClose }: { onClose: () => void }) {
       title: t("shortcuts.inspector"),
       items: [{ keys: [[ctrl, "Enter"]], text: t("shortcuts.applyJson") }],
     },
+    {
+      title: t("shortcuts.moduleEditor"),
+      items: [{ keys: [[ctrl, "S"]], text: t("shortcuts.saveModule") }],
+    },
   ];
 
   return (

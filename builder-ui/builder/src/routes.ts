@@ -5,13 +5,18 @@ export type BotTab = "scenarios" | "settings";
 export type Route =
   | { name: "bots" }
   | { name: "bot"; botId: string; tab?: BotTab }
-  | { name: "scenario"; scenarioId: string };
+  | { name: "scenario"; scenarioId: string }
+  | { name: "modules" }
+  | { name: "module"; moduleName: string }
+  | { name: "secrets" };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, "").replace(/^\/+/, "");
   const [first, second, third] = path.split("/").map((part) => decodeURIComponent(part));
   if (first === "bots" && second) return third === "settings" ? { name: "bot", botId: second, tab: "settings" } : { name: "bot", botId: second };
   if (first === "scenarios" && second) return { name: "scenario", scenarioId: second };
+  if (first === "modules") return second ? { name: "module", moduleName: second } : { name: "modules" };
+  if (first === "secrets") return { name: "secrets" };
   return { name: "bots" };
 }
 
@@ -23,7 +28,30 @@ export function routeHref(route: Route): string {
       return `#/bots/${encodeURIComponent(route.botId)}${route.tab === "settings" ? "/settings" : ""}`;
     case "scenario":
       return `#/scenarios/${encodeURIComponent(route.scenarioId)}`;
+    case "modules":
+      return "#/modules";
+    case "module":
+      return `#/modules/${encodeURIComponent(route.moduleName)}`;
+    case "secrets":
+      return "#/secrets";
   }
+}
+
+/** Asked before the app follows a new address; false keeps the screen (and the address). */
+export type LeaveGuard = () => boolean;
+const leaveGuards = new Set<LeaveGuard>();
+
+/** A screen with work that would be lost asks first; returns the removal. */
+export function addLeaveGuard(guard: LeaveGuard): () => void {
+  leaveGuards.add(guard);
+  return () => {
+    leaveGuards.delete(guard);
+  };
+}
+
+export function mayLeave(): boolean {
+  for (const guard of leaveGuards) if (!guard()) return false;
+  return true;
 }
 
 /** Goes to a route (a hash change: the app follows it). */
