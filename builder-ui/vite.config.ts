@@ -21,7 +21,7 @@ export default defineConfig({
     chunkSizeWarningLimit: 1024,
   },
   server: {
-    proxy: { "/api": server },
+    proxy: { "/api": server, "/ws": { target: server, ws: true } },
   },
   test: {
     environment: "jsdom",

@@ -10,6 +10,7 @@ build`); skipped otherwise. Screenshots go to `test-artifacts/`."""
 from __future__ import annotations
 
 import functools
+import json
 import os
 import subprocess
 import sys
@@ -204,14 +205,56 @@ def test_build_test_and_publish_a_bilingual_bot(server: str, page) -> None:  # t
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "builder-editor.png"))
 
-    # The draft in the test chat: the waiting block lights up, then the path it took.
+    # The draft in the test chat, over the widget's WebSocket (resuming the preview): the
+    # waiting block lights up, then the path it took.
+    sockets: list = []
+    sent: list[dict] = []
+    received: list[dict] = []
+    rest_turns: list[str] = []
+
+    def on_socket(ws) -> None:  # type: ignore[no-untyped-def]
+        sockets.append(ws)
+        ws.on("framesent", lambda payload: sent.append(json.loads(payload)))
+        ws.on("framereceived", lambda payload: received.append(json.loads(payload)))
+
+    page.on("websocket", on_socket)
+    page.on("request", lambda request: rest_turns.append(request.url)
+            if request.method == "POST" and request.url.endswith("/messages") else None)
     page.get_by_test_id("test-start").click()
     messages = page.get_by_test_id("chat-message")
     expect(messages.filter(has_text="Як вас звати?")).to_be_visible()
     expect(page.get_by_test_id("node-input_1")).to_have_attribute("data-waiting", "true")
+    expect(page.get_by_test_id("test-connection")).to_have_attribute("data-state", "online")
+    assert [ws.url.split("?")[0] for ws in sockets] == [
+        server.replace("http", "ws", 1) + "/ws/v1/chat"]
+    hello = sent[0]
+    assert hello["type"] == "hello" and hello["batch"] is True
+    assert hello["resume"]["last_seq"] >= 1  # the greeting came with POST /preview
+    welcome = next(f for f in received if f["type"] == "welcome")
+    assert welcome["resumed"] is True
+
+    def frames() -> list[dict]:  # what the server sent, batches unwrapped
+        return [i for f in received for i in (f["frames"] if f["type"] == "batch" else [f])]
+
+    def inputs(count: int) -> list[dict]:
+        """The server's `input` frames, once there are `count` (Playwright reports a frame a
+        little after the page has handled it)."""
+        for _ in range(100):
+            found = [f for f in frames() if f["type"] == "input"]
+            if len(found) >= count:
+                break
+            page.wait_for_timeout(50)
+        return found
+
+    # the highlight follows the socket's `input` frames
+    assert [f["input"]["block_id"] for f in inputs(1)] == ["input_1"]
     page.get_by_test_id("chat-input").fill("Олена")
     page.get_by_test_id("chat-send").click()
     expect(messages.filter(has_text="Раді бачити, Олена!")).to_be_visible()
+    assert [f.get("text") for f in sent if f["type"] == "message"] == ["Олена"]
+    assert rest_turns == []  # the turn went over the socket, not REST
+    expect(messages.filter(has_text="Як вас звати?")).to_have_count(1)  # nothing shown twice
+    assert [f["ended"] for f in inputs(2)] == [False, True]
     expect(page.get_by_test_id("chat-ended")).to_be_visible()
     expect(page.get_by_test_id("node-condition_1")).to_have_attribute("data-visited", "true")
     expect(page.get_by_test_id("node-input_1")).not_to_have_attribute("data-waiting", "true")

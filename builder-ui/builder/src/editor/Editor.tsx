@@ -159,6 +159,7 @@ export function ScenarioEditor({ scenario, bot, types }: { scenario: ScenarioDet
   const [visitedBlocks, setVisitedBlocks] = useState<string[]>([]);
   const [tab, setTab] = useState<(typeof SIDE_TABS)[number]>("inspector");
   const [testRequest, setTestRequest] = useState(0);
+  const [variablesRequest, setVariablesRequest] = useState(0);
   const [versionsKey, setVersionsKey] = useState(0);
   const [diff, setDiff] = useState<DiffView | null>(null);
   // The Versions tab asks the server only once it has been opened (then it stays, with its diff).
@@ -675,6 +676,20 @@ export function ScenarioEditor({ scenario, bot, types }: { scenario: ScenarioDet
             {t("editor.clipboard.paste")}
           </button>
         </div>
+        <button
+          type="button"
+          data-testid="variables-open"
+          title={t("editor.variables.openHint")}
+          onClick={() => {
+            // The variables are in the scenario's inspector, shown while no block is selected.
+            setSelectedNodes([]);
+            setSelectedEdges([]);
+            setTab("inspector");
+            setVariablesRequest((n) => n + 1);
+          }}
+        >
+          {t("editor.variables.open", { count: Array.isArray(doc.variables) ? doc.variables.length : 0 })}
+        </button>
         <div className="toolbar-spacer" />
         <button
           type="button"
@@ -809,12 +824,13 @@ export function ScenarioEditor({ scenario, bot, types }: { scenario: ScenarioDet
                 onDeclareVariable={declareVariable}
               />
             ) : (
-              <ScenarioInspector doc={doc} onChange={(change) => edit(change, typingKey("scenario"))} />
+              <ScenarioInspector doc={doc} onChange={(change) => edit(change, typingKey("scenario"))} showVariables={variablesRequest} />
             )}
           </div>
           <div id="panel-test" role="tabpanel" aria-labelledby="tab-test" hidden={tab !== "test"} className="tab-panel">
             <TestPanel
               scenarioId={scenarioId}
+              botId={bot.id}
               startRequest={testRequest}
               beforeStart={flush}
               onWaiting={setWaitingBlock}

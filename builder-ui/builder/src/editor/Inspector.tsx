@@ -1,10 +1,13 @@
-import { useEffect, useId, useMemo, useState, type KeyboardEvent } from "react";
+import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { Block, BlockType, ScenarioDocument } from "../api/types";
 import type { BotLanguages } from "./blocks";
+import { ConditionForm } from "./ConditionForm";
+import { inputHiddenFields, inputMapKeys } from "./inputForm";
 import { blockPorts } from "./ports";
 import { declaredVariables } from "./schemaForm";
 import { hasSettingsForm, SettingsForm } from "./SettingsForm";
+import { VariablesManager } from "./VariablesManager";
 
 const ADVANCED_KEY = "rozmova.builder.advancedJson";
 
@@ -31,6 +34,14 @@ function useAdvancedOpen(): [boolean, (open: boolean) => void] {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The block types drawn by a form of their own rather than from their settings schema: the
+ * built-in condition (when the catalogue's schema is the one the form knows, with `when`). */
+function handMadeForm(type: BlockType | undefined): "condition" | null {
+  const properties = type && isObject(type.settings_schema.properties) ? type.settings_schema.properties : null;
+  if (type?.name === "condition" && properties && "when" in properties && "javascript" in properties) return "condition";
+  return null;
 }
 
 /** A JSON text area applied only when it parses (to the kind of value `expect` names). */
@@ -157,6 +168,10 @@ export function BlockInspector({
   );
   const variables = useMemo(() => declaredVariables(doc.variables), [doc.variables]);
   const withForm = useMemo(() => hasSettingsForm(type), [type]);
+  const handMade = useMemo(() => handMadeForm(type), [type]);
+  // An input shows the constraints of its kind (and any other that holds a value).
+  const hidden = useMemo(() => (block.type === "input" ? inputHiddenFields(block.settings) : undefined), [block.type, block.settings]);
+  const mapKeys = useMemo(() => (block.type === "input" ? inputMapKeys(block.settings) : undefined), [block.type, block.settings]);
   const [advancedOpen, setAdvancedOpen] = useAdvancedOpen();
   const ports = blockPorts(block, type);
   const nameId = `name-${block.id}`;
@@ -186,7 +201,9 @@ export function BlockInspector({
           }}
         />
       </div>
-      {withForm ? (
+      {handMade === "condition" ? (
+        <ConditionForm block={block} variables={doc.variables} onChange={onChange} onDeclareVariable={onDeclareVariable} />
+      ) : withForm ? (
         <SettingsForm
           block={block}
           type={type}
@@ -194,6 +211,8 @@ export function BlockInspector({
           variables={variables}
           onChange={onChange}
           onDeclareVariable={onDeclareVariable}
+          hidden={hidden}
+          mapKeys={mapKeys}
         />
       ) : (
         <p className="muted">{t("editor.form.noSchema")}</p>
@@ -257,13 +276,20 @@ export function BlockInspector({
 export function ScenarioInspector({
   doc,
   onChange,
+  showVariables = 0,
 }: {
   doc: ScenarioDocument;
   onChange: (change: (doc: ScenarioDocument) => ScenarioDocument) => void;
+  /** Counts requests to bring the variables into view (the editor's Variables button). */
+  showVariables?: number;
 }) {
   const { t } = useTranslation();
   const startId = useId();
   const known = doc.blocks.some((b) => b.id === doc.entry.start);
+  const variablesRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (showVariables > 0) variablesRef.current?.scrollIntoView?.({ block: "start", behavior: "smooth" });
+  }, [showVariables]);
   return (
     <div className="inspector" data-testid="scenario-inspector">
       <p className="muted">{t("editor.inspector.empty")}</p>
@@ -287,13 +313,19 @@ export function ScenarioInspector({
           ))}
         </select>
       </div>
-      <JsonEditor
-        label={t("editor.inspector.variables")}
-        value={doc.variables ?? []}
-        expect="array"
-        testId="scenario-variables"
-        onApply={(variables) => onChange((d) => ({ ...d, variables: variables as unknown[] }))}
-      />
+      <div ref={variablesRef}>
+        <VariablesManager doc={doc} onChange={onChange} />
+      </div>
+      <details className="advanced" data-testid="variables-advanced">
+        <summary>{t("editor.form.advanced")}</summary>
+        <JsonEditor
+          label={t("editor.inspector.variables")}
+          value={doc.variables ?? []}
+          expect="array"
+          testId="scenario-variables"
+          onApply={(variables) => onChange((d) => ({ ...d, variables: variables as unknown[] }))}
+        />
+      </details>
     </div>
   );
 }

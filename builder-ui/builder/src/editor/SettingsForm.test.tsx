@@ -117,20 +117,24 @@ describe("the settings form", () => {
     fireEvent.change(screen.getByTestId("field-max_attempts"), { target: { value: "11" } });
     expect(screen.getByTestId("field-error").textContent).toBe("At most 10.");
     expect(settings().max_attempts).toBeUndefined();
+    // (weekdays are a date input's: a number input has no such field)
+    expect(screen.queryByTestId("field-weekdays")).toBeNull();
+    fireEvent.change(kind, { target: { value: "date" } });
     fireEvent.click(screen.getByTestId("field-weekdays-mon"));
     expect(settings().weekdays).toEqual(["mon"]);
   });
 
   it("shows a JSON field for what the form cannot draw, and the whole JSON when the type has no schema", () => {
     const doc = sampleDocument();
-    doc.blocks.push({ id: "rule", type: "condition", settings: { mode: "any", when: [{ left: { var: "drink" }, op: "is_set" }] } });
-    const { settings } = renderInspector("rule", doc);
-    const when = screen.getByTestId("field-when") as HTMLTextAreaElement;
-    expect(JSON.parse(when.value)).toEqual([{ left: { var: "drink" }, op: "is_set" }]);
-    fireEvent.change(when, { target: { value: "[{" } });
+    // (a condition has a form of its own: ConditionForm.test.tsx; a set_variable's value is any JSON)
+    doc.blocks.push({ id: "set", type: "set_variable", settings: { variable: "drink", value: [{ size: "L" }] } });
+    const { settings } = renderInspector("set", doc);
+    const value = screen.getByTestId("field-value") as HTMLTextAreaElement;
+    expect(JSON.parse(value.value)).toEqual([{ size: "L" }]);
+    fireEvent.change(value, { target: { value: "[{" } });
     expect(screen.getByTestId("field-error").textContent).toBe("Not valid JSON.");
-    fireEvent.change(when, { target: { value: '[{"left": {"var": "drink"}, "op": "is_empty"}]' } });
-    expect(settings().when).toEqual([{ left: { var: "drink" }, op: "is_empty" }]);
+    fireEvent.change(value, { target: { value: '[{"size": "XL"}]' } });
+    expect(settings().value).toEqual([{ size: "XL" }]);
   });
 
   it("leaves a type without a schema to the JSON text area, open", () => {

@@ -35,6 +35,8 @@ interface FormContext {
   declare: (name: string) => void;
   /** Top-level texts whose inputs keep their older test ids (`inspector-text-<language>`). */
   legacyText: ReadonlySet<string>;
+  /** For top-level maps with fixed keys: the keys that apply to the block as it is. */
+  mapKeys?: Readonly<Record<string, readonly string[]>>;
 }
 
 type ChangeBlock = (change: (block: Block) => Block) => void;
@@ -49,6 +51,8 @@ export function SettingsForm({
   variables,
   onChange,
   onDeclareVariable,
+  hidden,
+  mapKeys,
 }: {
   block: Block;
   type: BlockType | undefined;
@@ -56,6 +60,10 @@ export function SettingsForm({
   variables: string[];
   onChange: ChangeBlock;
   onDeclareVariable: (name: string) => void;
+  /** Top-level settings not drawn (that do not apply to the block as it is: inputForm.ts). */
+  hidden?: ReadonlySet<string>;
+  /** Keys a top-level map may take as the block is (an input's re-prompts by its kind). */
+  mapKeys?: Readonly<Record<string, readonly string[]>>;
 }) {
   const model = useMemo(() => settingsModel(type?.settings_schema), [type]);
   const ctx: FormContext = useMemo(
@@ -69,13 +77,14 @@ export function SettingsForm({
         }),
       declare: onDeclareVariable,
       legacyText: LEGACY_TEXT,
+      mapKeys,
     }),
-    [languages, variables, onChange, onDeclareVariable],
+    [languages, variables, onChange, onDeclareVariable, mapKeys],
   );
   if (!model) return null;
   return (
     <div className="settings-form" data-testid="settings-form">
-      {model.properties.map((property) => (
+      {model.properties.filter((property) => !hidden?.has(property.name)).map((property) => (
         <Field
           key={property.name}
           path={[property.name]}
@@ -566,7 +575,8 @@ function MapField({ path, model, required, value, ctx, label }: FieldProps) {
   const keys = entries.map(([k]) => k);
   const key = pointerKey(path);
   const full = model.maxProperties !== undefined && entries.length >= model.maxProperties;
-  const free = model.keyEnum ? model.keyEnum.filter((k) => !keys.includes(k)) : null;
+  const allowed = path.length === 1 ? ctx.mapKeys?.[String(path[0])] : undefined;
+  const free = model.keyEnum ? model.keyEnum.filter((k) => !keys.includes(k) && (!allowed || allowed.includes(k))) : null;
   const write = (next: Array<[string, unknown]>) => ctx.apply(path, next.length === 0 && !required ? undefined : Object.fromEntries(next));
   const add = () => {
     const name = free ? free[0] : freshId("key", keys);
@@ -588,7 +598,7 @@ function MapField({ path, model, required, value, ctx, label }: FieldProps) {
                 path={path}
                 name={name}
                 taken={keys}
-                options={model.keyEnum}
+                options={allowed && model.keyEnum ? model.keyEnum.filter((k) => allowed.includes(k)) : model.keyEnum}
                 pattern={model.keyPattern}
                 onRename={(next) => write(entries.map(([k, v]) => (k === name ? [next, v] : [k, v])))}
               />

@@ -1,8 +1,20 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError, errorMessage, type ProblemItem } from "../api/errors";
-import type { ChatButton, MessageOut, TraceTurn, TurnAnswer } from "../api/types";
+import type { ChatButton, MessageOut, PreviewStarted, TraceTurn, TurnAnswer } from "../api/types";
 import { useApi } from "../context";
+import {
+  ChatSocket,
+  chatSocketUrl,
+  defaultSocketConstructor,
+  randomId,
+  type GiveUpReason,
+  type InputRequest,
+  type Outgoing,
+  type SocketConstructor,
+  type SocketError,
+  type SocketItem,
+} from "./chatSocket";
 import { formatTrace, visitedBlocks, type TraceView } from "./trace";
 import type { PanelIssue } from "./ValidationPanel";
 
@@ -13,8 +25,30 @@ type TraceState =
   | { state: "ready"; view: TraceView };
 type ChatItem =
   | { from: "bot"; message: MessageOut }
-  | { from: "user"; text: string }
+  | { from: "user"; text: string; id?: string; failed?: boolean }
   | { from: "trace"; turn: number; trace: TraceState };
+/** What the conversation waits for now (a turn's answer, or the socket's `input` frame). */
+type Waiting = { input: InputRequest | null; ended: boolean };
+/** How the test chat talks to the server: the widget's socket (connecting, online,
+ * reconnecting), or REST when there is no socket to be had. */
+export type Connection = "connecting" | "online" | "reconnecting" | "rest";
+/** Why the chat went over to REST (shown once, under the chat). */
+type FallbackReason = GiveUpReason | "nokey";
+
+/** Socket error codes with a text of their own (docs/websocket-protocol.md); others show the code. */
+const ERROR_CODES = [
+  "bad_json",
+  "bad_frame",
+  "hello_required",
+  "conversation_ended",
+  "not_runnable",
+  "rate_limited",
+  "too_long",
+  "lock_timeout",
+  "dependency_unavailable",
+  "database_unavailable",
+  "internal",
+] as const;
 
 /** The keyboard shortcut that restarts the test chat (see the editor's keydown handler). */
 export const RESTART_SHORTCUT = "Alt+R";
@@ -26,14 +60,7 @@ export function isRestartShortcut(event: Pick<KeyboardEvent, "altKey" | "ctrlKey
 }
 
 /** A client_message_id: random, unique per message (crypto.randomUUID needs a secure page). */
-export function messageId(): string {
-  const c = globalThis.crypto;
-  if (c && typeof c.randomUUID === "function") return c.randomUUID();
-  const bytes = new Uint8Array(16);
-  if (c && typeof c.getRandomValues === "function") c.getRandomValues(bytes);
-  else for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
+export const messageId = randomId;
 
 function Buttons({ buttons, disabled, onChoose }: { buttons: ChatButton[]; disabled: boolean; onChoose: (b: ChatButton) => void }) {
   return (
@@ -61,8 +88,20 @@ function Buttons({ buttons, disabled, onChoose }: { buttons: ChatButton[]; disab
   );
 }
 
+/** A button's label for a choice the person made elsewhere (another tab, a REST call). */
+function choiceLabel(items: ChatItem[], waiting: Waiting | null, id: string | undefined): string {
+  const lists: ChatButton[][] = [waiting?.input?.choices ?? []];
+  for (const item of items) if (item.from === "bot") lists.push(item.message.buttons ?? [], item.message.quick_replies ?? []);
+  for (let n = lists.length - 1; n >= 0; n--) {
+    const found = lists[n].find((b) => b.id === id);
+    if (found) return found.label;
+  }
+  return id ?? "";
+}
+
 export function TestPanel({
   scenarioId,
+  botId,
   startRequest,
   beforeStart,
   onWaiting,
@@ -70,8 +109,11 @@ export function TestPanel({
   onVisited,
   onFocusBlock,
   scenarioName,
+  socketConstructor,
 }: {
   scenarioId: string;
+  /** The scenario's bot (its chat key opens the socket); read from the scenario when absent. */
+  botId?: string;
   /** Incremented to start (or restart) a conversation from outside (the toolbar's Test). */
   startRequest: number;
   /** Saves the draft first; false when it could not be saved. */
@@ -84,20 +126,56 @@ export function TestPanel({
   onFocusBlock?: (blockId: string) => void;
   /** The scenario's name: trace steps in other scenarios are not on this canvas. */
   scenarioName?: string;
+  /** The WebSocket to use (tests); default: the browser's; null: REST only. */
+  socketConstructor?: SocketConstructor | null;
 }) {
   const { t } = useTranslation();
   const api = useApi();
   const inputId = useId();
   const [conversationId, setConversationId] = useState<string | null>(null);
   const [items, setItems] = useState<ChatItem[]>([]);
-  const [answer, setAnswer] = useState<TurnAnswer | null>(null);
+  const [waiting, setWaitingState] = useState<Waiting | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  /** A retryable refusal (retry_after): the message goes again by itself. */
+  const [retrying, setRetrying] = useState<string | null>(null);
+  const [typing, setTyping] = useState(false);
+  const [connection, setConnection] = useState<Connection | null>(null);
   const [problems, setProblems] = useState<ProblemItem[] | null>(null);
   const [text, setText] = useState("");
   const generation = useRef(0);
   const turns = useRef(0);
   const log = useRef<HTMLOListElement>(null);
+  /** The open socket of the current conversation; null over REST. */
+  const socket = useRef<ChatSocket | null>(null);
+  /** The highest history seq shown: a resume asks for what follows, REST answers skip it. */
+  const lastSeq = useRef(0);
+  /** Our message in flight over the socket, and whether it was acknowledged. */
+  const inFlight = useRef<{ id: string; acked: boolean } | null>(null);
+  /** Bot messages arrived over the socket that no trace covers yet (a timeout's turn). */
+  const untraced = useRef(false);
+  const resolvedBot = useRef<string | null>(botId ?? null);
+  const chatKeys = useRef(new Map<string, string>());
+  // The latest props for callbacks from the socket.
+  const latest = useRef({ onWaiting, onVisited, scenarioName });
+  latest.current = { onWaiting, onVisited, scenarioName };
+  const itemsRef = useRef(items);
+  itemsRef.current = items;
+  const waitingRef = useRef(waiting);
+  waitingRef.current = waiting;
+
+  const closeSocket = () => {
+    socket.current?.close();
+    socket.current = null;
+    inFlight.current = null;
+    untraced.current = false;
+  };
+
+  const setWaiting = (next: Waiting) => {
+    setWaitingState(next);
+    latest.current.onWaiting(!next.ended && next.input ? next.input.block_id : null);
+  };
 
   /** The turn's trace, shown under its messages: the newest turn of the conversation (the one
    * with our client_message_id when we sent one). */
@@ -106,6 +184,7 @@ export function TestPanel({
     const update = (trace: TraceState) =>
       setItems((list) => list.map((item) => (item.from === "trace" && item.turn === turn ? { ...item, trace } : item)));
     setItems((list) => [...list, { from: "trace", turn, trace: { state: "loading" } }]);
+    const visited = (ids: string[]) => latest.current.onVisited?.(ids);
     try {
       let page = await api.get("/api/v1/conversations/{conversation_id}/trace", {
         path: { conversation_id: conversation },
@@ -123,34 +202,198 @@ export function TestPanel({
       if (mine !== generation.current) return;
       if (!found) {
         update({ state: "none" });
-        onVisited?.([]);
+        visited([]);
         return;
       }
       const view = formatTrace(found);
       update({ state: "ready", view });
-      onVisited?.(visitedBlocks(view, scenarioName ?? null));
+      visited(visitedBlocks(view, latest.current.scenarioName ?? null));
     } catch (e) {
       if (mine !== generation.current) return;
       update({ state: "error", detail: errorMessage(e) });
-      onVisited?.([]);
+      visited([]);
     }
   };
 
+  /** A turn's answer over REST (the preview's first one too): its messages not shown yet. */
   const take = (next: TurnAnswer, conversation: string, clientMessageId: string | null, mine: number) => {
-    setAnswer(next);
-    setItems((list) => [...list, ...next.messages.map((message): ChatItem => ({ from: "bot", message }))]);
-    onWaiting(!next.ended && next.input ? next.input.block_id : null);
+    const fresh = next.messages.filter((m) => !(m.seq <= lastSeq.current));
+    lastSeq.current = Math.max(lastSeq.current, next.inbound_seq ?? 0, ...next.messages.map((m) => m.seq).filter(Number.isFinite));
+    setItems((list) => [...list, ...fresh.map((message): ChatItem => ({ from: "bot", message }))]);
+    setWaiting({ input: next.input, ended: next.ended });
     void loadTrace(conversation, clientMessageId, mine);
+  };
+
+  /** Sends over REST (also what the socket could not deliver, with the same id: stored and
+   * answered once). */
+  const sendRest = async (conversation: string, out: Outgoing, mine: number) => {
+    setBusy(true);
+    try {
+      const next = await api.post("/api/v1/conversations/{conversation_id}/messages", {
+        path: { conversation_id: conversation },
+        body: out,
+      });
+      if (mine === generation.current) take(next, conversation, out.client_message_id, mine);
+    } catch (e) {
+      if (mine === generation.current) setError(t("editor.test.failed", { detail: errorMessage(e) }));
+    } finally {
+      if (mine === generation.current) setBusy(false);
+    }
+  };
+
+  const describeError = (e: SocketError) => {
+    const what = (ERROR_CODES as readonly string[]).includes(e.code) ? t(`editor.test.socket.errors.${e.code}`) : e.code;
+    const detail = e.message || e.code;
+    return e.willRetry && e.retryAfter !== null
+      ? t("editor.test.socket.retrying", { what, detail, seconds: Math.max(e.retryAfter, 0.5) })
+      : t("editor.test.socket.error", { what, detail });
+  };
+
+  /** Goes on over REST: the socket is not to be had (or gave up). */
+  const fallBack = (conversation: string, mine: number, reason: FallbackReason | null, pending: Outgoing[] = []) => {
+    socket.current = null;
+    inFlight.current = null;
+    setTyping(false);
+    setRetrying(null);
+    setConnection("rest");
+    if (reason) setNotice(t(`editor.test.socket.fallback.${reason}`));
+    if (reason === "refused" || reason === "nokey") {
+      // The key may have been rotated meanwhile: read it again next time.
+      if (resolvedBot.current) chatKeys.current.delete(resolvedBot.current);
+    }
+    setBusy(false);
+    void (async () => {
+      for (const out of pending) {
+        if (mine !== generation.current) return;
+        await sendRest(conversation, out, mine);
+      }
+    })();
+  };
+
+  const readChatKey = async (): Promise<string> => {
+    let bot = resolvedBot.current;
+    if (!bot) {
+      const scenario = await api.get("/api/v1/scenarios/{scenario_id}", { path: { scenario_id: scenarioId } });
+      bot = resolvedBot.current = scenario.bot_id;
+    }
+    const known = chatKeys.current.get(bot);
+    if (known) return known;
+    const { key } = await api.get("/api/v1/bots/{bot_id}/chat-key", { path: { bot_id: bot } });
+    chatKeys.current.set(bot, key);
+    return key;
+  };
+
+  /** Joins the preview over the widget's socket with its resume token, from the last seq
+   * shown (the preview's first answer came with POST /preview). */
+  const openSocket = async (started: PreviewStarted, mine: number) => {
+    const conversation = started.conversation_id;
+    const Socket = socketConstructor === undefined ? defaultSocketConstructor() : socketConstructor;
+    if (!Socket) {
+      fallBack(conversation, mine, null);
+      return;
+    }
+    let key: string;
+    try {
+      key = await readChatKey();
+    } catch {
+      if (mine === generation.current) fallBack(conversation, mine, "nokey");
+      return;
+    }
+    if (mine !== generation.current) return;
+    const current = () => mine === generation.current && socket.current === client;
+    const client: ChatSocket = new ChatSocket({
+      url: chatSocketUrl(key),
+      token: started.resume_token,
+      lastSeq: lastSeq.current,
+      WebSocket: Socket,
+      uuid: messageId,
+      events: {
+        connection: (state) => {
+          if (current() && state !== "closed") setConnection(state);
+        },
+        item: (item: SocketItem) => {
+          if (!current()) return;
+          lastSeq.current = Math.max(lastSeq.current, item.seq);
+          setTyping(false);
+          if (item.direction === "in") {
+            const said =
+              item.message.type === "choice"
+                ? choiceLabel(itemsRef.current, waitingRef.current, item.message.choice_id)
+                : (item.message.text ?? `[${item.message.type}]`);
+            setItems((list) => [...list, { from: "user", text: said }]);
+            return;
+          }
+          if (item.direction === "out") untraced.current = true;
+          const message = { ...item.message, seq: item.seq } as MessageOut;
+          setItems((list) => [...list, { from: "bot", message }]);
+        },
+        ack: (id) => {
+          if (current() && inFlight.current?.id === id) inFlight.current.acked = true;
+        },
+        input: (state) => {
+          if (!current()) return;
+          setTyping(false);
+          setWaiting({ input: state.input, ended: state.ended });
+          const turn = inFlight.current;
+          if (turn?.acked) {
+            // Our turn is complete: its messages are in, its trace can be read.
+            inFlight.current = null;
+            untraced.current = false;
+            setBusy(false);
+            setRetrying(null);
+            void loadTrace(conversation, turn.id, mine);
+          } else if (!turn && untraced.current) {
+            untraced.current = false;
+            void loadTrace(conversation, null, mine);
+          }
+        },
+        typing: () => {
+          if (current()) setTyping(true);
+        },
+        error: (e) => {
+          if (!current()) return;
+          setTyping(false);
+          if (e.willRetry) {
+            setRetrying(describeError(e));
+            return;
+          }
+          setRetrying(null);
+          setError(describeError(e));
+          if (e.clientMessageId && inFlight.current?.id === e.clientMessageId) {
+            inFlight.current = null;
+            setBusy(false);
+            const failed = e.clientMessageId;
+            setItems((list) => list.map((item) => (item.from === "user" && item.id === failed ? { ...item, failed: true } : item)));
+          }
+          if (e.code === "conversation_ended") setWaiting({ input: null, ended: true });
+        },
+        welcome: () => {
+          if (current()) setRetrying(null);
+        },
+        giveUp: (reason, pending) => {
+          if (current()) fallBack(conversation, mine, reason, pending);
+        },
+      },
+    });
+    socket.current = client;
+    setConnection("connecting");
+    client.start();
   };
 
   const start = async () => {
     const mine = ++generation.current;
+    closeSocket();
     setBusy(true);
     setError(null);
+    setNotice(null);
+    setRetrying(null);
+    setTyping(false);
     setProblems(null);
     setItems([]);
-    setAnswer(null);
+    setWaitingState(null);
     setConversationId(null);
+    setConnection(null);
+    lastSeq.current = 0;
     onWaiting(null);
     onVisited?.([]);
     try {
@@ -165,6 +408,7 @@ export function TestPanel({
       if (mine !== generation.current) return;
       setConversationId(started.conversation_id);
       take(started.answer, started.conversation_id, null, mine);
+      await openSocket(started, mine);
     } catch (e) {
       if (mine !== generation.current) return;
       if (e instanceof ApiError && e.status === 422 && e.errors?.length) setProblems(e.errors);
@@ -174,33 +418,42 @@ export function TestPanel({
     }
   };
 
-  const send = async (message: { text: string } | { choice_id: string; label: string }) => {
+  const send = (message: { text: string } | { choice_id: string; label: string }) => {
     if (!conversationId) return;
     const mine = generation.current;
-    setBusy(true);
+    const said = "text" in message ? message.text : message.label;
+    const what = "text" in message ? { text: message.text } : { choice_id: message.choice_id };
     setError(null);
-    setItems((list) => [...list, { from: "user", text: "text" in message ? message.text : message.label }]);
-    try {
-      const clientMessageId = messageId();
-      const body = "text" in message
-        ? { text: message.text, client_message_id: clientMessageId }
-        : { choice_id: message.choice_id, client_message_id: clientMessageId };
-      const next = await api.post("/api/v1/conversations/{conversation_id}/messages", {
-        path: { conversation_id: conversationId },
-        body,
-      });
-      if (mine === generation.current) take(next, conversationId, clientMessageId, mine);
-    } catch (e) {
-      if (mine === generation.current) setError(t("editor.test.failed", { detail: errorMessage(e) }));
-    } finally {
-      if (mine === generation.current) setBusy(false);
+    const client = socket.current;
+    if (client) {
+      const id = messageId();
+      inFlight.current = { id, acked: false };
+      client.send(what, id);
+      setBusy(true);
+      setItems((list) => [...list, { from: "user", text: said, id }]);
+      return;
     }
+    const out = { client_message_id: messageId(), ...what } as Outgoing;
+    setItems((list) => [...list, { from: "user", text: said, id: out.client_message_id }]);
+    void sendRest(conversationId, out, mine);
   };
 
   // The toolbar's Test button: each press increments startRequest.
   useEffect(() => {
     if (startRequest > 0) void start();
   }, [startRequest]);
+
+  // A panel that goes away (or moves to another scenario) leaves no socket behind.
+  useEffect(
+    () => () => {
+      generation.current++;
+      closeSocket();
+    },
+    [scenarioId],
+  );
+  useEffect(() => {
+    if (botId) resolvedBot.current = botId;
+  }, [botId]);
 
   useEffect(() => () => onWaiting(null), [onWaiting]);
   useEffect(() => () => onVisited?.([]), [onVisited]);
@@ -215,12 +468,12 @@ export function TestPanel({
     const said = text.trim();
     if (!said) return;
     setText("");
-    void send({ text: said });
+    send({ text: said });
   };
 
-  const ended = answer?.ended ?? false;
+  const ended = waiting?.ended ?? false;
   const lastBot = [...items].reverse().find((i) => i.from === "bot");
-  const choices = answer?.input?.kind === "choice" ? (answer.input.choices ?? []) : [];
+  const choices = waiting?.input?.kind === "choice" ? (waiting.input.choices ?? []) : [];
 
   return (
     <section className="test-panel" data-testid="test-panel" aria-labelledby="test-title">
@@ -229,6 +482,19 @@ export function TestPanel({
           {t("editor.test.title")}
         </h2>
         <span className="muted small">{conversationId ? t("editor.test.running") : ""}</span>
+        {conversationId && connection && (
+          <span
+            className={`test-connection test-connection--${connection}`}
+            data-testid="test-connection"
+            data-state={connection}
+            role="status"
+            aria-label={t(`editor.test.socket.label.${connection}`)}
+            title={t(`editor.test.socket.label.${connection}`)}
+          >
+            <span className="test-connection__dot" aria-hidden="true" />
+            <span aria-hidden="true">{t(`editor.test.socket.state.${connection}`)}</span>
+          </span>
+        )}
         <button
           type="button"
           data-testid="test-restart"
@@ -268,16 +534,23 @@ export function TestPanel({
           item.from === "trace" ? (
             <TraceItem key={`trace-${item.turn}`} turn={item.turn} trace={item.trace} onFocusBlock={onFocusBlock} />
           ) : item.from === "user" ? (
-            <li key={i} className="chat-message chat-message--user">
+            <li key={i} className={item.failed ? "chat-message chat-message--user is-failed" : "chat-message chat-message--user"}>
               <span className="visually-hidden">{t("editor.test.you")}: </span>
-              <div className="chat-text" data-testid="chat-message" data-from="user">
+              <div className="chat-text" data-testid="chat-message" data-from="user" data-failed={item.failed ? "true" : undefined}>
                 {item.text}
               </div>
+              {item.failed && <span className="error small">{t("editor.test.socket.notDelivered")}</span>}
             </li>
           ) : (
             <li key={i} className="chat-message chat-message--bot">
               <span className="visually-hidden">{t("editor.test.bot")}: </span>
-              <div className="chat-text" data-testid="chat-message" data-from="bot" data-block-id={item.message.block_id ?? undefined}>
+              <div
+                className="chat-text"
+                data-testid="chat-message"
+                data-from="bot"
+                data-seq={item.message.seq}
+                data-block-id={item.message.block_id ?? undefined}
+              >
               {item.message.type === "delay" ? (
                 <span className="muted">{t("editor.test.pause", { seconds: item.message.seconds ?? 0 })}</span>
               ) : item.message.type === "handoff" ? (
@@ -297,31 +570,46 @@ export function TestPanel({
                 <Buttons
                   buttons={item.message.buttons!}
                   disabled={busy || ended || item !== lastBot}
-                  onChoose={(b) => void send({ choice_id: b.id, label: b.label })}
+                  onChoose={(b) => send({ choice_id: b.id, label: b.label })}
                 />
               )}
               {(item.message.quick_replies?.length ?? 0) > 0 && item === lastBot && (
                 <Buttons
                   buttons={item.message.quick_replies!}
                   disabled={busy || ended}
-                  onChoose={(b) => void send({ choice_id: b.id, label: b.label })}
+                  onChoose={(b) => send({ choice_id: b.id, label: b.label })}
                 />
               )}
             </li>
           ),
         )}
       </ol>
+      {typing && (
+        <p className="muted small" data-testid="chat-typing">
+          {t("editor.test.socket.typing")}
+        </p>
+      )}
       {choices.length > 0 && !ended && (
-        <Buttons buttons={choices} disabled={busy} onChoose={(b) => void send({ choice_id: b.id, label: b.label })} />
+        <Buttons buttons={choices} disabled={busy} onChoose={(b) => send({ choice_id: b.id, label: b.label })} />
       )}
       {ended && (
         <p className="muted" data-testid="chat-ended">
           {t("editor.test.ended")}
         </p>
       )}
-      {answer?.input && !ended && (
+      {waiting?.input && !ended && (
         <p className="muted small" data-testid="chat-waiting">
-          {t("editor.test.waiting", { block: answer.input.block_id })}
+          {t("editor.test.waiting", { block: waiting.input.block_id })}
+        </p>
+      )}
+      {retrying && (
+        <p className="muted small" role="status" data-testid="chat-retrying">
+          {retrying}
+        </p>
+      )}
+      {notice && (
+        <p className="muted small" role="status" data-testid="chat-notice">
+          {notice}
         </p>
       )}
       {error && (
