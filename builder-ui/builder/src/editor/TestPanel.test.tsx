@@ -482,6 +482,28 @@ describe("the test chat over the widget's socket", () => {
 describe("the test chat without WebSocket", () => {
   beforeEach(() => useTransport("rest"));
 
+  it("runs a published version instead of the draft when one is chosen, without saving first", async () => {
+    const server = chatServer();
+    const { calls } = renderEditor(sampleDocument(), (call) => {
+      if (call.method === "GET" && call.url.startsWith("/api/v1/scenarios/s1/versions")) {
+        return json({ items: [1, 2].map((number) => ({ number, changelog: "", published_by: "user:u1", created_at: "2025-01-01T00:00:00Z" })), total: 2 });
+      }
+      return server.handler(call);
+    });
+    fireEvent.click(screen.getByTestId("test-start"));
+    await log().findByText("Кава чи чай?");
+    const saves = () => calls.filter((c) => c.method === "PUT" && c.url.endsWith("/draft")).length;
+    const previews = () => calls.filter((c) => c.method === "POST" && c.url.endsWith("/preview")).map((c) => c.body);
+    expect(previews()).toEqual([{}]);
+    const savedBefore = saves();
+    await screen.findByRole("option", { name: "Version 2" });
+    fireEvent.change(screen.getByTestId("test-target"), { target: { value: "2" } });
+    fireEvent.click(screen.getByTestId("test-restart"));
+    await waitFor(() => expect(previews()).toEqual([{}, { version: 2 }]));
+    expect(saves()).toBe(savedBefore); // a version needs no save of the draft
+    await log().findByText("Кава чи чай?");
+  });
+
   it("goes over REST without asking for a chat key", async () => {
     const server = chatServer();
     const { calls } = renderEditor(sampleDocument(), server.handler);

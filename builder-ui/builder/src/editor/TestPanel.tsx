@@ -136,6 +136,10 @@ export function TestPanel({
   const [items, setItems] = useState<ChatItem[]>([]);
   const [waiting, setWaitingState] = useState<Waiting | null>(null);
   const [busy, setBusy] = useState(false);
+  // The draft as it is now, or a published version (no save needed).
+  const [target, setTarget] = useState<"draft" | number>("draft");
+  const [versions, setVersions] = useState<number[]>([]);
+  const targetId = useId();
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   /** A retryable refusal (retry_after): the message goes again by itself. */
@@ -397,13 +401,13 @@ export function TestPanel({
     onWaiting(null);
     onVisited?.([]);
     try {
-      if (!(await beforeStart())) {
+      if (target === "draft" && !(await beforeStart())) {
         if (mine === generation.current) setError(t("editor.test.saveFirst"));
         return;
       }
       const started = await api.post("/api/v1/scenarios/{scenario_id}/preview", {
         path: { scenario_id: scenarioId },
-        body: {},
+        body: target === "draft" ? {} : { version: target },
       });
       if (mine !== generation.current) return;
       setConversationId(started.conversation_id);
@@ -437,6 +441,15 @@ export function TestPanel({
     setItems((list) => [...list, { from: "user", text: said, id: out.client_message_id }]);
     void sendRest(conversationId, out, mine);
   };
+
+  // The versions to offer: read with the panel and again on each start (one was published).
+  const loadVersions = () => {
+    api
+      .get("/api/v1/scenarios/{scenario_id}/versions", { path: { scenario_id: scenarioId }, query: { limit: 200 } })
+      .then((page) => setVersions(page.items.map((v) => v.number).sort((a, b) => b - a)))
+      .catch(() => undefined); // the draft stays testable; the list comes back next time
+  };
+  useEffect(loadVersions, [api, scenarioId, startRequest]);
 
   // The toolbar's Test button: each press increments startRequest.
   useEffect(() => {
@@ -495,6 +508,23 @@ export function TestPanel({
             <span aria-hidden="true">{t(`editor.test.socket.state.${connection}`)}</span>
           </span>
         )}
+        <label className="visually-hidden" htmlFor={targetId}>
+          {t("editor.test.target")}
+        </label>
+        <select
+          id={targetId}
+          data-testid="test-target"
+          value={String(target)}
+          onFocus={loadVersions}
+          onChange={(e) => setTarget(e.target.value === "draft" ? "draft" : Number(e.target.value))}
+        >
+          <option value="draft">{t("editor.test.draft")}</option>
+          {versions.map((n) => (
+            <option key={n} value={n}>
+              {t("editor.test.version", { number: n })}
+            </option>
+          ))}
+        </select>
         <button
           type="button"
           data-testid="test-restart"
