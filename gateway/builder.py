@@ -110,6 +110,7 @@ HOME = """<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Rozmova</title>
+<link rel="icon" href="data:,">
 <style>
   body {{ font: 16px/1.5 system-ui, sans-serif; margin: 0; color: #1d2433; background: #f6f7fb; }}
   main {{ max-width: 760px; margin: 0 auto; padding: 48px 24px; }}

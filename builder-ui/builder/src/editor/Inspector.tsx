@@ -1,6 +1,6 @@
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { useTranslation } from "react-i18next";
-import type { Block, BlockType, ScenarioDocument } from "../api/types";
+import { blockDescription, blockTitle, type Block, type BlockType, type ScenarioDocument } from "../api/types";
 import type { BotLanguages } from "./blocks";
 import { ConditionForm } from "./ConditionForm";
 import { inputHiddenFields, inputMapKeys } from "./inputForm";
@@ -161,7 +161,7 @@ export function BlockInspector({
   onFocusBlock: (id: string) => void;
   onDeclareVariable: (name: string) => void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const languages = useMemo(
     () => [bot.defaultLanguage, ...bot.languages.filter((l) => l !== bot.defaultLanguage)],
     [bot.defaultLanguage, bot.languages],
@@ -180,8 +180,8 @@ export function BlockInspector({
     <div className="inspector" data-testid="inspector" data-block-id={block.id}>
       <h2>{t("editor.inspector.blockTitle", { id: block.id })}</h2>
       <p className="muted">
-        {t("editor.inspector.description")}: <strong>{block.type}</strong>
-        {type?.description ? ` — ${type.description}` : ""}
+        {t("editor.inspector.description")}: <strong title={block.type}>{type ? blockTitle(type, i18n.language) : block.type}</strong>
+        {type ? ` — ${blockDescription(type, i18n.language)}` : ""}
       </p>
       <div className="field">
         <label htmlFor={nameId}>{t("editor.inspector.name")}</label>
