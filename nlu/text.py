@@ -1,0 +1,60 @@
+"""Text normalisation and the classifier's features: word uni/bi-grams and character 2–5-grams
+within word boundaries, as plain strings.
+
+The same functions feed training and prediction, so the two can never disagree about what a
+message's features are. Pure Python on purpose: for a chat message it is tens of microseconds,
+while a trip through scikit-learn's vectorisers is about a millisecond of Python layers."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Longer messages are cut before features are taken: an intent is said in the first sentences,
+# and a 10,000-character paste must not cost 10 ms of n-grams on the hot path.
+MAX_CHARS = 1000
+
+# The Ukrainian apostrophe comes as ’ ʼ ' ` ′ depending on the keyboard: one form for all.
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "′": "'", "‘": "'", "´": "'"})
+# Words: letters and digits, with inner apostrophes and hyphens kept ("м'ясо", "wi-fi").
+_WORD = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")
+_DIGITS = re.compile(r"\d")
+
+CHAR_MIN, CHAR_MAX = 2, 5
+
+
+def normalise(text: str) -> str:
+    """NFKC, case-folded, one apostrophe form, digits kept (numbers are often part of the
+    phrase: "set a timer for 5 minutes")."""
+    if len(text) > MAX_CHARS:
+        text = text[:MAX_CHARS]
+    return unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).casefold()
+
+
+def tokens(text: str) -> list[str]:
+    """Words of a normalised text; every digit becomes 0 so that "5 minutes" and "15 minutes"
+    share their features."""
+    return [_DIGITS.sub("0", word) for word in _WORD.findall(text)]
+
+
+def word_features(words: list[str]) -> list[str]:
+    """Unigrams and bigrams (bigrams as "a b"); the sentence edges take part as "<s>" and
+    "</s>" so that a word that opens a command ("stop", "вимкни") is a feature of its own."""
+    if not words:
+        return []
+    padded = ["<s>", *words, "</s>"]
+    return words + [f"{a} {b}" for a, b in zip(padded, padded[1:])]
+
+
+def char_features(words: list[str]) -> list[str]:
+    """Character n-grams of each word padded with spaces (scikit-learn's "char_wb"): stems and
+    endings of inflected Ukrainian words match without a lemmatiser."""
+    grams: list[str] = []
+    append = grams.append
+    for word in words:
+        padded = f" {word} "
+        size = len(padded)
+        for n in range(CHAR_MIN, CHAR_MAX + 1):
+            for i in range(size - n + 1):
+                append(padded[i:i + n])
+    return grams
