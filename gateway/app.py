@@ -70,6 +70,7 @@ def service_clients(runtime: Runtime) -> dict[str, Any]:
 
     from gateway.secrets.contract import InProcessSecretsClient
     from modules.contract import install as install_modules
+    from nlu.contract import install as install_nlu
 
     scenarios = InProcessScenariosClient(runtime.reader_sessionmaker or runtime.sessionmaker)
     orchestrator = in_process_client(scenarios)
@@ -79,7 +80,10 @@ def service_clients(runtime: Runtime) -> dict[str, Any]:
     modules = install_modules(orchestrator, runtime.settings,
                               InProcessSecretsClient.from_runtime(runtime),
                               runtime.sessionmaker, runtime.cache)
-    return {"scenarios": scenarios, "orchestrator": orchestrator, "modules": modules}
+    # Intent blocks: their executor on the engine, the NLU service on the dispatcher.
+    nlu = install_nlu(orchestrator)
+    return {"scenarios": scenarios, "orchestrator": orchestrator, "modules": modules,
+            "nlu": nlu}
 
 async def _open_demo_shop(background: AsyncExitStack, port: int) -> None:
     """The demo bot's coffee shop till, for as long as the server runs. A port already taken

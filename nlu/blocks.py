@@ -1,0 +1,150 @@
+"""The NLU service's block type `intent`: routes a free text by meaning. Its settings carry the
+intents with their example phrases per language, so they are versioned with the scenario (a
+conversation pinned to a version keeps the intents it started with). The executor asks the
+`nlu` service to classify (`call_service`): the engine stays pure, and the model is trained by
+the service the first time a version's intents are needed, then kept."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Annotated, Any
+
+import orjson
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from orchestrator.extension import (
+    BlockContext,
+    CompiledBlock,
+    Executor,
+    ServiceCall,
+    ServiceOutcome,
+    Step,
+    call_service,
+    follow,
+    outcome_port,
+)
+from scenarios.format.models import TemplateText, WrittenVariable
+from scenarios.format.registry import BlockType, register_block
+
+SERVICE = "nlu"
+FALLBACK = "fallback"
+CALL_PORTS = ("error", "timeout")
+MAX_INTENTS = 100
+MAX_EXAMPLES = 500          # per intent and language
+MAX_EXAMPLE_CHARS = 300
+
+IntentName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")]
+Example = Annotated[str, StringConstraints(min_length=1, max_length=MAX_EXAMPLE_CHARS)]
+
+
+class _Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Intent(_Settings):
+    """One meaning the block tells apart, taught by example phrases in each language."""
+
+    name: IntentName = Field(description="Also the name of the block's port for it.")
+    examples: dict[Language, list[Example]] = Field(
+        description="Example phrases per language: {\"uk\": [...], \"en\": [...]}.")
+
+    @model_validator(mode="after")
+    def _bounded(self) -> Intent:
+        for language, phrases in self.examples.items():
+            if len(phrases) > MAX_EXAMPLES:
+                raise ValueError(f"intent '{self.name}' has {len(phrases)} {language} examples; "
+                                 f"at most {MAX_EXAMPLES}")
+        if not any(self.examples.values()):
+            raise ValueError(f"intent '{self.name}' needs at least one example phrase")
+        return self
+
+
+class IntentSettings(_Settings):
+    """Classify `text` (by default what the person last wrote) into one of `intents`: the block
+    leaves through that intent's port, or `fallback` when no intent is confident enough
+    (below `threshold`), or `error` / `timeout` when the service could not answer. With
+    `store_in`, the variable gets {intent, confidence, ranking: [{intent, confidence}]}."""
+
+    text: TemplateText = Field("{{last_input}}", description="What to classify (a template).")
+    intents: list[Intent] = Field(min_length=1, max_length=MAX_INTENTS)
+    threshold: float = Field(0.5, ge=0.0, le=1.0, description=(
+        "The confidence an intent needs; below it the block takes `fallback`."))
+    store_in: WrittenVariable | None = None
+    timeout_ms: int = Field(3000, ge=100, le=30_000, description=(
+        "The first message of a new version also trains its model (a few hundred "
+        "milliseconds for a typical bot)."))
+
+    @model_validator(mode="after")
+    def _distinct(self) -> IntentSettings:
+        names = [intent.name for intent in self.intents]
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise ValueError(f"intents must have distinct names; repeated: {', '.join(repeated)}")
+        clash = sorted(set(names) & {FALLBACK, *CALL_PORTS})
+        if clash:
+            raise ValueError(f"{', '.join(clash)} is one of the block's own ports; name the "
+                             "intent otherwise")
+        return self
+
+
+def _ports(settings: IntentSettings) -> tuple[str, ...]:
+    return (*(intent.name for intent in settings.intents), FALLBACK, *CALL_PORTS)
+
+
+def training_examples(settings: IntentSettings) -> list[dict[str, str]]:
+    return [{"text": phrase, "intent": intent.name, "lang": language}
+            for intent in settings.intents
+            for language, phrases in intent.examples.items() for phrase in phrases]
+
+
+class IntentExecutor(Executor):
+    type_name = "intent"
+
+    def prepare(self, settings: BaseModel, block_id: str) -> Any:
+        """The training data and its digest, once per version: the digest names the model, so
+        two versions (or blocks) with the same intents share one."""
+        examples = training_examples(settings)  # type: ignore[arg-type]
+        digest = hashlib.sha256(orjson.dumps(examples, option=orjson.OPT_SORT_KEYS)).hexdigest()
+        return {"model": digest, "examples": examples}
+
+    def enter(self, block: CompiledBlock, ctx: BlockContext) -> Step:
+        settings: IntentSettings = block.settings  # type: ignore[assignment]
+        return call_service(ServiceCall(
+            service=SERVICE, operation="classify",
+            request={**block.plan, "text": ctx.render_template(settings.text),
+                     "language": ctx.language, "threshold": settings.threshold},
+            timeout_seconds=settings.timeout_ms / 1000))
+
+    def complete(self, block: CompiledBlock, outcome: ServiceOutcome,
+                 ctx: BlockContext) -> Step:
+        if outcome.status != "ok":
+            return follow(outcome_port(block, outcome))
+        settings: IntentSettings = block.settings  # type: ignore[assignment]
+        value = outcome.value if isinstance(outcome.value, dict) else {}
+        intent = value.get("intent")
+        if settings.store_in is not None:
+            ctx.set(settings.store_in, value)
+        known = {i.name for i in settings.intents}
+        return follow(intent if intent in known else FALLBACK)
+
+
+BLOCK_TYPES = (
+    BlockType(name="intent", settings_model=IntentSettings, ports=_ports,
+              waits_for_input=False, category="nlu",
+              titles={"en": "Intent", "uk": "Намір"},
+              descriptions={"uk": "Розпізнати намір у вільному тексті (за прикладами фраз "
+                                  "кожною мовою) і піти портом цього наміру або fallback."},
+              description="Tell what a free text means (taught by example phrases in each "
+                          "language) and leave through that intent's port, or fallback."),
+)
+EXECUTORS = (IntentExecutor(),)
+
+
+def register_block_types() -> None:
+    """Add the block types to the scenario format's registry (its plugin entry point)."""
+    for block_type in BLOCK_TYPES:
+        try:
+            register_block(block_type)
+        except ValueError:  # registered already
+            pass

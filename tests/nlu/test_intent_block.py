@@ -1,0 +1,133 @@
+"""The `intent` block end to end through the REST chat API: a bilingual scenario routes free
+text by meaning, in Ukrainian and English, to each intent's port or to `fallback`; the
+ranking lands in a variable; a published version keeps its intents while the draft changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from core.security import Role
+from tests.integration.test_chat_api import start
+from tests.integration.test_service_blocks import bot_with_scenario
+
+INTENTS = [
+    {"name": "change_address", "examples": {
+        "uk": ["хочу змінити адресу доставки", "змініть адресу", "нова адреса доставки",
+               "я переїхав, оновіть адресу", "доставте на іншу адресу"],
+        "en": ["I want to change my delivery address", "change the address",
+               "new delivery address", "I moved, update my address",
+               "deliver to another address"]}},
+    {"name": "order_status", "examples": {
+        "uk": ["де моє замовлення", "який статус замовлення", "коли приїде посилка",
+               "замовлення досі не прийшло", "відстежити замовлення"],
+        "en": ["where is my order", "what is the status of my order",
+               "when will my parcel arrive", "my order has not arrived yet",
+               "track my order"]}},
+    {"name": "cancel", "examples": {
+        "uk": ["скасуйте замовлення", "я хочу скасувати замовлення", "не треба, відміна",
+               "скасувати покупку", "передумав, скасуйте"],
+        "en": ["cancel my order", "I want to cancel the order", "never mind, cancel it",
+               "cancel the purchase", "I changed my mind, cancel"]}},
+]
+
+
+def routing(intents: list[dict[str, Any]] = INTENTS) -> dict[str, Any]:
+    said = {"change_address": ("Змінимо адресу.", "Let's change the address."),
+            "order_status": ("Перевіряю замовлення.", "Checking your order."),
+            "cancel": ("Скасовую.", "Cancelling.")}
+    blocks: list[dict[str, Any]] = [
+        {"id": "ask", "type": "input", "settings": {
+            "kind": "text", "variable": "said",
+            "prompt": {"uk": "Чим допомогти?", "en": "How can I help?"}}},
+        {"id": "route", "type": "intent", "settings": {
+            "intents": intents, "store_in": "meaning"}},
+        {"id": "fallback", "type": "message", "settings": {"text": {
+            "uk": "Не зрозумів ({{meaning.confidence}}).",
+            "en": "Sorry, I did not get that ({{meaning.confidence}})."}}},
+        {"id": "failed", "type": "message", "settings": {"text": {"uk": "Збій.", "en": "Failed."}}},
+    ]
+    edges = [{"source": "ask", "port": "next", "target": "route"},
+             {"source": "route", "port": "fallback", "target": "fallback"},
+             {"source": "route", "port": "error", "target": "failed"},
+             {"source": "fallback", "target": "ask"}, {"source": "failed", "target": "ask"}]
+    for intent in intents:
+        uk, en = said.get(intent["name"], (intent["name"], intent["name"]))
+        blocks.append({"id": f"say_{intent['name']}", "type": "message",
+                       "settings": {"text": {"uk": uk, "en": en}}})
+        edges += [{"source": "route", "port": intent["name"], "target": f"say_{intent['name']}"},
+                  {"source": f"say_{intent['name']}", "target": "ask"}]
+    return {"schema_version": 2, "entry": {"start": "ask"},
+            "variables": [{"name": "said", "type": "string"},
+                          {"name": "meaning", "type": "any"}],
+            "blocks": blocks, "edges": edges}
+
+
+@pytest.mark.parametrize(("language", "cases"), [
+    ("uk", [("хочу змінити адресу доставки", "Змінимо адресу."),
+            ("де зараз моє замовлення?", "Перевіряю замовлення."),
+            ("скасуйте, будь ласка", "Скасовую."),
+            ("яка сьогодні погода на Марсі", None)]),
+    ("en", [("please change my address", "Let's change the address."),
+            ("where is my parcel", "Checking your order."),
+            ("cancel it please", "Cancelling."),
+            ("tell me a joke about penguins", None)]),
+])
+async def test_free_text_reaches_the_intents_port(client, make_actor, language, cases) -> None:  # type: ignore[no-untyped-def]
+    owner = await make_actor(Role.owner)
+    headers = await bot_with_scenario(client, owner, routing())
+    answer, chat = await start(client, headers, language=language)
+    assert answer["input"]["block_id"] == "ask"
+    for text, expected in cases:
+        reply = await chat.send(text=text)
+        said = [m["text"] for m in reply["messages"]]
+        if expected is None:
+            assert said[0].startswith(("Не зрозумів", "Sorry, I did not get that")), said
+        else:
+            assert said[0] == expected, (text, said)
+        assert reply["input"]["block_id"] == "ask"
+    trace = (await client.get(f"/api/v1/conversations/{chat.id}/trace",
+                              headers=owner.headers)).json()
+    calls = [step["call"] for turn in trace["items"] for step in turn["trace"] if step.get("call")]
+    assert calls and {c["service"] for c in calls} == {"nlu"}
+    assert all(c["status"] == "ok" for c in calls)
+
+
+async def test_the_ranking_is_stored_and_bad_texts_fall_back(client, make_actor) -> None:  # type: ignore[no-untyped-def]
+    owner = await make_actor(Role.owner)
+    document = routing()
+    document["blocks"].append({"id": "show", "type": "message", "settings": {"text": {
+        "uk": "{{meaning.intent}} {{meaning.ranking.0.intent}}",
+        "en": "{{meaning.intent}} {{meaning.ranking.0.intent}}"}}})
+    for edge in document["edges"]:
+        if edge["source"] == "say_cancel":
+            edge["target"] = "show"
+    document["edges"].append({"source": "show", "target": "ask"})
+    headers = await bot_with_scenario(client, owner, document)
+    _, chat = await start(client, headers, language="uk")
+    reply = await chat.send(text="скасуйте замовлення")
+    assert [m["text"] for m in reply["messages"]][:2] == ["Скасовую.", "cancel cancel"]
+    # Emoji, another script, a long text: an answer (the fallback), never an error.
+    for text in ("🙂🙂🙂", "今日はいい天気ですね", "а" * 4000):
+        reply = await chat.send(text=text)
+        assert reply["messages"][0]["text"].startswith("Не зрозумів"), text
+
+
+async def test_intents_are_validated_with_the_scenario(client, make_actor) -> None:  # type: ignore[no-untyped-def]
+    owner = await make_actor(Role.owner)
+    bot = (await client.post("/api/v1/bots", json={"name": "nlu-check"},
+                             headers=owner.headers)).json()
+    bad = routing([])
+    route = next(b for b in bad["blocks"] if b["id"] == "route")
+    route["settings"]["intents"] = [{"name": "fallback", "examples": {"uk": ["так"]}},
+                                    {"name": "Bad Name", "examples": {"uk": ["ні"]}}]
+    created = await client.post(f"/api/v1/bots/{bot['id']}/scenarios",
+                                json={"name": "main", "document": bad}, headers=owner.headers)
+    assert created.status_code == 201, created.text
+    checked = (await client.post(f"/api/v1/scenarios/{created.json()['id']}/validate",
+                                 headers=owner.headers)).json()
+    assert checked["valid"] is False
+    errors = [e for e in checked["errors"] if e["path"].startswith("/blocks/1/settings/intents")]
+    assert errors, checked["errors"]
+    assert any("pattern" in e["message"] for e in errors), errors
