@@ -8,6 +8,7 @@ import { useEffect, useId, useMemo, useRef, useState, type ReactNode } from "rea
 import { useTranslation } from "react-i18next";
 import type { Block, BlockType } from "../api/types";
 import {
+  LANGUAGE_PATTERN,
   formatInput,
   freshId,
   getAt,
@@ -576,7 +577,9 @@ function MapField({ path, model, required, value, ctx, label }: FieldProps) {
   const key = pointerKey(path);
   const full = model.maxProperties !== undefined && entries.length >= model.maxProperties;
   const allowed = path.length === 1 ? ctx.mapKeys?.[String(path[0])] : undefined;
-  const free = model.keyEnum ? model.keyEnum.filter((k) => !keys.includes(k) && (!allowed || allowed.includes(k))) : null;
+  // Keys that are languages (an intent's phrases per language): the bot's own languages.
+  const keyOptions = model.keyEnum ?? (model.keyPattern === LANGUAGE_PATTERN ? ctx.languages : undefined);
+  const free = keyOptions ? keyOptions.filter((k) => !keys.includes(k) && (!allowed || allowed.includes(k))) : null;
   const write = (next: Array<[string, unknown]>) => ctx.apply(path, next.length === 0 && !required ? undefined : Object.fromEntries(next));
   const add = () => {
     const name = free ? free[0] : freshId("key", keys);
@@ -598,7 +601,7 @@ function MapField({ path, model, required, value, ctx, label }: FieldProps) {
                 path={path}
                 name={name}
                 taken={keys}
-                options={allowed && model.keyEnum ? model.keyEnum.filter((k) => allowed.includes(k)) : model.keyEnum}
+                options={allowed && keyOptions ? keyOptions.filter((k) => allowed.includes(k)) : keyOptions}
                 pattern={model.keyPattern}
                 onRename={(next) => write(entries.map(([k, v]) => (k === name ? [next, v] : [k, v])))}
               />

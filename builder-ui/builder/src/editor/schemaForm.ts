@@ -71,11 +71,17 @@ export function humanize(name: string): string {
   return words ? words[0].toUpperCase() + words.slice(1) : "";
 }
 
-/** Whether a schema is a text per language: an object keyed by language codes. */
+/** Whether a schema is a text per language: an object keyed by language codes whose values
+ * are texts (a list per language, like an intent's example phrases, is a map of lists). */
 export function isLocalizedSchema(schema: unknown): boolean {
   if (!isObject(schema)) return false;
-  if (isObject(schema.patternProperties) && LANGUAGE_PATTERN in schema.patternProperties) return true;
-  if (isObject(schema.propertyNames) && schema.propertyNames.pattern === LANGUAGE_PATTERN) return true;
+  const notText = (value: unknown) => isObject(value) && (value.type === "array" || value.type === "object");
+  if (isObject(schema.patternProperties) && LANGUAGE_PATTERN in schema.patternProperties) {
+    return !notText(schema.patternProperties[LANGUAGE_PATTERN]);
+  }
+  if (isObject(schema.propertyNames) && schema.propertyNames.pattern === LANGUAGE_PATTERN) {
+    return !notText(schema.additionalProperties);
+  }
   return false;
 }
 
