@@ -68,11 +68,13 @@ def preview_key(user_key: str) -> str:
     return f"preview-bot:{user_key}"
 
 
-async def _with_preview_values(store: Any, bot_id: uuid.UUID, user_key: str,
-                               bot_values: dict[str, Any]) -> dict[str, Any]:
-    """The bot's values as a preview of `user_key` sees them: its own writes over the bot's."""
-    own, _ = await store.variables(bot_id, preview_key(user_key))
-    return {**bot_values, **own} if own else bot_values
+async def _see_preview_values(store: Any, conversation: Snapshot) -> None:
+    """A preview sees the bot's values with its own writes over them; the writes are kept on
+    the snapshot for the turn's record to add to."""
+    own, _ = await store.variables(conversation.bot_id, preview_key(conversation.user_key))
+    conversation.preview_values = own
+    if own:
+        conversation.bot_values = {**conversation.bot_values, **own}
 # What the person said is history; a timeout or an operator's handback is not.
 PERSON_EVENTS = frozenset({"text", "choice", "payload", "command", *MEDIA_KINDS})
 # What an operator takes over from the scenario while the conversation is handed off.
@@ -312,8 +314,10 @@ class ConversationService:
         started = time.perf_counter()
         async with turn_store(self._runtime, self._commits) as store:
             user_vars, bot_vars = await store.variables(bot.id, key)
+            preview_values = None
             if body.channel == PREVIEW_CHANNEL:
-                bot_vars = await _with_preview_values(store, bot.id, key, bot_vars)
+                preview_values, _ = await store.variables(bot.id, preview_key(key))
+                bot_vars = {**bot_vars, **preview_values}
             context = self._context(bot, conversation_id, body.end_user_id, body.channel,
                                     user_vars, bot_vars)
             try:
@@ -336,7 +340,8 @@ class ConversationService:
                 version_id=result.version_id, end_user_id=body.end_user_id, user_key=key,
                 channel=body.channel, language=language, status="active", state={},
                 message_seq=0, turn_seq=0, last_activity_at=now, timeout_at=None,
-                user_values=user_vars, bot_values=bot_vars, is_new=True)
+                user_values=user_vars, bot_values=bot_vars, is_new=True,
+                preview_values=preview_values)
             answer = await self._record(store, conversation, bot, InboundEvent(kind="start"),
                                         None, result, started, store_inbound=False)
         self._launch(answer)
@@ -412,9 +417,7 @@ class ConversationService:
                 conversation, replay_data = await store.snapshot(conversation_id,
                                                                  client_message_id)
                 if conversation is not None and conversation.channel == PREVIEW_CHANNEL:
-                    conversation.bot_values = await _with_preview_values(
-                        store, conversation.bot_id, conversation.user_key,
-                        conversation.bot_values)
+                    await _see_preview_values(store, conversation)
             if conversation is None or not scope.allows(conversation.org_id,
                                                         conversation.bot_id):
                 raise NotFound(f"no conversation {conversation_id} here")
@@ -459,9 +462,7 @@ class ConversationService:
                 conversation.user_values, conversation.bot_values = await store.variables(
                     conversation.bot_id, conversation.user_key)
                 if conversation.channel == PREVIEW_CHANNEL:
-                    conversation.bot_values = await _with_preview_values(
-                        store, conversation.bot_id, conversation.user_key,
-                        conversation.bot_values)
+                    await _see_preview_values(store, conversation)
             context = self._context(bot, conversation.id, conversation.end_user_id,
                                     conversation.channel, conversation.user_values,
                                     conversation.bot_values)
@@ -713,9 +714,9 @@ class ConversationService:
         if bot_values is not None and conversation.channel == PREVIEW_CHANNEL:
             # An author's preview never changes the bot's shared values: what it writes is
             # kept for that author's previews only (read back over the bot's own values).
-            key = preview_key(conversation.user_key)
-            own, _ = await store.variables(conversation.bot_id, key)
-            preview_values = (key, {**own, **result.bot_variable_changes})
+            preview_values = (preview_key(conversation.user_key),
+                              {**(conversation.preview_values or {}),
+                               **result.bot_variable_changes})
         try:
             await store.write(TurnPlan(
                 conversation=conversation, values=values, messages=rows, now=now,
@@ -740,6 +741,8 @@ class ConversationService:
                 language=values["language"] or conversation.language,
                 user_values=user_values if user_values is not None else conversation.user_values,
                 bot_values=bot_values if bot_values is not None else conversation.bot_values,
+                preview_values=(preview_values[1] if preview_values is not None
+                                else conversation.preview_values),
                 is_new=False), client_message_id, result.shares_variables, warm, state)
             if stamp is not None:
                 held.restamp(stamp)

@@ -60,6 +60,9 @@ class Snapshot:
     # The client_message_ids of its last turns, newest first (`RECENT_IDS` of them), where
     # the store reads them; None where it does not (see chat.conversations.warm).
     recent_ids: list[str] | None = None
+    # A preview's own bot-scope writes (kept apart from the bot's: see
+    # ConversationService), already merged into `bot_values`; None for people's conversations.
+    preview_values: dict[str, Any] | None = None
 
 
 _SNAPSHOT_FIELDS = ("id", "org_id", "bot_id", "scenario_id", "version_id", "end_user_id",
