@@ -34,7 +34,7 @@ from orchestrator.extension import (
     text_message,
 )
 from scenarios.format.models import TemplateText, WrittenVariable
-from scenarios.format.registry import BlockType, register_block
+from scenarios.format.registry import BlockType, register_blocks
 
 SERVICE = "modules"
 MAX_SCRIPT_CHARS = 64 * 1024
@@ -319,8 +319,4 @@ EXECUTORS = (ScriptExecutor(), HttpExecutor(), ModuleExecutor())
 def register_block_types() -> None:
     """Add the block types to the scenario format's registry (its plugin entry point, see
     `scenarios.format.registry.PLUGIN_GROUP`; once per process)."""
-    for block_type in BLOCK_TYPES:
-        try:
-            register_block(block_type)
-        except ValueError:  # registered already
-            pass
+    register_blocks(BLOCK_TYPES)

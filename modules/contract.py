@@ -26,9 +26,7 @@ def install(orchestrator: Any, settings: Settings, secrets: Secrets | None,
     from modules.http import AddressPolicy, SafeHttpClient
     from modules.sandbox import Sandbox
 
-    for executor in EXECUTORS:
-        if executor.type_name not in orchestrator.engine.executors:
-            orchestrator.engine.executors.register(executor)
+    orchestrator.engine.executors.register_missing(EXECUTORS)
     allow = [entry for entry in settings.http_allow.split(",") if entry.strip()]
     if settings.demo_shop_url is not None:  # the demo bot's till, that port only
         allow.append(settings.demo_shop_url.removeprefix("http://"))

@@ -24,7 +24,7 @@ from orchestrator.extension import (
     outcome_port,
 )
 from scenarios.format.models import TemplateText, WrittenVariable
-from scenarios.format.registry import BlockType, register_block
+from scenarios.format.registry import BlockType, register_blocks
 
 SERVICE = "nlu"
 FALLBACK = "fallback"
@@ -143,8 +143,4 @@ EXECUTORS = (IntentExecutor(),)
 
 def register_block_types() -> None:
     """Add the block types to the scenario format's registry (its plugin entry point)."""
-    for block_type in BLOCK_TYPES:
-        try:
-            register_block(block_type)
-        except ValueError:  # registered already
-            pass
+    register_blocks(BLOCK_TYPES)

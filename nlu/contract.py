@@ -16,9 +16,7 @@ __all__ = ["BLOCK_TYPES", "SERVICE", "NluService", "install", "register_block_ty
 
 def install(orchestrator: Any) -> NluService:
     """Run `intent` blocks on `orchestrator` (an in-process orchestrator client)."""
-    for executor in EXECUTORS:
-        if executor.type_name not in orchestrator.engine.executors:
-            orchestrator.engine.executors.register(executor)
+    orchestrator.engine.executors.register_missing(EXECUTORS)
     service = NluService()
     # Classifying takes a fraction of a millisecond; training (once per version's intents)
     # runs in a thread. The bulkhead bounds how many conversations wait on one at a time.

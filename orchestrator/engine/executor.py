@@ -5,7 +5,7 @@ engine)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Protocol
 
@@ -190,6 +190,13 @@ class ExecutorRegistry:
             raise ValueError(f"an executor for block type {key!r} is already registered")
         self._executors[key] = executor
         return executor
+
+    def register_missing(self, executors: Iterable[Executor]) -> None:
+        """Each executor whose block type has none yet (a service installed twice keeps the
+        first)."""
+        for executor in executors:
+            if executor.type_name not in self._executors:
+                self.register(executor)
 
     def get(self, name: str) -> Executor | None:
         return self._executors.get(name)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Union, get_args, get_origin
 
@@ -156,6 +156,16 @@ services' types by their plugins (`PLUGIN_GROUP`) when the catalogue is first re
 
 def register_block(block_type: BlockType) -> BlockType:
     return block_registry.register(block_type)
+
+
+def register_blocks(block_types: Iterable[BlockType]) -> None:
+    """A service's block types, each unless registered already: its plugin entry point runs
+    once per process, and again wherever a test installs the service."""
+    for block_type in block_types:
+        try:
+            register_block(block_type)
+        except ValueError:  # registered already
+            pass
 
 
 # --- walking settings by their annotations ----------------------------------------------------

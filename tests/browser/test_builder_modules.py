@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.test_builder import BUILDER, api, log_in
+from tests.browser.test_builder import BUILDER, api, log_in, page  # noqa: F401  (page: fixture)
 from tests.browser.test_widget import (  # noqa: F401  (_clean_state, browser: fixtures)
     ARTIFACTS,
     CHROMIUM,
@@ -47,15 +47,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield running.base
     finally:
         running.stop()
-
-
-@pytest.fixture
-def page(browser):  # type: ignore[no-untyped-def]
-    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 720})
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def saved(page) -> None:  # type: ignore[no-untyped-def]
