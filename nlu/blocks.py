@@ -7,10 +7,10 @@ the service the first time a version's intents are needed, then kept."""
 from __future__ import annotations
 
 import hashlib
-from typing import Annotated, Any
+from typing import Any
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from orchestrator.extension import (
     BlockContext,
@@ -24,40 +24,16 @@ from orchestrator.extension import (
     outcome_port,
 )
 from scenarios.format.models import TemplateText, WrittenVariable
+from scenarios.format.nlu import MAX_INTENTS, Intent, IntentName
 from scenarios.format.registry import BlockType, register_blocks
 
 SERVICE = "nlu"
 FALLBACK = "fallback"
 CALL_PORTS = ("error", "timeout")
-MAX_INTENTS = 100
-MAX_EXAMPLES = 500          # per intent and language
-MAX_EXAMPLE_CHARS = 300
-
-IntentName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
-Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")]
-Example = Annotated[str, StringConstraints(min_length=1, max_length=MAX_EXAMPLE_CHARS)]
 
 
 class _Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-
-class Intent(_Settings):
-    """One meaning the block tells apart, taught by example phrases in each language."""
-
-    name: IntentName = Field(description="Also the name of the block's port for it.")
-    examples: dict[Language, list[Example]] = Field(
-        description="Example phrases per language: {\"uk\": [...], \"en\": [...]}.")
-
-    @model_validator(mode="after")
-    def _bounded(self) -> Intent:
-        for language, phrases in self.examples.items():
-            if len(phrases) > MAX_EXAMPLES:
-                raise ValueError(f"intent '{self.name}' has {len(phrases)} {language} examples; "
-                                 f"at most {MAX_EXAMPLES}")
-        if not any(self.examples.values()):
-            raise ValueError(f"intent '{self.name}' needs at least one example phrase")
-        return self
 
 
 class IntentSettings(_Settings):
@@ -67,7 +43,9 @@ class IntentSettings(_Settings):
     `store_in`, the variable gets {intent, confidence, ranking: [{intent, confidence}]}."""
 
     text: TemplateText = Field("{{last_input}}", description="What to classify (a template).")
-    intents: list[Intent] = Field(min_length=1, max_length=MAX_INTENTS)
+    intents: list[Intent | IntentName] = Field(min_length=1, max_length=MAX_INTENTS, description=(
+        "The intents to tell apart: written here with their examples, or named (one of the "
+        "bot's intents, in the scenario's `nlu` section)."))
     threshold: float = Field(0.5, ge=0.0, le=1.0, description=(
         "The confidence an intent needs; below it the block takes `fallback`."))
     store_in: WrittenVariable | None = None
@@ -77,7 +55,7 @@ class IntentSettings(_Settings):
 
     @model_validator(mode="after")
     def _distinct(self) -> IntentSettings:
-        names = [intent.name for intent in self.intents]
+        names = self.intent_names()
         repeated = sorted({name for name in names if names.count(name) > 1})
         if repeated:
             raise ValueError(f"intents must have distinct names; repeated: {', '.join(repeated)}")
@@ -87,14 +65,37 @@ class IntentSettings(_Settings):
                              "intent otherwise")
         return self
 
+    def intent_names(self) -> list[str]:
+        return [i if isinstance(i, str) else i.name for i in self.intents]
+
 
 def _ports(settings: IntentSettings) -> tuple[str, ...]:
-    return (*(intent.name for intent in settings.intents), FALLBACK, *CALL_PORTS)
+    return (*settings.intent_names(), FALLBACK, *CALL_PORTS)
+
+
+def _resolve(settings: IntentSettings, document: Any) -> IntentSettings:
+    """Named intents replaced by the bot's definitions in the document's `nlu` section."""
+    if all(isinstance(i, Intent) for i in settings.intents):
+        return settings
+    data = getattr(document, "nlu", None)
+    resolved: list[Intent | str] = []
+    for item in settings.intents:
+        if isinstance(item, str):
+            found = data.intent(item) if data is not None else None
+            if found is None:
+                known = ", ".join(i.name for i in data.intents) if data and data.intents \
+                    else "none"
+                raise ValueError(f"the intent '{item}' is not one of the bot's intents "
+                                 f"(known: {known}); add it in the NLU section or write it "
+                                 "here with examples")
+            item = found
+        resolved.append(item)
+    return settings.model_copy(update={"intents": resolved})
 
 
 def training_examples(settings: IntentSettings) -> list[dict[str, str]]:
     return [{"text": phrase, "intent": intent.name, "lang": language}
-            for intent in settings.intents
+            for intent in settings.intents if isinstance(intent, Intent)
             for language, phrases in intent.examples.items() for phrase in phrases]
 
 
@@ -125,12 +126,12 @@ class IntentExecutor(Executor):
         intent = value.get("intent")
         if settings.store_in is not None:
             ctx.set(settings.store_in, value)
-        known = {i.name for i in settings.intents}
+        known = set(settings.intent_names())
         return follow(intent if intent in known else FALLBACK)
 
 
 BLOCK_TYPES = (
-    BlockType(name="intent", settings_model=IntentSettings, ports=_ports,
+    BlockType(name="intent", settings_model=IntentSettings, ports=_ports, resolve=_resolve,
               waits_for_input=False, category="nlu",
               titles={"en": "Intent", "uk": "Намір"},
               descriptions={"uk": "Розпізнати намір у вільному тексті (за прикладами фраз "

@@ -153,6 +153,13 @@ def compile_document(document: Mapping[str, Any] | ScenarioDocument, *, version_
             raise ScenarioNotRunnable(
                 f"Scenario '{name}' cannot run: the settings of block '{block.id}' are "
                 f"invalid: {exc}") from None
+        if block_type.resolve is not None:
+            try:
+                settings = block_type.resolve(settings, doc)
+            except ValueError as exc:
+                raise ScenarioNotRunnable(
+                    f"Scenario '{name}' cannot run: the settings of block '{block.id}': "
+                    f"{exc}") from None
         block_ports = ports[block.id]
         if block.type == "jump":
             if getattr(settings, "block", None):

@@ -21,6 +21,7 @@ from pydantic import (
     ValidationInfo,
     field_validator,
 )
+from scenarios.format.nlu import NluData
 
 CURRENT_SCHEMA_VERSION = 2
 
@@ -197,6 +198,8 @@ class ScenarioDocument(_Strict):
     variables: list[Variable] = Field(default_factory=list, max_length=MAX_VARIABLES)
     blocks: list[Block] = Field(default_factory=list, max_length=MAX_BLOCKS)
     edges: list[Edge] = Field(default_factory=list, max_length=MAX_EDGES)
+    # The bot's intents and entities, published with the scenario (intent blocks name them).
+    nlu: NluData | None = None
 
     @field_validator("schema_version")
     @classmethod

@@ -57,6 +57,10 @@ class BlockType:
     # Checks the settings model cannot make on its own (a script's syntax, say): pairs of a
     # path inside the settings and a message, each an error of the block at that path.
     check: Callable[[Any], list[tuple[tuple[str | int, ...], str]]] | None = None
+    # Settings that refer to another section of the document (an intent block naming the
+    # bot's intents) made whole from it, before checks, ports and the executor see them;
+    # raises ValueError with a message for the author when a reference is unknown.
+    resolve: Callable[[Any, Any], Any] | None = None
     # What an editor calls the type and how it describes it, per interface language
     # ({"en": "Message", "uk": "Повідомлення"}); English falls back to the name and
     # `description`, any other language to English.

@@ -266,6 +266,13 @@ def _check_document(document: ScenarioDocument, raw: dict[str, Any], languages: 
             out.pydantic(exc, raw_settings, "settings", ("blocks", n, "settings"),
                          f"The settings of {label}", block.id)
             continue
+        if block_type.resolve is not None:
+            try:
+                settings = block_type.resolve(settings, document)
+            except ValueError as exc:
+                out.error("block.settings", f"The settings of {label}: {exc}",
+                          json_pointer("blocks", n, "settings"), block.id)
+                continue
         for check in registry.checks(block_type):
             for path, message in check(settings):
                 out.error("block.settings", f"The settings of {label}: {message}",

@@ -131,3 +131,47 @@ async def test_intents_are_validated_with_the_scenario(client, make_actor) -> No
     errors = [e for e in checked["errors"] if e["path"].startswith("/blocks/1/settings/intents")]
     assert errors, checked["errors"]
     assert any("pattern" in e["message"] for e in errors), errors
+
+
+def named_routing() -> dict[str, Any]:
+    """The same bot with its intents in the document's `nlu` section, the block naming them."""
+    document = routing()
+    document["nlu"] = {"intents": INTENTS}
+    route = next(b for b in document["blocks"] if b["id"] == "route")
+    route["settings"]["intents"] = [intent["name"] for intent in INTENTS]
+    return document
+
+
+async def test_a_block_routes_by_the_bots_named_intents(client, make_actor) -> None:  # type: ignore[no-untyped-def]
+    owner = await make_actor(Role.owner)
+    headers = await bot_with_scenario(client, owner, named_routing())
+    _, chat = await start(client, headers, language="uk")
+    for text, expected in (("хочу змінити адресу доставки", "Змінимо адресу."),
+                           ("де моє замовлення", "Перевіряю замовлення."),
+                           ("розкажи анекдот про пінгвінів", None)):
+        said = [m["text"] for m in (await chat.send(text=text))["messages"]]
+        assert said[0] == expected if expected else said[0].startswith("Не зрозумів"), said
+
+
+async def test_an_unknown_named_intent_is_a_validation_error(client, make_actor) -> None:  # type: ignore[no-untyped-def]
+    owner = await make_actor(Role.owner)
+    bot = (await client.post("/api/v1/bots", json={"name": "nlu-named"},
+                             headers=owner.headers)).json()
+    document = named_routing()
+    document["nlu"]["intents"] = INTENTS[:2]   # "cancel" is named by the block, not defined
+    created = await client.post(f"/api/v1/bots/{bot['id']}/scenarios",
+                                json={"name": "main", "document": document},
+                                headers=owner.headers)
+    checked = (await client.post(f"/api/v1/scenarios/{created.json()['id']}/validate",
+                                 headers=owner.headers)).json()
+    assert checked["valid"] is False
+    [error] = [e for e in checked["errors"] if e["path"] == "/blocks/1/settings"]
+    assert "'cancel' is not one of the bot's intents" in error["message"]
+    assert "change_address, order_status" in error["message"]
+    # Two intents of the section with one name: the draft is refused, naming it.
+    document["nlu"]["intents"] = [INTENTS[0], INTENTS[0]]
+    refused = await client.put(f"/api/v1/scenarios/{created.json()['id']}/draft",
+                               json=document, headers={**owner.headers, "If-Match": '"1"'})
+    assert refused.status_code == 422, refused.text
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert "repeated: change_address" in refused.text
