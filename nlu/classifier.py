@@ -71,6 +71,7 @@ class TrainingSettings:
     class_weight: str | None = None
     threshold: float = DEFAULT_THRESHOLD
     seed: int = 0
+    lemmas: bool = True            # Ukrainian lemmas (pymorphy3) as word features
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,19 +95,20 @@ class IntentClassifier:
                  weights: np.ndarray, bias: np.ndarray, idf: np.ndarray,
                  calibration: tuple[float, float], threshold: float = DEFAULT_THRESHOLD,
                  word_weight: float = 1.0, char_weight: float = 1.0,
-                 languages: Sequence[str] = ()) -> None:
+                 languages: Sequence[str] = (), lemmas: bool = False) -> None:
         self._blob: bytes | None = None
         self._set(intents=list(intents), words=list(words), chars=list(chars),
                   weights=np.ascontiguousarray(weights, dtype=np.float32),
                   bias=np.asarray(bias, dtype=np.float32), idf=np.asarray(idf, dtype=np.float32),
                   calibration=(float(calibration[0]), float(calibration[1])),
                   threshold=float(threshold), word_weight=float(word_weight),
-                  char_weight=float(char_weight), languages=list(languages))
+                  char_weight=float(char_weight), languages=list(languages),
+                  lemmas=bool(lemmas))
 
     def _set(self, *, intents: list[str], words: list[str], chars: list[str],
              weights: np.ndarray, bias: np.ndarray, idf: np.ndarray,
              calibration: tuple[float, float], threshold: float, word_weight: float,
-             char_weight: float, languages: list[str]) -> None:
+             char_weight: float, languages: list[str], lemmas: bool) -> None:
         n_features = len(words) + len(chars)
         if weights.shape != (n_features, len(intents)) or bias.shape != (len(intents),) \
                 or idf.shape != (n_features,):
@@ -122,6 +124,7 @@ class IntentClassifier:
         self._threshold = threshold
         self._word_weight, self._char_weight = word_weight, char_weight
         self._languages = tuple(languages)
+        self._lemmas = lemmas
         self._loaded = True
 
     # -- prediction ---------------------------------------------------------------------
@@ -158,7 +161,18 @@ class IntentClassifier:
             i = vocab.get(feature)
             if i is not None:
                 counts[i] = get(i, 0) + 1
-        known = sum(1 for word in words if word in vocab)
+        if self._lemmas:
+            lemmas = nlu_text.lemma_features(words)
+            for feature in lemmas:
+                i = vocab.get(feature)
+                if i is not None:
+                    counts[i] = get(i, 0) + 1
+            # An inflected form of a word the examples had is a known word.
+            seen_lemmas = {f for f in lemmas if f in vocab}
+            known = sum(1 for word in words if word in vocab
+                        or (nlu_text.LEMMA_PREFIX + nlu_text.lemma(word)) in seen_lemmas)
+        else:
+            known = sum(1 for word in words if word in vocab)
         vocab = self._chars
         for feature in nlu_text.char_features(words):
             i = vocab.get(feature)
@@ -210,7 +224,7 @@ class IntentClassifier:
         meta = {"format": FORMAT, "intents": self._intents, "n_words": self._n_words,
                 "calibration": [self._a, self._b], "threshold": self._threshold,
                 "word_weight": self._word_weight, "char_weight": self._char_weight,
-                "languages": list(self._languages)}
+                "languages": list(self._languages), "lemmas": self._lemmas}
         buffer = io.BytesIO()
         np.savez_compressed(
             buffer, meta=_utf8(json.dumps(meta, ensure_ascii=False)),
@@ -253,7 +267,8 @@ class IntentClassifier:
                       calibration=tuple(meta["calibration"]), threshold=float(meta["threshold"]),
                       word_weight=float(meta["word_weight"]),
                       char_weight=float(meta["char_weight"]),
-                      languages=[str(x) for x in meta.get("languages", [])])
+                      languages=[str(x) for x in meta.get("languages", [])],
+                      lemmas=bool(meta.get("lemmas", False)))
         except (KeyError, TypeError, ValueError) as error:
             raise ModelFormatError(f"not an intent model: {error}") from error
 
@@ -286,7 +301,8 @@ def train(examples: Iterable[TrainingExample | Mapping[str, Any]], *,
     word_lists, char_lists = [], []
     for text_, _, _ in rows:
         words = nlu_text.tokens(nlu_text.normalise(text_))
-        word_lists.append(nlu_text.word_features(words))
+        word_lists.append(nlu_text.word_features(words)
+                          + (nlu_text.lemma_features(words) if settings.lemmas else []))
         char_lists.append(nlu_text.char_features(words))
 
     if not intents:
@@ -328,7 +344,8 @@ def train(examples: Iterable[TrainingExample | Mapping[str, Any]], *,
     classifier = IntentClassifier(
         intents=intents, words=word_vocab, chars=char_vocab, weights=weights, bias=bias,
         idf=idf, calibration=calibration, threshold=settings.threshold,
-        word_weight=settings.word_weight, char_weight=settings.char_weight, languages=langs)
+        word_weight=settings.word_weight, char_weight=settings.char_weight, languages=langs,
+        lemmas=settings.lemmas)
     stats = {"examples": len(rows), "intents": len(intents), "features": counts.shape[1],
              "calibration": calibration, "settings": asdict(settings)}
     return TrainingResult(classifier, tuple(warnings), time.perf_counter() - started, stats)

@@ -175,3 +175,23 @@ def test_settings_change_the_threshold() -> None:
     model = train(rows, settings=TrainingSettings(threshold=0.99)).classifier
     assert model.threshold == 0.99
     assert IntentClassifier.from_bytes(model.to_bytes()).threshold == 0.99
+
+
+def test_ukrainian_inflections_meet_their_lemmas() -> None:
+    """Forms no example had ("адресою", "замовленням") count as known words through their
+    lemmas: the confidence is not discounted as if they were unrelated."""
+    rows = [{"text": t, "intent": i, "lang": "uk"} for i, texts in {
+        "address": ["змінити адресу", "нова адреса", "адреса доставки"],
+        "order": ["де замовлення", "статус замовлення", "замовлення не прийшло"]}.items()
+        for t in texts]
+    with_lemmas = train(rows).classifier
+    without = train(rows, settings=TrainingSettings(lemmas=False)).classifier
+    for text, intent in (("що з моїм замовленням", "order"), ("проблема з адресою", "address")):
+        better, plain = with_lemmas.predict(text), without.predict(text)
+        assert better.ranking[0][0] == intent
+        assert better.confidence > plain.confidence, (text, better, plain)
+    # The flag travels with the stored model; a model stored without it predicts as before.
+    again = IntentClassifier.from_bytes(with_lemmas.to_bytes())
+    assert again.predict("що з моїм замовленням") == with_lemmas.predict("що з моїм замовленням")
+    old = IntentClassifier.from_bytes(without.to_bytes())
+    assert old.predict("проблема з адресою") == without.predict("проблема з адресою")
