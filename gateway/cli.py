@@ -206,6 +206,9 @@ def _mount_service_commands() -> None:
     from gateway.secrets.cli import app as secrets_app
 
     app.add_typer(secrets_app, name="secrets", help="Maintain the organizations' secrets.")
+    from nlu.cli import app as nlu_app
+
+    app.add_typer(nlu_app, name="nlu", help="Measure the intent classifier; import Rasa NLU data.")
 
 
 _mount_service_commands()
