@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
@@ -54,12 +56,19 @@ def _modules_routers() -> list[APIRouter]:
     return [router]
 
 
+def _nlu_routers() -> list[APIRouter]:
+    from nlu.router import router
+
+    return [router]
+
+
 # Each service's routers, loaded only when that service is mounted.
 SERVICES: dict[str, Callable[[], list[APIRouter]]] = {
     "gateway": _gateway_routers,
     "scenarios": _scenarios_routers,
     "chat": _chat_routers,
     "modules": _modules_routers,
+    "nlu": _nlu_routers,
 }
 
 
@@ -71,6 +80,7 @@ def service_clients(runtime: Runtime) -> dict[str, Any]:
     from gateway.secrets.contract import InProcessSecretsClient
     from modules.contract import install as install_modules
     from nlu.contract import install as install_nlu
+    from nlu.contract import on_publish, read_message
 
     scenarios = InProcessScenariosClient(runtime.reader_sessionmaker or runtime.sessionmaker)
     orchestrator = in_process_client(scenarios)
@@ -81,9 +91,12 @@ def service_clients(runtime: Runtime) -> dict[str, Any]:
                               InProcessSecretsClient.from_runtime(runtime),
                               runtime.sessionmaker, runtime.cache)
     # Intent blocks: their executor on the engine, the NLU service on the dispatcher.
-    nlu = install_nlu(orchestrator)
+    nlu = install_nlu(orchestrator, runtime.sessionmaker)
+    # Every person's message: its language and sentiment, stored with it (mood trends).
     return {"scenarios": scenarios, "orchestrator": orchestrator, "modules": modules,
-            "nlu": nlu}
+            "nlu": nlu, "message_reader": read_message,
+            # Publishing a version trains its intent models in the background.
+            "on_publish": [on_publish(nlu)]}
 
 async def _open_demo_shop(background: AsyncExitStack, port: int) -> None:
     """The demo bot's coffee shop till, for as long as the server runs. A port already taken
@@ -159,6 +172,11 @@ def create_app(
                     await _open_demo_shop(background, settings.demo_shop_port)
                 if "chat" in chosen:
                     from chat.contract import background as chat_background
+                    from nlu.contract import preload as preload_nlu
+
+                    # Language models and lexicons loaded before the first message needs
+                    # them, off the event loop (about a second, once per process).
+                    await asyncio.to_thread(preload_nlu)
 
                     await background.enter_async_context(chat_background(app))
                 yield

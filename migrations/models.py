@@ -8,5 +8,6 @@ import gateway.auth.models  # noqa: F401
 import gateway.orgs.models  # noqa: F401
 import gateway.secrets.models  # noqa: F401
 import modules.library.models  # noqa: F401
+import nlu.models  # noqa: F401
 import scenarios.bot.models  # noqa: F401
 import scenarios.scenario.models  # noqa: F401

@@ -99,15 +99,44 @@ def training_examples(settings: IntentSettings) -> list[dict[str, str]]:
             for language, phrases in intent.examples.items() for phrase in phrases]
 
 
+def model_plan(settings: IntentSettings) -> dict[str, Any]:
+    """The training data and its digest: the digest names the model, so two versions (or
+    blocks) with the same intents share one."""
+    examples = training_examples(settings)
+    digest = hashlib.sha256(orjson.dumps(examples, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    return {"model": digest, "examples": examples}
+
+
+def intent_models(document: Any) -> list[tuple[str, dict[str, Any]]]:
+    """(block id, model plan) of each intent block of a published document (a dict or a
+    ScenarioDocument): what publishing it trains. Blocks whose settings do not parse are left
+    out (validation reported them)."""
+    from pydantic import ValidationError
+
+    from scenarios.format.models import ScenarioDocument
+
+    try:
+        doc = document if isinstance(document, ScenarioDocument) \
+            else ScenarioDocument.model_validate(document)
+    except ValidationError:
+        return []
+    plans = []
+    for block in doc.blocks:
+        if block.type != "intent":
+            continue
+        try:
+            settings = _resolve(IntentSettings.model_validate(block.settings), doc)
+        except (ValidationError, ValueError):
+            continue
+        plans.append((block.id, model_plan(settings)))
+    return plans
+
+
 class IntentExecutor(Executor):
     type_name = "intent"
 
     def prepare(self, settings: BaseModel, block_id: str) -> Any:
-        """The training data and its digest, once per version: the digest names the model, so
-        two versions (or blocks) with the same intents share one."""
-        examples = training_examples(settings)  # type: ignore[arg-type]
-        digest = hashlib.sha256(orjson.dumps(examples, option=orjson.OPT_SORT_KEYS)).hexdigest()
-        return {"model": digest, "examples": examples}
+        return model_plan(settings)  # type: ignore[arg-type]
 
     def enter(self, block: CompiledBlock, ctx: BlockContext) -> Step:
         settings: IntentSettings = block.settings  # type: ignore[assignment]

@@ -17,7 +17,7 @@ import math
 import time
 import zipfile
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -285,15 +285,18 @@ def _lines(array: np.ndarray) -> list[str]:
 # -- training ---------------------------------------------------------------------------------
 
 def train(examples: Iterable[TrainingExample | Mapping[str, Any]], *,
-          languages: Sequence[str] = (), settings: TrainingSettings | None = None
-          ) -> TrainingResult:
+          languages: Sequence[str] = (), settings: TrainingSettings | None = None,
+          progress: Callable[[float, str], None] | None = None) -> TrainingResult:
     """Trains a classifier. Never raises on weak data: empty texts are skipped, and one example
     for an intent, the same phrase under two intents, a language without examples are named in
     the warnings. No intents at all gives a classifier that always falls back.
 
     `languages`: the bot's languages, to warn about one with no examples. Examples of every
-    language train one model (a bot's intents are the same in each of its languages)."""
+    language train one model (a bot's intents are the same in each of its languages).
+    `progress(share, phase)` is told how far training is (0..1), from the training thread."""
     settings = settings or TrainingSettings()
+    report = progress or (lambda share, phase: None)
+    report(0.0, "features")
     started = time.perf_counter()
     rows, warnings = _clean(examples, languages)
     intents = sorted({intent for _, intent, _ in rows})
@@ -321,6 +324,7 @@ def train(examples: Iterable[TrainingExample | Mapping[str, Any]], *,
     char_vocab = sorted({f for features in char_lists for f in features})
     counts = _count_matrix(word_lists, char_lists, word_vocab, char_vocab)
     n_words = len(word_vocab)
+    report(0.1, "fitting")
 
     if len(intents) == 1:
         warnings.append(TrainingWarning(
@@ -338,7 +342,9 @@ def train(examples: Iterable[TrainingExample | Mapping[str, Any]], *,
         weights, bias = _fit_svm(_weigh(counts, _idf(counts), n_words, settings), labels,
                                  len(intents), settings)
         idf = _idf(counts)
-        calibration = (_calibrate(counts, labels, len(intents), n_words, settings, sparse)
+        report(0.3, "calibrating")
+        calibration = (_calibrate(counts, labels, len(intents), n_words, settings, sparse,
+                                  lambda share: report(0.3 + 0.65 * share, "calibrating"))
                        if settings.calibration_folds else (1.0, 0.0))
 
     classifier = IntentClassifier(
@@ -346,6 +352,7 @@ def train(examples: Iterable[TrainingExample | Mapping[str, Any]], *,
         idf=idf, calibration=calibration, threshold=settings.threshold,
         word_weight=settings.word_weight, char_weight=settings.char_weight, languages=langs,
         lemmas=settings.lemmas)
+    report(1.0, "done")
     stats = {"examples": len(rows), "intents": len(intents), "features": counts.shape[1],
              "calibration": calibration, "settings": asdict(settings)}
     return TrainingResult(classifier, tuple(warnings), time.perf_counter() - started, stats)
@@ -473,7 +480,8 @@ def _fit_svm(matrix, labels: np.ndarray, n_intents: int, settings: TrainingSetti
 
 
 def _calibrate(counts, labels: np.ndarray, n_intents: int, n_words: int,
-               settings: TrainingSettings, sparse) -> tuple[float, float]:
+               settings: TrainingSettings, sparse,
+               progress: Callable[[float], None] = lambda share: None) -> tuple[float, float]:
     """Platt scaling of the one-vs-rest scores: on each held-out example, the right intent's
     score is a positive and every other intent's a negative. The folds see only the features
     of their own training part, as a live message sees only the bot's examples."""
@@ -500,6 +508,7 @@ def _calibrate(counts, labels: np.ndarray, n_intents: int, n_words: int,
         for row, label in zip(np.asarray(decision), labels[held]):
             scores.append(row[present])
             truth.append(np.arange(n_intents)[present] == label)
+        progress((k + 1) / folds)
     x = np.concatenate(scores).reshape(-1, 1)
     y = np.concatenate(truth)
     if y.all() or not y.any():

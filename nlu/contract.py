@@ -1,25 +1,38 @@
 """The NLU service's contract: its block types (`intent`), and how the composition root plugs
 the service into an orchestrator: the block types into the scenario format's registry, their
 executors into the orchestrator's engine, the service's client into its dispatcher
-(`install`)."""
+(`install`); what it reads in every person's message (`read_message`); what publishing a
+version starts (`on_publish`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from nlu.blocks import BLOCK_TYPES, EXECUTORS, SERVICE, register_block_types
+from nlu.blocks import BLOCK_TYPES, EXECUTORS, SERVICE, intent_models, register_block_types
+from nlu.insight import MessageInsight, preload, read_message
 from nlu.service import NluService
 from orchestrator.extension import ServiceLimits
 
-__all__ = ["BLOCK_TYPES", "SERVICE", "NluService", "install", "register_block_types"]
+__all__ = ["BLOCK_TYPES", "SERVICE", "MessageInsight", "NluService", "install", "on_publish",
+           "preload", "read_message", "register_block_types"]
 
 
-def install(orchestrator: Any) -> NluService:
-    """Run `intent` blocks on `orchestrator` (an in-process orchestrator client)."""
+def install(orchestrator: Any, sessionmaker: Any = None) -> NluService:
+    """Run `intent` blocks on `orchestrator` (an in-process orchestrator client); trained
+    models are stored through `sessionmaker` (None: kept in memory only)."""
     orchestrator.engine.executors.register_missing(EXECUTORS)
-    service = NluService()
+    service = NluService(sessionmaker=sessionmaker)
     # Classifying takes a fraction of a millisecond; training (once per version's intents)
     # runs in a thread. The bulkhead bounds how many conversations wait on one at a time.
     orchestrator.dispatcher.register(SERVICE, service, ServiceLimits(
         concurrency=64, queue=512, wait_seconds=5.0))
     return service
+
+
+def on_publish(service: NluService) -> Callable[[dict[str, Any]], list[str]]:
+    """What the scenarios service calls once a version is published (its document): its
+    intent models start training in the background. Returns their digests."""
+    def published(document: dict[str, Any]) -> list[str]:
+        return service.train_in_background(intent_models(document))
+    return published

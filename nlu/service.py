@@ -1,32 +1,67 @@
 """The `nlu` service's client for the orchestrator's dispatcher: `classify` a text with the
-model of an `intent` block's examples. A model is trained the first time its examples are
-needed (in a worker thread, once however many conversations ask at the same moment) and kept
-in a bounded in-process cache by the examples' digest."""
+model of an `intent` block's examples, `extract` entities.
+
+A model is found, in order: in this process's bounded cache (by the examples' digest); in the
+database, stored by whichever instance trained it (loaded, not trained again); or trained now
+in a worker thread, once however many conversations ask at the same moment, then stored.
+Publishing a version trains its models in the background (`train_in_background`), so the
+first person to write rarely waits; the training's progress is kept in the database
+(`status`), where the API and the CLI read it."""
 
 from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
 from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 import structlog
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from nlu.classifier import IntentClassifier, train
+from core.db import utcnow
+from nlu.classifier import IntentClassifier, ModelFormatError, train
+from nlu.models import IntentModel
 from orchestrator.extension import ServiceCallError, ServiceResult, TurnContext
 
 log = structlog.get_logger(__name__)
 
 MAX_TEXT_CHARS = 10_000
+# A model another instance is training is waited for this long before this one trains it too
+# (that instance may have died mid-training).
+WAIT_FOR_OTHERS_SECONDS = 60.0
+STALE_TRAINING_SECONDS = 300.0
+
+
+@dataclass(slots=True)
+class ModelStatus:
+    digest: str
+    status: str                  # not_trained, training, ready, failed
+    progress: float = 0.0
+    phase: str = ""
+    examples: int = 0
+    seconds: float | None = None
+    warnings: list[Any] | None = None
+    error: str | None = None
+    size: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"model": self.digest, "status": self.status, "progress": round(self.progress, 3),
+                "phase": self.phase, "examples": self.examples, "seconds": self.seconds,
+                "warnings": self.warnings or [], "error": self.error, "size": self.size}
 
 
 class NluService:
     """`ServiceClient` of the `nlu` service."""
 
-    def __init__(self, *, models: int = 64) -> None:
+    def __init__(self, *, models: int = 64,
+                 sessionmaker: async_sessionmaker[AsyncSession] | None = None) -> None:
         self._models: OrderedDict[str, IntentClassifier] = OrderedDict()
         self._training: dict[str, asyncio.Task[IntentClassifier]] = {}
+        self._progress: dict[str, ModelStatus] = {}
+        self._background: set[asyncio.Task[Any]] = set()
         self._capacity = models
+        self._sessionmaker = sessionmaker
 
     async def call(self, operation: str, request: Mapping[str, Any], context: TurnContext, *,
                    timeout: float) -> ServiceResult:
@@ -35,34 +70,169 @@ class NluService:
         raise ServiceCallError(f"the nlu service has no operation '{operation}'")
 
     async def close(self) -> None:
+        for task in list(self._background):
+            task.cancel()
+        await asyncio.gather(*self._background, return_exceptions=True)
         self._models.clear()
 
+    # --- models -----------------------------------------------------------------------------
+
     async def model(self, digest: str, examples: list[Mapping[str, str]]) -> IntentClassifier:
-        """The classifier of these examples: kept, or trained now, once for every caller. The
-        training is its own task: a caller that gives up (its block's time limit) does not
-        stop it, and the next message finds the model ready."""
+        """The classifier of these examples: kept, stored, or trained now, once for every
+        caller. The work is its own task: a caller that gives up (its block's time limit) does
+        not stop it, and the next message finds the model ready."""
         found = self._models.get(digest)
         if found is not None:
             self._models.move_to_end(digest)
             return found
-        training = self._training.get(digest)
-        if training is None:
-            training = asyncio.create_task(self._train(digest, list(examples)),
-                                           name=f"nlu-train-{digest[:12]}")
-            self._training[digest] = training
-        return await asyncio.shield(training)
+        work = self._training.get(digest)
+        if work is None:
+            work = asyncio.create_task(self._obtain(digest, list(examples)),
+                                       name=f"nlu-model-{digest[:12]}")
+            self._training[digest] = work
+            work.add_done_callback(lambda _: self._training.pop(digest, None))
+        return await asyncio.shield(work)
 
-    async def _train(self, digest: str, examples: list[Mapping[str, str]]) -> IntentClassifier:
+    def train_in_background(self, plans: list[tuple[str, Mapping[str, Any]]]) -> list[str]:
+        """Start training the models of a published version (its intent blocks' plans) unless
+        they are kept or under way; returns their digests. Failures are logged and stored in
+        the model's status, never raised: the publish itself already succeeded."""
+        digests = []
+        for _, plan in plans:
+            digest, examples = plan["model"], plan["examples"]
+            digests.append(digest)
+            if digest in self._models or digest in self._training:
+                continue
+            # Said at once, so that a status read right after the publish (or a retry) does not
+            # show the old state of a model about to be trained.
+            self._progress[digest] = ModelStatus(digest, "training", phase="queued",
+                                                 examples=len(examples))
+            task = asyncio.create_task(self._quietly(digest, examples),
+                                       name=f"nlu-publish-{digest[:12]}")
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
+        return digests
+
+    async def _quietly(self, digest: str, examples: list[Mapping[str, str]]) -> None:
         try:
-            result = await asyncio.to_thread(train, examples)
+            await self.model(digest, examples)
+        except Exception:  # stored as the model's status by _obtain
+            log.warning("nlu.model.background_failed", model=digest[:12])
         finally:
-            self._training.pop(digest, None)
-        self._models[digest] = result.classifier
+            queued = self._progress.get(digest)
+            if queued is not None and queued.phase == "queued":
+                self._progress.pop(digest, None)  # loaded from storage: nothing was trained
+
+    async def status(self, digest: str) -> ModelStatus:
+        if digest in self._progress:
+            return self._progress[digest]
+        if self._sessionmaker is not None:
+            async with self._sessionmaker() as session:
+                row = await session.get(IntentModel, digest)
+            if row is not None:
+                return _status_of(row)
+        if digest in self._models:
+            return ModelStatus(digest, "ready", 1.0, "done")
+        return ModelStatus(digest, "not_trained")
+
+    async def _obtain(self, digest: str, examples: list[Mapping[str, str]]) -> IntentClassifier:
+        classifier = await self._stored(digest)
+        if classifier is None:
+            classifier = await self._train(digest, examples)
+        self._models[digest] = classifier
         while len(self._models) > self._capacity:
             self._models.popitem(last=False)
+        return classifier
+
+    async def _stored(self, digest: str) -> IntentClassifier | None:
+        """The stored model; waits for one another instance is training right now."""
+        if self._sessionmaker is None:
+            return None
+        waited = 0.0
+        while True:
+            async with self._sessionmaker() as session:
+                row = await session.get(IntentModel, digest)
+            if row is None or row.status == "failed":
+                return None
+            if row.status == "ready" and row.blob:
+                try:
+                    return await asyncio.to_thread(IntentClassifier.from_bytes(row.blob).load)
+                except ModelFormatError:
+                    log.warning("nlu.model.unreadable", model=digest[:12])
+                    return None
+            age = (utcnow() - row.updated_at).total_seconds()
+            if age > STALE_TRAINING_SECONDS or waited >= WAIT_FOR_OTHERS_SECONDS:
+                return None
+            await asyncio.sleep(0.25)
+            waited += 0.25
+
+    async def _train(self, digest: str, examples: list[Mapping[str, str]]) -> IntentClassifier:
+        loop = asyncio.get_running_loop()
+        status = self._progress[digest] = ModelStatus(digest, "training",
+                                                      examples=len(examples))
+        await self._save(status)
+        pending: set[asyncio.Future[Any]] = set()
+
+        def progress(share: float, phase: str) -> None:  # called from the training thread
+            status.progress, status.phase = share, phase
+            now = replace(status)
+
+            def store() -> None:
+                future = asyncio.ensure_future(self._save(now))
+                pending.add(future)
+                future.add_done_callback(pending.discard)
+            loop.call_soon_threadsafe(store)
+
+        try:
+            result = await asyncio.to_thread(train, examples, progress=progress)
+        except Exception as exc:
+            failed = replace(status, status="failed",
+                             error=f"{type(exc).__name__}: {exc}"[:500])
+            log.exception("nlu.model.training_failed", model=digest[:12])
+            await asyncio.gather(*pending, return_exceptions=True)
+            await self._save(failed)
+            self._progress.pop(digest, None)
+            raise ServiceCallError("the intent model could not be trained") from None
+        blob = result.classifier.to_bytes()
+        done = replace(status, status="ready", progress=1.0, phase="done",
+                       seconds=round(result.seconds, 3), size=len(blob),
+                       warnings=[{"code": w.code, "message": w.message}
+                                 for w in result.warnings])
+        await asyncio.gather(*pending, return_exceptions=True)
+        await self._save(done, blob)
+        # Only now, with the model stored, does its status say ready.
+        self._progress.pop(digest, None)
         log.info("nlu.model.trained", model=digest[:12], examples=len(examples),
-                 ms=round(result.seconds * 1000, 1), warnings=[w.code for w in result.warnings])
+                 ms=round(result.seconds * 1000, 1), bytes=len(blob),
+                 warnings=[w.code for w in result.warnings])
         return result.classifier
+
+    async def _save(self, status: ModelStatus, blob: bytes | None = None) -> None:
+        """The model's status (and, once trained, its bytes). A database that cannot be
+        written costs the next process a training, never this message its answer."""
+        if self._sessionmaker is None:
+            return
+        try:
+            async with self._sessionmaker() as session, session.begin():
+                row = await session.get(IntentModel, status.digest, with_for_update=True)
+                if row is None:
+                    row = IntentModel(digest=status.digest, status=status.status, warnings=[])
+                    session.add(row)
+                elif row.status == "ready" and blob is None:
+                    return  # another instance finished first: keep its model
+                row.status, row.progress, row.phase = status.status, status.progress, \
+                    status.phase
+                row.examples, row.seconds, row.error = status.examples, status.seconds, \
+                    status.error
+                row.warnings, row.size, row.updated_at = status.warnings or [], status.size, \
+                    utcnow()
+                if blob is not None:
+                    row.blob = blob
+        except Exception as exc:
+            log.warning("nlu.model.store_failed", model=status.digest[:12],
+                        error=type(exc).__name__)
+
+    # --- operations -------------------------------------------------------------------------
 
     async def _classify(self, request: Mapping[str, Any], context: TurnContext) -> ServiceResult:
         digest, examples = request.get("model"), request.get("examples")
@@ -80,3 +250,13 @@ class NluService:
             "ranking": [{"intent": name, "confidence": round(score, 4)}
                         for name, score in prediction.ranking],
         })
+
+
+def _status_of(row: IntentModel) -> ModelStatus:
+    status = row.status
+    if status == "training" and (utcnow() - row.updated_at).total_seconds() \
+            > STALE_TRAINING_SECONDS:
+        status = "failed"  # its instance stopped; the next message trains it again
+    return ModelStatus(row.digest, status, row.progress, row.phase, row.examples, row.seconds,
+                       row.warnings, row.error if status != "failed" or row.error
+                       else "training stopped before it finished", row.size)

@@ -11,7 +11,8 @@ import uuid
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
-from fastapi import APIRouter, Header, Query, Request, Response, status
+import structlog
+from fastapi import APIRouter, BackgroundTasks, Header, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, ValidationError
 
@@ -30,6 +31,7 @@ from scenarios.scenario.schemas import (
     ScenarioUpdate, ValidationRead, VersionDetail, VersionPage, VersionRead,
 )
 
+log = structlog.get_logger(__name__)
 router = APIRouter(prefix="/api/v1", tags=["scenarios"])
 BodyModel = TypeVar("BodyModel", bound=BaseModel)
 
@@ -249,7 +251,7 @@ async def validate_scenario(scenario_id: uuid.UUID, request: Request, principal:
 @router.post("/scenarios/{scenario_id}/publish", response_model=PublishedRead, status_code=201,
              responses=problem_responses(401, 403, 404, 409, 422))
 async def publish(scenario_id: uuid.UUID, body: PublishRequest, principal: Editor,
-                  session: DbSession):
+                  session: DbSession, request: Request, later: BackgroundTasks):
     """Validate the draft and publish it as the next immutable version, which becomes live.
     Errors block publishing (422 lists them); warnings do not."""
     scenario, bot = await service.get_or_raise(session=session, org_id=principal.org_id,
@@ -260,7 +262,20 @@ async def publish(scenario_id: uuid.UUID, body: PublishRequest, principal: Edito
     read = PublishedRead.model_validate(version)
     read.live = version.number == scenario.live_version
     read.warnings = service.report_read(report).warnings
+    # Other services' work on a new version (the NLU service trains its intent models), wired
+    # by the composition root: started after the answer, so once the version is committed.
+    hooks = getattr(request.app.state, "clients", {}).get("on_publish", ())
+    if hooks:
+        later.add_task(_published, hooks, version.document, scenario_id)
     return read
+
+
+async def _published(hooks: Any, document: dict[str, Any], scenario_id: uuid.UUID) -> None:
+    for hook in hooks:
+        try:
+            hook(document)
+        except Exception:  # the publish has succeeded; its followers must not undo that
+            log.exception("scenario.publish_hook_failed", scenario_id=str(scenario_id))
 
 
 @router.get("/scenarios/{scenario_id}/versions", response_model=VersionPage,

@@ -1,0 +1,72 @@
+"""What the platform reads in every message a person writes, before the scenario runs: the
+language it is written in (among the bot's languages) and how it sounds (sentiment). The chat
+service stores both with the message; the mood trends are made from them, and a bot that asks
+for it switches the conversation's language on a confident change.
+
+Both are lexicon and n-gram lookups bounded by the text's first characters: well under a
+millisecond for a chat message, so they run inline, on the turn's path."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+
+log = structlog.get_logger(__name__)
+
+MAX_CHARS = 2_000
+
+
+@dataclass(frozen=True, slots=True)
+class MessageInsight:
+    language: str | None           # one of the bot's languages, None when unsure
+    language_confidence: float
+    sentiment_score: float | None  # -1 .. +1
+    sentiment_label: str | None    # negative | neutral | positive
+
+    def stored(self) -> dict[str, Any]:
+        """The fields kept with the message (its `body`)."""
+        out: dict[str, Any] = {}
+        if self.sentiment_label is not None:
+            out["sentiment"] = {"score": self.sentiment_score, "label": self.sentiment_label}
+        if self.language is not None:
+            out["detected_language"] = {"code": self.language,
+                                        "confidence": round(self.language_confidence, 3)}
+        return out
+
+
+def read_message(text: str, *, languages: Sequence[str], language: str,
+                 sentiment: bool = True, detect_language: bool = True) -> MessageInsight:
+    """Never raises: a failure of either reading leaves that reading out (logged)."""
+    text = text[:MAX_CHARS] if isinstance(text, str) else ""
+    found, confidence = None, 0.0
+    if detect_language and languages:
+        try:
+            from nlu.language import detect_language as detect
+
+            guess = detect(text, candidates=languages)
+            found, confidence = guess.language, guess.confidence
+        except Exception:  # the message still gets its answer
+            log.exception("nlu.language.failed")
+    score = label = None
+    if sentiment:
+        try:
+            from nlu.sentiment import analyse_sentiment
+
+            # In the language the text is written in where that was told, else in the
+            # conversation's.
+            result = analyse_sentiment(text, found or language)
+            score, label = round(result.score, 4), result.label
+        except Exception:
+            log.exception("nlu.sentiment.failed")
+    return MessageInsight(found, confidence, score, label)
+
+
+def preload() -> None:
+    """Load the language models, the lexicons and the morphology dictionaries now (about a
+    second, in a worker thread at start-up) so that no person's message waits for them on
+    the event loop."""
+    read_message("Привіт, дякую! Hello, thank you!", languages=("uk", "en", "ru"),
+                 language="uk")

@@ -1,0 +1,179 @@
+"""Intent models trained on publish, stored, loaded instead of trained again, and swapped by a
+new version while conversations run: through the REST API and a second service instance on
+the same database."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import uuid
+from typing import Any
+
+import pytest
+
+import nlu.service as nlu_service
+from core.security import Role
+from nlu.blocks import intent_models
+from nlu.models import IntentModel
+from nlu.service import NluService
+from tests.integration.test_chat_api import start
+from tests.nlu.test_intent_block import INTENTS, routing
+
+REFUND = {"name": "refund", "examples": {
+    "uk": ["поверніть гроші", "хочу повернення коштів", "поверніть мені оплату",
+           "як отримати гроші назад"],
+    "en": ["give me my money back", "I want a refund", "refund my payment",
+           "how do I get my money back"]}}
+
+
+async def publish_bot(client, owner, document: dict[str, Any]) -> tuple[str, str, dict[str, str]]:  # type: ignore[no-untyped-def]
+    bot = (await client.post("/api/v1/bots", json={"name": f"nlu-{uuid.uuid4().hex[:6]}"},
+                             headers=owner.headers)).json()
+    scenario = (await client.post(f"/api/v1/bots/{bot['id']}/scenarios",
+                                  json={"name": "main", "document": document},
+                                  headers=owner.headers)).json()
+    published = await client.post(f"/api/v1/scenarios/{scenario['id']}/publish", json={},
+                                  headers=owner.headers)
+    assert published.status_code == 201, published.text
+    key = (await client.get(f"/api/v1/bots/{bot['id']}/chat-key",
+                            headers=owner.headers)).json()["key"]
+    return bot["id"], scenario["id"], {"X-Chat-Key": key}
+
+
+async def wait_ready(client, owner, scenario_id: str, number: int) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    for _ in range(200):
+        models = (await client.get(f"/api/v1/scenarios/{scenario_id}/versions/{number}/nlu",
+                                   headers=owner.headers)).json()["models"]
+        if models and all(m["status"] == "ready" for m in models):
+            return models
+        assert all(m["status"] in ("training", "ready") for m in models), models
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"not trained: {models}")
+
+
+async def test_publishing_trains_and_stores_the_model(client, make_actor, runtime) -> None:  # type: ignore[no-untyped-def]
+    owner = await make_actor(Role.owner)
+    _, scenario_id, _ = await publish_bot(client, owner, routing())
+    [model] = await wait_ready(client, owner, scenario_id, 1)
+    assert model["block_id"] == "route" and model["progress"] == 1.0
+    assert model["examples"] == 30 and model["size"] > 1000 and model["seconds"] > 0
+    assert model["warnings"] == []
+    async with runtime.sessionmaker() as session:
+        row = await session.get(IntentModel, model["model"])
+    assert row.status == "ready" and len(row.blob) == model["size"]
+
+
+async def test_a_stored_model_is_loaded_not_trained_again(client, make_actor, runtime,
+                                                          monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    owner = await make_actor(Role.owner)
+    _, scenario_id, _ = await publish_bot(client, owner, routing())
+    [model] = await wait_ready(client, owner, scenario_id, 1)
+    # Another instance (or this one after a restart): the model comes from the database.
+    def no_training(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("trained again")
+    monkeypatch.setattr(nlu_service, "train", no_training)
+    other = NluService(sessionmaker=runtime.sessionmaker)
+    [(_, plan)] = intent_models(routing())
+    assert plan["model"] == model["model"]
+    classifier = await other.model(plan["model"], plan["examples"])
+    assert classifier.predict("скасуйте замовлення").intent == "cancel"
+    assert (await other.status(plan["model"])).status == "ready"
+
+
+async def test_a_failed_training_is_reported_and_the_block_takes_error(client, make_actor,
+                                                                       monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    owner = await make_actor(Role.owner)
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise MemoryError("out of memory")
+    monkeypatch.setattr(nlu_service, "train", broken)
+    document = routing()
+    document["blocks"][1]["settings"]["intents"][0]["examples"]["en"].append("one more way")
+    _, scenario_id, headers = await publish_bot(client, owner, document)
+    for _ in range(100):
+        [model] = (await client.get(f"/api/v1/scenarios/{scenario_id}/versions/1/nlu",
+                                    headers=owner.headers)).json()["models"]
+        if model["status"] == "failed":
+            break
+        await asyncio.sleep(0.05)
+    assert model["status"] == "failed" and "MemoryError: out of memory" in model["error"]
+    _, chat = await start(client, headers, language="uk")
+    reply = await chat.send(text="скасуйте замовлення")
+    assert reply["messages"][0]["text"] == "Збій."
+    # Mended: training on demand stores it, and the block routes again.
+    monkeypatch.undo()
+    again = await client.post(f"/api/v1/scenarios/{scenario_id}/versions/1/nlu/train",
+                              headers=owner.headers)
+    assert again.status_code == 202 and again.json()["models"][0]["status"] == "training"
+    await wait_ready(client, owner, scenario_id, 1)
+    reply = await chat.send(text="скасуйте замовлення")
+    assert reply["messages"][0]["text"] == "Скасовую."
+
+
+async def test_a_new_versions_model_swaps_in_while_conversations_run(client, make_actor) -> None:  # type: ignore[no-untyped-def]
+    owner = await make_actor(Role.owner)
+    _, scenario_id, headers = await publish_bot(client, owner, routing())
+    await wait_ready(client, owner, scenario_id, 1)
+    chats = [(await start(client, headers, language="uk"))[1] for _ in range(4)]
+
+    v2 = routing([*copy.deepcopy(INTENTS), REFUND])
+    saved = await client.put(f"/api/v1/scenarios/{scenario_id}/draft", json=v2,
+                             headers={**owner.headers, "If-Match": '"1"'})
+    assert saved.status_code == 200, saved.text
+
+    async def keep_talking(chat) -> list[str]:  # type: ignore[no-untyped-def]
+        said = []
+        for _ in range(5):
+            reply = await chat.send(text="де моє замовлення")
+            said.append(reply["messages"][0]["text"])
+        return said
+
+    # Conversations keep talking while v2 is published and its model trains.
+    publish = client.post(f"/api/v1/scenarios/{scenario_id}/publish", json={},
+                          headers=owner.headers)
+    results = await asyncio.gather(publish, *(keep_talking(chat) for chat in chats))
+    assert results[0].status_code == 201
+    for said in results[1:]:
+        assert said == ["Перевіряю замовлення."] * 5
+    await wait_ready(client, owner, scenario_id, 2)
+    # Old conversations stay on v1, which has no refund intent; new ones get v2's model.
+    old = await chats[0].send(text="поверніть мені гроші")
+    assert old["messages"][0]["text"].startswith("Не зрозумів")
+    _, new = await start(client, headers, language="uk")
+    fresh = await new.send(text="поверніть мені гроші")
+    assert fresh["messages"][0]["text"] == "refund"
+
+
+async def test_the_models_of_a_version_are_scoped_and_checked(client, make_actor) -> None:  # type: ignore[no-untyped-def]
+    owner = await make_actor(Role.owner)
+    stranger = await make_actor(Role.owner)
+    viewer = await make_actor(Role.viewer, org_id=owner.org_id)
+    _, scenario_id, _ = await publish_bot(client, owner, routing())
+    url = f"/api/v1/scenarios/{scenario_id}/versions/1/nlu"
+    hidden = await client.get(url, headers=stranger.headers)
+    assert hidden.status_code == 404 and "no version 1" in hidden.json()["detail"]
+    assert (await client.post(f"{url}/train", headers=stranger.headers)).status_code == 404
+    assert (await client.get(url)).status_code == 401
+    missing = await client.get(f"/api/v1/scenarios/{scenario_id}/versions/7/nlu",
+                               headers=owner.headers)
+    assert missing.status_code == 404
+    assert (await client.get(url, headers=viewer.headers)).status_code == 200
+    assert (await client.post(f"{url}/train", headers=viewer.headers)).status_code == 403
+
+
+@pytest.mark.parametrize("bad", [
+    {"intents": [{"name": "x", "examples": {"uk": ["так"]}}], "entities": [
+        {"name": "order_id", "kind": "regex", "pattern": "(a"}]},
+    {"entities": [{"name": "number", "kind": "list", "values": [{"value": "one"}]}]},
+])
+async def test_bad_nlu_sections_are_refused_with_a_reason(client, make_actor, bad) -> None:  # type: ignore[no-untyped-def]
+    owner = await make_actor(Role.owner)
+    bot = (await client.post("/api/v1/bots", json={"name": "nlu-bad"},
+                             headers=owner.headers)).json()
+    document = routing()
+    document["nlu"] = bad
+    created = await client.post(f"/api/v1/bots/{bot['id']}/scenarios",
+                                json={"name": "main", "document": document},
+                                headers=owner.headers)
+    assert created.status_code == 422, created.text
+    detail = created.text
+    assert ("order_id" in detail and "missing )" in detail) or "built-in entity" in detail, detail
