@@ -1,5 +1,5 @@
-"""``rozmova nlu evaluate|import``: measure the intent classifier on a data set, and bring Rasa
-NLU data into the scenario document's `nlu` section.
+"""``rozmova nlu evaluate|import|train``: measure the intent classifier on a data set, bring Rasa
+NLU data into the scenario document's `nlu` section, train a published version's models.
 
 Mounted by gateway/cli.py, which imports this module on every ``rozmova`` command: only typer
 at the top; numpy, the classifier and YAML are imported by the command that needs them."""
@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+import uuid
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -253,3 +254,82 @@ def _stderr(message: str) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(app())
+
+
+@app.command("train")
+def train_version(
+    scenario: Annotated[uuid.UUID, typer.Argument(help="The scenario's id.")],
+    version: Annotated[int | None, typer.Option(
+        help="The published version (default: the live one).")] = None,
+    force: Annotated[bool, typer.Option(help="Train again even where a model is stored.")]
+    = False,
+) -> None:
+    """Train a published version's intent models now, with a progress bar, and store them in
+    the database the server loads them from (what publishing does in the background)."""
+    import asyncio
+
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from core.config import settings_or_exit
+    from core.runtime import Runtime
+    from nlu.blocks import intent_models
+    from nlu.models import IntentModel
+    from nlu.service import NluService
+    from scenarios.contract import InProcessScenariosClient
+
+    async def run() -> list[dict[str, Any]]:
+        runtime = Runtime.from_settings(settings_or_exit())
+        service = NluService(sessionmaker=runtime.sessionmaker)
+        results = []
+        try:
+            scenarios = InProcessScenariosClient(runtime.sessionmaker)
+            found = (await scenarios.get_version(scenario, version) if version is not None
+                     else await scenarios.get_live_version(scenario))
+            if found is None:
+                _fail(f"scenario {scenario} has no published version"
+                      + (f" {version}" if version is not None else " live"))
+            plans = intent_models(found.document)
+            if not plans:
+                typer.echo(f"version {found.number} has no intent block: nothing to train")
+            with Progress(TextColumn("{task.description}"), BarColumn(),
+                          TextColumn("{task.percentage:>3.0f}% {task.fields[phase]}"),
+                          TimeElapsedColumn(), console=_Progress().console,
+                          disable=not _Progress().console.is_terminal) as bar:
+                for block_id, plan in plans:
+                    digest = plan["model"]
+                    if force:
+                        async with runtime.sessionmaker() as session, session.begin():
+                            row = await session.get(IntentModel, digest)
+                            if row is not None:
+                                await session.delete(row)
+                    task = bar.add_task(f"{block_id} ({len(plan['examples'])} examples)",
+                                        total=1.0, phase="")
+                    watching = asyncio.create_task(_follow(service, digest, bar, task))
+                    try:
+                        await service.model(digest, plan["examples"])
+                    except Exception:  # its status says why (stored by the service)
+                        pass
+                    finally:
+                        watching.cancel()
+                    status = await service.status(digest)
+                    bar.update(task, completed=1.0, phase=status.status)
+                    results.append({"block_id": block_id, **status.to_json()})
+        finally:
+            await service.close()
+            await runtime.close()
+        return results
+
+    for result in asyncio.run(run()):
+        typer.echo(f"{result['block_id']}: {result['status']}, {result['examples']} examples, "
+                   f"{result['seconds'] if result['seconds'] is not None else '-'} s, "
+                   f"{result['size']:,} bytes" + "".join(
+                       f"\n  warning {w['code']}: {w['message']}" for w in result["warnings"]))
+
+
+async def _follow(service: Any, digest: str, bar: Any, task: Any) -> None:
+    import asyncio
+
+    while True:
+        status = await service.status(digest)
+        bar.update(task, completed=status.progress, phase=status.phase)
+        await asyncio.sleep(0.1)

@@ -177,3 +177,31 @@ async def test_bad_nlu_sections_are_refused_with_a_reason(client, make_actor, ba
     assert created.status_code == 422, created.text
     detail = created.text
     assert ("order_id" in detail and "missing )" in detail) or "built-in entity" in detail, detail
+
+
+async def test_the_cli_trains_a_version_with_its_progress(client, make_actor, settings) -> None:  # type: ignore[no-untyped-def]
+    """`rozmova nlu train` in its own process, on the server's database: it trains again
+    (`--force`) and stores what the server then serves."""
+    import os
+    import sys
+
+    owner = await make_actor(Role.owner)
+    _, scenario_id, headers = await publish_bot(client, owner, routing())
+    await wait_ready(client, owner, scenario_id, 1)
+    env = {**os.environ, "ROZMOVA_DATABASE_URL": settings.resolved_database_url,
+           "ROZMOVA_DATA_DIR": str(settings.data_dir), "ROZMOVA_ENV": "test",
+           "ROZMOVA_SECRET_KEY": settings.secret_key.get_secret_value()
+           if hasattr(settings.secret_key, "get_secret_value") else str(settings.secret_key)}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "gateway.cli", "nlu", "train", scenario_id, "--force",
+        env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(process.communicate(), 120)
+    assert process.returncode == 0, err.decode()
+    assert "\nroute: ready, 30 examples" in "\n" + out.decode(), out.decode()
+    [model] = await wait_ready(client, owner, scenario_id, 1)
+    assert model["seconds"] > 0 and model["progress"] == 1.0
+    missing = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "gateway.cli", "nlu", "train", str(uuid.uuid4()), env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    _, err = await asyncio.wait_for(missing.communicate(), 60)
+    assert missing.returncode == 2 and "has no published version" in err.decode()
