@@ -6,10 +6,8 @@ the service the first time a version's intents are needed, then kept."""
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
-import orjson
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from orchestrator.extension import (
@@ -24,7 +22,7 @@ from orchestrator.extension import (
     outcome_port,
 )
 from scenarios.format.models import TemplateText, WrittenVariable
-from scenarios.format.nlu import MAX_INTENTS, Intent, IntentName
+from scenarios.format.nlu import MAX_INTENTS, Intent, IntentName, training_data
 from scenarios.format.registry import BlockType, register_blocks
 
 SERVICE = "nlu"
@@ -94,17 +92,12 @@ def _resolve(settings: IntentSettings, document: Any) -> IntentSettings:
 
 
 def training_examples(settings: IntentSettings) -> list[dict[str, str]]:
-    return [{"text": phrase, "intent": intent.name, "lang": language}
-            for intent in settings.intents if isinstance(intent, Intent)
-            for language, phrases in intent.examples.items() for phrase in phrases]
+    return model_plan(settings)["examples"]
 
 
 def model_plan(settings: IntentSettings) -> dict[str, Any]:
-    """The training data and its digest: the digest names the model, so two versions (or
-    blocks) with the same intents share one."""
-    examples = training_examples(settings)
-    digest = hashlib.sha256(orjson.dumps(examples, option=orjson.OPT_SORT_KEYS)).hexdigest()
-    return {"model": digest, "examples": examples}
+    """The block's training rows and their digest (see scenarios.format.nlu.training_data)."""
+    return training_data([i for i in settings.intents if isinstance(i, Intent)])
 
 
 def intent_models(document: Any) -> list[tuple[str, dict[str, Any]]]:

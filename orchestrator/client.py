@@ -11,6 +11,8 @@ import uuid
 from collections import OrderedDict
 from typing import Any, Generic, TypeVar
 
+import structlog
+
 from scenarios.contract import PublishedVersion, ScenariosClient
 
 from orchestrator.contract import (
@@ -19,6 +21,7 @@ from orchestrator.contract import (
     InboundEvent,
     ScenarioNotRunnable,
     ScenariosUnavailable,
+    ServiceCall,
     ServiceOutcome,
     TurnContext,
     TurnResult,
@@ -26,6 +29,12 @@ from orchestrator.contract import (
 from orchestrator.engine.compile import CompiledScenario
 from orchestrator.dispatch import Dispatcher
 from orchestrator.engine.interpreter import Engine, PendingTurn
+
+log = structlog.get_logger(__name__)
+
+# A message waits at most this long for the global intents' verdict (a trained model answers
+# in a fraction of a millisecond; the first message of a new version may train it).
+GLOBAL_INTENT_SECONDS = 3.0
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -108,9 +117,39 @@ class InProcessOrchestrator:
             pins = await self._pin(compiled, pins, scenarios, context)
         if pins != state.pins:
             state = state.model_copy(update={"pins": pins})
+        if event.kind == "text" and event.text:
+            event = await self._global_intent(event, scenarios, state, context)
         # A frame whose version cannot be loaded is reported by the engine (scenario.missing).
         return await self._settle(self.engine.run_turn(scenarios, state, event, context),
                                   context)
+
+    async def _global_intent(self, event: InboundEvent,
+                             scenarios: dict[uuid.UUID, CompiledScenario],
+                             state: ConversationState, context: TurnContext) -> InboundEvent:
+        """A message that means one of the scenario's global intents becomes that intent's
+        command, so the engine interrupts and returns as for `/help`. The innermost scenario
+        that declares global intents decides; when the NLU service cannot answer in time the
+        message goes on as text (logged), never lost."""
+        for frame in reversed(state.frames):
+            compiled = scenarios.get(frame.version_id)
+            if compiled is None or compiled.global_model is None:
+                continue
+            outcome = await self.dispatcher.call(ServiceCall(
+                service="nlu", operation="classify", timeout_seconds=GLOBAL_INTENT_SECONDS,
+                request={**compiled.global_model, "text": event.text,
+                         "threshold": compiled.global_threshold}), context)
+            if outcome.status != "ok":
+                log.warning("orchestrator.global_intent_unavailable", status=outcome.status,
+                            error=outcome.error)
+                return event
+            value = outcome.value if isinstance(outcome.value, dict) else {}
+            intent = value.get("intent")
+            if intent in compiled.global_intents:
+                return InboundEvent.model_construct(
+                    kind="command", command=intent, text=event.text, choice_id=None,
+                    payload=None)
+            return event
+        return event
 
     async def run_job(self, job: DeferredJob, context: TurnContext) -> ServiceOutcome:
         """A deferred job's call, done after its turn was stored (under the call's own, longer

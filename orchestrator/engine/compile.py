@@ -20,6 +20,7 @@ from scenarios.format import (
     upgrade,
     validate_document,
 )
+from scenarios.format.nlu import training_data
 from scenarios.format.validation import COMPUTATION_CODES
 
 from orchestrator.contract import ScenarioNotRunnable
@@ -73,6 +74,11 @@ class CompiledScenario:
     warnings: tuple[str, ...] = ()
     _defaults: Mapping[str, Any] = field(default_factory=dict, repr=False)
     shares_variables: bool = False  # declares user- or bot-scope variables
+    # Global intents: intent name -> block, the model that tells them (the `nlu` section's
+    # intents: training rows and digest) and the confidence they need.
+    global_intents: Mapping[str, str] = field(default_factory=dict)
+    global_model: Mapping[str, Any] | None = None
+    global_threshold: float = 0.7
 
     def initial_variables(self) -> dict[str, Any]:
         """Conversation-scope variables at their declared defaults (fresh copies)."""
@@ -184,4 +190,15 @@ def compile_document(document: Mapping[str, Any] | ScenarioDocument, *, version_
         languages=languages, scenario_id=scenario_id, number=number,
         document_hash=document_hash, warnings=warnings,
         _defaults=MappingProxyType(defaults),
-        shares_variables=any(v.scope != "conversation" for v in doc.variables))
+        shares_variables=any(v.scope != "conversation" for v in doc.variables),
+        **_global_intents(doc))
+
+
+def _global_intents(doc: ScenarioDocument) -> dict[str, Any]:
+    if not doc.entry.intents or doc.nlu is None:
+        return {}
+    # Trained on all the bot's intents, so that a message meaning one that is not global
+    # is not taken for a global one.
+    return {"global_intents": MappingProxyType(dict(doc.entry.intents)),
+            "global_model": MappingProxyType(training_data(doc.nlu.intents)),
+            "global_threshold": doc.nlu.global_threshold}

@@ -493,9 +493,14 @@ class Engine:
             name = (event.command or "").strip().lstrip("/").lower()
             if name in _RESTART_COMMANDS:
                 return self._restart(turn, state, event, turn.root.commands.get(name))
-            located = self._locate(turn, lambda c: c.commands.get(name))
+            # A global intent is reached like a command (the orchestrator turns a message
+            # that means one into its command; `/name` typed works too).
+            located = self._locate(turn, lambda c: c.commands.get(name)
+                                   or c.global_intents.get(name))
             if located is not None and (turn.status != "handoff"
                                         or context.commands_in_handoff):
+                if event.text:
+                    turn.note_input(event.text)  # what the person said, for the handler
                 # Like an event handler: when the command's path ends, the person is back
                 # where they were (the question asks again, the operator keeps the
                 # conversation); only an end block ends the conversation.

@@ -126,6 +126,10 @@ class EntryPoints(_Strict):
     commands: dict[Annotated[str, StringConstraints(pattern=COMMAND_PATTERN)], BlockId] = Field(
         default_factory=dict)
     events: EventHandlers = Field(default_factory=EventHandlers)
+    # Global intents: a message that means one of these intents of the `nlu` section (at its
+    # `global_threshold`) interrupts wherever the person is, like a command, and returns.
+    intents: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")],
+                  BlockId] = Field(default_factory=dict)
 
 
 VariableType = Literal["string", "number", "boolean", "date", "list", "object", "any"]

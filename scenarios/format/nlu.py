@@ -7,8 +7,10 @@ Built-in entities (number, date, time, email, phone, money, url) need no declara
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import hashlib
+from typing import Annotated, Any, Literal
 
+import orjson
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstraints, model_validator
 
 from scenarios.format.limits import pattern_problem
@@ -95,6 +97,9 @@ class NluData(_Strict):
 
     intents: list[Intent] = Field(default_factory=list, max_length=MAX_INTENTS)
     entities: list[EntityDefinition] = Field(default_factory=list, max_length=MAX_ENTITIES)
+    global_threshold: float = Field(0.7, ge=0.0, le=1.0, description=(
+        "The confidence a global intent (entry.intents) needs to interrupt the conversation; "
+        "higher than a block's own threshold, since it acts wherever the person is."))
 
     @model_validator(mode="after")
     def _distinct(self) -> NluData:
@@ -111,3 +116,13 @@ class NluData(_Strict):
 
     def intent(self, name: str) -> Intent | None:
         return next((i for i in self.intents if i.name == name), None)
+
+
+def training_data(intents: list[Intent]) -> dict[str, Any]:
+    """The examples of `intents` as training rows, and their digest: the digest names the
+    trained model, so two versions (or blocks) with the same intents share one."""
+    examples = [{"text": phrase, "intent": intent.name, "lang": language}
+                for intent in intents
+                for language, phrases in intent.examples.items() for phrase in phrases]
+    digest = hashlib.sha256(orjson.dumps(examples, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    return {"model": digest, "examples": examples}

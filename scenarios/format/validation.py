@@ -465,6 +465,19 @@ def _check_entry(document: ScenarioDocument, index_of: dict[str, int],
         (("entry", "start"), document.entry.start, "The start block")]
     entries += [(("entry", "commands", name), target, f"Command /{name}")
                 for name, target in document.entry.commands.items()]
+    entries += [(("entry", "intents", name), target, f"Global intent '{name}'")
+                for name, target in document.entry.intents.items()]
+    known = {i.name for i in document.nlu.intents} if document.nlu is not None else set()
+    for name in document.entry.intents:
+        if name not in known:
+            out.error("entry.unknown_intent",
+                      f"Global intent '{name}' is not one of the bot's intents (its nlu "
+                      f"section has {', '.join(sorted(known)) or 'none'}).",
+                      json_pointer("entry", "intents", name))
+        elif name in document.entry.commands:
+            out.error("entry.intent_is_command",
+                      f"'{name}' is both a command and a global intent; rename one.",
+                      json_pointer("entry", "intents", name))
     entries += [(("entry", "events", event), target, f"The {event} handler")
                 for event, target in document.entry.events.model_dump().items()
                 if target is not None]

@@ -86,7 +86,7 @@ async def test_a_failed_training_is_reported_and_the_block_takes_error(client, m
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise MemoryError("out of memory")
     monkeypatch.setattr(nlu_service, "train", broken)
-    document = routing()
+    document = copy.deepcopy(routing())  # a model of its own (INTENTS stay as they are)
     document["blocks"][1]["settings"]["intents"][0]["examples"]["en"].append("one more way")
     _, scenario_id, headers = await publish_bot(client, owner, document)
     for _ in range(100):
