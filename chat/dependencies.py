@@ -23,7 +23,8 @@ def conversation_service(app: Any) -> ConversationService:
     if service is None:
         clients = state.clients
         service = ConversationService(state.runtime, clients["orchestrator"],
-                                      clients["scenarios"], hub=realtime_hub(app))
+                                      clients["scenarios"], hub=realtime_hub(app),
+                                      reader=clients.get("message_reader"))
         state.conversations = service
     return service
 

@@ -8,6 +8,7 @@ millisecond for a chat message, so they run inline, on the turn's path."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,14 @@ import structlog
 log = structlog.get_logger(__name__)
 
 MAX_CHARS = 2_000
+SHORT_TEXT_CONFIDENCE = 0.5
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _long_enough(text: str) -> bool:
+    """At least two words of letters and ten letters in all."""
+    words = _WORD.findall(text)
+    return len(words) >= 2 and sum(len(w) for w in words) >= 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +57,10 @@ def read_message(text: str, *, languages: Sequence[str], language: str,
 
             guess = detect(text, candidates=languages)
             found, confidence = guess.language, guess.confidence
+            if not _long_enough(text):
+                # "ok", "так", "👍": whichever language the script suggests, a word or two
+                # is never a confident sign that the person changed language.
+                confidence = min(confidence, SHORT_TEXT_CONFIDENCE)
         except Exception:  # the message still gets its answer
             log.exception("nlu.language.failed")
     score = label = None

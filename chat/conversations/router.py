@@ -4,14 +4,15 @@ operator side of a handoff."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from chat.conversations.schemas import (
-    MAX_TEXT_CHARS, ConversationPage, ConversationRead, ConversationStart, HistoryItem,
+    MAX_TEXT_CHARS, BotMood, ConversationPage, ConversationRead, ConversationStart, HistoryItem,
     HistoryPage, MessageIn, OperatorMessage, PreviewStart, PreviewStarted, TracePage, TraceTurn,
-    TurnAnswer,
+    TurnAnswer, UserMood,
 )
 from chat.conversations.service import PREVIEW_CHANNEL, ChatScope
 from chat.realtime import tokens
@@ -126,6 +127,39 @@ async def list_conversations(
     rows = await service.list_for_bot(scope=ChatScope(org_id=principal.org_id), bot_id=bot_id,
                                       status=status, limit=limit, preview=preview)
     return ConversationPage(items=[ConversationRead.model_validate(r) for r in rows])
+
+
+_PERIOD = Annotated[Literal["day", "week", "month"], Query(
+    description="Sum up per UTC day, ISO week (from Monday) or calendar month.")]
+_SINCE = Annotated[date | None, Query(description="First day (UTC), inclusive; default: 30 "
+                                      "days, 12 weeks or 12 months before `until`.")]
+_UNTIL = Annotated[date | None, Query(description="Last day (UTC), inclusive; default today.")]
+
+
+@router.get("/bots/{bot_id}/users/{end_user_id}/mood", response_model=UserMood,
+            responses=problem_responses(401, 404, 422))
+async def user_mood(bot_id: uuid.UUID,
+                    end_user_id: Annotated[str, Path(min_length=1, max_length=128)],
+                    principal: Viewer, service: Conversations, period: _PERIOD = "day",
+                    since: _SINCE = None, until: _UNTIL = None):
+    """How one person's messages sounded across their conversations with the bot: per period,
+    the messages, their average sentiment score (-1..+1) and the count of each label, and
+    whether their mood is improving, worsening or steady. Only messages stored while the
+    bot's `sentiment` setting was on are counted."""
+    return await service.mood(scope=ChatScope(org_id=principal.org_id), bot_id=bot_id,
+                              end_user_id=end_user_id, since=since, until=until,
+                              period=period)
+
+
+@router.get("/bots/{bot_id}/mood", response_model=BotMood,
+            responses=problem_responses(401, 404, 422))
+async def bot_mood(bot_id: uuid.UUID, principal: Viewer, service: Conversations,
+                   period: _PERIOD = "day", since: _SINCE = None, until: _UNTIL = None):
+    """The bot's conversations by mood: per period of the day they started, how many there
+    were and which share of them sounded negative (the average score of the person's
+    messages at or below -0.05)."""
+    return await service.mood(scope=ChatScope(org_id=principal.org_id), bot_id=bot_id,
+                              end_user_id=None, since=since, until=until, period=period)
 
 
 @router.post("/conversations/{conversation_id}/operator/messages", response_model=HistoryItem,

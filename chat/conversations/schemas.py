@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 import orjson
@@ -146,6 +146,54 @@ class ConversationRead(BaseModel):
 
 class ConversationPage(BaseModel):
     items: list[ConversationRead]
+
+
+class UserMoodPeriod(BaseModel):
+    start: date = Field(description="The day, the Monday of the week, or the 1st of the month.")
+    messages: int
+    average_score: float | None = Field(description="-1 (very negative) .. +1 (very positive).")
+    negative: int
+    neutral: int
+    positive: int
+
+
+class UserMood(BaseModel):
+    """How one person's messages to the bot sounded, per period (UTC days)."""
+
+    bot_id: uuid.UUID
+    end_user_id: str
+    period: Literal["day", "week", "month"]
+    since: date
+    until: date
+    messages: int
+    average_score: float | None
+    trend: Literal["improving", "worsening", "steady"] | None = Field(
+        description="The later half of the periods against the earlier half.")
+    items: list[UserMoodPeriod] = Field(description="Periods with messages, oldest first.")
+
+
+class BotMoodPeriod(BaseModel):
+    start: date
+    conversations: int = Field(description="Conversations started in the period whose person "
+                                           "wrote something scored.")
+    negative_conversations: int = Field(description="Of those, the ones whose messages sound "
+                                                    "negative on average.")
+    negative_share: float | None
+    messages: int
+    average_score: float | None
+
+
+class BotMood(BaseModel):
+    """The bot's conversations by mood, per period of the day they started (UTC)."""
+
+    bot_id: uuid.UUID
+    period: Literal["day", "week", "month"]
+    since: date
+    until: date
+    conversations: int
+    negative_conversations: int
+    negative_share: float | None
+    items: list[BotMoodPeriod]
 
 
 class OperatorMessage(BaseModel):

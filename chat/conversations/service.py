@@ -15,6 +15,7 @@ import structlog
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from chat.conversations import mood
 from chat.conversations.models import Conversation, ConversationMessage, Turn
 from chat.conversations.schemas import (
     ConversationStart,
@@ -186,6 +187,21 @@ def state_json(state: ConversationState) -> dict[str, Any]:
     }
 
 
+class Insight(Protocol):
+    language: str | None
+    language_confidence: float
+
+    def stored(self) -> dict[str, Any]: ...
+
+
+class MessageReader(Protocol):
+    """Reads a person's text before the scenario runs (the NLU service's `read_message`,
+    wired by the composition root): its language and sentiment, kept with the message."""
+
+    def __call__(self, text: str, *, languages: list[str], language: str, sentiment: bool,
+                 detect_language: bool) -> Insight: ...
+
+
 class Fanout(Protocol):
     """Where news of a turn goes besides the answer: this app's sockets directly, the other
     instances that show the conversation through the lock's release (see chat.realtime.hub)."""
@@ -210,9 +226,11 @@ class _WarmWriteFailed(Exception):
 
 class ConversationService:
     def __init__(self, runtime: Runtime, orchestrator: OrchestratorClient,
-                 scenarios: ScenariosClient, hub: Fanout | None = None) -> None:
+                 scenarios: ScenariosClient, hub: Fanout | None = None,
+                 reader: MessageReader | None = None) -> None:
         self._runtime = runtime
         self._hub = hub
+        self._reader = reader
         self._commits = GroupCommits()  # the group commit of this service's turns
         self._jobs: set[asyncio.Task[None]] = set()  # deferred jobs under way
         self._orchestrator = orchestrator
@@ -442,15 +460,19 @@ class ConversationService:
             bot = await self.bot(conversation.bot_id)
             if bot is None:
                 raise NotFound(f"no conversation {conversation_id} here")
+            read = self._read(bot, conversation.language, event)
             if conversation.status == "handoff" and (
                     event.kind in _SAID
                     or (event.kind == "command" and not self._runs_in_handoff(bot, event))):
                 return await self._to_operators(store, conversation, event,
-                                                client_message_id, started)
+                                                client_message_id, started, read)
             # The state as the engine left it, where this instance remembers it (the engine
             # never changes a state it is given); else validated from what is stored.
             state = (warm.state if warm is not None and warm.state is not None
                      else ConversationState.model_validate(conversation.state))
+            switch = read.get("switch_language")
+            if switch is not None and switch != state.language:
+                state = state.model_copy(update={"language": switch})
             if event.kind == "timeout" and state.no_input_seconds is not None:
                 # The deadline that passed was the waiting block's own answer time.
                 event = InboundEvent(kind="no_input")
@@ -488,11 +510,11 @@ class ConversationService:
                     and not result.messages):
                 # Not a command of the scenario: what the person typed, for the operator.
                 return await self._to_operators(store, conversation, event,
-                                                client_message_id, started)
+                                                client_message_id, started, read)
             return await self._record(store, conversation, bot, event,
                                       client_message_id, result, started,
                                       store_inbound=event.kind in PERSON_EVENTS,
-                                      held=held, warm=warm)
+                                      held=held, warm=warm, read=read)
 
     async def handback(self, *, scope: ChatScope, conversation_id: uuid.UUID) -> TurnAnswer:
         return await self.send(scope=scope, conversation_id=conversation_id,
@@ -597,6 +619,40 @@ class ConversationService:
             return list(await session.scalars(
                 query.order_by(Conversation.last_activity_at.desc()).limit(limit)))
 
+    async def mood(self, *, scope: ChatScope, bot_id: uuid.UUID, end_user_id: str | None,
+                   since: Any, until: Any, period: Any) -> dict[str, Any]:
+        """Mood trends of one person (`end_user_id`) or of the whole bot (None); see
+        chat.conversations.mood."""
+        bot = await self.bot(bot_id)
+        if bot is None or not scope.allows(bot.org_id, bot.id):
+            raise NotFound(f"no bot {bot_id} in your organization")
+        try:
+            since, until = mood.default_range(since, until, period, utcnow().date())
+        except ValueError as exc:
+            raise InvalidInput(str(exc)) from None
+        async with self._runtime.sessionmaker() as session:
+            if end_user_id is not None:
+                buckets = await mood.user_mood(session, bot_id=bot_id, end_user_id=end_user_id,
+                                               since=since, until=until, period=period)
+            else:
+                buckets = await mood.bot_mood(session, bot_id=bot_id, since=since,
+                                              until=until, period=period)
+        items = [b.to_json() for b in buckets]
+        out: dict[str, Any] = {"bot_id": bot_id, "period": period, "since": since,
+                               "until": until, "items": items}
+        if end_user_id is not None:
+            messages = sum(b.messages for b in buckets)
+            out.update(end_user_id=end_user_id, messages=messages,
+                       average_score=round(sum(b.score_sum for b in buckets) / messages, 4)
+                       if messages else None,
+                       trend=mood.trend([i["average_score"] for i in items]))
+        else:
+            total = sum(b.conversations for b in buckets)
+            negative = sum(b.negative_conversations for b in buckets)
+            out.update(conversations=total, negative_conversations=negative,
+                       negative_share=round(negative / total, 4) if total else None)
+        return out
+
     # --- internals --------------------------------------------------------------------------
 
     @staticmethod
@@ -619,6 +675,24 @@ class ConversationService:
             languages=bot.languages, user_variables=user_vars, bot_variables=bot_vars,
             commands_in_handoff=bool(bot.settings.get("commands_in_handoff", False)))
 
+    def _read(self, bot: BotInfo, language: str, event: InboundEvent) -> dict[str, Any]:
+        """What the NLU service reads in a person's text: `stored` (sentiment, language, kept
+        with the message) and `switch_language` when the bot answers in the language the
+        person writes in and it changed with confidence."""
+        if self._reader is None or event.kind != "text" or not event.text:
+            return {}
+        settings = bot.settings
+        switching = bool(settings.get("switch_language", False)) and len(bot.languages) > 1
+        insight = self._reader(event.text, languages=bot.languages, language=language,
+                               sentiment=bool(settings.get("sentiment", True)),
+                               detect_language=switching or bool(
+                                   settings.get("detect_language", True)))
+        out: dict[str, Any] = {"stored": insight.stored()}
+        if switching and insight.language in bot.languages and insight.language_confidence \
+                >= float(settings.get("language_confidence", 0.8)):
+            out["switch_language"] = insight.language
+        return out
+
     @staticmethod
     def _runs_in_handoff(bot: BotInfo, event: InboundEvent) -> bool:
         """During a handoff the built-in commands always answer; the scenario's own ones only
@@ -627,7 +701,8 @@ class ConversationService:
         return name in BUILTIN_COMMANDS or bool(bot.settings.get("commands_in_handoff", False))
 
     async def _to_operators(self, store: Any, conversation: Snapshot, event: InboundEvent,
-                            client_message_id: str | None, started: float) -> TurnAnswer:
+                            client_message_id: str | None, started: float,
+                            read: dict[str, Any] | None = None) -> TurnAnswer:
         """While an operator has the conversation, the scenario does not run: the message is
         stored, and the hub pushes it to whoever watches the conversation."""
         seq = conversation.message_seq + 1
@@ -644,7 +719,8 @@ class ConversationService:
                     "state": conversation.state, "message_seq": seq,
                     "turn_seq": conversation.turn_seq + 1, "last_activity_at": now,
                     "timeout_at": None},
-            messages=[{"id": new_id(), "seq": seq, "direction": "in", "body": body}],
+            messages=[{"id": new_id(), "seq": seq, "direction": "in",
+                       "body": {**body, **read["stored"]} if read else body}],
             turn=self._turn_row(conversation.turn_seq + 1, client_message_id,
                                 conversation.version_id, body, answer, [], [], {}, started)))
         return answer
@@ -663,7 +739,8 @@ class ConversationService:
     async def _record(self, store: Any, conversation: Snapshot, bot: BotInfo,
                       event: InboundEvent, client_message_id: str | None, result: TurnResult,
                       started: float, *, store_inbound: bool, held: Held | None = None,
-                      warm: Warm | None = None) -> TurnAnswer:
+                      warm: Warm | None = None, read: dict[str, Any] | None = None
+                      ) -> TurnAnswer:
         """Everything a turn produced, written by the store in one go. The engine's results
         are valid by construction, so they are turned into rows and the answer as plain data,
         without validating them again (this runs for every message)."""
@@ -675,7 +752,8 @@ class ConversationService:
         if store_inbound:
             seq += 1
             inbound_seq = seq
-            rows.append({"id": new_id(), "seq": seq, "direction": "in", "body": event_body})
+            rows.append({"id": new_id(), "seq": seq, "direction": "in",
+                         "body": {**event_body, **read["stored"]} if read else event_body})
         out: list[MessageOut] = []
         shown: list[dict[str, Any]] = []
         for message in result.messages:

@@ -58,6 +58,20 @@ class BotSettings(BaseModel):
         False, description="While an operator has the conversation, the scenario's own "
         "commands run (and the conversation goes back to the operator) instead of reaching "
         "the operator as text. /start, /restart and /help always answer.")
+    sentiment: bool = Field(
+        True, description="Score how each message of a person sounds (negative, neutral, "
+        "positive; Ukrainian and English): stored with the message and summed up in the mood "
+        "trends (GET /api/v1/bots/{id}/mood, /users/{end_user_id}/mood).")
+    detect_language: bool = Field(
+        True, description="Tell the language of each message of a person (among the bot's "
+        "languages), stored with the message.")
+    switch_language: bool = Field(
+        False, description="Answer in the language the person writes in: when a message is "
+        "in another of the bot's languages with at least `language_confidence`, the "
+        "conversation switches to it before the scenario answers.")
+    language_confidence: float = Field(
+        0.8, ge=0.5, le=1.0, description="How sure the language of a message must be for "
+        "`switch_language` to act (short words such as \"ok\" never are).")
     allowed_origins: list[Origin] = Field(
         default_factory=list, max_length=50,
         description="Web pages (scheme://host[:port]) whose widget may chat with this bot; "
