@@ -351,6 +351,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/bots/{bot_id}/mood": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Bot Mood
+         * @description The bot's conversations by mood: per period of the day they started, how many there
+         *     were and which share of them sounded negative (the average score of the person's
+         *     messages at or below -0.05).
+         */
+        get: operations["bot_mood_api_v1_bots__bot_id__mood_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/bots/{bot_id}/scenarios": {
         parameters: {
             query?: never;
@@ -388,6 +410,29 @@ export interface paths {
          *     errors refuse it unless `allow_invalid=true`.
          */
         post: operations["import_scenario_api_v1_bots__bot_id__scenarios_import_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bots/{bot_id}/users/{end_user_id}/mood": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * User Mood
+         * @description How one person's messages sounded across their conversations with the bot: per period,
+         *     the messages, their average sentiment score (-1..+1) and the count of each label, and
+         *     whether their mood is improving, worsening or steady. Only messages stored while the
+         *     bot's `sentiment` setting was on are counted.
+         */
+        get: operations["user_mood_api_v1_bots__bot_id__users__end_user_id__mood_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1041,6 +1086,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/scenarios/{scenario_id}/versions/{number}/nlu": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Version Models
+         * @description The intent models of a published version: one per intent block, trained in the
+         *     background when the version was published (or by the first message that needed it), with
+         *     the training's progress, time, size and warnings.
+         */
+        get: operations["version_models_api_v1_scenarios__scenario_id__versions__number__nlu_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scenarios/{scenario_id}/versions/{number}/nlu/train": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Train Version Models
+         * @description Train the version's intent models that are not stored yet (a version published before
+         *     models were stored, or one whose training failed); follow with GET .../nlu.
+         */
+        post: operations["train_version_models_api_v1_scenarios__scenario_id__versions__number__nlu_train_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/scenarios/{scenario_id}/versions/{number}/rollback": {
         parameters: {
             query?: never;
@@ -1328,6 +1416,64 @@ export interface components {
             name: string;
             settings?: components["schemas"]["BotSettings"];
         };
+        /**
+         * BotMood
+         * @description The bot's conversations by mood, per period of the day they started (UTC).
+         */
+        BotMood: {
+            /**
+             * Bot Id
+             * Format: uuid
+             */
+            bot_id: string;
+            /** Conversations */
+            conversations: number;
+            /** Items */
+            items: components["schemas"]["BotMoodPeriod"][];
+            /** Negative Conversations */
+            negative_conversations: number;
+            /** Negative Share */
+            negative_share: number | null;
+            /**
+             * Period
+             * @enum {string}
+             */
+            period: "day" | "week" | "month";
+            /**
+             * Since
+             * Format: date
+             */
+            since: string;
+            /**
+             * Until
+             * Format: date
+             */
+            until: string;
+        };
+        /** BotMoodPeriod */
+        BotMoodPeriod: {
+            /** Average Score */
+            average_score: number | null;
+            /**
+             * Conversations
+             * @description Conversations started in the period whose person wrote something scored.
+             */
+            conversations: number;
+            /** Messages */
+            messages: number;
+            /**
+             * Negative Conversations
+             * @description Of those, the ones whose messages sound negative on average.
+             */
+            negative_conversations: number;
+            /** Negative Share */
+            negative_share: number | null;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+        };
         /** BotPage */
         BotPage: {
             /** Items */
@@ -1387,6 +1533,12 @@ export interface components {
              */
             conversation_timeout_seconds: number;
             /**
+             * Detect Language
+             * @description Tell the language of each message of a person (among the bot's languages), stored with the message.
+             * @default true
+             */
+            detect_language: boolean;
+            /**
              * Expiry Seconds
              * @description Inactivity after which a conversation is considered over.
              * @default 604800
@@ -1395,12 +1547,30 @@ export interface components {
             /** @description WebSocket flood limit per connection; resends of messages already stored do not count. */
             flood_limit?: components["schemas"]["FloodLimit"];
             /**
+             * Language Confidence
+             * @description How sure the language of a message must be for `switch_language` to act (short words such as "ok" never are).
+             * @default 0.8
+             */
+            language_confidence: number;
+            /**
              * On Expiry
              * @description What an expired conversation does when the person writes again.
              * @default restart
              * @enum {string}
              */
             on_expiry: "restart" | "resume";
+            /**
+             * Sentiment
+             * @description Score how each message of a person sounds (negative, neutral, positive; Ukrainian and English): stored with the message and summed up in the mood trends (GET /api/v1/bots/{id}/mood, /users/{end_user_id}/mood).
+             * @default true
+             */
+            sentiment: boolean;
+            /**
+             * Switch Language
+             * @description Answer in the language the person writes in: when a message is in another of the bot's languages with at least `language_confidence`, the conversation switches to it before the scenario answers.
+             * @default false
+             */
+            switch_language: boolean;
             /** @description The widget's look. */
             theme?: components["schemas"]["WidgetTheme"];
         };
@@ -1914,6 +2084,52 @@ export interface components {
             type: "text" | "image" | "file" | "video" | "audio" | "delay" | "handoff";
             /** Url */
             url?: string | null;
+        };
+        /** ModelRead */
+        ModelRead: {
+            /**
+             * Block Id
+             * @description The intent block the model serves.
+             */
+            block_id: string;
+            /** Error */
+            error: string | null;
+            /** Examples */
+            examples: number;
+            /**
+             * Model
+             * @description Digest of the training data; versions with the same intents share the model.
+             */
+            model: string;
+            /** Phase */
+            phase: string;
+            /**
+             * Progress
+             * @description 0..1 while training.
+             */
+            progress: number;
+            /**
+             * Seconds
+             * @description Training time.
+             */
+            seconds: number | null;
+            /**
+             * Size
+             * @description Bytes of the stored model.
+             */
+            size: number;
+            /**
+             * Status
+             * @description not_trained, training, ready or failed.
+             */
+            status: string;
+            /**
+             * Warnings
+             * @description What the training data lacks: intents with one example, phrases under two intents, a language without examples.
+             */
+            warnings: {
+                [key: string]: unknown;
+            }[];
         };
         /** ModuleCreate */
         ModuleCreate: {
@@ -2707,6 +2923,70 @@ export interface components {
              */
             status: "active" | "waiting" | "handoff" | "ended";
         };
+        /**
+         * UserMood
+         * @description How one person's messages to the bot sounded, per period (UTC days).
+         */
+        UserMood: {
+            /** Average Score */
+            average_score: number | null;
+            /**
+             * Bot Id
+             * Format: uuid
+             */
+            bot_id: string;
+            /** End User Id */
+            end_user_id: string;
+            /**
+             * Items
+             * @description Periods with messages, oldest first.
+             */
+            items: components["schemas"]["UserMoodPeriod"][];
+            /** Messages */
+            messages: number;
+            /**
+             * Period
+             * @enum {string}
+             */
+            period: "day" | "week" | "month";
+            /**
+             * Since
+             * Format: date
+             */
+            since: string;
+            /**
+             * Trend
+             * @description The later half of the periods against the earlier half.
+             */
+            trend: ("improving" | "worsening" | "steady") | null;
+            /**
+             * Until
+             * Format: date
+             */
+            until: string;
+        };
+        /** UserMoodPeriod */
+        UserMoodPeriod: {
+            /**
+             * Average Score
+             * @description -1 (very negative) .. +1 (very positive).
+             */
+            average_score: number | null;
+            /** Messages */
+            messages: number;
+            /** Negative */
+            negative: number;
+            /** Neutral */
+            neutral: number;
+            /** Positive */
+            positive: number;
+            /**
+             * Start
+             * Format: date
+             * @description The day, the Monday of the week, or the 1st of the month.
+             */
+            start: string;
+        };
         /** UserRead */
         UserRead: {
             /**
@@ -2768,6 +3048,18 @@ export interface components {
             number: number;
             /** Rolled Back From */
             rolled_back_from: number | null;
+        };
+        /** VersionModels */
+        VersionModels: {
+            /** Models */
+            models: components["schemas"]["ModelRead"][];
+            /** Number */
+            number: number;
+            /**
+             * Scenario Id
+             * Format: uuid
+             */
+            scenario_id: string;
         };
         /** VersionPage */
         VersionPage: {
@@ -4773,6 +5065,80 @@ export interface operations {
             };
         };
     };
+    bot_mood_api_v1_bots__bot_id__mood_get: {
+        parameters: {
+            query?: {
+                /** @description Sum up per UTC day, ISO week (from Monday) or calendar month. */
+                period?: "day" | "week" | "month";
+                /** @description First day (UTC), inclusive; default: 30 days, 12 weeks or 12 months before `until`. */
+                since?: string | null;
+                /** @description Last day (UTC), inclusive; default today. */
+                until?: string | null;
+            };
+            header?: never;
+            path: {
+                bot_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BotMood"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found in your organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input; `errors` lists each problem with a JSON pointer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; logged with the request's X-Request-ID */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_scenarios_api_v1_bots__bot_id__scenarios_get: {
         parameters: {
             query?: {
@@ -5054,6 +5420,81 @@ export interface operations {
             };
             /** @description Body over the documented limit */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input; `errors` lists each problem with a JSON pointer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; logged with the request's X-Request-ID */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    user_mood_api_v1_bots__bot_id__users__end_user_id__mood_get: {
+        parameters: {
+            query?: {
+                /** @description Sum up per UTC day, ISO week (from Monday) or calendar month. */
+                period?: "day" | "week" | "month";
+                /** @description First day (UTC), inclusive; default: 30 days, 12 weeks or 12 months before `until`. */
+                since?: string | null;
+                /** @description Last day (UTC), inclusive; default today. */
+                until?: string | null;
+            };
+            header?: never;
+            path: {
+                bot_id: string;
+                end_user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserMood"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found in your organization */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8385,6 +8826,151 @@ export interface operations {
                 };
             };
             /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; logged with the request's X-Request-ID */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    version_models_api_v1_scenarios__scenario_id__versions__number__nlu_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                scenario_id: string;
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionModels"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found in your organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input; `errors` lists each problem with a JSON pointer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; logged with the request's X-Request-ID */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    train_version_models_api_v1_scenarios__scenario_id__versions__number__nlu_train_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                scenario_id: string;
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionModels"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found in your organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input; `errors` lists each problem with a JSON pointer */
             422: {
                 headers: {
                     [name: string]: unknown;
