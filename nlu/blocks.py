@@ -6,9 +6,10 @@ the service the first time a version's intents are needed, then kept."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from orchestrator.extension import (
     BlockContext,
@@ -22,7 +23,16 @@ from orchestrator.extension import (
     outcome_port,
 )
 from scenarios.format.models import TemplateText, WrittenVariable
-from scenarios.format.nlu import MAX_INTENTS, Intent, IntentName, training_data
+from scenarios.format.nlu import (
+    MAX_INTENTS,
+    Intent,
+    IntentName,
+    ListEntity,
+    RegexEntity,
+    entity_plan,
+    resolve_entity,
+    training_data,
+)
 from scenarios.format.registry import BlockType, register_blocks
 
 SERVICE = "nlu"
@@ -152,6 +162,81 @@ class IntentExecutor(Executor):
         return follow(intent if intent in known else FALLBACK)
 
 
+Timezone = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+EntityReference = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+FOUND, NOT_FOUND = "found", "not_found"
+
+
+class EntitiesSettings(_Settings):
+    """Find `entities` in `text` (by default what the person last wrote): built-in ones
+    (number, date, time, email, phone, money, url) and the bot's own (lists with synonyms,
+    regular expressions: named from the scenario's `nlu` section, or written here). The block
+    leaves through `found` when at least one is there, else `not_found`. `store_in` gets
+    {entity: value} (the first of each kind found); `matches_in` every match with its span:
+    [{entity, value, text, start, end}]."""
+
+    text: TemplateText = Field("{{last_input}}", description="Where to look (a template).")
+    entities: list[EntityReference | ListEntity | RegexEntity] = Field(
+        min_length=1, max_length=20)
+    store_in: WrittenVariable | None = None
+    matches_in: WrittenVariable | None = None
+    timezone: Timezone = Field("Europe/Kyiv", description=(
+        "How \"tomorrow at 3 pm\" is read: an IANA time zone."))
+    timeout_ms: int = Field(2000, ge=100, le=30_000)
+
+    @model_validator(mode="after")
+    def _known_zone(self) -> EntitiesSettings:
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"'{self.timezone}' is not a time zone (say Europe/Kyiv or UTC)") \
+                from None
+        return self
+
+
+def _resolve_entities(settings: EntitiesSettings, document: Any) -> EntitiesSettings:
+    data = getattr(document, "nlu", None)
+    return settings.model_copy(update={
+        "entities": [resolve_entity(r, data) for r in settings.entities]})
+
+
+def extract_request(plan: dict[str, Any], text: str, ctx: BlockContext, timezone: str
+                    ) -> dict[str, Any]:
+    return {**plan, "text": text, "language": ctx.language, "now": ctx.now.isoformat(),
+            "timezone": timezone}
+
+
+class EntitiesExecutor(Executor):
+    type_name = "entities"
+
+    def prepare(self, settings: BaseModel, block_id: str) -> Any:
+        return entity_plan(settings.entities)  # type: ignore[attr-defined]
+
+    def enter(self, block: CompiledBlock, ctx: BlockContext) -> Step:
+        settings: EntitiesSettings = block.settings  # type: ignore[assignment]
+        return call_service(ServiceCall(
+            service=SERVICE, operation="extract",
+            request=extract_request(block.plan, ctx.render_template(settings.text), ctx,
+                                    settings.timezone),
+            timeout_seconds=settings.timeout_ms / 1000))
+
+    def complete(self, block: CompiledBlock, outcome: ServiceOutcome,
+                 ctx: BlockContext) -> Step:
+        if outcome.status != "ok":
+            return follow(outcome_port(block, outcome))
+        settings: EntitiesSettings = block.settings  # type: ignore[assignment]
+        value = outcome.value if isinstance(outcome.value, dict) else {}
+        matches = [m for m in value.get("entities", []) if isinstance(m, dict)]
+        first: dict[str, Any] = {}
+        for match in matches:
+            first.setdefault(match.get("entity"), match.get("value"))
+        if settings.store_in is not None:
+            ctx.set(settings.store_in, first)
+        if settings.matches_in is not None:
+            ctx.set(settings.matches_in, matches)
+        return follow(FOUND if matches else NOT_FOUND)
+
+
 BLOCK_TYPES = (
     BlockType(name="intent", settings_model=IntentSettings, ports=_ports, resolve=_resolve,
               waits_for_input=False, category="nlu",
@@ -160,8 +245,16 @@ BLOCK_TYPES = (
                                   "кожною мовою) і піти портом цього наміру або fallback."},
               description="Tell what a free text means (taught by example phrases in each "
                           "language) and leave through that intent's port, or fallback."),
+    BlockType(name="entities", settings_model=EntitiesSettings,
+              ports=(FOUND, NOT_FOUND, *CALL_PORTS), resolve=_resolve_entities,
+              waits_for_input=False, category="nlu",
+              titles={"en": "Entities", "uk": "Сутності"},
+              descriptions={"uk": "Знайти в тексті числа, дати, email, телефони, суми й "
+                                  "сутності бота (списки, шаблони) і покласти у змінні."},
+              description="Find numbers, dates, emails, phones, amounts and the bot's own "
+                          "entities (lists, patterns) in a text and put them in variables."),
 )
-EXECUTORS = (IntentExecutor(),)
+EXECUTORS = (IntentExecutor(), EntitiesExecutor())
 
 
 def register_block_types() -> None:

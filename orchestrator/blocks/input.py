@@ -25,9 +25,10 @@ from typing import Any, NamedTuple
 import phonenumbers
 from scenarios.format import limits
 from scenarios.format.blocks import WEEKDAYS, option_values, parse_date_bound
+from scenarios.format.nlu import entity_plan
 
 from orchestrator.blocks.choices import Options, option_labels
-from orchestrator.contract import InboundEvent, InputRequest
+from orchestrator.contract import InboundEvent, InputRequest, ServiceCall, ServiceOutcome
 from orchestrator.engine import phrases
 from orchestrator.engine.compile import CompiledBlock
 from orchestrator.engine.executor import (
@@ -37,6 +38,7 @@ from orchestrator.engine.executor import (
     Executor,
     Step,
     VariableTypeError,
+    call_service,
     follow,
     reprompt,
     wait,
@@ -45,6 +47,7 @@ from orchestrator.engine.outbound import button, input_request, message, text_me
 from orchestrator.engine.values import parse_date, parse_number
 
 DEFAULT_PHONE_REGION = "UA"
+ENTITY_SECONDS = 2.0  # how long an answer waits for the NLU service to find its entity
 MAX_ANSWER = 4096
 
 # RFC 5322's dot-atom local part and a hostname of LDH labels with a letter TLD: what mail
@@ -79,6 +82,10 @@ class _Plan(NamedTuple):
     max_attempts: int
     timeout_seconds: float | None
     problem: str | None = None  # why the pattern cannot run: the block fails when answered
+    # Kind text with an entity: what the NLU service needs to find it (scenarios.format.nlu
+    # entity_plan), and the time zone dates are read in.
+    entity: Mapping[str, Any] | None = None
+    timezone: str = "Europe/Kyiv"
 
 
 _INVALID = object()
@@ -160,7 +167,9 @@ class InputExecutor(Executor):
             min_length=settings.min_length, max_length=settings.max_length,
             pattern=pattern, reprompt=settings.reprompt, reprompts=settings.reprompts or {},
             max_attempts=settings.max_attempts, timeout_seconds=settings.timeout_seconds,
-            problem=problem)
+            problem=problem,
+            entity=entity_plan([settings.entity]) if settings.entity is not None else None,
+            timezone=settings.timezone)
 
     def enter(self, block: CompiledBlock, ctx: BlockContext) -> Step:
         request = self.request(block, ctx)
@@ -183,6 +192,27 @@ class InputExecutor(Executor):
         else:
             return NOT_MINE
         ctx.note_input(answer)
+        if failed is None and plan.entity is not None:
+            # The value is the entity the NLU service finds in the answer (`complete`).
+            return call_service(ServiceCall(
+                service="nlu", operation="extract", timeout_seconds=ENTITY_SECONDS,
+                request={**plan.entity, "text": answer, "language": ctx.language,
+                         "now": ctx.now.isoformat(), "timezone": plan.timezone}))
+        return self._answered(block, ctx, value, failed, chosen)
+
+    def complete(self, block: CompiledBlock, outcome: ServiceOutcome,
+                 ctx: BlockContext) -> Step:
+        """The entity found in the answer is the value; none (or a service that could not
+        answer: the person can still type it again) asks again."""
+        found = outcome.value.get("entities") if outcome.status == "ok" \
+            and isinstance(outcome.value, dict) else None
+        if found and isinstance(found[0], dict):
+            return self._answered(block, ctx, found[0].get("value"), None, None)
+        return self._answered(block, ctx, _INVALID, "entity", None)
+
+    def _answered(self, block: CompiledBlock, ctx: BlockContext, value: Any,
+                  failed: str | None, chosen: str | None) -> Step:
+        plan: _Plan = block.plan
         mistyped = False
         if failed is None:
             if chosen is not None:
@@ -298,6 +328,8 @@ class InputExecutor(Executor):
     @staticmethod
     def _builtin_reprompt(plan: _Plan, failed: str, ctx: BlockContext) -> str:
         language = ctx.language
+        if failed == "entity":
+            return phrases.reprompt(language, "entity")
         if plan.kind == "number":
             if failed == "integer":
                 return phrases.reprompt(language, "number_integer")

@@ -463,6 +463,8 @@ class Engine:
             if step.kind == SERVICE:
                 target = self._suspend(turn, block, step, start, cap)
             else:
+                if step.kind != REPROMPT and turn.waiting_block == block.id:
+                    self._leave_waiting(turn)  # the answer was taken (see _resume)
                 target = self._apply(turn, block, step, start)
             if target is not None:
                 self._drive(turn, target, cap)
@@ -732,7 +734,9 @@ class Engine:
             else:
                 self._drive(turn, self._call_handler(turn, located, block.id), self.max_steps)
             return
-        if step.kind != REPROMPT:
+        if step.kind != REPROMPT and step.kind != SERVICE:
+            # (A block that asks a service about the answer keeps waiting, with its tries,
+            # until the outcome says whether the answer is taken: see _outcome_reaches.)
             self._leave_waiting(turn)
         target = self._apply(turn, block, step, start)
         if target is not None:

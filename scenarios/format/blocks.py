@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from dataclasses import replace
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     AfterValidator,
@@ -39,6 +41,7 @@ from scenarios.format.models import (
     is_valid_regex,
 )
 from scenarios.format.limits import INTEGER_LIMIT, MAX_INTEGER_DIGITS
+from scenarios.format.nlu import EntityName, ListEntity, RegexEntity, resolve_entity
 from scenarios.format.registry import BlockType, register_block
 
 MAX_BUTTONS = 12
@@ -178,7 +181,7 @@ DateBound = Annotated[str, StringConstraints(min_length=1, max_length=20)]
 # Which constraint a `reprompts` key stands for, by kind: "format" is an answer that does not
 # read as the kind at all (or does not fit the variable's type).
 REPROMPT_KEYS: dict[str, tuple[str, ...]] = {
-    "text": ("format", "length", "pattern"),
+    "text": ("format", "length", "pattern", "entity"),
     "number": ("format", "integer", "min", "max", "step"),
     "email": ("format",),
     "phone": ("format",),
@@ -186,7 +189,7 @@ REPROMPT_KEYS: dict[str, tuple[str, ...]] = {
     "choice": ("format",),
 }
 RepromptKey = Literal["integer", "min", "max", "step", "weekday", "format", "length",
-                      "pattern"]
+                      "pattern", "entity"]
 
 
 def parse_date_bound(text: str) -> tuple[str, dt.date | None, int, str]:
@@ -240,6 +243,15 @@ class InputSettings(_Settings):
     reprompts: dict[RepromptKey, LocalizedText] | None = None
     max_attempts: int = Field(default=3, ge=1, le=10)
     timeout_seconds: AnswerSeconds | None = None
+    # Kind text: the answer must contain this entity, and its value is what is stored ("на
+    # завтра о 15:00" stores the date and time, "мій номер 050 123 45 67" the phone in E.164).
+    entity: EntityName | ListEntity | RegexEntity | None = Field(None, description=(
+        "Kind text: take the value of this entity from the answer: a built-in one (number, "
+        "date, time, email, phone, money, url) or one of the bot's (named from the nlu "
+        "section, or written here). An answer without it is asked again (reprompt key "
+        "`entity`)."))
+    timezone: str = Field("Europe/Kyiv", max_length=64, description=(
+        "With `entity`: how \"tomorrow at 3 pm\" is read (an IANA time zone)."))
 
     @field_validator("choices")
     @classmethod
@@ -300,7 +312,16 @@ class InputSettings(_Settings):
             raise ValueError("each weekday may be listed once")
         return value
 
-    @field_validator("min_length", "max_length", "pattern")
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"'{value}' is not a time zone (say Europe/Kyiv or UTC)") from None
+        return value
+
+    @field_validator("min_length", "max_length", "pattern", "entity")
     @classmethod
     def _text_only(cls, value: Any, info: ValidationInfo) -> Any:
         if value is not None and info.data.get("kind") not in (None, "text"):
@@ -510,11 +531,20 @@ def _builtin(name: str, settings: type[BaseModel], ports: Any, waits: Any, descr
                      titles=titles, descriptions={"uk": uk_description})
 
 
+def _resolve_input(settings: InputSettings, document: Any) -> InputSettings:
+    """An entity named from the bot's nlu section replaced by its definition."""
+    if settings.entity is None:
+        return settings
+    return settings.model_copy(update={
+        "entity": resolve_entity(settings.entity, getattr(document, "nlu", None))})
+
+
 BUILTIN_BLOCK_TYPES: tuple[BlockType, ...] = (
     _builtin("message", MessageSettings, _message_ports, _message_waits,
              "Send a text, media or buttons; with buttons, wait for a choice.", "messaging"),
-    _builtin("input", InputSettings, _input_ports, True,
-             "Ask a question and store the validated answer in a variable.", "messaging"),
+    replace(_builtin("input", InputSettings, _input_ports, True,
+                     "Ask a question and store the validated answer in a variable.",
+                     "messaging"), resolve=_resolve_input),
     _builtin("condition", ConditionSettings, ("true", "false"), False,
              "Branch on variables.", "logic"),
     _builtin("set_variable", SetVariableSettings, ("next",), False,

@@ -126,3 +126,27 @@ def training_data(intents: list[Intent]) -> dict[str, Any]:
                 for language, phrases in intent.examples.items() for phrase in phrases]
     digest = hashlib.sha256(orjson.dumps(examples, option=orjson.OPT_SORT_KEYS)).hexdigest()
     return {"model": digest, "examples": examples}
+
+
+def resolve_entity(reference: str | ListEntity | RegexEntity, data: NluData | None
+                   ) -> str | ListEntity | RegexEntity:
+    """A built-in entity's name as it is; a name of one of the bot's entities replaced by its
+    definition; a definition written in place as it is. Raises ValueError for the author."""
+    if not isinstance(reference, str) or reference in BUILTIN_ENTITIES:
+        return reference
+    for entity in data.entities if data is not None else ():
+        if entity.name == reference:
+            return entity
+    own = ", ".join(e.name for e in data.entities) if data is not None and data.entities \
+        else "none"
+    raise ValueError(f"the entity '{reference}' is neither built in ({', '.join(BUILTIN_ENTITIES)})"
+                     f" nor one of the bot's entities (known: {own})")
+
+
+def entity_plan(references: list[str | ListEntity | RegexEntity]) -> dict[str, Any]:
+    """What the NLU service needs to find these entities: their names, the definitions of
+    the bot's own ones and a digest naming the compiled extractor."""
+    definitions = [r.model_dump(mode="json") for r in references if not isinstance(r, str)]
+    names = [r if isinstance(r, str) else r.name for r in references]
+    digest = hashlib.sha256(orjson.dumps(definitions, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    return {"entities": names, "definitions": definitions, "extractor": digest}
