@@ -36,7 +36,7 @@ const shown = () => ["choices", "min", "max", "step", "integer", "weekdays", "mi
 
 describe("the input form", () => {
   it("shows the constraints of the input's kind", () => {
-    expect([...inputHiddenFields({ kind: "email" })].sort()).toEqual(["choices", "integer", "max", "max_length", "min", "min_length", "pattern", "step", "weekdays"]);
+    expect([...inputHiddenFields({ kind: "email" })].sort()).toEqual(["choices", "entity", "integer", "max", "max_length", "min", "min_length", "pattern", "step", "timezone", "weekdays"]);
     expect(inputHiddenFields({ kind: "something else" }).size).toBe(0);
     let settings: Record<string, unknown> = {};
     render(<Harness initial={sampleDocument()} onDoc={(d) => (settings = d.blocks.find((b) => b.id === "ask")!.settings)} />);
@@ -64,7 +64,7 @@ describe("the input form", () => {
   });
 
   it("offers re-prompts only for the constraints of the input's kind", () => {
-    expect(inputMapKeys({ kind: "text" })).toEqual({ reprompts: ["format", "length", "pattern"] });
+    expect(inputMapKeys({ kind: "text" })).toEqual({ reprompts: ["format", "length", "pattern", "entity"] });
     expect(inputMapKeys({ kind: "unknown" })).toBeUndefined();
     let settings: Record<string, unknown> = {};
     render(<Harness initial={sampleDocument()} onDoc={(d) => (settings = d.blocks.find((b) => b.id === "ask")!.settings)} />);

@@ -15,6 +15,8 @@ const KIND_FIELDS: Record<string, readonly string[]> = {
   min_length: ["text"],
   max_length: ["text"],
   pattern: ["text"],
+  entity: ["text"],
+  timezone: ["text"],
 };
 
 const KINDS = new Set(["text", "number", "email", "phone", "date", "choice"]);
@@ -34,7 +36,7 @@ export function inputHiddenFields(settings: Record<string, unknown>): ReadonlySe
 /** The constraints each kind can have a re-prompt for (`REPROMPT_KEYS` in
  * scenarios/format/blocks.py: any other key is refused). */
 const REPROMPT_KEYS: Record<string, readonly string[]> = {
-  text: ["format", "length", "pattern"],
+  text: ["format", "length", "pattern", "entity"],
   number: ["format", "integer", "min", "max", "step"],
   email: ["format"],
   phone: ["format"],
