@@ -10,7 +10,7 @@ do what rules should not: phonenumbers knows each country's numbering plan, and 
 inflects the author's Ukrainian synonyms once, when the extractor is built ("Київ" → "Києва",
 "Києві"; "Нова Пошта" → "Новій Пошті"), so a message is matched by plain lookup of its words.
 
-dateparser and spaCy, installed for the NLU, are not used here, for measured reasons:
+dateparser and spaCy were measured for this and are not dependencies, for these reasons:
 - dateparser: `search_dates` reads "$7.50 tomorrow" as "50 tomorrow" and "понеділок о 10" as
   October; `parse` returns nothing for "в четвер", "наступного понеділка", "через годину",
   "через тиждень" and reads "05.12" as 05:12; it costs 1–3 ms a call (350 ms the first). The
