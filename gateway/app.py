@@ -182,6 +182,8 @@ def create_app(
                 yield
         finally:
             await app.state.clients["modules"].close()  # the sandbox's worker processes
+            # Trainings under way stop, stored as failed: the next message trains again.
+            await app.state.clients["nlu"].close()
             if own_runtime:
                 await app.state.runtime.close()
 

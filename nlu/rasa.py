@@ -119,6 +119,48 @@ def read_rasa(paths: Sequence[str | Path], language: str | None = None) -> RasaI
     return RasaImport(data, builder.warnings, renamed, renamed_entities, files)
 
 
+def read_rasa_texts(files: Sequence[tuple[str, str]], language: str) -> RasaImport:
+    """The same from files' contents (name, text), as the API receives them: one language for
+    all of them. YAML anchors and aliases are refused (an alias bomb would expand into
+    gigabytes); raises RasaImportError."""
+    if not _LANGUAGE.match(language):
+        raise RasaImportError(f"language {language!r} is not a language code like 'uk', 'en' "
+                              "or 'pt-BR'")
+    builder = _Builder()
+    names: list[str] = []
+    for name, text in files:
+        document = _parse_yaml(text, name)
+        if not isinstance(document, dict) or "nlu" not in document:
+            builder.warnings.append(f"{name}: no 'nlu:' section; skipped")
+            continue
+        names.append(name)
+        builder.add_document(document["nlu"], name, language)
+    if not names:
+        raise RasaImportError("no Rasa NLU data (a YAML document with an 'nlu:' key) in "
+                              + (", ".join(name for name, _ in files) or "nothing"))
+    data, renamed, renamed_entities = builder.build()
+    try:
+        NluData.model_validate(data)
+    except ValueError as error:
+        raise RasaImportError(f"the converted data does not validate: {error}") from error
+    return RasaImport(data, builder.warnings, renamed, renamed_entities, names)
+
+
+def _parse_yaml(text: str, name: str) -> Any:
+    import yaml
+
+    class _NoAliases(yaml.SafeLoader):  # the Python loader: the C one cannot be overridden
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.events.AliasEvent):
+                raise yaml.YAMLError("YAML aliases (*name) are not accepted here")
+            return super().compose_node(parent, index)
+
+    try:
+        return yaml.load(text, Loader=_NoAliases)  # noqa: S506 (a safe loader, aliases refused)
+    except yaml.YAMLError as error:
+        raise RasaImportError(f"{name}: not valid YAML: {error}") from error
+
+
 def _nlu_files(path: Path, language: str | None, warnings: list[str]
                ) -> Iterable[tuple[Path, str]]:
     if not path.exists():

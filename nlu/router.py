@@ -1,15 +1,19 @@
 """The NLU service's API: the intent models of a published version, their training status and
-progress (publishing starts their training), and training on demand."""
+progress (publishing starts their training), training on demand, and Rasa NLU data converted
+into a scenario's `nlu` section."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
 
-from fastapi import APIRouter, Request
-from pydantic import BaseModel, Field
+import asyncio
+from typing import Annotated
 
-from core.errors import NotFound
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field, StringConstraints
+
+from core.errors import InvalidInput, NotFound
 from core.http import Editor, Viewer, problem_responses
 from nlu.blocks import intent_models
 
@@ -75,3 +79,46 @@ async def train_version_models(scenario_id: uuid.UUID, number: int, principal: E
     """Train the version's intent models that are not stored yet (a version published before
     models were stored, or one whose training failed); follow with GET .../nlu."""
     return await _models(request, principal.org_id, scenario_id, number, train=True)
+
+
+MAX_RASA_BYTES = 1_000_000
+
+
+class RasaFile(BaseModel):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    content: Annotated[str, StringConstraints(max_length=MAX_RASA_BYTES)]
+
+
+class RasaImportRequest(BaseModel):
+    files: list[RasaFile] = Field(min_length=1, max_length=50, description=(
+        "Rasa NLU YAML files (data/nlu.yml and the like), 1 MB in all at most."))
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")] = Field(
+        description="The language the examples are written in.")
+
+
+class RasaImportRead(BaseModel):
+    data: dict[str, Any] = Field(description="A scenario `nlu` section: intents and entities.")
+    warnings: list[str]
+    renamed: dict[str, str] = Field(description="Rasa intent names changed to fit ours.")
+    renamed_entities: dict[str, str]
+    summary: dict[str, int]
+
+
+@router.post("/nlu/import/rasa", response_model=RasaImportRead,
+             responses=problem_responses(401, 403, 413, 422))
+async def import_rasa(body: RasaImportRequest, principal: Editor):
+    """Convert Rasa NLU training data (intents with examples, annotated entities, synonyms,
+    lookup tables, regexes) into a scenario's `nlu` section. Nothing is stored: put `data`
+    into a draft (or merge it with the builder) and publish."""
+    from nlu.rasa import RasaImportError, read_rasa_texts
+
+    if sum(len(f.content.encode()) for f in body.files) > MAX_RASA_BYTES:
+        raise InvalidInput(f"at most {MAX_RASA_BYTES:,} bytes of YAML at once")
+    try:
+        # Parsing YAML is pure Python: off the event loop.
+        result = await asyncio.to_thread(
+            read_rasa_texts, [(f.name, f.content) for f in body.files], body.language)
+    except RasaImportError as exc:
+        raise InvalidInput(str(exc)) from None
+    return RasaImportRead(data=result.data, warnings=result.warnings, renamed=result.renamed,
+                          renamed_entities=result.renamed_entities, summary=result.summary)

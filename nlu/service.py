@@ -189,6 +189,13 @@ class NluService:
 
         try:
             result = await asyncio.to_thread(train, examples, progress=progress)
+        except asyncio.CancelledError:
+            # The server is stopping: say so, and the next message (here or on another
+            # instance) trains it again instead of waiting for it.
+            await self._save(replace(status, status="failed",
+                                     error="training was stopped (the server shut down)"))
+            self._progress.pop(digest, None)
+            raise
         except Exception as exc:
             failed = replace(status, status="failed",
                              error=f"{type(exc).__name__}: {exc}"[:500])

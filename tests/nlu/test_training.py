@@ -205,3 +205,56 @@ async def test_the_cli_trains_a_version_with_its_progress(client, make_actor, se
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     _, err = await asyncio.wait_for(missing.communicate(), 60)
     assert missing.returncode == 2 and "has no published version" in err.decode()
+
+
+async def test_rasa_data_converts_through_the_api(client, make_actor) -> None:  # type: ignore[no-untyped-def]
+    owner = await make_actor(Role.owner)
+    viewer = await make_actor(Role.viewer, org_id=owner.org_id)
+    files = [{"name": "data/nlu.yml", "content": """
+version: "3.1"
+nlu:
+- intent: check_balance
+  examples: |
+    - how much money is on my [credit card](account_type)
+    - what's my [savings]{"entity": "account_type", "value": "savings"} balance
+- intent: ask-weather
+  examples: |
+    - what is the weather like
+    - will it rain today
+- synonym: credit
+  examples: |
+    - credit card
+- regex: order_id
+  examples: |
+    - [A-Z]{2}\\\\d{6}
+"""}]
+    converted = await client.post("/api/v1/nlu/import/rasa",
+                                  json={"files": files, "language": "en"},
+                                  headers=owner.headers)
+    assert converted.status_code == 200, converted.text
+    body = converted.json()
+    assert sorted(i["name"] for i in body["data"]["intents"]) == ["ask_weather", "check_balance"]
+    assert body["renamed"] == {"ask-weather": "ask_weather"}
+    assert body["summary"]["intents"] == 2 and body["summary"]["examples"] == 4
+    kinds = {e["name"]: e["kind"] for e in body["data"]["entities"]}
+    assert kinds == {"account_type": "list", "order_id": "regex"}
+    # What it gives is a valid nlu section: a draft takes it as it is.
+    document = routing()
+    document["nlu"] = body["data"]
+    _, scenario_id, _ = await publish_bot(client, owner, document)
+
+    bomb = await client.post("/api/v1/nlu/import/rasa", json={"files": [
+        {"name": "b.yml", "content": "a: &a [1, 2]\nnlu: [*a, *a]\n"}], "language": "en"},
+        headers=owner.headers)
+    assert bomb.status_code == 422 and "aliases" in bomb.json()["detail"]
+    nothing = await client.post("/api/v1/nlu/import/rasa", json={"files": [
+        {"name": "domain.yml", "content": "intents: [greet]\n"}], "language": "en"},
+        headers=owner.headers)
+    assert nothing.status_code == 422 and "no Rasa NLU data" in nothing.json()["detail"]
+    broken = await client.post("/api/v1/nlu/import/rasa", json={"files": [
+        {"name": "nlu.yml", "content": "nlu: [\n"}], "language": "en"}, headers=owner.headers)
+    assert broken.status_code == 422 and "nlu.yml: not valid YAML" in broken.json()["detail"]
+    assert (await client.post("/api/v1/nlu/import/rasa", json={"files": files, "language": "en"},
+                              headers=viewer.headers)).status_code == 403
+    assert (await client.post("/api/v1/nlu/import/rasa",
+                              json={"files": files, "language": "en"})).status_code == 401

@@ -763,6 +763,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/nlu/import/rasa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Rasa
+         * @description Convert Rasa NLU training data (intents with examples, annotated entities, synonyms,
+         *     lookup tables, regexes) into a scenario's `nlu` section. Nothing is stored: put `data`
+         *     into a draft (or merge it with the builder) and publish.
+         */
+        post: operations["import_rasa_api_v1_nlu_import_rasa_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/organization": {
         parameters: {
             query?: never;
@@ -2608,6 +2630,53 @@ export interface components {
              * @description What validation warned about in the published document (it was published anyway).
              */
             warnings?: components["schemas"]["IssueRead"][];
+        };
+        /** RasaFile */
+        RasaFile: {
+            /** Content */
+            content: string;
+            /** Name */
+            name: string;
+        };
+        /** RasaImportRead */
+        RasaImportRead: {
+            /**
+             * Data
+             * @description A scenario `nlu` section: intents and entities.
+             */
+            data: {
+                [key: string]: unknown;
+            };
+            /**
+             * Renamed
+             * @description Rasa intent names changed to fit ours.
+             */
+            renamed: {
+                [key: string]: string;
+            };
+            /** Renamed Entities */
+            renamed_entities: {
+                [key: string]: string;
+            };
+            /** Summary */
+            summary: {
+                [key: string]: number;
+            };
+            /** Warnings */
+            warnings: string[];
+        };
+        /** RasaImportRequest */
+        RasaImportRequest: {
+            /**
+             * Files
+             * @description Rasa NLU YAML files (data/nlu.yml and the like), 1 MB in all at most.
+             */
+            files: components["schemas"]["RasaFile"][];
+            /**
+             * Language
+             * @description The language the examples are written in.
+             */
+            language: string;
         };
         /** Receipt */
         Receipt: {
@@ -7013,6 +7082,93 @@ export interface operations {
                 };
             };
             /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; logged with the request's X-Request-ID */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_rasa_api_v1_nlu_import_rasa_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RasaImportRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RasaImportRead"];
+                };
+            };
+            /** @description Malformed JSON (`code: malformed_json`): not JSON, nested too deeply, or a number of thousands of digits */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over the documented limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input; `errors` lists each problem with a JSON pointer */
             422: {
                 headers: {
                     [name: string]: unknown;
