@@ -357,6 +357,7 @@ def _check_document(document: ScenarioDocument, raw: dict[str, Any], languages: 
                       json_pointer("blocks", index_of[block_id], "settings", "block"), block_id)
 
     roots = _check_entry(document, index_of, out)
+    _check_nlu(document, languages, out)
     _check_reachability(roots, successors, index_of, raw_blocks, out)
     # A jump to this very scenario starts it again from its start block: a loop like any
     # other when nothing on the way waits.
@@ -456,6 +457,42 @@ def _check_language_choices(document: ScenarioDocument, settings_of: dict[str, B
                                 "pressing it would fail that block.",
                                 json_pointer("blocks", n, "settings", field, position,
                                              "value" if has_value else "id"), block_id)
+
+
+def _check_nlu(document: ScenarioDocument, languages: list[str], out: _Collector) -> None:
+    """What makes intents hard to tell apart, as warnings that name it: an intent taught by
+    one phrase in a language, a phrase taught under two intents, a bot language some intent
+    has no phrase in (messages in it are then matched only through shared words)."""
+    data = document.nlu
+    if data is None or not data.intents:
+        return
+    owners: dict[str, list[str]] = {}
+    for n, intent in enumerate(data.intents):
+        for language in languages:
+            phrases = intent.examples.get(language, [])
+            if not phrases:
+                out.warning("nlu.empty_language",
+                            f"Intent '{intent.name}' has no example in {language}; messages in "
+                            f"{language} reach it only through words shared with other "
+                            "languages.", json_pointer("nlu", "intents", n, "examples"))
+            elif len(phrases) == 1:
+                out.warning("nlu.single_example",
+                            f"Intent '{intent.name}' has one {language} example; add a few "
+                            "more ways to say it.",
+                            json_pointer("nlu", "intents", n, "examples", language))
+        for phrases in intent.examples.values():
+            for phrase in phrases:
+                key = " ".join(phrase.casefold().split()).strip(" .!?")
+                names = owners.setdefault(key, [])
+                if intent.name not in names:
+                    names.append(intent.name)
+    for phrase, names in owners.items():
+        if len(names) > 1:
+            first = next(n for n, i in enumerate(data.intents) if i.name == names[0])
+            out.warning("nlu.duplicate_example",
+                        f"\"{phrase}\" is an example of {', '.join(names)}: the model cannot "
+                        "tell them apart on it; keep it under one.",
+                        json_pointer("nlu", "intents", first, "examples"))
 
 
 def _check_entry(document: ScenarioDocument, index_of: dict[str, int],

@@ -175,3 +175,26 @@ async def test_an_unknown_named_intent_is_a_validation_error(client, make_actor)
     assert refused.status_code == 422, refused.text
     assert refused.headers["content-type"].startswith("application/problem+json")
     assert "repeated: change_address" in refused.text
+
+
+async def test_weak_intents_are_named_in_validation_warnings(client, make_actor) -> None:  # type: ignore[no-untyped-def]
+    owner = await make_actor(Role.owner)
+    bot = (await client.post("/api/v1/bots", json={"name": "nlu-warn"},
+                             headers=owner.headers)).json()
+    document = named_routing()
+    document["nlu"]["intents"] = [
+        {"name": "change_address", "examples": {"uk": ["змінити адресу"],
+                                                "en": ["change address", "new address"]}},
+        {"name": "order_status", "examples": {"en": ["where is my order", "Change address!"]}},
+        {"name": "cancel", "examples": {"uk": ["скасувати", "відміна"], "en": ["cancel", "stop"]}}]
+    created = await client.post(f"/api/v1/bots/{bot['id']}/scenarios",
+                                json={"name": "main", "document": document},
+                                headers=owner.headers)
+    checked = (await client.post(f"/api/v1/scenarios/{created.json()['id']}/validate",
+                                 headers=owner.headers)).json()
+    warnings = {(w["code"], w["path"]): w["message"] for w in checked["warnings"]}
+    assert "one uk example" in warnings[("nlu.single_example", "/nlu/intents/0/examples/uk")]
+    assert "no example in uk" in warnings[("nlu.empty_language", "/nlu/intents/1/examples")]
+    assert "change_address, order_status" in warnings[("nlu.duplicate_example",
+                                                        "/nlu/intents/0/examples")]
+    assert checked["valid"] is True  # warnings: it still publishes
