@@ -824,7 +824,14 @@ export function ScenarioEditor({ scenario, bot, types }: { scenario: ScenarioDet
                 onDeclareVariable={declareVariable}
               />
             ) : (
-              <ScenarioInspector doc={doc} onChange={(change) => edit(change, typingKey("scenario"))} showVariables={variablesRequest} />
+              <ScenarioInspector
+                doc={doc}
+                onChange={(change) => edit(change, typingKey("scenario"))}
+                showVariables={variablesRequest}
+                bot={botLanguages}
+                scenarioId={scenarioId}
+                publishedKey={versionsKey}
+              />
             )}
           </div>
           <div id="panel-test" role="tabpanel" aria-labelledby="tab-test" hidden={tab !== "test"} className="tab-panel">

@@ -6,6 +6,7 @@ import { ConditionForm } from "./ConditionForm";
 import { inputHiddenFields, inputMapKeys } from "./inputForm";
 import { blockPorts } from "./ports";
 import { declaredVariables } from "./schemaForm";
+import { NluManager } from "./NluManager";
 import { hasSettingsForm, SettingsForm } from "./SettingsForm";
 import { VariablesManager } from "./VariablesManager";
 
@@ -277,14 +278,27 @@ export function ScenarioInspector({
   doc,
   onChange,
   showVariables = 0,
+  bot,
+  scenarioId,
+  publishedKey = 0,
 }: {
   doc: ScenarioDocument;
   onChange: (change: (doc: ScenarioDocument) => ScenarioDocument) => void;
   /** Counts requests to bring the variables into view (the editor's Variables button). */
   showVariables?: number;
+  /** The bot's languages (the intents' example phrases are per language). */
+  bot?: BotLanguages;
+  /** For the NLU models' status of the live version. */
+  scenarioId?: string;
+  /** Changes when a version was published. */
+  publishedKey?: number;
 }) {
   const { t } = useTranslation();
   const startId = useId();
+  const nluLanguages = useMemo(
+    () => (bot ? [bot.defaultLanguage, ...bot.languages.filter((l) => l !== bot.defaultLanguage)] : []),
+    [bot],
+  );
   const known = doc.blocks.some((b) => b.id === doc.entry.start);
   const variablesRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -326,6 +340,7 @@ export function ScenarioInspector({
           onApply={(variables) => onChange((d) => ({ ...d, variables: variables as unknown[] }))}
         />
       </details>
+      <NluManager doc={doc} onChange={onChange} languages={nluLanguages} scenarioId={scenarioId} refreshKey={publishedKey} />
     </div>
   );
 }
