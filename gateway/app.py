@@ -62,6 +62,12 @@ def _nlu_routers() -> list[APIRouter]:
     return [router]
 
 
+def _llm_routers() -> list[APIRouter]:
+    from llm.router import router
+
+    return [router]
+
+
 # Each service's routers, loaded only when that service is mounted.
 SERVICES: dict[str, Callable[[], list[APIRouter]]] = {
     "gateway": _gateway_routers,
@@ -69,6 +75,7 @@ SERVICES: dict[str, Callable[[], list[APIRouter]]] = {
     "chat": _chat_routers,
     "modules": _modules_routers,
     "nlu": _nlu_routers,
+    "llm": _llm_routers,
 }
 
 
@@ -79,6 +86,7 @@ def service_clients(runtime: Runtime) -> dict[str, Any]:
 
     from gateway.secrets.contract import InProcessSecretsClient
     from modules.contract import install as install_modules
+    from llm.contract import install as install_llm
     from nlu.contract import install as install_nlu
     from nlu.contract import on_publish, read_message
 
@@ -92,9 +100,13 @@ def service_clients(runtime: Runtime) -> dict[str, Any]:
                               runtime.sessionmaker, runtime.cache)
     # Intent blocks: their executor on the engine, the NLU service on the dispatcher.
     nlu = install_nlu(orchestrator, runtime.sessionmaker)
+    # LLM blocks: their executor on the engine, the LLM service (the organization's
+    # providers and their keys from its secrets, the shared answer cache) on the dispatcher.
+    llm = install_llm(orchestrator, runtime.settings, runtime.sessionmaker,
+                      InProcessSecretsClient.from_runtime(runtime), runtime.cache)
     # Every person's message: its language and sentiment, stored with it (mood trends).
     return {"scenarios": scenarios, "orchestrator": orchestrator, "modules": modules,
-            "nlu": nlu, "message_reader": read_message,
+            "nlu": nlu, "llm": llm, "message_reader": read_message,
             # Publishing a version trains its intent models in the background.
             "on_publish": [on_publish(nlu)]}
 
@@ -184,6 +196,7 @@ def create_app(
             await app.state.clients["modules"].close()  # the sandbox's worker processes
             # Trainings under way stop, stored as failed: the next message trains again.
             await app.state.clients["nlu"].close()
+            await app.state.clients["llm"].close()
             if own_runtime:
                 await app.state.runtime.close()
 

@@ -7,6 +7,7 @@ import chat.keys.models  # noqa: F401
 import gateway.auth.models  # noqa: F401
 import gateway.orgs.models  # noqa: F401
 import gateway.secrets.models  # noqa: F401
+import llm.models  # noqa: F401
 import modules.library.models  # noqa: F401
 import nlu.models  # noqa: F401
 import scenarios.bot.models  # noqa: F401

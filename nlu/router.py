@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from core.errors import InvalidInput, NotFound
 from core.http import Editor, Viewer, problem_responses
+from core.types import VersionNumber
 from nlu.blocks import intent_models
 
 router = APIRouter(prefix="/api/v1", tags=["nlu"])
@@ -63,7 +64,7 @@ async def _models(request: Request, org_id: uuid.UUID, scenario_id: uuid.UUID, n
 
 @router.get("/scenarios/{scenario_id}/versions/{number}/nlu", response_model=VersionModels,
             responses=problem_responses(401, 404, 422))
-async def version_models(scenario_id: uuid.UUID, number: int, principal: Viewer,
+async def version_models(scenario_id: uuid.UUID, number: VersionNumber, principal: Viewer,
                          request: Request):
     """The intent models of a published version: one per intent block, trained in the
     background when the version was published (or by the first message that needed it), with
@@ -74,7 +75,7 @@ async def version_models(scenario_id: uuid.UUID, number: int, principal: Viewer,
 @router.post("/scenarios/{scenario_id}/versions/{number}/nlu/train",
              response_model=VersionModels, status_code=202,
              responses=problem_responses(401, 403, 404, 422))
-async def train_version_models(scenario_id: uuid.UUID, number: int, principal: Editor,
+async def train_version_models(scenario_id: uuid.UUID, number: VersionNumber, principal: Editor,
                                request: Request):
     """Train the version's intent models that are not stored yet (a version published before
     models were stored, or one whose training failed); follow with GET .../nlu."""

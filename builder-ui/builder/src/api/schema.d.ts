@@ -568,6 +568,95 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/llm/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Providers
+         * @description The organization's providers by name (their keys stay in the secrets).
+         */
+        get: operations["list_providers_api_v1_llm_providers_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/llm/providers/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Provider */
+        get: operations["get_provider_api_v1_llm_providers__name__get"];
+        /**
+         * Put Provider
+         * @description Create or replace a provider: 201 when new, 200 when replaced. Its key is read from the
+         *     named secret at each call, so rotating the secret needs no change here.
+         */
+        put: operations["put_provider_api_v1_llm_providers__name__put"];
+        post?: never;
+        /**
+         * Delete Provider
+         * @description Remove a provider no other provider falls back to; blocks that name it take their
+         *     `error` port from then on.
+         */
+        delete: operations["delete_provider_api_v1_llm_providers__name__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/llm/providers/{name}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Test Provider
+         * @description Ask the provider (this one, without its fallbacks) for a one-word answer: `ok` with
+         *     the time it took, or the provider's reason (a wrong key, an unknown model, no answer).
+         */
+        post: operations["test_provider_api_v1_llm_providers__name__test_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/llm/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Usage
+         * @description What the organization's bots spent on models per UTC day, bot and provider: calls
+         *     (of them answered from the cache), tokens and cost in dollars.
+         */
+        get: operations["usage_api_v1_llm_usage_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -1699,6 +1788,27 @@ export interface components {
             /** Key */
             key: string;
         };
+        /** ConnectionTest */
+        ConnectionTest: {
+            /**
+             * Answer
+             * @description What the model said to a one-word prompt.
+             */
+            answer?: string | null;
+            /**
+             * Error
+             * @description The provider's reason (never the key).
+             */
+            error?: string | null;
+            /** Milliseconds */
+            milliseconds: number;
+            /** Model */
+            model: string;
+            /** Ok */
+            ok: boolean;
+            /** Provider */
+            provider: string;
+        };
         /** ConversationPage */
         ConversationPage: {
             /** Items */
@@ -2589,6 +2699,96 @@ export interface components {
             /** @description The validator's error type (a request). */
             type?: string;
         };
+        /**
+         * ProviderPut
+         * @description A model the organization's scenarios reach by the provider's name.
+         */
+        ProviderPut: {
+            /**
+             * Api Base
+             * @description The server's address (required for azure and openai_compatible). Private addresses are refused unless the operator allows them (ROZMOVA_HTTP_ALLOW).
+             */
+            api_base?: string | null;
+            /**
+             * Api Version
+             * @description Azure's API version.
+             */
+            api_version?: string | null;
+            /**
+             * Fallbacks
+             * @description Providers tried in order when this one fails (an outage, a rate limit, a timeout).
+             */
+            fallbacks?: string[];
+            /**
+             * Input Cost
+             * @description Dollars per million prompt tokens, where litellm does not know the model's price.
+             */
+            input_cost?: number | null;
+            /**
+             * Kind
+             * @description openai, azure (Azure OpenAI), gemini, anthropic, or openai_compatible: any server speaking OpenAI's chat API (a local llama.cpp or Ollama server).
+             * @enum {string}
+             */
+            kind: "openai" | "azure" | "gemini" | "anthropic" | "openai_compatible";
+            /**
+             * Model
+             * @description The model as the provider names it (gpt-4o-mini, claude-3-5-haiku-latest, gemini-1.5-flash, an Azure deployment, llama3.1:8b).
+             */
+            model: string;
+            /**
+             * Output Cost
+             * @description Dollars per million completion tokens.
+             */
+            output_cost?: number | null;
+            /**
+             * Secret
+             * @description The name of the organization's secret that holds the key (PUT /api/v1/secrets/{name}); none for a local server without keys.
+             */
+            secret?: string | null;
+            /**
+             * Timeout Seconds
+             * @default 30
+             */
+            timeout_seconds: number;
+        };
+        /** ProviderRead */
+        ProviderRead: {
+            /** Api Base */
+            api_base: string | null;
+            /** Api Version */
+            api_version: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Fallbacks */
+            fallbacks: string[];
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Input Cost */
+            input_cost: number | null;
+            /** Kind */
+            kind: string;
+            /** Model */
+            model: string;
+            /** Name */
+            name: string;
+            /** Output Cost */
+            output_cost: number | null;
+            /** Secret */
+            secret: string | null;
+            /** Timeout Seconds */
+            timeout_seconds: number;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
         /** PublishRequest */
         PublishRequest: {
             /**
@@ -2991,6 +3191,51 @@ export interface components {
              * @enum {string}
              */
             status: "active" | "waiting" | "handoff" | "ended";
+        };
+        /** UsagePage */
+        UsagePage: {
+            /** Calls */
+            calls: number;
+            /** Completion Tokens */
+            completion_tokens: number;
+            /** Cost */
+            cost: number;
+            /** Items */
+            items: components["schemas"]["UsageRow"][];
+            /** Prompt Tokens */
+            prompt_tokens: number;
+            /**
+             * Since
+             * Format: date
+             */
+            since: string;
+            /**
+             * Until
+             * Format: date
+             */
+            until: string;
+        };
+        /** UsageRow */
+        UsageRow: {
+            /** Bot Id */
+            bot_id: string;
+            /** Cached */
+            cached: number;
+            /** Calls */
+            calls: number;
+            /** Completion Tokens */
+            completion_tokens: number;
+            /** Cost */
+            cost: number;
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Prompt Tokens */
+            prompt_tokens: number;
+            /** Provider */
+            provider: string;
         };
         /**
          * UserMood
@@ -6249,6 +6494,442 @@ export interface operations {
             };
         };
     };
+    list_providers_api_v1_llm_providers_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderRead"][];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; logged with the request's X-Request-ID */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_provider_api_v1_llm_providers__name__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The provider's name: lower-case letters, digits, - and _. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderRead"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found in your organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; logged with the request's X-Request-ID */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_provider_api_v1_llm_providers__name__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The provider's name: lower-case letters, digits, - and _. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProviderPut"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderRead"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderRead"];
+                };
+            };
+            /** @description Malformed JSON (`code: malformed_json`): not JSON, nested too deeply, or a number of thousands of digits */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the stored state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over the request limit (ROZMOVA_MAX_REQUEST_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input; `errors` lists each problem with a JSON pointer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; logged with the request's X-Request-ID */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_provider_api_v1_llm_providers__name__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The provider's name: lower-case letters, digits, - and _. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found in your organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input; `errors` lists each problem with a JSON pointer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; logged with the request's X-Request-ID */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    test_provider_api_v1_llm_providers__name__test_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The provider's name: lower-case letters, digits, - and _. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionTest"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found in your organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; logged with the request's X-Request-ID */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    usage_api_v1_llm_usage_get: {
+        parameters: {
+            query?: {
+                /** @description Default: 30 days ago. */
+                since?: string | null;
+                /** @description Default: today (UTC). */
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsagePage"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input; `errors` lists each problem with a JSON pointer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; logged with the request's X-Request-ID */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     me_api_v1_me_get: {
         parameters: {
             query?: never;
@@ -9016,6 +9697,7 @@ export interface operations {
             header?: never;
             path: {
                 scenario_id: string;
+                /** @description A version number. */
                 number: number;
             };
             cookie?: never;
@@ -9084,6 +9766,7 @@ export interface operations {
             header?: never;
             path: {
                 scenario_id: string;
+                /** @description A version number. */
                 number: number;
             };
             cookie?: never;

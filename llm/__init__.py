@@ -1,0 +1,1 @@
+"""LLM service: models in scenarios (generation, structured answers, routing, reports)."""

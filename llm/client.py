@@ -1,0 +1,157 @@
+"""Calls to models through litellm, along a chain of providers: the block's provider, then its
+fallbacks in order, each under its own timeout, until one answers.
+
+litellm is imported here only, on the first call (about 2.5 s and 170 MB), with its model price
+table read from the package instead of the network. Its own retries are off: the chain is the
+retry, and a provider that fails is not asked again within the same call. An error names the
+provider and litellm's reason; a key never appears in it (it is cut out if a provider echoes
+it)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import structlog
+
+log = structlog.get_logger(__name__)
+
+_lock = threading.Lock()
+_litellm: Any = None
+
+PREFIX = {"openai": "openai", "openai_compatible": "openai", "azure": "azure",
+          "gemini": "gemini", "anthropic": "anthropic"}
+
+
+def litellm() -> Any:
+    global _litellm
+    if _litellm is None:
+        with _lock:
+            if _litellm is None:
+                # Before the import: else litellm fetches its price table from the network and
+                # leaves a retrying thread behind when there is none.
+                os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+                os.environ.setdefault("LITELLM_TELEMETRY", "False")
+                import litellm as module
+
+                module.telemetry = False
+                module.suppress_debug_info = True
+                module.drop_params = True  # a parameter a provider lacks is left out, not fatal
+                _litellm = module
+    return _litellm
+
+
+@dataclass(frozen=True, slots=True)
+class Provider:
+    name: str
+    kind: str
+    model: str
+    api_base: str | None = None
+    api_version: str | None = None
+    key: str | None = field(default=None, repr=False)
+    timeout: float = 30.0
+    input_cost: float | None = None    # dollars per million tokens
+    output_cost: float | None = None
+
+    @property
+    def litellm_model(self) -> str:
+        return f"{PREFIX[self.kind]}/{self.model}"
+
+
+@dataclass(slots=True)
+class Completion:
+    text: str
+    provider: str
+    model: str
+    finish_reason: str | None
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost: float = 0.0
+    milliseconds: float = 0.0
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (provider, reason) before it
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "provider": self.provider, "model": self.model,
+                "finish_reason": self.finish_reason, "prompt_tokens": self.prompt_tokens,
+                "completion_tokens": self.completion_tokens, "cost": self.cost,
+                "milliseconds": round(self.milliseconds, 1), "failed": self.failed}
+
+
+class ChainFailed(Exception):
+    """No provider of the chain answered; `failures` are (provider, reason) in order."""
+
+    def __init__(self, failures: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(f"{name}: {reason}" for name, reason in failures))
+        self.failures = failures
+
+
+async def complete(chain: Sequence[Provider], messages: list[dict[str, Any]], *,
+                   max_tokens: int | None = None, temperature: float | None = None,
+                   stop: list[str] | None = None, response_format: dict[str, Any] | None = None,
+                   deadline: float | None = None) -> Completion:
+    """The first answer along the chain. `deadline` (time.monotonic()) bounds the whole call:
+    a provider gets its own timeout or what is left, whichever is shorter."""
+    module = litellm()
+    failures: list[tuple[str, str]] = []
+    for provider in chain:
+        left = provider.timeout if deadline is None else min(provider.timeout,
+                                                             deadline - time.monotonic())
+        if left <= 0.05:
+            failures.append((provider.name, "no time left"))
+            break
+        started = time.perf_counter()
+        try:
+            response = await asyncio.wait_for(module.acompletion(
+                model=provider.litellm_model, messages=messages, api_base=provider.api_base,
+                api_version=provider.api_version, api_key=provider.key or "none",
+                max_tokens=max_tokens, temperature=temperature, stop=stop or None,
+                response_format=response_format, timeout=left, num_retries=0,
+                max_retries=0), timeout=left + 0.5)
+        except (TimeoutError, asyncio.TimeoutError):
+            failures.append((provider.name, f"no answer within {left:.1f} s"))
+            continue
+        except Exception as exc:  # litellm's exceptions; each a reason to try the next
+            failures.append((provider.name, _reason(exc, provider)))
+            log.info("llm.provider_failed", provider=provider.name, error=type(exc).__name__)
+            continue
+        return _completion(module, response, provider, started, failures)
+    raise ChainFailed(failures)
+
+
+def _completion(module: Any, response: Any, provider: Provider, started: float,
+                failures: list[tuple[str, str]]) -> Completion:
+    choice = response.choices[0]
+    text = choice.message.content or ""
+    usage = getattr(response, "usage", None)
+    prompt = int(getattr(usage, "prompt_tokens", 0) or 0)
+    completion_tokens = int(getattr(usage, "completion_tokens", 0) or 0)
+    if provider.input_cost is not None or provider.output_cost is not None:
+        cost = (prompt * (provider.input_cost or 0) + completion_tokens
+                * (provider.output_cost or 0)) / 1e6
+    else:
+        try:
+            cost = float(module.completion_cost(completion_response=response) or 0.0)
+        except Exception:  # a model litellm has no price for (a local one): free here
+            cost = 0.0
+    return Completion(text=text, provider=provider.name, model=provider.model,
+                      finish_reason=getattr(choice, "finish_reason", None),
+                      prompt_tokens=prompt, completion_tokens=completion_tokens, cost=cost,
+                      milliseconds=(time.perf_counter() - started) * 1000, failed=failures)
+
+
+def _reason(exc: Exception, provider: Provider) -> str:
+    """litellm's reason in one line, with the key cut out if the provider echoed it."""
+    status = getattr(exc, "status_code", None)
+    message = str(getattr(exc, "message", None) or exc).replace("\n", " ").strip()
+    if provider.key:
+        message = message.replace(provider.key, "[key]")
+        if len(provider.key) > 8:
+            message = message.replace(provider.key[:8], "[key]")
+    kind = type(exc).__name__
+    prefix = f"{kind} ({status})" if status else kind
+    return f"{prefix}: {message[:300]}"

@@ -1,0 +1,30 @@
+"""The LLM service's contract: its block type (`llm`), and how the composition root plugs the
+service into an orchestrator (`install`): the block type's executor on the engine, the
+service's client on the dispatcher, reading the organization's providers, secrets and the
+shared cache."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from llm.blocks import BLOCK_TYPES, EXECUTORS, SERVICE, register_block_types
+from llm.service import LlmService
+from orchestrator.extension import ServiceLimits
+
+__all__ = ["BLOCK_TYPES", "SERVICE", "LlmService", "install", "register_block_types"]
+
+
+def install(orchestrator: Any, settings: Any, sessionmaker: Any, secrets: Any,
+            cache: Any = None) -> LlmService:
+    """Run `llm` blocks on `orchestrator` (an in-process orchestrator client). A provider's
+    address is checked like an HTTP block's (public, or allowed by ROZMOVA_HTTP_ALLOW)."""
+    from modules.contract import AddressPolicy
+
+    orchestrator.engine.executors.register_missing(EXECUTORS)
+    policy = AddressPolicy([e for e in settings.http_allow.split(",") if e.strip()])
+    service = LlmService(sessionmaker, secrets, cache, policy)
+    # A model answers in seconds: many calls wait at once, bounded so that a slow provider
+    # cannot hold every conversation's turn (the bulkhead answers `error` beyond it).
+    orchestrator.dispatcher.register(SERVICE, service, ServiceLimits(
+        concurrency=256, queue=1024, wait_seconds=10.0))
+    return service

@@ -1,0 +1,57 @@
+"""The LLM service's tables: an organization's model providers (where a model is reached and
+with which of the organization's secrets) and what the organization's bots spent on them, per
+day (tokens and cost), which quotas and reports read."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.db import Base, IdMixin, TimestampMixin
+
+
+class LlmProvider(IdMixin, TimestampMixin, Base):
+    """A model an organization's scenarios may call by `name`: its kind (openai, azure,
+    gemini, anthropic, or any OpenAI-compatible server), the model, the address, the secret
+    that holds its key (never the key itself) and the providers to fall back to."""
+
+    __tablename__ = "llm_providers"
+    __table_args__ = (UniqueConstraint("org_id", "name"),)
+
+    org_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("organizations.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(32))
+    model: Mapped[str] = mapped_column(String(200))
+    api_base: Mapped[str | None] = mapped_column(String(500))
+    api_version: Mapped[str | None] = mapped_column(String(32))
+    secret: Mapped[str | None] = mapped_column(String(64))
+    fallbacks: Mapped[list[Any]]
+    timeout_seconds: Mapped[float] = mapped_column(default=30.0)
+    # Dollars per million tokens, for the organization's own accounting where the model's
+    # price is not in litellm's table (a local server: 0).
+    input_cost: Mapped[float | None]
+    output_cost: Mapped[float | None]
+
+
+class LlmUsage(Base):
+    """Tokens and cost per organization, bot, provider and UTC day."""
+
+    __tablename__ = "llm_usage"
+    __table_args__ = (UniqueConstraint("org_id", "bot_id", "provider", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    org_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("organizations.id", ondelete="CASCADE"))
+    bot_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    provider: Mapped[str] = mapped_column(String(64))
+    day: Mapped[date]
+    calls: Mapped[int] = mapped_column(default=0)
+    cached: Mapped[int] = mapped_column(default=0)
+    prompt_tokens: Mapped[int] = mapped_column(default=0)
+    completion_tokens: Mapped[int] = mapped_column(default=0)
+    cost: Mapped[float] = mapped_column(default=0.0)

@@ -1,0 +1,132 @@
+"""The LLM service's API: an organization's model providers (which model, where, with which of
+its secrets, falling back to which), a connection test, and the tokens and cost its bots
+spent. Reading takes the viewer role; changing providers the editor role, like secrets."""
+
+from __future__ import annotations
+
+import time
+from datetime import date, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response, status
+from pydantic import BaseModel
+from sqlalchemy import select
+
+from core.db import utcnow
+from core.errors import InvalidInput
+from core.http import DbSession, Editor, Viewer, problem_responses
+from llm import client as llm_client
+from llm import providers
+from llm.models import LlmUsage
+from llm.schemas import ConnectionTest, ProviderPath, ProviderPut, ProviderRead
+
+router = APIRouter(prefix="/api/v1/llm", tags=["llm"])
+
+
+@router.get("/providers", response_model=list[ProviderRead], responses=problem_responses(401))
+async def list_providers(principal: Viewer, session: DbSession):
+    """The organization's providers by name (their keys stay in the secrets)."""
+    return await providers.get_all(session, principal.org_id)
+
+
+@router.get("/providers/{name}", response_model=ProviderRead,
+            responses=problem_responses(401, 404))
+async def get_provider(name: ProviderPath, principal: Viewer, session: DbSession):
+    return await providers.get_or_raise(session, principal.org_id, name)
+
+
+@router.put("/providers/{name}", response_model=ProviderRead,
+            responses={201: {"model": ProviderRead, "description": "Created"},
+                       **problem_responses(401, 403, 409, 422)})
+async def put_provider(name: ProviderPath, body: ProviderPut, principal: Editor,
+                       session: DbSession, response: Response):
+    """Create or replace a provider: 201 when new, 200 when replaced. Its key is read from the
+    named secret at each call, so rotating the secret needs no change here."""
+    provider, created = await providers.put(session, principal.org_id, name, body)
+    if created:
+        response.status_code = status.HTTP_201_CREATED
+    return provider
+
+
+@router.delete("/providers/{name}", status_code=status.HTTP_204_NO_CONTENT,
+               responses=problem_responses(401, 403, 404, 422))
+async def delete_provider(name: ProviderPath, principal: Editor, session: DbSession) -> Response:
+    """Remove a provider no other provider falls back to; blocks that name it take their
+    `error` port from then on."""
+    provider = await providers.get_or_raise(session, principal.org_id, name)
+    await providers.delete(session, provider)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/providers/{name}/test", response_model=ConnectionTest,
+             responses=problem_responses(401, 403, 404))
+async def test_provider(name: ProviderPath, principal: Editor, session: DbSession,
+                        request: Request):
+    """Ask the provider (this one, without its fallbacks) for a one-word answer: `ok` with
+    the time it took, or the provider's reason (a wrong key, an unknown model, no answer)."""
+    row = await providers.get_or_raise(session, principal.org_id, name)
+    service = request.app.state.clients["llm"]
+    started = time.perf_counter()
+    try:
+        [provider] = [p for p in await providers.chain(session, principal.org_id, name,
+                                                       service.secrets) if p.name == name]
+        await providers.check_addresses([provider], service.policy)
+        completion = await llm_client.complete(
+            [provider], [{"role": "user", "content": "Answer with one word: OK"}],
+            max_tokens=5, deadline=time.monotonic() + min(provider.timeout, 20.0))
+    except (LookupError, PermissionError) as exc:
+        return ConnectionTest(ok=False, provider=name, model=row.model,
+                              milliseconds=_since(started), error=str(exc))
+    except llm_client.ChainFailed as exc:
+        return ConnectionTest(ok=False, provider=name, model=row.model,
+                              milliseconds=_since(started), error=exc.failures[0][1])
+    return ConnectionTest(ok=True, provider=name, model=row.model,
+                          milliseconds=_since(started), answer=completion.text[:100])
+
+
+def _since(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 1)
+
+
+class UsageRow(BaseModel):
+    day: date
+    bot_id: str
+    provider: str
+    calls: int
+    cached: int
+    prompt_tokens: int
+    completion_tokens: int
+    cost: float
+
+
+class UsagePage(BaseModel):
+    since: date
+    until: date
+    calls: int
+    prompt_tokens: int
+    completion_tokens: int
+    cost: float
+    items: list[UsageRow]
+
+
+@router.get("/usage", response_model=UsagePage, responses=problem_responses(401, 422))
+async def usage(principal: Viewer, session: DbSession,
+                since: Annotated[date | None, Query(description="Default: 30 days ago.")] = None,
+                until: Annotated[date | None, Query(description="Default: today (UTC).")] = None):
+    """What the organization's bots spent on models per UTC day, bot and provider: calls
+    (of them answered from the cache), tokens and cost in dollars."""
+    until = until or utcnow().date()
+    since = since or until - timedelta(days=29)
+    if since > until or (until - since).days > 400:
+        raise InvalidInput("since must be before until, at most 400 days apart")
+    rows = list(await session.scalars(select(LlmUsage).where(
+        LlmUsage.org_id == principal.org_id, LlmUsage.day >= since, LlmUsage.day <= until)
+        .order_by(LlmUsage.day, LlmUsage.provider)))
+    items = [UsageRow(day=r.day, bot_id=str(r.bot_id), provider=r.provider, calls=r.calls,
+                      cached=r.cached, prompt_tokens=r.prompt_tokens,
+                      completion_tokens=r.completion_tokens, cost=round(r.cost, 6))
+             for r in rows]
+    return UsagePage(since=since, until=until, calls=sum(r.calls for r in items),
+                     prompt_tokens=sum(r.prompt_tokens for r in items),
+                     completion_tokens=sum(r.completion_tokens for r in items),
+                     cost=round(sum(r.cost for r in items), 6), items=items)

@@ -1,0 +1,217 @@
+"""The `llm` service's client for the orchestrator's dispatcher: `complete` a block's prompt in
+one of three modes.
+
+* generate: the model's text;
+* structured: a JSON object valid against the block's JSON Schema (an invalid answer gets one
+  repair request with the validator's complaint, then the block's `error` port);
+* classify: one of the block's classes, or none (the block's `fallback`).
+
+Every answer is cached (Redis when configured, in-process otherwise) under a key over the
+organization, the providers' models, the messages and the parameters, unless the block opts
+out; a cached answer costs nothing and is counted as such. Tokens and cost are added up per
+organization, bot, provider and day (`llm_usage`)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+import orjson
+import structlog
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from core.db import utcnow
+from llm import client as llm_client
+from llm import providers as llm_providers
+from llm.models import LlmUsage
+from orchestrator.extension import ServiceCallError, ServiceResult, TurnContext
+
+log = structlog.get_logger(__name__)
+
+CACHE_PREFIX = "llm:answer:"
+MAX_PROMPT_CHARS = 100_000
+
+
+class LlmService:
+    """`ServiceClient` of the `llm` service."""
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession] | None, secrets: Any,
+                 cache: Any = None, policy: Any = None) -> None:
+        self._sessionmaker = sessionmaker
+        self.secrets = secrets
+        self._cache = cache
+        self.policy = policy
+
+    async def close(self) -> None:
+        return None
+
+    async def call(self, operation: str, request: Mapping[str, Any], context: TurnContext, *,
+                   timeout: float) -> ServiceResult:
+        if operation != "complete":
+            raise ServiceCallError(f"the llm service has no operation '{operation}'")
+        deadline = time.monotonic() + timeout
+        mode = request.get("mode", "generate")
+        messages = request.get("messages")
+        if not isinstance(messages, list) or not messages:
+            raise ServiceCallError("complete needs the block's messages")
+        if sum(len(str(m.get("content", ""))) for m in messages) > MAX_PROMPT_CHARS:
+            raise ServiceCallError(f"the prompt is over {MAX_PROMPT_CHARS:,} characters")
+        if context.org_id is None or self._sessionmaker is None:
+            raise ServiceCallError("LLM blocks need the bot's organization and its providers")
+        chain = await self._chain(context.org_id, str(request.get("provider")))
+        params = {"max_tokens": request.get("max_tokens"),
+                  "temperature": request.get("temperature"), "stop": request.get("stop")}
+        schema = request.get("schema") if mode == "structured" else None
+        if mode == "structured":
+            params["response_format"] = {"type": "json_schema", "json_schema": {
+                "name": "answer", "schema": schema, "strict": False}}
+        key = _cache_key(context.org_id, chain, messages, params) \
+            if request.get("cache", True) else None
+        answer, cached = await self._cached(key), True
+        if answer is None:
+            cached = False
+            answer = await self._complete(chain, messages, params, deadline)
+            if mode == "structured":
+                answer = await self._structured(chain, messages, params, answer, schema,
+                                                deadline)
+            if key is not None:
+                await self._remember(key, answer, request.get("cache_seconds", 3600))
+        await self._count(context, answer, cached)
+        value: dict[str, Any] = {"text": answer["text"], "provider": answer["provider"],
+                                 "model": answer["model"], "cached": cached,
+                                 "finish_reason": answer.get("finish_reason"),
+                                 "tokens": answer["prompt_tokens"] + answer["completion_tokens"]}
+        if mode == "structured":
+            value["data"] = answer["data"]
+        elif mode == "classify":
+            value["class"] = _pick_class(answer["text"], request.get("classes") or [])
+        return ServiceResult(value=value, logs=[f"{name} failed: {reason}"
+                                                for name, reason in answer.get("failed", [])])
+
+    async def _chain(self, org_id: uuid.UUID, name: str) -> list[llm_client.Provider]:
+        assert self._sessionmaker is not None
+        async with self._sessionmaker() as session:
+            try:
+                chain = await llm_providers.chain(session, org_id, name, self.secrets)
+            except LookupError as exc:
+                raise ServiceCallError(str(exc)) from None
+        try:
+            await llm_providers.check_addresses(chain, self.policy)
+        except PermissionError as exc:
+            raise ServiceCallError(str(exc)) from None
+        return chain
+
+    async def _complete(self, chain: list[llm_client.Provider], messages: list[Any],
+                        params: dict[str, Any], deadline: float) -> dict[str, Any]:
+        try:
+            completion = await llm_client.complete(chain, messages, deadline=deadline, **params)
+        except llm_client.ChainFailed as exc:
+            raise ServiceCallError(f"no provider answered: {exc}") from None
+        return completion.to_json()
+
+    async def _structured(self, chain: list[llm_client.Provider], messages: list[Any],
+                          params: dict[str, Any], answer: dict[str, Any], schema: Any,
+                          deadline: float) -> dict[str, Any]:
+        """The answer's JSON, valid against the schema; one repair request, then an error."""
+        data, problem = _checked_json(answer["text"], schema)
+        if problem is None:
+            return {**answer, "data": data}
+        repair = [*messages, {"role": "assistant", "content": answer["text"][:20_000]},
+                  {"role": "user", "content": "That answer is not valid: " + problem
+                   + ". Answer again with only the JSON object, valid against the schema."}]
+        again = await self._complete(chain, repair, params, deadline)
+        again["prompt_tokens"] += answer["prompt_tokens"]
+        again["completion_tokens"] += answer["completion_tokens"]
+        again["cost"] += answer["cost"]
+        data, problem = _checked_json(again["text"], schema)
+        if problem is not None:
+            raise ServiceCallError(f"the model's answer is not valid JSON for the block's "
+                                   f"schema, even after one repair: {problem}")
+        return {**again, "data": data, "repaired": True}
+
+    async def _cached(self, key: str | None) -> dict[str, Any] | None:
+        if key is None or self._cache is None:
+            return None
+        try:
+            raw = await self._cache.get(key)
+        except Exception as exc:  # a cache outage costs a model call, never the answer
+            log.warning("llm.cache_unavailable", error=type(exc).__name__)
+            return None
+        return orjson.loads(raw) if raw else None
+
+    async def _remember(self, key: str, answer: dict[str, Any], seconds: Any) -> None:
+        if self._cache is None:
+            return
+        try:
+            await self._cache.set(key, orjson.dumps(answer), ttl_seconds=float(seconds or 3600))
+        except Exception as exc:
+            log.warning("llm.cache_unavailable", error=type(exc).__name__)
+
+    async def _count(self, context: TurnContext, answer: dict[str, Any], cached: bool) -> None:
+        """Adds the call to the organization's accounting (one row per bot, provider, day)."""
+        if self._sessionmaker is None or context.org_id is None:
+            return
+        tokens = (0, 0, 0.0) if cached else (answer["prompt_tokens"],
+                                             answer["completion_tokens"], answer["cost"])
+        values = {"org_id": context.org_id, "bot_id": context.bot_id,
+                  "provider": answer["provider"], "day": utcnow().date(), "calls": 1,
+                  "cached": int(cached), "prompt_tokens": tokens[0],
+                  "completion_tokens": tokens[1], "cost": tokens[2]}
+        table = LlmUsage.__table__
+        try:
+            async with self._sessionmaker() as session, session.begin():
+                dialect = session.bind.dialect.name
+                insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+                statement = insert.values(**values)
+                excluded = statement.excluded
+                await session.execute(statement.on_conflict_do_update(
+                    index_elements=["org_id", "bot_id", "provider", "day"],
+                    set_={name: table.c[name] + excluded[name] for name in (
+                        "calls", "cached", "prompt_tokens", "completion_tokens", "cost")}))
+        except Exception as exc:  # accounting must not cost the person the answer
+            log.warning("llm.usage_not_counted", error=type(exc).__name__)
+
+
+def _cache_key(org_id: uuid.UUID, chain: list[llm_client.Provider], messages: list[Any],
+               params: dict[str, Any]) -> str:
+    material = orjson.dumps({"org": str(org_id),
+                             "models": [(p.kind, p.model, p.api_base) for p in chain],
+                             "messages": messages, "params": params},
+                            option=orjson.OPT_SORT_KEYS)
+    return CACHE_PREFIX + hashlib.sha256(material).hexdigest()
+
+
+def _checked_json(text: str, schema: Any) -> tuple[Any, str | None]:
+    """The JSON in `text` and None, or None and why it is not valid against `schema`."""
+    import jsonschema
+
+    candidate = text.strip()
+    if candidate.startswith("```"):  # some models fence their JSON
+        candidate = candidate.strip("`").removeprefix("json").strip()
+    try:
+        data = json.loads(candidate)
+    except ValueError as exc:
+        return None, f"it is not JSON ({exc.msg} at character {exc.pos})"
+    try:
+        jsonschema.validate(data, schema or {"type": "object"})
+    except jsonschema.ValidationError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path) or "the answer"
+        return None, f"{where}: {exc.message[:200]}"
+    except jsonschema.SchemaError as exc:
+        return None, f"the block's schema is not valid: {exc.message[:200]}"
+    return data, None
+
+
+def _pick_class(text: str, classes: list[str]) -> str | None:
+    """The class the model named: its answer exactly, else the one class name it contains."""
+    answer = text.strip().strip("`'\".").strip().lower()
+    names = {c.lower(): c for c in classes}
+    if answer in names:
+        return names[answer]
+    said = [c for key, c in names.items() if key in answer]
+    return said[0] if len(said) == 1 else None

@@ -1,0 +1,203 @@
+"""The `llm` block end to end through the REST chat API, against the fake OpenAI-compatible
+server on 127.0.0.1 through litellm: the three modes, the answer cache, a provider's
+fallback, a wrong key, a structured answer's repair, the providers API and the usage it
+counts."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from core.security import Role
+from llm.fake_server import FakeOpenAI, Reply
+from tests.integration.test_chat_api import start
+from tests.integration.test_service_blocks import bot_with_scenario
+
+KEY = "sk-test-0123456789abcdef"
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeOpenAI]:
+    async with FakeOpenAI(valid_keys={KEY}) as server:
+        yield server
+
+
+async def provider(client, owner, fake: FakeOpenAI, name: str = "local", **fields: Any) -> None:  # type: ignore[no-untyped-def]
+    stored = await client.put("/api/v1/secrets/LLM_KEY", json={"value": KEY},
+                              headers=owner.headers)
+    assert stored.status_code in (200, 201), stored.text
+    body = {"kind": "openai_compatible", "model": "fake-small", "api_base": fake.base_url,
+            "secret": "LLM_KEY", "timeout_seconds": 5, **fields}
+    put = await client.put(f"/api/v1/llm/providers/{name}", json=body, headers=owner.headers)
+    assert put.status_code in (200, 201), put.text
+
+
+def scenario(llm_settings: dict[str, Any], after: str = "Done: {{answer}}") -> dict[str, Any]:
+    return {
+        "schema_version": 2, "entry": {"start": "ask"},
+        "variables": [{"name": "said", "type": "string"}, {"name": "answer", "type": "any"}],
+        "blocks": [
+            {"id": "ask", "type": "input", "settings": {
+                "kind": "text", "variable": "said", "prompt": {"uk": "Так?", "en": "Yes?"}}},
+            {"id": "model", "type": "llm", "settings": {
+                "provider": "local", "prompt": {"uk": "{{said}}", "en": "{{said}}"},
+                **llm_settings}},
+            {"id": "after", "type": "message", "settings": {"text": {"uk": after, "en": after}}},
+            {"id": "failed", "type": "message", "settings": {"text": {
+                "uk": "Збій моделі.", "en": "The model failed."}}}],
+        "edges": [{"source": "ask", "target": "model"},
+                  {"source": "model", "port": "error", "target": "failed"},
+                  {"source": "model", "port": "timeout", "target": "failed"},
+                  {"source": "after", "target": "ask"}, {"source": "failed", "target": "ask"}]}
+
+
+def texts(reply: dict[str, Any]) -> list[str]:
+    return [m["text"] for m in reply["messages"]]
+
+
+async def test_generate_says_the_answer_and_caches_it(client, make_actor, fake) -> None:  # type: ignore[no-untyped-def]
+    owner = await make_actor(Role.owner)
+    await provider(client, owner, fake)
+    document = scenario({"mode": "generate", "store_in": "answer",
+                         "system": {"uk": "Відповідай коротко.", "en": "Be brief."}})
+    document["edges"].append({"source": "model", "port": "next", "target": "after"})
+    headers = await bot_with_scenario(client, owner, document)
+    _, chat = await start(client, headers, language="en")
+    reply = await chat.send(text="hello there")
+    assert texts(reply)[:2] == ["Echo: hello there", "Done: Echo: hello there"]
+    sent = fake.requests[-1].body
+    assert sent["messages"][0] == {"role": "system", "content": "Be brief."}
+    assert sent["messages"][-1] == {"role": "user", "content": "hello there"}
+    assert sent["max_tokens"] == 512
+    # The same prompt again: from the cache, the model is not asked.
+    calls = len(fake.requests)
+    reply = await chat.send(text="hello there")
+    assert texts(reply)[0] == "Echo: hello there" and len(fake.requests) == calls
+    usage = (await client.get("/api/v1/llm/usage", headers=owner.headers)).json()
+    assert (usage["calls"], usage["items"][0]["cached"]) == (2, 1)
+    assert usage["prompt_tokens"] > 0 and usage["items"][0]["provider"] == "local"
+    # The key went to the server, and nowhere into what the API shows.
+    listed = (await client.get("/api/v1/llm/providers", headers=owner.headers)).text
+    assert KEY not in listed and "LLM_KEY" in listed
+
+
+async def test_structured_answers_fill_variables_and_are_repaired_once(client, make_actor,
+                                                                       fake) -> None:  # type: ignore[no-untyped-def]
+    owner = await make_actor(Role.owner)
+    await provider(client, owner, fake)
+    schema = {"type": "object", "required": ["city", "nights"], "properties": {
+        "city": {"type": "string"}, "nights": {"type": "integer", "minimum": 1}}}
+    document = scenario({"mode": "structured", "json_schema": schema, "store_in": "answer",
+                         "cache": False}, after="{{answer.city}} / {{answer.nights}}")
+    document["edges"].append({"source": "model", "port": "next", "target": "after"})
+    headers = await bot_with_scenario(client, owner, document)
+    _, chat = await start(client, headers, language="uk")
+    fake.script(None, [Reply(text='{"city": "Lviv", "nights": 2}')])
+    assert texts(await chat.send(text="два дні у Львові"))[0] == "Lviv / 2"
+    # Not JSON, then valid: one repair request carries the complaint.
+    fake.script(None, [Reply(text="Sure! Lviv for 3 nights"),
+                       Reply(text='{"city": "Kyiv", "nights": 3}')])
+    assert texts(await chat.send(text="три ночі в Києві"))[0] == "Kyiv / 3"
+    repair = fake.requests[-1].body["messages"]
+    assert repair[-2] == {"role": "assistant", "content": "Sure! Lviv for 3 nights"}
+    assert "not valid: it is not JSON" in repair[-1]["content"]
+    # Wrong twice: the error port, with the reason in the trace.
+    fake.script(None, [Reply(text='{"city": "Odesa"}'), Reply(text='{"city": 5, "nights": 0}')])
+    assert texts(await chat.send(text="Одеса"))[0] == "Збій моделі."
+    trace = (await client.get(f"/api/v1/conversations/{chat.id}/trace",
+                              headers=owner.headers)).json()
+    [call] = [s["call"] for s in trace["items"][0]["trace"] if s.get("call")]
+    assert call["status"] == "error" and "even after one repair" in call["error"]
+
+
+async def test_classify_takes_the_classes_port_or_fallback(client, make_actor, fake) -> None:  # type: ignore[no-untyped-def]
+    owner = await make_actor(Role.owner)
+    await provider(client, owner, fake)
+    document = scenario({"mode": "classify", "store_in": "answer", "classes": [
+        {"name": "refund", "description": {"uk": "повернення грошей", "en": "money back"}},
+        {"name": "delivery", "description": {"uk": "доставка", "en": "delivery"}}]})
+    document["blocks"] += [
+        {"id": "refund", "type": "message", "settings": {"text": {"uk": "Повернення.",
+                                                                   "en": "Refund."}}},
+        {"id": "other", "type": "message", "settings": {"text": {"uk": "Інше.", "en": "Other."}}}]
+    document["edges"] += [{"source": "model", "port": "refund", "target": "refund"},
+                          {"source": "model", "port": "delivery", "target": "after"},
+                          {"source": "model", "port": "fallback", "target": "other"},
+                          {"source": "refund", "target": "ask"},
+                          {"source": "other", "target": "ask"}]
+    headers = await bot_with_scenario(client, owner, document)
+    _, chat = await start(client, headers, language="en")
+    fake.script(None, [Reply(text="refund"), Reply(text="I am not sure, maybe weather?")])
+    assert texts(await chat.send(text="give my money back"))[0] == "Refund."
+    system = fake.requests[-1].body["messages"][0]["content"]
+    assert "- refund: money back" in system and "- delivery: delivery" in system
+    assert texts(await chat.send(text="what's the weather"))[0] == "Other."
+
+
+async def test_a_failing_provider_falls_back_and_a_wrong_key_is_reported(client, make_actor,
+                                                                         fake) -> None:  # type: ignore[no-untyped-def]
+    owner = await make_actor(Role.owner)
+    await provider(client, owner, fake, name="backup", model="fake-small")
+    await provider(client, owner, fake, name="local", model="fake-large",
+                   fallbacks=["backup"])
+    document = scenario({"store_in": "answer", "cache": False})
+    document["edges"].append({"source": "model", "port": "next", "target": "after"})
+    headers = await bot_with_scenario(client, owner, document)
+    _, chat = await start(client, headers, language="en")
+    fake.script("fake-large", [Reply(status=500)])
+    assert texts(await chat.send(text="are you there"))[0] == "Echo: are you there"
+    assert [r.body["model"] for r in fake.requests[-2:]] == ["fake-large", "fake-small"]
+    trace = (await client.get(f"/api/v1/conversations/{chat.id}/trace",
+                              headers=owner.headers)).json()
+    [call] = [s["call"] for s in trace["items"][0]["trace"] if s.get("call")]
+    assert call["status"] == "ok" and any("local failed" in line for line in call["logs"])
+
+    # A wrong key: the error port, the provider's reason, never the key.
+    wrong = "sk-wrong-key-9876543210"
+    await client.put("/api/v1/secrets/LLM_KEY", json={"value": wrong}, headers=owner.headers)
+    assert texts(await chat.send(text="still there?"))[0] == "The model failed."
+    trace = (await client.get(f"/api/v1/conversations/{chat.id}/trace",
+                              headers=owner.headers)).json()
+    [call] = [s["call"] for s in trace["items"][0]["trace"] if s.get("call")]
+    assert "AuthenticationError" in call["error"] and wrong not in str(trace)
+    tested = (await client.post("/api/v1/llm/providers/local/test",
+                                headers=owner.headers)).json()
+    assert tested["ok"] is False and "AuthenticationError" in tested["error"]
+    assert wrong not in str(tested)
+    await client.put("/api/v1/secrets/LLM_KEY", json={"value": KEY}, headers=owner.headers)
+    tested = (await client.post("/api/v1/llm/providers/local/test",
+                                headers=owner.headers)).json()
+    assert tested["ok"] is True and tested["answer"].startswith("Echo")
+
+
+async def test_providers_are_checked_and_scoped(client, make_actor, fake) -> None:  # type: ignore[no-untyped-def]
+    owner = await make_actor(Role.owner)
+    viewer = await make_actor(Role.viewer, org_id=owner.org_id)
+    stranger = await make_actor(Role.owner)
+    await provider(client, owner, fake)
+    bad = [({"kind": "openai_compatible", "model": "m"}, "needs api_base"),
+           ({"kind": "openai", "model": "gpt-4o-mini"}, "needs the secret"),
+           ({"kind": "openai_compatible", "model": "m", "api_base": fake.base_url,
+             "fallbacks": ["nowhere"]}, "does not have: nowhere"),
+           ({"kind": "grok", "model": "m"}, "kind")]
+    for body, reason in bad:
+        refused = await client.put("/api/v1/llm/providers/other", json=body,
+                                   headers=owner.headers)
+        assert refused.status_code == 422 and reason in refused.text, refused.text
+    assert (await client.put("/api/v1/llm/providers/x", json=bad[0][0],
+                             headers=viewer.headers)).status_code == 403
+    assert (await client.get("/api/v1/llm/providers/local",
+                             headers=stranger.headers)).status_code == 404
+    assert (await client.get("/api/v1/llm/providers", headers=viewer.headers)).json()[0][
+        "name"] == "local"
+    # A private address the operator did not allow: refused when called, with the reason.
+    await provider(client, owner, fake, name="inside", api_base="http://10.1.2.3:8080/v1")
+    tested = (await client.post("/api/v1/llm/providers/inside/test",
+                                headers=owner.headers)).json()
+    assert tested["ok"] is False and "inside" in tested["error"] and "10.1.2.3" in tested["error"]
+    # A provider another one falls back to cannot go first.
+    await provider(client, owner, fake, name="main", fallbacks=["local"])
+    refused = await client.delete("/api/v1/llm/providers/local", headers=owner.headers)
+    assert refused.status_code == 422 and "main" in refused.json()["detail"]
