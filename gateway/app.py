@@ -103,7 +103,8 @@ def service_clients(runtime: Runtime) -> dict[str, Any]:
     # LLM blocks: their executor on the engine, the LLM service (the organization's
     # providers and their keys from its secrets, the shared answer cache) on the dispatcher.
     llm = install_llm(orchestrator, runtime.settings, runtime.sessionmaker,
-                      InProcessSecretsClient.from_runtime(runtime), runtime.cache)
+                      InProcessSecretsClient.from_runtime(runtime), runtime.cache,
+                      runtime.limiter)
     # Every person's message: its language and sentiment, stored with it (mood trends).
     return {"scenarios": scenarios, "orchestrator": orchestrator, "modules": modules,
             "nlu": nlu, "llm": llm, "message_reader": read_message,

@@ -18,8 +18,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
+from prometheus_client import Counter
+
+from core.metrics import registry
 
 log = structlog.get_logger(__name__)
+
+# By provider kind: the label sets stay few, whatever the number of organizations.
+calls = Counter("rozmova_llm_calls", "Calls to model providers by kind and outcome (ok, "
+                "error, timeout, skipped: its circuit was open).", ["kind", "outcome"],
+                registry=registry)
+tokens = Counter("rozmova_llm_tokens", "Tokens models read (prompt) and wrote (completion).",
+                 ["kind", "direction"], registry=registry)
+cost = Counter("rozmova_llm_cost_dollars", "What model calls cost, in dollars.", ["kind"],
+               registry=registry)
 
 _lock = threading.Lock()
 _litellm: Any = None
@@ -57,6 +69,7 @@ class Provider:
     timeout: float = 30.0
     input_cost: float | None = None    # dollars per million tokens
     output_cost: float | None = None
+    breaker: str | None = None         # its circuit breaker's key (organization and name)
 
     @property
     def litellm_model(self) -> str:
@@ -93,9 +106,13 @@ class ChainFailed(Exception):
 async def complete(chain: Sequence[Provider], messages: list[dict[str, Any]], *,
                    max_tokens: int | None = None, temperature: float | None = None,
                    stop: list[str] | None = None, response_format: dict[str, Any] | None = None,
-                   deadline: float | None = None) -> Completion:
+                   deadline: float | None = None, breakers: Any = None) -> Completion:
     """The first answer along the chain. `deadline` (time.monotonic()) bounds the whole call:
-    a provider gets its own timeout or what is left, whichever is shorter."""
+    a provider gets its own timeout or what is left, whichever is shorter. With `breakers`
+    (core.resilience.Breakers), a provider that failed again and again is skipped for a
+    while instead of making every conversation wait for its timeout."""
+    from core.resilience import CircuitOpen
+
     module = litellm()
     failures: list[tuple[str, str]] = []
     for provider in chain:
@@ -104,6 +121,16 @@ async def complete(chain: Sequence[Provider], messages: list[dict[str, Any]], *,
         if left <= 0.05:
             failures.append((provider.name, "no time left"))
             break
+        breaker = breakers.get(provider.breaker) if breakers is not None \
+            and provider.breaker else None
+        if breaker is not None:
+            try:
+                breaker.check()
+            except CircuitOpen as exc:
+                failures.append((provider.name, f"skipped: it failed repeatedly; tried again "
+                                                f"in {exc.retry_after:.0f} s"))
+                calls.labels(provider.kind, "skipped").inc()
+                continue
         started = time.perf_counter()
         try:
             response = await asyncio.wait_for(module.acompletion(
@@ -114,13 +141,32 @@ async def complete(chain: Sequence[Provider], messages: list[dict[str, Any]], *,
                 max_retries=0), timeout=left + 0.5)
         except (TimeoutError, asyncio.TimeoutError):
             failures.append((provider.name, f"no answer within {left:.1f} s"))
+            _failed(breaker, provider, "timeout")
             continue
+        except asyncio.CancelledError:
+            if breaker is not None:
+                breaker.release()
+            raise
         except Exception as exc:  # litellm's exceptions; each a reason to try the next
             failures.append((provider.name, _reason(exc, provider)))
             log.info("llm.provider_failed", provider=provider.name, error=type(exc).__name__)
+            _failed(breaker, provider, "error")
             continue
-        return _completion(module, response, provider, started, failures)
+        if breaker is not None:
+            breaker.record_success()
+        done = _completion(module, response, provider, started, failures)
+        calls.labels(provider.kind, "ok").inc()
+        tokens.labels(provider.kind, "prompt").inc(done.prompt_tokens)
+        tokens.labels(provider.kind, "completion").inc(done.completion_tokens)
+        cost.labels(provider.kind).inc(done.cost)
+        return done
     raise ChainFailed(failures)
+
+
+def _failed(breaker: Any, provider: Provider, outcome: str) -> None:
+    if breaker is not None:
+        breaker.record_failure()
+    calls.labels(provider.kind, outcome).inc()
 
 
 def _completion(module: Any, response: Any, provider: Provider, started: float,

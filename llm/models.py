@@ -55,3 +55,16 @@ class LlmUsage(Base):
     prompt_tokens: Mapped[int] = mapped_column(default=0)
     completion_tokens: Mapped[int] = mapped_column(default=0)
     cost: Mapped[float] = mapped_column(default=0.0)
+
+
+class LlmQuota(Base):
+    """An organization's limits on models: calls per minute, tokens per day, dollars per
+    month (UTC). None: no limit."""
+
+    __tablename__ = "llm_quotas"
+
+    org_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True)
+    calls_per_minute: Mapped[int | None]
+    tokens_per_day: Mapped[int | None]
+    cost_per_month: Mapped[float | None]

@@ -94,7 +94,7 @@ async def chain(session: AsyncSession, org_id: uuid.UUID, name: str, secrets: An
         out.append(Provider(name=row.name, kind=row.kind, model=row.model,
                             api_base=row.api_base, api_version=row.api_version, key=key,
                             timeout=row.timeout_seconds, input_cost=row.input_cost,
-                            output_cost=row.output_cost))
+                            output_cost=row.output_cost, breaker=f"{org_id}:{row.name}"))
     return out
 
 

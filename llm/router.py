@@ -6,18 +6,19 @@ from __future__ import annotations
 
 import time
 from datetime import date, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from core.db import utcnow
 from core.errors import InvalidInput
-from core.http import DbSession, Editor, Viewer, problem_responses
+from core.http import Admin, DbSession, Editor, Viewer, problem_responses
 from llm import client as llm_client
 from llm import providers
-from llm.models import LlmUsage
+from llm.models import LlmQuota, LlmUsage
+from llm.service import usage_since
 from llm.schemas import ConnectionTest, ProviderPath, ProviderPut, ProviderRead
 
 router = APIRouter(prefix="/api/v1/llm", tags=["llm"])
@@ -130,3 +131,49 @@ async def usage(principal: Viewer, session: DbSession,
                      prompt_tokens=sum(r.prompt_tokens for r in items),
                      completion_tokens=sum(r.completion_tokens for r in items),
                      cost=round(sum(r.cost for r in items), 6), items=items)
+
+
+class QuotaPut(BaseModel):
+    """The organization's limits on models; null: no limit. A block over a limit takes its
+    `error` port with the reason; answers from the cache are never refused."""
+
+    model_config = {"extra": "forbid"}
+
+    calls_per_minute: int | None = Field(None, ge=1, le=1_000_000)
+    tokens_per_day: int | None = Field(None, ge=1, le=10**12)
+    cost_per_month: float | None = Field(None, ge=0, le=10**9, description="Dollars, UTC month.")
+
+
+class QuotaRead(QuotaPut):
+    tokens_today: int = Field(description="Tokens the organization's bots used today (UTC).")
+    cost_this_month: float = Field(description="Dollars spent this month (UTC).")
+
+
+async def _quota_read(session: DbSession, org_id: Any) -> QuotaRead:
+    quota = await session.get(LlmQuota, org_id)
+    spent = await usage_since(session, org_id, utcnow().date().replace(day=1))
+    return QuotaRead(calls_per_minute=quota.calls_per_minute if quota else None,
+                     tokens_per_day=quota.tokens_per_day if quota else None,
+                     cost_per_month=quota.cost_per_month if quota else None,
+                     tokens_today=spent["today_tokens"],
+                     cost_this_month=round(spent["month_cost"], 6))
+
+
+@router.get("/quota", response_model=QuotaRead, responses=problem_responses(401))
+async def get_quota(principal: Viewer, session: DbSession):
+    """The organization's limits and what it has used of them."""
+    return await _quota_read(session, principal.org_id)
+
+
+@router.put("/quota", response_model=QuotaRead, responses=problem_responses(401, 403, 422))
+async def put_quota(body: QuotaPut, principal: Admin, session: DbSession):
+    """Set the organization's limits (the admin role: they decide what it may spend)."""
+    quota = await session.get(LlmQuota, principal.org_id, with_for_update=True)
+    if quota is None:
+        quota = LlmQuota(org_id=principal.org_id)
+        session.add(quota)
+    quota.calls_per_minute = body.calls_per_minute
+    quota.tokens_per_day = body.tokens_per_day
+    quota.cost_per_month = body.cost_per_month
+    await session.flush()
+    return await _quota_read(session, principal.org_id)

@@ -18,17 +18,21 @@ import json
 import time
 import uuid
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 import orjson
 import structlog
+from sqlalchemy import case, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.db import utcnow
+from core.errors import RateLimited, RozmovaError
+from core.resilience import Breakers
 from llm import client as llm_client
 from llm import providers as llm_providers
-from llm.models import LlmUsage
+from llm.models import LlmQuota, LlmUsage
 from orchestrator.extension import ServiceCallError, ServiceResult, TurnContext
 
 log = structlog.get_logger(__name__)
@@ -41,11 +45,15 @@ class LlmService:
     """`ServiceClient` of the `llm` service."""
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession] | None, secrets: Any,
-                 cache: Any = None, policy: Any = None) -> None:
+                 cache: Any = None, policy: Any = None, limiter: Any = None) -> None:
         self._sessionmaker = sessionmaker
         self.secrets = secrets
         self._cache = cache
         self.policy = policy
+        self._limiter = limiter
+        # One breaker per organization's provider: five failures in 30 s pause it for 30 s.
+        self.breakers = Breakers("llm", failure_threshold=5, window_seconds=30.0,
+                                 reset_seconds=30.0)
 
     async def close(self) -> None:
         return None
@@ -75,6 +83,7 @@ class LlmService:
         answer, cached = await self._cached(key), True
         if answer is None:
             cached = False
+            await self._within_quota(context.org_id)
             answer = await self._complete(chain, messages, params, deadline)
             if mode == "structured":
                 answer = await self._structured(chain, messages, params, answer, schema,
@@ -106,10 +115,43 @@ class LlmService:
             raise ServiceCallError(str(exc)) from None
         return chain
 
+    async def _within_quota(self, org_id: uuid.UUID) -> None:
+        """Raises ServiceCallError (the block's `error` port, with the reason) when the
+        organization is over one of its limits. Cached answers are free and never refused."""
+        assert self._sessionmaker is not None
+        async with self._sessionmaker() as session:
+            quota = await session.get(LlmQuota, org_id)
+            if quota is None:
+                return
+            if quota.calls_per_minute and self._limiter is not None:
+                try:
+                    await self._limiter.hit(f"{quota.calls_per_minute}/minute", "llm",
+                                            str(org_id), what="LLM calls")
+                except RateLimited as exc:
+                    raise ServiceCallError(
+                        f"over the organization's limit of {quota.calls_per_minute} LLM "
+                        f"calls a minute; {exc.detail}") from None
+                except RozmovaError as exc:  # the counter's store is down: not uncounted
+                    raise ServiceCallError(f"LLM calls cannot be counted now: {exc.detail}") \
+                        from None
+            if quota.tokens_per_day is None and quota.cost_per_month is None:
+                return
+            today = utcnow().date()
+            spent = await usage_since(session, org_id, today.replace(day=1))
+        if quota.tokens_per_day is not None and spent["today_tokens"] >= quota.tokens_per_day:
+            raise ServiceCallError(
+                f"the organization's {quota.tokens_per_day:,} LLM tokens for today are used "
+                f"({spent['today_tokens']:,}); the limit resets at midnight UTC")
+        if quota.cost_per_month is not None and spent["month_cost"] >= quota.cost_per_month:
+            raise ServiceCallError(
+                f"the organization's LLM budget of ${quota.cost_per_month:,.2f} for this month "
+                f"is spent (${spent['month_cost']:,.2f})")
+
     async def _complete(self, chain: list[llm_client.Provider], messages: list[Any],
                         params: dict[str, Any], deadline: float) -> dict[str, Any]:
         try:
-            completion = await llm_client.complete(chain, messages, deadline=deadline, **params)
+            completion = await llm_client.complete(chain, messages, deadline=deadline,
+                                                   breakers=self.breakers, **params)
         except llm_client.ChainFailed as exc:
             raise ServiceCallError(f"no provider answered: {exc}") from None
         return completion.to_json()
@@ -175,6 +217,18 @@ class LlmService:
                         "calls", "cached", "prompt_tokens", "completion_tokens", "cost")}))
         except Exception as exc:  # accounting must not cost the person the answer
             log.warning("llm.usage_not_counted", error=type(exc).__name__)
+
+
+async def usage_since(session: AsyncSession, org_id: uuid.UUID, first: date
+                      ) -> dict[str, Any]:
+    """The organization's tokens today and cost since `first` (the month's first day)."""
+    today = utcnow().date()
+    row = (await session.execute(select(
+        func.coalesce(func.sum(case((LlmUsage.day == today, LlmUsage.prompt_tokens
+                                     + LlmUsage.completion_tokens), else_=0)), 0),
+        func.coalesce(func.sum(LlmUsage.cost), 0.0)).where(
+        LlmUsage.org_id == org_id, LlmUsage.day >= first))).one()
+    return {"today_tokens": int(row[0]), "month_cost": float(row[1])}
 
 
 def _cache_key(org_id: uuid.UUID, chain: list[llm_client.Provider], messages: list[Any],

@@ -201,3 +201,63 @@ async def test_providers_are_checked_and_scoped(client, make_actor, fake) -> Non
     await provider(client, owner, fake, name="main", fallbacks=["local"])
     refused = await client.delete("/api/v1/llm/providers/local", headers=owner.headers)
     assert refused.status_code == 422 and "main" in refused.json()["detail"]
+
+
+async def test_quotas_stop_blocks_with_a_reason(client, make_actor, fake) -> None:  # type: ignore[no-untyped-def]
+    owner = await make_actor(Role.owner)
+    editor = await make_actor(Role.editor, org_id=owner.org_id)
+    await provider(client, owner, fake)
+    document = scenario({"store_in": "answer", "cache": False})
+    document["edges"].append({"source": "model", "port": "next", "target": "after"})
+    headers = await bot_with_scenario(client, owner, document)
+    _, chat = await start(client, headers, language="en")
+    assert texts(await chat.send(text="one two three"))[0] == "Echo: one two three"
+    used = (await client.get("/api/v1/llm/quota", headers=owner.headers)).json()
+    assert used["tokens_today"] > 0 and used["tokens_per_day"] is None
+    # Only an admin sets limits.
+    assert (await client.put("/api/v1/llm/quota", json={"tokens_per_day": 1},
+                             headers=editor.headers)).status_code == 403
+    put = await client.put("/api/v1/llm/quota", json={"tokens_per_day": used["tokens_today"]},
+                           headers=owner.headers)
+    assert put.status_code == 200, put.text
+    calls = len(fake.requests)
+    assert texts(await chat.send(text="four five"))[0] == "The model failed."
+    assert len(fake.requests) == calls  # refused before the provider was asked
+    trace = (await client.get(f"/api/v1/conversations/{chat.id}/trace",
+                              headers=owner.headers)).json()
+    [call] = [s["call"] for s in trace["items"][0]["trace"] if s.get("call")]
+    assert "LLM tokens for today are used" in call["error"]
+    # Calls a minute.
+    await client.put("/api/v1/llm/quota", json={"calls_per_minute": 1}, headers=owner.headers)
+    _, other = await start(client, headers, language="en")
+    assert texts(await other.send(text="first"))[0] == "Echo: first"
+    assert texts(await other.send(text="second"))[0] == "The model failed."
+    # A month's budget already spent.
+    await client.put("/api/v1/llm/quota", json={"cost_per_month": 0}, headers=owner.headers)
+    assert texts(await other.send(text="third"))[0] == "The model failed."
+    assert (await client.put("/api/v1/llm/quota", json={"tokens_per_day": 0},
+                             headers=owner.headers)).status_code == 422
+
+
+async def test_a_provider_failing_again_and_again_is_skipped(client, make_actor, fake) -> None:  # type: ignore[no-untyped-def]
+    owner = await make_actor(Role.owner)
+    await provider(client, owner, fake, name="backup", model="fake-small")
+    await provider(client, owner, fake, name="local", model="fake-large", fallbacks=["backup"])
+    document = scenario({"store_in": "answer", "cache": False})
+    document["edges"].append({"source": "model", "port": "next", "target": "after"})
+    headers = await bot_with_scenario(client, owner, document)
+    _, chat = await start(client, headers, language="en")
+    fake.script("fake-large", [Reply(status=500)] * 5)
+    for n in range(5):
+        assert texts(await chat.send(text=f"try {n}"))[0] == f"Echo: try {n}"
+    asked = len([r for r in fake.requests if r.model == "fake-large"])
+    assert asked == 5
+    # Its circuit is open now: the next message goes straight to the fallback.
+    assert texts(await chat.send(text="again"))[0] == "Echo: again"
+    assert len([r for r in fake.requests if r.model == "fake-large"]) == asked
+    trace = (await client.get(f"/api/v1/conversations/{chat.id}/trace",
+                              headers=owner.headers)).json()
+    [call] = [s["call"] for s in trace["items"][0]["trace"] if s.get("call")]
+    assert any("failed repeatedly" in line for line in call["logs"]), call
+    metrics = (await client.get("/metrics")).text
+    assert 'rozmova_llm_calls_total{kind="openai_compatible",outcome="skipped"}' in metrics

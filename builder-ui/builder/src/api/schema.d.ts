@@ -636,6 +636,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/llm/quota": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Quota
+         * @description The organization's limits and what it has used of them.
+         */
+        get: operations["get_quota_api_v1_llm_quota_get"];
+        /**
+         * Put Quota
+         * @description Set the organization's limits (the admin role: they decide what it may spend).
+         */
+        put: operations["put_quota_api_v1_llm_quota_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/llm/usage": {
         parameters: {
             query?: never;
@@ -2830,6 +2854,44 @@ export interface components {
              * @description What validation warned about in the published document (it was published anyway).
              */
             warnings?: components["schemas"]["IssueRead"][];
+        };
+        /**
+         * QuotaPut
+         * @description The organization's limits on models; null: no limit. A block over a limit takes its
+         *     `error` port with the reason; answers from the cache are never refused.
+         */
+        QuotaPut: {
+            /** Calls Per Minute */
+            calls_per_minute?: number | null;
+            /**
+             * Cost Per Month
+             * @description Dollars, UTC month.
+             */
+            cost_per_month?: number | null;
+            /** Tokens Per Day */
+            tokens_per_day?: number | null;
+        };
+        /** QuotaRead */
+        QuotaRead: {
+            /** Calls Per Minute */
+            calls_per_minute?: number | null;
+            /**
+             * Cost Per Month
+             * @description Dollars, UTC month.
+             */
+            cost_per_month?: number | null;
+            /**
+             * Cost This Month
+             * @description Dollars spent this month (UTC).
+             */
+            cost_this_month: number;
+            /** Tokens Per Day */
+            tokens_per_day?: number | null;
+            /**
+             * Tokens Today
+             * @description Tokens the organization's bots used today (UTC).
+             */
+            tokens_today: number;
         };
         /** RasaFile */
         RasaFile: {
@@ -6841,6 +6903,140 @@ export interface operations {
                 };
             };
             /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; logged with the request's X-Request-ID */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_quota_api_v1_llm_quota_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuotaRead"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; logged with the request's X-Request-ID */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_quota_api_v1_llm_quota_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuotaPut"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuotaRead"];
+                };
+            };
+            /** @description Malformed JSON (`code: malformed_json`): not JSON, nested too deeply, or a number of thousands of digits */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over the request limit (ROZMOVA_MAX_REQUEST_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input; `errors` lists each problem with a JSON pointer */
             422: {
                 headers: {
                     [name: string]: unknown;
