@@ -1,5 +1,6 @@
-"""The chat service's public contract: the answer a turn produces, and seeding a bot's chat
-key (used by the first-start demo)."""
+"""The chat service's public contract: the answer a turn produces, seeding a bot's chat key
+(used by the first-start demo), and reading a conversation's transcript (LLM blocks give a
+model the conversation so far)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from core.runtime import Runtime
 
 __all__ = [
     "HOT_ROUTES",
+    "Transcript",
     "MessageOut",
     "TurnAnswer",
     "background",
@@ -67,3 +69,36 @@ def fast_path() -> type:
     from chat.conversations.fast_path import ChatFastPath
 
     return ChatFastPath
+
+
+MAX_TRANSCRIPT = 200
+
+
+class Transcript:
+    """The last messages said in a conversation, oldest first, as a model reads them: the
+    person's as `user`, the bot's and operators' as `assistant`; messages without text (a
+    photo, a button press without a label) are left out."""
+
+    def __init__(self, sessionmaker: Any) -> None:
+        self._sessionmaker = sessionmaker
+
+    async def __call__(self, conversation_id: uuid.UUID, limit: int) -> list[dict[str, str]]:
+        from sqlalchemy import select
+
+        from chat.conversations.models import ConversationMessage
+
+        limit = max(0, min(limit, MAX_TRANSCRIPT))
+        if limit == 0:
+            return []
+        async with self._sessionmaker() as session:
+            rows = list(await session.execute(
+                select(ConversationMessage.direction, ConversationMessage.body)
+                .where(ConversationMessage.conversation_id == conversation_id)
+                .order_by(ConversationMessage.seq.desc()).limit(limit)))
+        out = []
+        for direction, body in reversed(rows):
+            text = body.get("text") if isinstance(body, dict) else None
+            if isinstance(text, str) and text.strip():
+                out.append({"role": "user" if direction == "in" else "assistant",
+                            "content": text})
+        return out

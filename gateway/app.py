@@ -86,6 +86,7 @@ def service_clients(runtime: Runtime) -> dict[str, Any]:
 
     from gateway.secrets.contract import InProcessSecretsClient
     from modules.contract import install as install_modules
+    from chat.contract import Transcript
     from llm.contract import install as install_llm
     from nlu.contract import install as install_nlu
     from nlu.contract import on_publish, read_message
@@ -104,7 +105,8 @@ def service_clients(runtime: Runtime) -> dict[str, Any]:
     # providers and their keys from its secrets, the shared answer cache) on the dispatcher.
     llm = install_llm(orchestrator, runtime.settings, runtime.sessionmaker,
                       InProcessSecretsClient.from_runtime(runtime), runtime.cache,
-                      runtime.limiter)
+                      runtime.limiter,
+                      Transcript(runtime.reader_sessionmaker or runtime.sessionmaker))
     # Every person's message: its language and sentiment, stored with it (mood trends).
     return {"scenarios": scenarios, "orchestrator": orchestrator, "modules": modules,
             "nlu": nlu, "llm": llm, "message_reader": read_message,

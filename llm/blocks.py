@@ -58,6 +58,10 @@ class LlmSettings(_Settings):
     system: LocalizedText | None = Field(None, description="Instructions for the model.")
     prompt: LocalizedText = Field(description="What the model is asked; {{last_input}} is "
                                   "what the person last wrote.")
+    history: int = Field(0, ge=0, le=50, description=(
+        "The last N messages of the conversation (the person's and the bot's) given to the "
+        "model before the prompt; shrunk, oldest first, when the model's context is "
+        "too small."))
     say: bool = Field(True, description="generate: send the answer to the person.")
     store_in: WrittenVariable | None = Field(None, description=(
         "generate: the text; structured: the JSON object; classify: {class, text}."))
@@ -141,6 +145,7 @@ class LlmExecutor(Executor):
                      "classes": [c.name for c in settings.classes],
                      "max_tokens": settings.max_tokens, "temperature": settings.temperature,
                      "stop": settings.stop, "cache": settings.cache,
+                     "history": settings.history,
                      "cache_seconds": settings.cache_seconds}))
 
     def complete(self, block: CompiledBlock, outcome: ServiceOutcome,

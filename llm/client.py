@@ -95,6 +95,11 @@ class Completion:
                 "milliseconds": round(self.milliseconds, 1), "failed": self.failed}
 
 
+class ContextTooLong(Exception):
+    """The provider says the prompt is longer than the model's context: another provider of
+    the chain would not help the same prompt, a shorter one would."""
+
+
 class ChainFailed(Exception):
     """No provider of the chain answered; `failures` are (provider, reason) in order."""
 
@@ -148,6 +153,10 @@ async def complete(chain: Sequence[Provider], messages: list[dict[str, Any]], *,
                 breaker.release()
             raise
         except Exception as exc:  # litellm's exceptions; each a reason to try the next
+            if isinstance(exc, module.ContextWindowExceededError):
+                if breaker is not None:
+                    breaker.release()  # the prompt's fault, not the provider's
+                raise ContextTooLong(_reason(exc, provider)) from None
             failures.append((provider.name, _reason(exc, provider)))
             log.info("llm.provider_failed", provider=provider.name, error=type(exc).__name__)
             _failed(breaker, provider, "error")

@@ -45,8 +45,10 @@ class LlmService:
     """`ServiceClient` of the `llm` service."""
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession] | None, secrets: Any,
-                 cache: Any = None, policy: Any = None, limiter: Any = None) -> None:
+                 cache: Any = None, policy: Any = None, limiter: Any = None,
+                 transcript: Any = None) -> None:
         self._sessionmaker = sessionmaker
+        self._transcript = transcript  # chat's Transcript: the conversation so far
         self.secrets = secrets
         self._cache = cache
         self.policy = policy
@@ -72,19 +74,24 @@ class LlmService:
         if context.org_id is None or self._sessionmaker is None:
             raise ServiceCallError("LLM blocks need the bot's organization and its providers")
         chain = await self._chain(context.org_id, str(request.get("provider")))
+        history = await self._history(context, request.get("history"))
         params = {"max_tokens": request.get("max_tokens"),
                   "temperature": request.get("temperature"), "stop": request.get("stop")}
         schema = request.get("schema") if mode == "structured" else None
         if mode == "structured":
             params["response_format"] = {"type": "json_schema", "json_schema": {
                 "name": "answer", "schema": schema, "strict": False}}
+        # The conversation so far goes between the instructions and the question.
+        system = [m for m in messages[:-1] if m.get("role") == "system"]
+        messages = [*system, *history, *messages[len(system):]]
         key = _cache_key(context.org_id, chain, messages, params) \
             if request.get("cache", True) else None
         answer, cached = await self._cached(key), True
         if answer is None:
             cached = False
             await self._within_quota(context.org_id)
-            answer = await self._complete(chain, messages, params, deadline)
+            answer, messages = await self._fitting(chain, messages, len(system),
+                                                   len(history), params, deadline)
             if mode == "structured":
                 answer = await self._structured(chain, messages, params, answer, schema,
                                                 deadline)
@@ -114,6 +121,33 @@ class LlmService:
         except PermissionError as exc:
             raise ServiceCallError(str(exc)) from None
         return chain
+
+    async def _history(self, context: TurnContext, wanted: Any) -> list[dict[str, str]]:
+        if not isinstance(wanted, int) or wanted <= 0 or self._transcript is None:
+            return []
+        try:
+            return await self._transcript(context.conversation_id, wanted)
+        except Exception as exc:  # without its history the model still answers
+            log.warning("llm.history_unavailable", error=type(exc).__name__)
+            return []
+
+    async def _fitting(self, chain: list[llm_client.Provider], messages: list[Any],
+                       start: int, history: int, params: dict[str, Any], deadline: float
+                       ) -> tuple[dict[str, Any], list[Any]]:
+        """The answer, with the history window shrunk (oldest half first) while the model
+        says the prompt is longer than its context; with none left, an error that says so."""
+        while True:
+            try:
+                return await self._complete(chain, messages, params, deadline), messages
+            except llm_client.ContextTooLong as exc:
+                if history == 0:
+                    raise ServiceCallError(
+                        "the prompt is longer than the model's context even without the "
+                        f"conversation's history: {exc}") from None
+                drop = (history + 1) // 2
+                messages = messages[:start] + messages[start + drop:]
+                history -= drop
+                log.info("llm.history_shrunk", kept=history)
 
     async def _within_quota(self, org_id: uuid.UUID) -> None:
         """Raises ServiceCallError (the block's `error` port, with the reason) when the

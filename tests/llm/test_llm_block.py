@@ -261,3 +261,39 @@ async def test_a_provider_failing_again_and_again_is_skipped(client, make_actor,
     assert any("failed repeatedly" in line for line in call["logs"]), call
     metrics = (await client.get("/metrics")).text
     assert 'rozmova_llm_calls_total{kind="openai_compatible",outcome="skipped"}' in metrics
+
+
+async def test_the_conversation_so_far_reaches_the_model_and_shrinks_to_fit(client, make_actor,
+                                                                            fake) -> None:  # type: ignore[no-untyped-def]
+    owner = await make_actor(Role.owner)
+    await provider(client, owner, fake)
+    document = scenario({"store_in": "answer", "cache": False, "history": 6, "say": False,
+                         "system": {"uk": "Будь стислим.", "en": "Be brief."}})
+    document["edges"].append({"source": "model", "port": "next", "target": "after"})
+    headers = await bot_with_scenario(client, owner, document)
+    _, chat = await start(client, headers, language="en")
+    await chat.send(text="my name is Olena")
+    await chat.send(text="what is my name")
+    sent = fake.requests[-1].body["messages"]
+    assert sent[0] == {"role": "system", "content": "Be brief."}
+    assert sent[-1] == {"role": "user", "content": "what is my name"}
+    # Before it, the last six messages said: the prompt, the person, the bot's answer, ...
+    assert sent[1:-1] == [
+        {"role": "assistant", "content": "Yes?"},
+        {"role": "user", "content": "my name is Olena"},
+        {"role": "assistant", "content": "Done: Echo: my name is Olena"},
+        {"role": "assistant", "content": "Yes?"}]
+    # Too long for the model's context: the history shrinks, oldest first, until it fits.
+    too_long = Reply(status=400, message="This model's maximum context length is 64 tokens. "
+                     "However, your messages resulted in 80 tokens.")
+    fake.script(None, [too_long, too_long])
+    assert texts(await chat.send(text="and now?"))[0] == "Done: Echo: and now?"
+    tries = [len(r.body["messages"]) for r in fake.requests[-3:]]
+    assert tries == [8, 5, 3]  # system + 6 + prompt, then 3 of the history left, then 1
+    # Without history to drop, the reason reaches the trace.
+    fake.script(None, [too_long] * 4)
+    assert texts(await chat.send(text="x" * 50))[0] == "The model failed."
+    trace = (await client.get(f"/api/v1/conversations/{chat.id}/trace",
+                              headers=owner.headers)).json()
+    [call] = [s["call"] for s in trace["items"][0]["trace"] if s.get("call")]
+    assert "longer than the model's context even without" in call["error"]
