@@ -118,7 +118,9 @@ async def complete(chain: Sequence[Provider], messages: list[dict[str, Any]], *,
     while instead of making every conversation wait for its timeout."""
     from core.resilience import CircuitOpen
 
-    module = litellm()
+    # The first call imports litellm (seconds): in a worker thread, so other conversations'
+    # turns go on meanwhile; later calls find it imported.
+    module = _litellm or await asyncio.to_thread(litellm)
     failures: list[tuple[str, str]] = []
     for provider in chain:
         left = provider.timeout if deadline is None else min(provider.timeout,
