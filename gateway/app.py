@@ -63,9 +63,9 @@ def _nlu_routers() -> list[APIRouter]:
 
 
 def _llm_routers() -> list[APIRouter]:
-    from llm.router import router
+    from llm.router import reports, router
 
-    return [router]
+    return [router, reports]
 
 
 # Each service's routers, loaded only when that service is mounted.

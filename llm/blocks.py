@@ -171,6 +171,45 @@ class LlmExecutor(Executor):
         return follow(NEXT, [text_message(text, block.id)] if settings.say and text else [])
 
 
+class ReportSettings(_Settings):
+    """Sum up the conversation so far (its last `messages` messages) into a report in the
+    conversation's language: stored with the conversation (GET
+    /api/v1/conversations/{id}/reports) and, with `store_in`, kept in a variable."""
+
+    provider: ProviderName
+    messages: int = Field(100, ge=1, le=200, description="How many of the last messages.")
+    instructions: LocalizedText | None = Field(None, description=(
+        "What the report must say besides the usual (what the person wanted, what was done, "
+        "what is left)."))
+    store_in: WrittenVariable | None = None
+    max_tokens: int = Field(600, ge=50, le=4000)
+    timeout_ms: int = Field(60_000, ge=1000, le=300_000)
+
+
+class ReportExecutor(Executor):
+    type_name = "report"
+
+    def enter(self, block: CompiledBlock, ctx: BlockContext) -> Step:
+        settings: ReportSettings = block.settings  # type: ignore[assignment]
+        return call_service(ServiceCall(
+            service=SERVICE, operation="report", timeout_seconds=settings.timeout_ms / 1000,
+            request={"provider": settings.provider, "messages": settings.messages,
+                     "instructions": ctx.render(settings.instructions)
+                     if settings.instructions else None,
+                     "language": ctx.language, "block_id": block.id,
+                     "max_tokens": settings.max_tokens}))
+
+    def complete(self, block: CompiledBlock, outcome: ServiceOutcome,
+                 ctx: BlockContext) -> Step:
+        if outcome.status != "ok":
+            return follow(outcome_port(block, outcome))
+        settings: ReportSettings = block.settings  # type: ignore[assignment]
+        value = outcome.value if isinstance(outcome.value, dict) else {}
+        if settings.store_in is not None:
+            ctx.set(settings.store_in, value.get("text"))
+        return follow(NEXT)
+
+
 BLOCK_TYPES = (
     BlockType(name="llm", settings_model=LlmSettings, ports=_ports, waits_for_input=False,
               category="ai", titles={"en": "Language model", "uk": "Мовна модель"},
@@ -179,8 +218,15 @@ BLOCK_TYPES = (
               description="A language model's answer: text to the person or a variable, JSON "
                           "by a schema into variables, or a port chosen by what a text "
                           "means."),
+    BlockType(name="report", settings_model=ReportSettings, ports=(NEXT, *CALL_PORTS),
+              waits_for_input=False, category="ai",
+              titles={"en": "Conversation report", "uk": "Звіт про розмову"},
+              descriptions={"uk": "Підсумок розмови від мовної моделі мовою розмови: "
+                                  "зберігається з розмовою для тих, хто її підхопить."},
+              description="A language model sums up the conversation in its language; the "
+                          "report is stored with the conversation for whoever follows up."),
 )
-EXECUTORS = (LlmExecutor(),)
+EXECUTORS = (LlmExecutor(), ReportExecutor())
 
 
 def register_block_types() -> None:

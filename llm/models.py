@@ -5,13 +5,13 @@ day (tokens and cost), which quotas and reports read."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, Uuid
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.db import Base, IdMixin, TimestampMixin
+from core.db import Base, IdMixin, TimestampMixin, utcnow
 
 
 class LlmProvider(IdMixin, TimestampMixin, Base):
@@ -68,3 +68,22 @@ class LlmQuota(Base):
     calls_per_minute: Mapped[int | None]
     tokens_per_day: Mapped[int | None]
     cost_per_month: Mapped[float | None]
+
+
+class LlmReport(IdMixin, Base):
+    """A conversation summed up by a model (the `report` block), in the conversation's
+    language, for the people who follow up on it."""
+
+    __tablename__ = "llm_reports"
+
+    org_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    bot_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    conversation_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    block_id: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(Text)
+    provider: Mapped[str] = mapped_column(String(64))
+    model: Mapped[str] = mapped_column(String(200))
+    messages: Mapped[int] = mapped_column(default=0)  # how many it summed up
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

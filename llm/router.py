@@ -5,7 +5,8 @@ spent. Reading takes the viewer role; changing providers the editor role, like s
 from __future__ import annotations
 
 import time
-from datetime import date, timedelta
+import uuid
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
@@ -17,11 +18,13 @@ from core.errors import InvalidInput
 from core.http import Admin, DbSession, Editor, Viewer, problem_responses
 from llm import client as llm_client
 from llm import providers
-from llm.models import LlmQuota, LlmUsage
+from llm.models import LlmQuota, LlmReport, LlmUsage
 from llm.service import usage_since
 from llm.schemas import ConnectionTest, ProviderPath, ProviderPut, ProviderRead
 
 router = APIRouter(prefix="/api/v1/llm", tags=["llm"])
+# What the service keeps about conversations and bots, under their own paths.
+reports = APIRouter(prefix="/api/v1", tags=["llm"])
 
 
 @router.get("/providers", response_model=list[ProviderRead], responses=problem_responses(401))
@@ -177,3 +180,39 @@ async def put_quota(body: QuotaPut, principal: Admin, session: DbSession):
     quota.cost_per_month = body.cost_per_month
     await session.flush()
     return await _quota_read(session, principal.org_id)
+
+
+class ReportRead(BaseModel):
+    model_config = {"from_attributes": True}
+
+    id: uuid.UUID
+    conversation_id: uuid.UUID
+    bot_id: uuid.UUID
+    block_id: str
+    language: str
+    text: str
+    provider: str
+    model: str
+    messages: int
+    created_at: datetime
+
+
+@reports.get("/conversations/{conversation_id}/reports", response_model=list[ReportRead],
+            responses=problem_responses(401, 422))
+async def conversation_reports(conversation_id: uuid.UUID, principal: Viewer,
+                               session: DbSession,
+                               limit: Annotated[int, Query(ge=1, le=100)] = 20):
+    """The conversation's reports (the `report` block), newest first."""
+    return list(await session.scalars(select(LlmReport).where(
+        LlmReport.org_id == principal.org_id, LlmReport.conversation_id == conversation_id)
+        .order_by(LlmReport.created_at.desc()).limit(limit)))
+
+
+@reports.get("/bots/{bot_id}/reports", response_model=list[ReportRead],
+            responses=problem_responses(401, 422))
+async def bot_reports(bot_id: uuid.UUID, principal: Viewer, session: DbSession,
+                      limit: Annotated[int, Query(ge=1, le=200)] = 50):
+    """The bot's latest reports, newest first."""
+    return list(await session.scalars(select(LlmReport).where(
+        LlmReport.org_id == principal.org_id, LlmReport.bot_id == bot_id)
+        .order_by(LlmReport.created_at.desc()).limit(limit)))

@@ -32,12 +32,19 @@ from core.errors import RateLimited, RozmovaError
 from core.resilience import Breakers
 from llm import client as llm_client
 from llm import providers as llm_providers
-from llm.models import LlmQuota, LlmUsage
+from llm.models import LlmQuota, LlmReport, LlmUsage
 from orchestrator.extension import ServiceCallError, ServiceResult, TurnContext
 
 log = structlog.get_logger(__name__)
 
 CACHE_PREFIX = "llm:answer:"
+LANGUAGE_NAMES = {"uk": "Ukrainian", "en": "English", "ru": "Russian", "pl": "Polish",
+                  "de": "German"}
+REPORT_INSTRUCTIONS = (
+    "You write a short report on a conversation between a person and a bot, for the operator "
+    "who follows up on it: what the person wanted, what the bot did, what is still open, and "
+    "details the operator needs (names, numbers, dates, order ids). Plain text, no more than "
+    "ten lines. Write the report in {language}.")
 MAX_PROMPT_CHARS = 100_000
 
 
@@ -62,6 +69,8 @@ class LlmService:
 
     async def call(self, operation: str, request: Mapping[str, Any], context: TurnContext, *,
                    timeout: float) -> ServiceResult:
+        if operation == "report":
+            return await self._report(request, context, time.monotonic() + timeout)
         if operation != "complete":
             raise ServiceCallError(f"the llm service has no operation '{operation}'")
         deadline = time.monotonic() + timeout
@@ -121,6 +130,42 @@ class LlmService:
         except PermissionError as exc:
             raise ServiceCallError(str(exc)) from None
         return chain
+
+    async def _report(self, request: Mapping[str, Any], context: TurnContext,
+                      deadline: float) -> ServiceResult:
+        """The conversation summed up, stored with it; never cached (it changes every turn)."""
+        if context.org_id is None or self._sessionmaker is None or self._transcript is None:
+            raise ServiceCallError("reports need the bot's organization and its conversations")
+        chain = await self._chain(context.org_id, str(request.get("provider")))
+        wanted = request.get("messages")
+        said = await self._history(context, wanted if isinstance(wanted, int) else 100)
+        if not said:
+            raise ServiceCallError("there is nothing in the conversation to report yet")
+        language = str(request.get("language") or "en")
+        instructions = request.get("instructions")
+        system = (REPORT_INSTRUCTIONS.format(language=LANGUAGE_NAMES.get(language, language))
+                  + (f"\n\n{instructions}" if isinstance(instructions, str) and instructions
+                     else ""))
+        lines = "\n".join(("Person: " if m["role"] == "user" else "Bot: ") + m["content"]
+                          for m in said)[-MAX_PROMPT_CHARS:]
+        await self._within_quota(context.org_id)
+        answer = await self._complete(
+            chain, [{"role": "system", "content": system},
+                    {"role": "user", "content": f"The conversation:\n{lines}"}],
+            {"max_tokens": request.get("max_tokens"), "temperature": None, "stop": None},
+            deadline)
+        await self._count(context, answer, False)
+        report = LlmReport(org_id=context.org_id, bot_id=context.bot_id,
+                           conversation_id=context.conversation_id,
+                           block_id=str(request.get("block_id") or "")[:64], language=language,
+                           text=answer["text"], provider=answer["provider"],
+                           model=answer["model"], messages=len(said))
+        async with self._sessionmaker() as session, session.begin():
+            session.add(report)
+        return ServiceResult(value={"text": answer["text"], "report_id": str(report.id),
+                                    "provider": answer["provider"]},
+                             logs=[f"{name} failed: {reason}"
+                                   for name, reason in answer.get("failed", [])])
 
     async def _history(self, context: TurnContext, wanted: Any) -> list[dict[str, str]]:
         if not isinstance(wanted, int) or wanted <= 0 or self._transcript is None:

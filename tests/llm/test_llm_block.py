@@ -297,3 +297,35 @@ async def test_the_conversation_so_far_reaches_the_model_and_shrinks_to_fit(clie
                               headers=owner.headers)).json()
     [call] = [s["call"] for s in trace["items"][0]["trace"] if s.get("call")]
     assert "longer than the model's context even without" in call["error"]
+
+
+async def test_a_report_sums_up_the_conversation_in_its_language(client, make_actor, fake) -> None:  # type: ignore[no-untyped-def]
+    owner = await make_actor(Role.owner)
+    stranger = await make_actor(Role.owner)
+    await provider(client, owner, fake)
+    document = scenario({"store_in": "answer", "cache": False, "say": False})
+    document["blocks"].append({"id": "sum_up", "type": "report", "settings": {
+        "provider": "local", "store_in": "answer", "messages": 20,
+        "instructions": {"uk": "Згадай номер замовлення.", "en": "Mention the order id."}}})
+    document["edges"] += [{"source": "model", "port": "next", "target": "sum_up"},
+                          {"source": "sum_up", "port": "next", "target": "after"},
+                          {"source": "sum_up", "port": "error", "target": "failed"}]
+    headers = await bot_with_scenario(client, owner, document)
+    _, chat = await start(client, headers, language="uk")
+    fake.script(None, [Reply(text="ok"), Reply(text="Людина питала про замовлення A-17.")])
+    reply = await chat.send(text="де моє замовлення A-17?")
+    assert texts(reply)[0] == "Done: Людина питала про замовлення A-17."
+    sent = fake.requests[-1].body["messages"]
+    assert "Write the report in Ukrainian." in sent[0]["content"]
+    assert "Згадай номер замовлення." in sent[0]["content"]
+    assert sent[1]["content"].startswith("The conversation:\nBot: Так?")
+    reports = (await client.get(f"/api/v1/conversations/{chat.id}/reports",
+                                headers=owner.headers)).json()
+    assert [(r["language"], r["text"], r["block_id"]) for r in reports] == [
+        ("uk", "Людина питала про замовлення A-17.", "sum_up")]
+    assert reports[0]["messages"] >= 1
+    assert (await client.get(f"/api/v1/conversations/{chat.id}/reports",
+                             headers=stranger.headers)).json() == []
+    bot_id = reports[0]["bot_id"]
+    assert len((await client.get(f"/api/v1/bots/{bot_id}/reports",
+                                 headers=owner.headers)).json()) == 1
