@@ -82,6 +82,17 @@ class Transcript:
     def __init__(self, sessionmaker: Any) -> None:
         self._sessionmaker = sessionmaker
 
+    async def owner(self, conversation_id: uuid.UUID) -> tuple[uuid.UUID, uuid.UUID] | None:
+        """The conversation's organization and bot; None when there is no such conversation."""
+        from sqlalchemy import select
+
+        from chat.conversations.models import Conversation
+
+        async with self._sessionmaker() as session:
+            row = (await session.execute(select(Conversation.org_id, Conversation.bot_id)
+                                         .where(Conversation.id == conversation_id))).first()
+        return (row[0], row[1]) if row is not None else None
+
     async def __call__(self, conversation_id: uuid.UUID, limit: int) -> list[dict[str, str]]:
         from sqlalchemy import select
 

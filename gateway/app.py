@@ -62,6 +62,12 @@ def _nlu_routers() -> list[APIRouter]:
     return [router]
 
 
+def _notify_routers() -> list[APIRouter]:
+    from notify.router import router
+
+    return [router]
+
+
 def _llm_routers() -> list[APIRouter]:
     from llm.router import reports, router
 
@@ -76,6 +82,7 @@ SERVICES: dict[str, Callable[[], list[APIRouter]]] = {
     "modules": _modules_routers,
     "nlu": _nlu_routers,
     "llm": _llm_routers,
+    "notify": _notify_routers,
 }
 
 
@@ -87,6 +94,8 @@ def service_clients(runtime: Runtime) -> dict[str, Any]:
     from gateway.secrets.contract import InProcessSecretsClient
     from modules.contract import install as install_modules
     from chat.contract import Transcript
+    from modules.contract import AddressPolicy
+    from notify.contract import notifier
     from llm.contract import install as install_llm
     from nlu.contract import install as install_nlu
     from nlu.contract import on_publish, read_message
@@ -103,13 +112,16 @@ def service_clients(runtime: Runtime) -> dict[str, Any]:
     nlu = install_nlu(orchestrator, runtime.sessionmaker)
     # LLM blocks: their executor on the engine, the LLM service (the organization's
     # providers and their keys from its secrets, the shared answer cache) on the dispatcher.
-    llm = install_llm(orchestrator, runtime.settings, runtime.sessionmaker,
-                      InProcessSecretsClient.from_runtime(runtime), runtime.cache,
-                      runtime.limiter,
-                      Transcript(runtime.reader_sessionmaker or runtime.sessionmaker))
+    secrets = InProcessSecretsClient.from_runtime(runtime)
+    # Notices (a report, ...) to the organization's e-mail and webhook targets.
+    notices = notifier(runtime.sessionmaker, secrets, scenarios, AddressPolicy(
+        [e for e in runtime.settings.http_allow.split(",") if e.strip()]))
+    llm = install_llm(orchestrator, runtime.settings, runtime.sessionmaker, secrets,
+                      runtime.cache, runtime.limiter,
+                      Transcript(runtime.reader_sessionmaker or runtime.sessionmaker), notices)
     # Every person's message: its language and sentiment, stored with it (mood trends).
     return {"scenarios": scenarios, "orchestrator": orchestrator, "modules": modules,
-            "nlu": nlu, "llm": llm, "message_reader": read_message,
+            "nlu": nlu, "llm": llm, "notify": notices, "message_reader": read_message,
             # Publishing a version trains its intent models in the background.
             "on_publish": [on_publish(nlu)]}
 
@@ -200,6 +212,7 @@ def create_app(
             # Trainings under way stop, stored as failed: the next message trains again.
             await app.state.clients["nlu"].close()
             await app.state.clients["llm"].close()
+            await app.state.clients["notify"].close()
             if own_runtime:
                 await app.state.runtime.close()
 

@@ -15,7 +15,8 @@ __all__ = ["BLOCK_TYPES", "SERVICE", "LlmService", "install", "register_block_ty
 
 
 def install(orchestrator: Any, settings: Any, sessionmaker: Any, secrets: Any,
-            cache: Any = None, limiter: Any = None, transcript: Any = None) -> LlmService:
+            cache: Any = None, limiter: Any = None, transcript: Any = None,
+            notifier: Any = None) -> LlmService:
     """Run `llm` blocks on `orchestrator` (an in-process orchestrator client). A provider's
     address is checked like an HTTP block's (public, or allowed by ROZMOVA_HTTP_ALLOW).
     `transcript(conversation_id, limit)` gives a block the conversation so far."""
@@ -23,7 +24,7 @@ def install(orchestrator: Any, settings: Any, sessionmaker: Any, secrets: Any,
 
     orchestrator.engine.executors.register_missing(EXECUTORS)
     policy = AddressPolicy([e for e in settings.http_allow.split(",") if e.strip()])
-    service = LlmService(sessionmaker, secrets, cache, policy, limiter, transcript)
+    service = LlmService(sessionmaker, secrets, cache, policy, limiter, transcript, notifier)
     # A model answers in seconds: many calls wait at once, bounded so that a slow provider
     # cannot hold every conversation's turn (the bulkhead answers `error` beyond it).
     orchestrator.dispatcher.register(SERVICE, service, ServiceLimits(

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from core.db import utcnow
-from core.errors import InvalidInput
+from core.errors import InvalidInput, NotFound
 from core.http import Admin, DbSession, Editor, Viewer, problem_responses
 from llm import client as llm_client
 from llm import providers
@@ -198,21 +198,29 @@ class ReportRead(BaseModel):
 
 
 @reports.get("/conversations/{conversation_id}/reports", response_model=list[ReportRead],
-            responses=problem_responses(401, 422))
+            responses=problem_responses(401, 404, 422))
 async def conversation_reports(conversation_id: uuid.UUID, principal: Viewer,
-                               session: DbSession,
+                               session: DbSession, request: Request,
                                limit: Annotated[int, Query(ge=1, le=100)] = 20):
     """The conversation's reports (the `report` block), newest first."""
+    transcript = request.app.state.clients["llm"].transcript
+    owner = await transcript.owner(conversation_id) if transcript is not None else None
+    if owner is None or owner[0] != principal.org_id:
+        # Another organization's conversation answers exactly like a missing one.
+        raise NotFound(f"no conversation {conversation_id} in your organization")
     return list(await session.scalars(select(LlmReport).where(
         LlmReport.org_id == principal.org_id, LlmReport.conversation_id == conversation_id)
         .order_by(LlmReport.created_at.desc()).limit(limit)))
 
 
 @reports.get("/bots/{bot_id}/reports", response_model=list[ReportRead],
-            responses=problem_responses(401, 422))
+            responses=problem_responses(401, 404, 422))
 async def bot_reports(bot_id: uuid.UUID, principal: Viewer, session: DbSession,
-                      limit: Annotated[int, Query(ge=1, le=200)] = 50):
+                      request: Request, limit: Annotated[int, Query(ge=1, le=200)] = 50):
     """The bot's latest reports, newest first."""
+    bot = await request.app.state.clients["scenarios"].get_bot(bot_id)
+    if bot is None or bot.org_id != principal.org_id:
+        raise NotFound(f"no bot {bot_id} in your organization")
     return list(await session.scalars(select(LlmReport).where(
         LlmReport.org_id == principal.org_id, LlmReport.bot_id == bot_id)
         .order_by(LlmReport.created_at.desc()).limit(limit)))

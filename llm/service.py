@@ -53,9 +53,10 @@ class LlmService:
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession] | None, secrets: Any,
                  cache: Any = None, policy: Any = None, limiter: Any = None,
-                 transcript: Any = None) -> None:
+                 transcript: Any = None, notifier: Any = None) -> None:
         self._sessionmaker = sessionmaker
-        self._transcript = transcript  # chat's Transcript: the conversation so far
+        self._notifier = notifier  # notify's Notifier: a report reaches the organization
+        self.transcript = transcript  # chat's Transcript: the conversation so far
         self.secrets = secrets
         self._cache = cache
         self.policy = policy
@@ -134,7 +135,7 @@ class LlmService:
     async def _report(self, request: Mapping[str, Any], context: TurnContext,
                       deadline: float) -> ServiceResult:
         """The conversation summed up, stored with it; never cached (it changes every turn)."""
-        if context.org_id is None or self._sessionmaker is None or self._transcript is None:
+        if context.org_id is None or self._sessionmaker is None or self.transcript is None:
             raise ServiceCallError("reports need the bot's organization and its conversations")
         chain = await self._chain(context.org_id, str(request.get("provider")))
         wanted = request.get("messages")
@@ -162,16 +163,20 @@ class LlmService:
                            model=answer["model"], messages=len(said))
         async with self._sessionmaker() as session, session.begin():
             session.add(report)
+        if self._notifier is not None:
+            self._notifier.notify("report", org_id=context.org_id, bot_id=context.bot_id,
+                                  conversation_id=context.conversation_id, language=language,
+                                  summary=answer["text"])
         return ServiceResult(value={"text": answer["text"], "report_id": str(report.id),
                                     "provider": answer["provider"]},
                              logs=[f"{name} failed: {reason}"
                                    for name, reason in answer.get("failed", [])])
 
     async def _history(self, context: TurnContext, wanted: Any) -> list[dict[str, str]]:
-        if not isinstance(wanted, int) or wanted <= 0 or self._transcript is None:
+        if not isinstance(wanted, int) or wanted <= 0 or self.transcript is None:
             return []
         try:
-            return await self._transcript(context.conversation_id, wanted)
+            return await self.transcript(context.conversation_id, wanted)
         except Exception as exc:  # without its history the model still answers
             log.warning("llm.history_unavailable", error=type(exc).__name__)
             return []

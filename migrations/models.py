@@ -10,5 +10,6 @@ import gateway.secrets.models  # noqa: F401
 import llm.models  # noqa: F401
 import modules.library.models  # noqa: F401
 import nlu.models  # noqa: F401
+import notify.models  # noqa: F401
 import scenarios.bot.models  # noqa: F401
 import scenarios.scenario.models  # noqa: F401

@@ -324,8 +324,9 @@ async def test_a_report_sums_up_the_conversation_in_its_language(client, make_ac
     assert [(r["language"], r["text"], r["block_id"]) for r in reports] == [
         ("uk", "Людина питала про замовлення A-17.", "sum_up")]
     assert reports[0]["messages"] >= 1
-    assert (await client.get(f"/api/v1/conversations/{chat.id}/reports",
-                             headers=stranger.headers)).json() == []
+    hidden = await client.get(f"/api/v1/conversations/{chat.id}/reports",
+                              headers=stranger.headers)
+    assert hidden.status_code == 404 and "no conversation" in hidden.json()["detail"]
     bot_id = reports[0]["bot_id"]
     assert len((await client.get(f"/api/v1/bots/{bot_id}/reports",
                                  headers=owner.headers)).json()) == 1

@@ -938,6 +938,45 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifications/targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Targets */
+        get: operations["list_targets_api_v1_notifications_targets_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/targets/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Put Target
+         * @description Create or replace a target: 201 when new. Webhooks are signed
+         *     (`X-Rozmova-Signature: sha256=HMAC(key, "{timestamp}.{body}")`, see notify/webhook.py).
+         */
+        put: operations["put_target_api_v1_notifications_targets__name__put"];
+        post?: never;
+        /** Delete Target */
+        delete: operations["delete_target_api_v1_notifications_targets__name__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/organization": {
         parameters: {
             query?: never;
@@ -3225,6 +3264,107 @@ export interface components {
              * @description When the value was last set.
              */
             updated_at: string;
+        };
+        /** TargetPut */
+        TargetPut: {
+            /**
+             * Bot Id
+             * @description One bot's notices only (default: all).
+             */
+            bot_id?: string | null;
+            /** Events */
+            events: ("handoff" | "report" | "conversation_failed")[];
+            /** Host */
+            host?: string | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "email" | "webhook";
+            /** Port */
+            port?: number | null;
+            /** Recipients */
+            recipients?: string[];
+            /**
+             * Secret
+             * @description The organization's secret with the SMTP password, or the webhook's signing key.
+             */
+            secret?: string | null;
+            /** Sender */
+            sender?: string | null;
+            /**
+             * Starttls
+             * @default false
+             */
+            starttls: boolean;
+            /** Url */
+            url?: string | null;
+            /**
+             * Use Tls
+             * @default false
+             */
+            use_tls: boolean;
+            /** Username */
+            username?: string | null;
+        };
+        /** TargetRead */
+        TargetRead: {
+            /**
+             * Bot Id
+             * @description One bot's notices only (default: all).
+             */
+            bot_id?: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Events */
+            events: ("handoff" | "report" | "conversation_failed")[];
+            /** Host */
+            host?: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "email" | "webhook";
+            /** Name */
+            name: string;
+            /** Port */
+            port?: number | null;
+            /** Recipients */
+            recipients?: string[];
+            /**
+             * Secret
+             * @description The organization's secret with the SMTP password, or the webhook's signing key.
+             */
+            secret?: string | null;
+            /** Sender */
+            sender?: string | null;
+            /**
+             * Starttls
+             * @default false
+             */
+            starttls: boolean;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Url */
+            url?: string | null;
+            /**
+             * Use Tls
+             * @default false
+             */
+            use_tls: boolean;
+            /** Username */
+            username?: string | null;
         };
         /** TelegramConnect */
         TelegramConnect: {
@@ -5621,6 +5761,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not found in your organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Invalid input; `errors` lists each problem with a JSON pointer */
             422: {
                 headers: {
@@ -6532,6 +6681,15 @@ export interface operations {
             };
             /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found in your organization */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8241,6 +8399,236 @@ export interface operations {
                 };
             };
             /** @description Invalid input; `errors` lists each problem with a JSON pointer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; logged with the request's X-Request-ID */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_targets_api_v1_notifications_targets_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TargetRead"][];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; logged with the request's X-Request-ID */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_target_api_v1_notifications_targets__name__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The target's name. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TargetPut"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TargetRead"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TargetRead"];
+                };
+            };
+            /** @description Malformed JSON (`code: malformed_json`): not JSON, nested too deeply, or a number of thousands of digits */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the stored state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over the request limit (ROZMOVA_MAX_REQUEST_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input; `errors` lists each problem with a JSON pointer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; logged with the request's X-Request-ID */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_target_api_v1_notifications_targets__name__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The target's name. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found in your organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
