@@ -24,7 +24,8 @@ def conversation_service(app: Any) -> ConversationService:
         clients = state.clients
         service = ConversationService(state.runtime, clients["orchestrator"],
                                       clients["scenarios"], hub=realtime_hub(app),
-                                      reader=clients.get("message_reader"))
+                                      reader=clients.get("message_reader"),
+                                      notifier=clients.get("notify"))
         state.conversations = service
     return service
 

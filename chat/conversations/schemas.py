@@ -94,6 +94,8 @@ class TurnAnswer(BaseModel):
     _frames: list[dict[str, Any]] | None = PrivateAttr(None)
     # Deferred jobs the turn started, with their context: run once the turn is stored.
     _jobs: Any = PrivateAttr(None)
+    # A notice the turn gives once it is stored: (event, org_id, bot_id, language, summary).
+    _notice: Any = PrivateAttr(None)
     # The answer as JSON-ready data, where the turn built it (as stored for replays): the
     # REST fast path sends it without a model dump.
     _json: dict[str, Any] | None = PrivateAttr(None)

@@ -227,8 +227,9 @@ class _WarmWriteFailed(Exception):
 class ConversationService:
     def __init__(self, runtime: Runtime, orchestrator: OrchestratorClient,
                  scenarios: ScenariosClient, hub: Fanout | None = None,
-                 reader: MessageReader | None = None) -> None:
+                 reader: MessageReader | None = None, notifier: Any = None) -> None:
         self._runtime = runtime
+        self._notifier = notifier  # notify's Notifier: a handoff, a failing conversation
         self._hub = hub
         self._reader = reader
         self._commits = GroupCommits()  # the group commit of this service's turns
@@ -400,7 +401,19 @@ class ConversationService:
         if frames is not None and hub is not None:
             await hub.deliver_local(conversation_id, frames, origin)
         self._launch(answer)
+        self._tell(answer)
         return answer
+
+    def _tell(self, answer: TurnAnswer) -> None:
+        """The organization's notice of what the stored turn did (a handoff, a failure), sent
+        in the background by the notifier the composition root wired."""
+        notice, answer._notice = answer._notice, None
+        if notice is None or self._notifier is None:
+            return
+        event, org_id, bot_id, language, summary = notice
+        self._notifier.notify(event, org_id=org_id, bot_id=bot_id,
+                              conversation_id=answer.conversation_id, language=language,
+                              summary=summary)
 
     async def _turn(self, scope: ChatScope, conversation_id: uuid.UUID, event: InboundEvent,
                     client_message_id: str | None, held: Held) -> TurnAnswer:
@@ -827,6 +840,13 @@ class ConversationService:
         for error in result.errors:
             log.warning("chat.turn.error", conversation_id=str(conversation.id),
                         code=error.code, block_id=error.block_id)
+        if status == "handoff" and conversation.status != "handoff" \
+                and conversation.channel != PREVIEW_CHANNEL:
+            answer._notice = ("handoff", conversation.org_id, conversation.bot_id,
+                              state.language, None)
+        elif result.errors and conversation.channel != PREVIEW_CHANNEL:
+            answer._notice = ("conversation_failed", conversation.org_id, conversation.bot_id,
+                              state.language, "; ".join(e.message for e in result.errors)[:2000])
         if result.jobs:
             answer._jobs = (result.jobs, self._context(
                 bot, conversation.id, conversation.end_user_id, conversation.channel, {}, {}),

@@ -85,10 +85,14 @@ def history_frame(item: HistoryItem) -> dict[str, Any]:
     return message_frame(item.seq, item.direction, body)
 
 
+# Kept with a message for the organization, not shown to the person: the operator's account
+# (the audit), and what the platform read in the person's words (sentiment, language).
+_PRIVATE = frozenset({"actor", "sentiment", "detected_language"})
+
+
 def person_view(body: dict[str, Any]) -> dict[str, Any]:
-    """A stored message as the person may see it: without the operator's account (kept in
-    ``actor`` for the organization's audit)."""
-    return {k: v for k, v in body.items() if k != "actor"}
+    """A stored message as the person may see it (see _PRIVATE)."""
+    return {k: v for k, v in body.items() if k not in _PRIVATE}
 
 
 def input_frame(seq: int, answer: TurnAnswer | dict[str, Any]) -> dict[str, Any]:

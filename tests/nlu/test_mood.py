@@ -192,3 +192,16 @@ async def test_without_the_setting_nothing_is_scored(client, make_actor) -> None
     mood = (await client.get(f"/api/v1/bots/{bot_id}/users/quiet/mood",
                              headers=owner.headers)).json()
     assert mood["items"] == []
+
+
+async def test_the_person_never_sees_what_was_read_in_their_words(client, make_actor) -> None:  # type: ignore[no-untyped-def]
+    owner = await make_actor(Role.owner)
+    _, headers = await echo_bot(client, owner)
+    _, chat = await start(client, headers, language="uk")
+    await chat.send(text="Це жахливо, я дуже злий")
+    as_person = (await client.get(f"/api/v1/conversations/{chat.id}/messages",
+                                  headers=headers)).json()
+    [said] = [i for i in as_person["items"] if i["direction"] == "in"]
+    assert said["body"] == {"kind": "text", "text": "Це жахливо, я дуже злий"}
+    [stored] = await inbound(client, owner, chat.id)
+    assert stored["body"]["sentiment"]["label"] == "negative"

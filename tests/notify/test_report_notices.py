@@ -99,3 +99,37 @@ async def test_targets_are_checked_and_scoped(client, make_actor) -> None:  # ty
                                 headers=stranger.headers)).status_code == 404
     assert (await client.delete("/api/v1/notifications/targets/crm",
                                 headers=owner.headers)).status_code == 204
+
+
+async def test_a_handoff_is_announced_to_the_webhook(client, app, make_actor) -> None:  # type: ignore[no-untyped-def]
+    owner = await make_actor(Role.owner)
+    document = {"schema_version": 2, "entry": {"start": "ask"},
+                "variables": [{"name": "said", "type": "string"}],
+                "blocks": [
+                    {"id": "ask", "type": "input", "settings": {
+                        "kind": "text", "variable": "said",
+                        "prompt": {"uk": "Чим допомогти?", "en": "How can I help?"}}},
+                    {"id": "human", "type": "handoff", "settings": {}}],
+                "edges": [{"source": "ask", "target": "human"}]}
+    async with receiving() as receiver:
+        await client.put("/api/v1/secrets/HOOK_KEY", json={"value": HOOK_KEY},
+                         headers=owner.headers)
+        await client.put("/api/v1/notifications/targets/desk", json={
+            "kind": "webhook", "events": ["handoff"], "url": receiver.url,
+            "secret": "HOOK_KEY"}, headers=owner.headers)
+        headers = await bot_with_scenario(client, owner, document)
+        _, chat = await start(client, headers, language="en")
+        reply = await chat.send(text="I need a human")
+        assert reply["status"] == "handoff"
+        await chat.send(text="hello?")  # already with an operator: no second notice
+        await app.state.clients["notify"].drain()
+        for _ in range(50):
+            if receiver.requests:
+                break
+            await asyncio.sleep(0.1)
+    [request] = receiver.requests
+    body = json.loads(request.body)
+    assert (body["event"], body["conversation_id"], body["language"]) == (
+        "handoff", chat.id, "en")
+    assert verify_signature(HOOK_KEY, request.headers["x-rozmova-timestamp"], request.body,
+                            request.headers["x-rozmova-signature"])
