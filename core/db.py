@@ -72,6 +72,14 @@ class IdMixin:
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
 
 
+def upsert(dialect: str, table: Any) -> Any:
+    """An INSERT that can take ON CONFLICT DO UPDATE (`on_conflict_do_update`), in the
+    dialect of the connection at hand: PostgreSQL's or SQLite's, the two the platform runs."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -94,7 +94,7 @@ def service_clients(runtime: Runtime) -> dict[str, Any]:
     from gateway.secrets.contract import InProcessSecretsClient
     from modules.contract import install as install_modules
     from chat.contract import Transcript
-    from modules.contract import AddressPolicy
+    from modules.contract import AddressPolicy, check_url
     from notify.contract import notifier
     from llm.contract import install as install_llm
     from nlu.contract import install as install_nlu
@@ -114,8 +114,9 @@ def service_clients(runtime: Runtime) -> dict[str, Any]:
     # providers and their keys from its secrets, the shared answer cache) on the dispatcher.
     secrets = InProcessSecretsClient.from_runtime(runtime)
     # Notices (a report, ...) to the organization's e-mail and webhook targets.
-    notices = notifier(runtime.sessionmaker, secrets, scenarios, AddressPolicy(
-        [e for e in runtime.settings.http_allow.split(",") if e.strip()]))
+    policy = AddressPolicy([e for e in runtime.settings.http_allow.split(",") if e.strip()])
+    notices = notifier(runtime.sessionmaker, secrets, scenarios,
+                       lambda url: check_url(policy, url))
     llm = install_llm(orchestrator, runtime.settings, runtime.sessionmaker, secrets,
                       runtime.cache, runtime.limiter,
                       Transcript(runtime.reader_sessionmaker or runtime.sessionmaker), notices)

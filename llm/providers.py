@@ -4,12 +4,9 @@ organization's secrets)."""
 
 from __future__ import annotations
 
-import asyncio
-import socket
 import uuid
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -101,22 +98,12 @@ async def chain(session: AsyncSession, org_id: uuid.UUID, name: str, secrets: An
 async def check_addresses(providers: Sequence[Provider], policy: Any) -> None:
     """A provider's address must be one the platform may call for an author: public, or
     allowed by the operator (the same policy as HTTP blocks). Raises PermissionError."""
+    from modules.contract import HttpRefused, check_url
+
     for provider in providers:
         if provider.api_base is None or policy is None:
             continue
-        parts = urlsplit(provider.api_base)
-        host, port = parts.hostname or "", parts.port or (443 if parts.scheme == "https"
-                                                          else 80)
         try:
-            infos = await asyncio.wait_for(asyncio.get_running_loop().getaddrinfo(
-                host, port, type=socket.SOCK_STREAM), 5.0)
-        except (OSError, TimeoutError) as exc:
-            raise PermissionError(f"provider '{provider.name}': {host} cannot be resolved "
-                                  f"({type(exc).__name__})") from None
-        from ipaddress import ip_address
-
-        for info in infos:
-            try:
-                policy.check(host, ip_address(info[4][0]), port)
-            except Exception as exc:
-                raise PermissionError(f"provider '{provider.name}': {exc}") from None
+            await check_url(policy, provider.api_base)
+        except HttpRefused as exc:
+            raise PermissionError(f"provider '{provider.name}': {exc}") from None

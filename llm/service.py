@@ -24,10 +24,9 @@ from typing import Any
 import orjson
 import structlog
 from sqlalchemy import case, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from core.db import utcnow
+from core.db import upsert, utcnow
 from core.errors import RateLimited, RozmovaError
 from core.resilience import Breakers
 from llm import client as llm_client
@@ -291,9 +290,7 @@ class LlmService:
         table = LlmUsage.__table__
         try:
             async with self._sessionmaker() as session, session.begin():
-                dialect = session.bind.dialect.name
-                insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-                statement = insert.values(**values)
+                statement = upsert(session.bind.dialect.name, table).values(**values)
                 excluded = statement.excluded
                 await session.execute(statement.on_conflict_do_update(
                     index_elements=["org_id", "bot_id", "provider", "day"],

@@ -6,10 +6,9 @@ the service the first time a version's intents are needed, then kept."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from orchestrator.extension import (
     BlockContext,
@@ -22,9 +21,10 @@ from orchestrator.extension import (
     follow,
     outcome_port,
 )
-from scenarios.format.models import TemplateText, WrittenVariable
+from scenarios.format.models import TemplateText, TimeZoneName, WrittenVariable
 from scenarios.format.nlu import (
     MAX_INTENTS,
+    EntityName,
     Intent,
     IntentName,
     ListEntity,
@@ -162,8 +162,6 @@ class IntentExecutor(Executor):
         return follow(intent if intent in known else FALLBACK)
 
 
-Timezone = Annotated[str, StringConstraints(min_length=1, max_length=64)]
-EntityReference = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 FOUND, NOT_FOUND = "found", "not_found"
 
 
@@ -176,22 +174,13 @@ class EntitiesSettings(_Settings):
     [{entity, value, text, start, end}]."""
 
     text: TemplateText = Field("{{last_input}}", description="Where to look (a template).")
-    entities: list[EntityReference | ListEntity | RegexEntity] = Field(
+    entities: list[EntityName | ListEntity | RegexEntity] = Field(
         min_length=1, max_length=20)
     store_in: WrittenVariable | None = None
     matches_in: WrittenVariable | None = None
-    timezone: Timezone = Field("Europe/Kyiv", description=(
+    timezone: TimeZoneName = Field("Europe/Kyiv", description=(
         "How \"tomorrow at 3 pm\" is read: an IANA time zone."))
     timeout_ms: int = Field(2000, ge=100, le=30_000)
-
-    @model_validator(mode="after")
-    def _known_zone(self) -> EntitiesSettings:
-        try:
-            ZoneInfo(self.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"'{self.timezone}' is not a time zone (say Europe/Kyiv or UTC)") \
-                from None
-        return self
 
 
 def _resolve_entities(settings: EntitiesSettings, document: Any) -> EntitiesSettings:

@@ -27,8 +27,9 @@ def _fail(message: str) -> NoReturn:
 
 # -- evaluate ----------------------------------------------------------------------------------
 
-def _read_rows(path: Path, *, what: str) -> list[dict[str, Any]]:
-    """JSON lines `{"text", "intent", "lang", ...}`; a problem names the file and line."""
+def _read_rows(path: Path, *, what: str, bare_strings: bool = False) -> list[dict[str, Any]]:
+    """JSON lines `{"text", "intent", "lang", ...}`; a problem names the file and line. With
+    `bare_strings` (out-of-scope messages) a line may also be a plain JSON string."""
     if not path.is_file():
         _fail(f"no such {what} file: {path}" if not path.exists()
               else f"the {what} file {path} is not a file")
@@ -42,6 +43,8 @@ def _read_rows(path: Path, *, what: str) -> list[dict[str, Any]]:
                     row = json.loads(line)
                 except json.JSONDecodeError as error:
                     _fail(f"{path}:{number}: not valid JSON ({error.msg})")
+                if bare_strings and isinstance(row, str):
+                    row = {"text": row}
                 problem = _row_problem(row)
                 if problem:
                     _fail(f"{path}:{number}: {problem}")
@@ -63,34 +66,6 @@ def _row_problem(row: Any) -> str | None:
     if row.get("lang") is not None and not isinstance(row["lang"], str):
         return '"lang" must be a string or null'
     return None
-
-
-def _read_out_of_scope(path: Path) -> list[dict[str, Any]]:
-    """JSON lines: `{"text": ..., "lang": ...}` objects (tests/nlu/fixtures/out_of_scope.jsonl)
-    or bare JSON strings."""
-    if not path.is_file():
-        _fail(f"no such out-of-scope file: {path}")
-    rows = []
-    try:
-        with path.open(encoding="utf-8") as lines:
-            for number, line in enumerate(lines, 1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError as error:
-                    _fail(f"{path}:{number}: not valid JSON ({error.msg})")
-                if isinstance(row, str):
-                    row = {"text": row}
-                problem = _row_problem(row)
-                if problem:
-                    _fail(f"{path}:{number}: {problem}")
-                rows.append(row)
-    except UnicodeDecodeError as error:
-        _fail(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})")
-    except OSError as error:
-        _fail(f"{path}: cannot be read ({error.strerror or error})")
-    return rows
 
 
 class _Progress:
@@ -155,7 +130,8 @@ def evaluate(
 
     train_rows = _read_rows(train_path, what="training")
     test_rows = _read_rows(test_path, what="test")
-    oos_rows = _read_out_of_scope(out_of_scope) if out_of_scope is not None else []
+    oos_rows = (_read_rows(out_of_scope, what="out-of-scope", bare_strings=True)
+                if out_of_scope is not None else [])
     notes: list[str] = []
 
     from nlu.evaluation import is_out_of_scope_label

@@ -16,7 +16,6 @@ from typing import Any
 
 import orjson
 from sqlalchemy import insert, literal, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chat.conversations.models import (
@@ -26,6 +25,7 @@ from chat.conversations.models import (
     Turn,
     UserVariables,
 )
+from core.db import upsert
 from core.runtime import Runtime
 
 _conversations = Conversation.__table__
@@ -147,9 +147,8 @@ class CoreStore:
         await self.connection.execute(insert(_turns).values(
             conversation_id=conversation.id, created_at=plan.now, **plan.turn))
         for table, keys, values in _upserts(plan):
-            dialect = self.connection.dialect.name
-            statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-            statement = statement.values(**keys, values=values, updated_at=plan.now)
+            statement = upsert(self.connection.dialect.name, table).values(
+                **keys, values=values, updated_at=plan.now)
             await self.connection.execute(statement.on_conflict_do_update(
                 index_elements=list(keys), set_={"values": values, "updated_at": plan.now}))
 

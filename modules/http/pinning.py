@@ -94,3 +94,28 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds)
+
+
+RESOLVE_SECONDS = 5.0
+DEFAULT_PORTS = {"https": 443, "http": 80, "smtp": 25}
+
+
+async def check_url(policy: AddressPolicy, url: str, resolver: Resolver | None = None) -> None:
+    """Raise ``HttpRefused`` unless every address the URL's host resolves to passes the policy:
+    the check ``PinnedBackend`` makes before it connects, for the platform's own clients that
+    connect by themselves (a model provider through litellm, an SMTP server, a webhook). They
+    resolve again when they connect, so unlike a pinned connection this leaves DNS rebinding
+    open; it refuses what is private or local today."""
+    import httpx
+
+    try:
+        parsed = httpx.URL(url)
+        host = parsed.raw_host.decode("ascii")
+    except (httpx.InvalidURL, UnicodeDecodeError) as exc:
+        raise HttpRefused(f"{url!r} is not a URL: {exc}") from None
+    port = parsed.port or DEFAULT_PORTS.get(parsed.scheme, 80)
+    try:
+        await asyncio.wait_for(PinnedBackend(policy, resolver).addresses(host, port),
+                               RESOLVE_SECONDS)
+    except (httpcore.ConnectError, TimeoutError) as exc:
+        raise HttpRefused(str(exc) or f"{host} could not be resolved in time") from None

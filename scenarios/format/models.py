@@ -8,8 +8,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Discriminator,
@@ -76,6 +78,19 @@ WrittenVariable = Annotated[str, StringConstraints(pattern=VARIABLE_PATH_PATTERN
 """A variable the block assigns."""
 
 TemplateText = Annotated[str, StringConstraints(max_length=4096), TEMPLATE]
+
+
+def _time_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"'{value}' is not a time zone (say Europe/Kyiv or UTC)") from None
+    return value
+
+
+# An IANA time zone ("Europe/Kyiv"): how a block reads "tomorrow at 3 pm".
+TimeZoneName = Annotated[str, StringConstraints(min_length=1, max_length=64),
+                         AfterValidator(_time_zone)]
 Expression = Annotated[str, StringConstraints(min_length=1, max_length=1024), EXPRESSION]
 
 
