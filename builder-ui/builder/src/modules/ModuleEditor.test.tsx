@@ -278,7 +278,13 @@ describe("the module editor", () => {
     expect(screen.getByTestId("module-latest").getAttribute("data-version")).toBe("1");
     fireEvent.click(within(version).getByTestId("module-version-view"));
     const code = await within(version).findByTestId("module-version-editor");
-    const readOnly = EditorView.findFromDOM(code.querySelector(".cm-editor") as HTMLElement)!;
+    // The editor is mounted into its box once CodeMirror's chunk has loaded: wait for it.
+    const mounted = await waitFor(() => {
+      const editor = code.querySelector(".cm-editor");
+      expect(editor).not.toBeNull();
+      return editor as HTMLElement;
+    });
+    const readOnly = EditorView.findFromDOM(mounted)!;
     expect(readOnly.state.doc.toString()).toBe("return {total: input.price * 1.2};");
     expect(readOnly.state.readOnly).toBe(true);
   });
