@@ -26,6 +26,7 @@ from orchestrator.extension import (
     call_service,
     follow,
     outcome_port,
+    streamed_message,
     text_message,
 )
 from scenarios.format.models import LocalizedText, WrittenVariable
@@ -145,7 +146,9 @@ class LlmExecutor(Executor):
                      "classes": [c.name for c in settings.classes],
                      "max_tokens": settings.max_tokens, "temperature": settings.temperature,
                      "stop": settings.stop, "cache": settings.cache,
-                     "history": settings.history,
+                     "history": settings.history, "block_id": block.id,
+                     # Said to the person: shown as it is written where the channel can.
+                     "stream": settings.mode == "generate" and settings.say,
                      "cache_seconds": settings.cache_seconds}))
 
     def complete(self, block: CompiledBlock, outcome: ServiceOutcome,
@@ -168,7 +171,15 @@ class LlmExecutor(Executor):
             return follow(chosen if chosen in known else FALLBACK)
         if settings.store_in is not None:
             ctx.set(settings.store_in, text)
-        return follow(NEXT, [text_message(text, block.id)] if settings.say and text else [])
+        if not settings.say or not text:
+            return follow(NEXT)
+        stream_id, incomplete = value.get("stream_id"), bool(value.get("incomplete"))
+        if stream_id is None and not incomplete:
+            return follow(NEXT, [text_message(text, block.id)])
+        # The final message replaces the pieces shown (same stream id); an answer cut short
+        # (a dropped stream, the person writing again) is kept as it is, and says so.
+        return follow(NEXT, [streamed_message(text, block.id, str(stream_id or ""),
+                                              incomplete)])
 
 
 class ReportSettings(_Settings):

@@ -10,10 +10,11 @@ it)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,9 +88,11 @@ class Completion:
     cost: float = 0.0
     milliseconds: float = 0.0
     failed: list[tuple[str, str]] = field(default_factory=list)  # (provider, reason) before it
+    incomplete: bool = False  # a streamed answer that ended early (see `stream`)
 
     def to_json(self) -> dict[str, Any]:
         return {"text": self.text, "provider": self.provider, "model": self.model,
+                "incomplete": self.incomplete,
                 "finish_reason": self.finish_reason, "prompt_tokens": self.prompt_tokens,
                 "completion_tokens": self.completion_tokens, "cost": self.cost,
                 "milliseconds": round(self.milliseconds, 1), "failed": self.failed}
@@ -116,28 +119,11 @@ async def complete(chain: Sequence[Provider], messages: list[dict[str, Any]], *,
     a provider gets its own timeout or what is left, whichever is shorter. With `breakers`
     (core.resilience.Breakers), a provider that failed again and again is skipped for a
     while instead of making every conversation wait for its timeout."""
-    from core.resilience import CircuitOpen
-
     # The first call imports litellm (seconds): in a worker thread, so other conversations'
     # turns go on meanwhile; later calls find it imported.
     module = _litellm or await asyncio.to_thread(litellm)
     failures: list[tuple[str, str]] = []
-    for provider in chain:
-        left = provider.timeout if deadline is None else min(provider.timeout,
-                                                             deadline - time.monotonic())
-        if left <= 0.05:
-            failures.append((provider.name, "no time left"))
-            break
-        breaker = breakers.get(provider.breaker) if breakers is not None \
-            and provider.breaker else None
-        if breaker is not None:
-            try:
-                breaker.check()
-            except CircuitOpen as exc:
-                failures.append((provider.name, f"skipped: it failed repeatedly; tried again "
-                                                f"in {exc.retry_after:.0f} s"))
-                calls.labels(provider.kind, "skipped").inc()
-                continue
+    for provider, left, breaker in _attempts(chain, deadline, breakers, failures):
         started = time.perf_counter()
         try:
             response = await asyncio.wait_for(module.acompletion(
@@ -165,13 +151,172 @@ async def complete(chain: Sequence[Provider], messages: list[dict[str, Any]], *,
             continue
         if breaker is not None:
             breaker.record_success()
-        done = _completion(module, response, provider, started, failures)
-        calls.labels(provider.kind, "ok").inc()
-        tokens.labels(provider.kind, "prompt").inc(done.prompt_tokens)
-        tokens.labels(provider.kind, "completion").inc(done.completion_tokens)
-        cost.labels(provider.kind).inc(done.cost)
-        return done
+        return _counted(provider, _completion(module, response, provider, started, failures))
     raise ChainFailed(failures)
+
+
+async def stream(chain: Sequence[Provider], messages: list[dict[str, Any]], writer: Any, *,
+                 max_tokens: int | None = None, temperature: float | None = None,
+                 stop: list[str] | None = None, deadline: float | None = None,
+                 breakers: Any = None) -> Completion:
+    """`complete`, with the answer's pieces given to `writer` (a core.streams.StreamWriter)
+    as they arrive. A provider that fails before its first piece hands over to the next one
+    of the chain; once pieces were shown, nothing is asked again (the person would read the
+    answer twice): a stream that drops, or runs out of time, ends the answer there, and the
+    person writing again (`writer.turn.interrupted`) does too. Such an answer is kept with
+    `incomplete` set and the reason in `finish_reason` (``dropped``, ``timeout``,
+    ``interrupted``)."""
+    module = _litellm or await asyncio.to_thread(litellm)
+    failures: list[tuple[str, str]] = []
+    interrupted: asyncio.Event = writer.turn.interrupted
+    for provider, left, breaker in _attempts(chain, deadline, breakers, failures):
+        if interrupted.is_set():
+            if breaker is not None:
+                breaker.release()
+            break
+        started = time.perf_counter()
+        pieces: list[str] = []
+        state: dict[str, Any] = {"usage": None, "finish": None}
+        response: Any = None
+
+        async def read() -> None:
+            nonlocal response
+            response = await module.acompletion(
+                model=provider.litellm_model, messages=messages, api_base=provider.api_base,
+                api_version=provider.api_version, api_key=provider.key or "none",
+                max_tokens=max_tokens, temperature=temperature, stop=stop or None,
+                timeout=left, num_retries=0, max_retries=0, stream=True,
+                stream_options={"include_usage": True})
+            async for chunk in response:
+                usage = getattr(chunk, "usage", None)
+                if usage is not None:
+                    state["usage"] = usage
+                choices = getattr(chunk, "choices", None)
+                if not choices:
+                    continue
+                choice = choices[0]
+                if getattr(choice, "finish_reason", None):
+                    state["finish"] = choice.finish_reason
+                piece = getattr(getattr(choice, "delta", None), "content", None)
+                if piece:
+                    pieces.append(piece)
+                    await writer.add(piece)
+
+        reading = asyncio.ensure_future(read())
+        waiting = asyncio.ensure_future(interrupted.wait())
+        try:
+            done, _ = await asyncio.wait({reading, waiting}, timeout=left,
+                                         return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:
+            for task in (reading, waiting):
+                task.cancel()
+            if breaker is not None:
+                breaker.release()
+            raise
+        waiting.cancel()
+        ended: str | None = None
+        if reading not in done:
+            reading.cancel()
+            with contextlib.suppress(BaseException):
+                await reading
+            ended = "interrupted" if interrupted.is_set() else "timeout"
+        elif (error := reading.exception()) is not None:
+            if isinstance(error, module.ContextWindowExceededError) and not pieces:
+                if breaker is not None:
+                    breaker.release()
+                raise ContextTooLong(_reason(error, provider)) from None
+            ended = "dropped"
+        if response is not None and ended is not None:
+            with contextlib.suppress(Exception):
+                await response.aclose()  # the connection goes, the provider stops writing
+        if ended is not None and not pieces:
+            # Nothing was shown: the next provider of the chain may still answer.
+            if ended == "interrupted":
+                if breaker is not None:
+                    breaker.release()
+                break
+            reason = (f"no answer within {left:.1f} s" if ended == "timeout"
+                      else _reason(reading.exception(), provider))  # type: ignore[arg-type]
+            failures.append((provider.name, reason))
+            log.info("llm.provider_failed", provider=provider.name, error=ended)
+            _failed(breaker, provider, "timeout" if ended == "timeout" else "error")
+            continue
+        if breaker is not None:
+            if ended in ("dropped", "timeout"):
+                breaker.record_failure()
+            else:
+                breaker.record_success()
+        await writer.close()
+        done_ = _streamed(module, provider, messages, "".join(pieces), state, started,
+                          failures)
+        if ended is not None:
+            done_.finish_reason, done_.incomplete = ended, True
+        return _counted(provider, done_)
+    if interrupted.is_set() and not failures:
+        raise Interrupted()
+    raise ChainFailed(failures)
+
+
+class Interrupted(Exception):
+    """The person wrote again before the answer's first piece."""
+
+
+def _attempts(chain: Sequence[Provider], deadline: float | None, breakers: Any,
+              failures: list[tuple[str, str]]) -> Iterator[tuple[Provider, float, Any]]:
+    """The chain's providers to try in turn, with the time each may take and its breaker
+    (checked: one whose circuit is open is skipped, with the reason in `failures`)."""
+    from core.resilience import CircuitOpen
+
+    for provider in chain:
+        left = provider.timeout if deadline is None else min(provider.timeout,
+                                                             deadline - time.monotonic())
+        if left <= 0.05:
+            failures.append((provider.name, "no time left"))
+            return
+        breaker = breakers.get(provider.breaker) if breakers is not None \
+            and provider.breaker else None
+        if breaker is not None:
+            try:
+                breaker.check()
+            except CircuitOpen as exc:
+                failures.append((provider.name, f"skipped: it failed repeatedly; tried again "
+                                                f"in {exc.retry_after:.0f} s"))
+                calls.labels(provider.kind, "skipped").inc()
+                continue
+        yield provider, left, breaker
+
+
+def _counted(provider: Provider, done: Completion) -> Completion:
+    calls.labels(provider.kind, "ok").inc()
+    tokens.labels(provider.kind, "prompt").inc(done.prompt_tokens)
+    tokens.labels(provider.kind, "completion").inc(done.completion_tokens)
+    cost.labels(provider.kind).inc(done.cost)
+    return done
+
+
+def _streamed(module: Any, provider: Provider, messages: list[dict[str, Any]], text: str,
+              state: dict[str, Any], started: float,
+              failures: list[tuple[str, str]]) -> Completion:
+    """A streamed answer as a Completion: tokens as the provider counted them in its last
+    piece, or estimated (four characters a token) when the stream ended before it."""
+    usage = state["usage"]
+    prompt = int(getattr(usage, "prompt_tokens", 0) or 0) if usage is not None else \
+        -(-sum(len(str(m.get("content", ""))) for m in messages) // 4)
+    written = int(getattr(usage, "completion_tokens", 0) or 0) if usage is not None else \
+        -(-len(text) // 4)
+    if provider.input_cost is not None or provider.output_cost is not None:
+        price = (prompt * (provider.input_cost or 0) + written
+                 * (provider.output_cost or 0)) / 1e6
+    else:
+        try:
+            price = sum(module.cost_per_token(model=provider.litellm_model,
+                                              prompt_tokens=prompt, completion_tokens=written))
+        except Exception:  # a model litellm has no price for (a local one): free here
+            price = 0.0
+    return Completion(text=text, provider=provider.name, model=provider.model,
+                      finish_reason=state["finish"], prompt_tokens=prompt,
+                      completion_tokens=written, cost=float(price),
+                      milliseconds=(time.perf_counter() - started) * 1000, failed=failures)
 
 
 def _failed(breaker: Any, provider: Provider, outcome: str) -> None:

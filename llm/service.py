@@ -26,6 +26,7 @@ import structlog
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core import streams
 from core.db import upsert, utcnow
 from core.errors import RateLimited, RozmovaError
 from core.resilience import Breakers
@@ -96,21 +97,32 @@ class LlmService:
         key = _cache_key(context.org_id, chain, messages, params) \
             if request.get("cache", True) else None
         answer, cached = await self._cached(key), True
+        writer = None
         if answer is None:
             cached = False
             await self._within_quota(context.org_id)
+            # An answer said to the person is shown as it is written, where the turn's
+            # caller can show it (a socket, Server-Sent Events, a messenger's edits); a
+            # cached one is whole at once.
+            turn = streams.current() if mode == "generate" and request.get("stream") else None
+            if turn is not None:
+                writer = turn.writer(str(request.get("block_id") or ""))
             answer, messages = await self._fitting(chain, messages, len(system),
-                                                   len(history), params, deadline)
+                                                   len(history), params, deadline, writer)
             if mode == "structured":
                 answer = await self._structured(chain, messages, params, answer, schema,
                                                 deadline)
-            if key is not None:
+            if key is not None and not answer.get("incomplete"):
                 await self._remember(key, answer, request.get("cache_seconds", 3600))
         await self._count(context, answer, cached)
         value: dict[str, Any] = {"text": answer["text"], "provider": answer["provider"],
                                  "model": answer["model"], "cached": cached,
                                  "finish_reason": answer.get("finish_reason"),
                                  "tokens": answer["prompt_tokens"] + answer["completion_tokens"]}
+        if writer is not None:
+            value["stream_id"] = writer.stream_id
+        if answer.get("incomplete"):
+            value["incomplete"] = True
         if mode == "structured":
             value["data"] = answer["data"]
         elif mode == "classify":
@@ -181,13 +193,14 @@ class LlmService:
             return []
 
     async def _fitting(self, chain: list[llm_client.Provider], messages: list[Any],
-                       start: int, history: int, params: dict[str, Any], deadline: float
-                       ) -> tuple[dict[str, Any], list[Any]]:
+                       start: int, history: int, params: dict[str, Any], deadline: float,
+                       writer: Any = None) -> tuple[dict[str, Any], list[Any]]:
         """The answer, with the history window shrunk (oldest half first) while the model
         says the prompt is longer than its context; with none left, an error that says so."""
         while True:
             try:
-                return await self._complete(chain, messages, params, deadline), messages
+                return await self._complete(chain, messages, params, deadline,
+                                            writer), messages
             except llm_client.ContextTooLong as exc:
                 if history == 0:
                     raise ServiceCallError(
@@ -231,12 +244,23 @@ class LlmService:
                 f"is spent (${spent['month_cost']:,.2f})")
 
     async def _complete(self, chain: list[llm_client.Provider], messages: list[Any],
-                        params: dict[str, Any], deadline: float) -> dict[str, Any]:
+                        params: dict[str, Any], deadline: float,
+                        writer: Any = None) -> dict[str, Any]:
         try:
-            completion = await llm_client.complete(chain, messages, deadline=deadline,
-                                                   breakers=self.breakers, **params)
+            if writer is None:
+                completion = await llm_client.complete(chain, messages, deadline=deadline,
+                                                       breakers=self.breakers, **params)
+            else:
+                completion = await llm_client.stream(
+                    chain, messages, writer, deadline=deadline, breakers=self.breakers,
+                    **{k: v for k, v in params.items() if k != "response_format"})
         except llm_client.ChainFailed as exc:
             raise ServiceCallError(f"no provider answered: {exc}") from None
+        except llm_client.Interrupted:
+            # The person wrote again before a word of it: nothing to say, nothing to repeat.
+            return {"text": "", "provider": chain[0].name, "model": chain[0].model,
+                    "finish_reason": "interrupted", "incomplete": True, "prompt_tokens": 0,
+                    "completion_tokens": 0, "cost": 0.0, "failed": []}
         return completion.to_json()
 
     async def _structured(self, chain: list[llm_client.Provider], messages: list[Any],

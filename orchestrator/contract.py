@@ -69,6 +69,12 @@ class OutboundMessage(BaseModel):
     quick_replies: list[Button] = Field(default_factory=list)
     seconds: float | None = None
     block_id: str | None = None
+    # An answer shown while it was written (an LLM's): the final message replaces the pieces
+    # the channel showed under this id (see docs/websocket-protocol.md, "partial").
+    stream_id: str | None = None
+    # The answer ended early (its provider's stream dropped, or the person wrote again):
+    # what was said is kept as it is, never said again.
+    incomplete: bool | None = None
 
 
 class InputRequest(BaseModel):

@@ -26,11 +26,11 @@ from orchestrator.engine.executor import (
     outcome_port,
     readable_variables,
 )
-from orchestrator.engine.outbound import text_message
+from orchestrator.engine.outbound import streamed_message, text_message
 
 __all__ = [
     "NEXT", "BlockContext", "BlockFailure", "CompiledBlock", "Dispatcher", "Executor",
     "ExecutorRegistry", "ServiceCall", "ServiceCallError", "ServiceClient", "ServiceLimits",
     "ServiceOutcome", "ServiceResult", "Step", "TurnContext", "call_service", "follow",
-    "outcome_port", "readable_variables", "text_message",
+    "outcome_port", "readable_variables", "streamed_message", "text_message",
 ]

@@ -40,6 +40,7 @@ from chat.channels.telegram.inbound import (
     parse_update,
 )
 from chat.channels.telegram.outbound import TelegramCall, render
+from chat.channels.telegram.stream import TelegramStream, TelegramStreams
 from chat.channels.viber.channel import ViberChannel, disconnect_viber
 from chat.channels.viber.inbound import ViberInbound
 from chat.conversations.models import Conversation, ConversationMessage, Turn
@@ -255,6 +256,8 @@ class Channels:
         self._chat_paces: dict[tuple[uuid.UUID, str], _Pace] = {}
         self._receipts_pruned = float("-inf")
         self.viber = ViberChannel(self)
+        # Answers shown in Telegram chats while they were written, until delivered.
+        self.telegram_streams = TelegramStreams()
 
     async def connection(self, connection_id: uuid.UUID) -> ChannelConnection | None:
         """The connection, read at most `CONNECTION_SECONDS` ago (a change made on another
@@ -418,11 +421,18 @@ class Channels:
             if unsubscribed and getattr(inbound, "subscribed", True):
                 await self.subscribe(connection.id, chat_id, True)  # writing subscribes
             started = conversation_id is None or is_start
+            # A language model's answer shows in the chat as it is written (Telegram edits
+            # the message as it grows); the delivery below makes it final.
+            shown = TelegramStream(lambda: self._bot(connection), int(chat_id),
+                                   self.pace(connection.id)) \
+                if connection.kind == "telegram" else None
+            sinks = [shown.sink] if shown is not None else None
             if not started:
                 try:
                     await self.conversations.send(
                         scope=scope, conversation_id=conversation_id,  # type: ignore[arg-type]
-                        event=inbound.event, client_message_id=inbound.client_message_id)
+                        event=inbound.event, client_message_id=inbound.client_message_id,
+                        sinks=sinks)
                 except (ConversationEnded, NotFound):
                     started = True
             if started:
@@ -445,7 +455,10 @@ class Channels:
                 if not is_start:
                     await self.conversations.send(
                         scope=scope, conversation_id=answer.conversation_id,
-                        event=inbound.event, client_message_id=inbound.client_message_id)
+                        event=inbound.event, client_message_id=inbound.client_message_id,
+                        sinks=sinks)
+            if shown is not None:
+                self.telegram_streams.keep(connection.id, chat_id, shown)
         self.count(connection.id, received=1)
         if deliver:
             self.deliver_soon(connection.id, chat_id, inbound.callback_query_id,
@@ -578,7 +591,11 @@ class Channels:
 
         async def say(message: OutboundMessage, request: InputRequest | None,
                       seq: int) -> tuple[str, list[str]]:
-            for call in render(int(chat_id), [message], request):
+            calls = render(int(chat_id), [message], request)
+            if message.stream_id is not None:  # shown while written: edited into place
+                calls = await self.telegram_streams.finish(connection.id, chat_id,
+                                                           message.stream_id, calls)
+            for call in calls:
                 if await self._call(bot, connection, call, (chat_id, seq)) == "stop":
                     return "stop", []
             return "ok", []

@@ -74,6 +74,9 @@ class ChatFastPath:
                 break
             elif name == b"content-type":
                 json_body = value.split(b";")[0].strip().lower() == b"application/json"
+            elif name == b"accept" and b"text/event-stream" in value:
+                key = None  # Server-Sent Events: the router's streamed answer
+                break
         if not key or not json_body:
             await self.app(scope, receive, send)
             return

@@ -15,6 +15,7 @@ from chat.conversations.schemas import (
     TurnAnswer, UserMood,
 )
 from chat.conversations.service import PREVIEW_CHANNEL, ChatScope
+from chat.conversations.sse import streamed_turn
 from chat.realtime import tokens
 from chat.dependencies import Conversations, Scope
 from core.errors import InvalidInput, PayloadTooLarge
@@ -75,16 +76,29 @@ async def start_with_chat_key(scope: Scope, service: Conversations,
 
 
 @router.post("/conversations/{conversation_id}/messages", response_model=TurnAnswer,
-             responses=problem_responses(401, 403, 404, 409, 413, 422), openapi_extra=_CHAT_SECURITY)
+             responses={**problem_responses(401, 403, 404, 409, 413, 422), 200: {
+                 "description": "The turn's answer, once it is stored; with `Accept: "
+                 "text/event-stream`, Server-Sent Events instead: `partial` (a piece of an "
+                 "answer being written), then `answer` (this same body) or `error` "
+                 "(problem+json).",
+                 "content": {"text/event-stream": {"schema": {"type": "string"}}}}},
+             openapi_extra=_CHAT_SECURITY)
 async def send_message(conversation_id: uuid.UUID, body: MessageIn, scope: Scope,
-                       service: Conversations):
+                       service: Conversations, request: Request):
     """Send what the person said. One conversation's messages are handled one at a time, in
     order; a repeated `client_message_id` returns the first answer without running anything
     again. An invalid answer to a question is not an error: the bot asks again. With
-    organization credentials this needs the operator role or higher."""
+    organization credentials this needs the operator role or higher.
+
+    Ask with `Accept: text/event-stream` to see a language model's answer as it is written
+    (see docs/chat-api.md, "Streaming")."""
     scope.require_speaker()
+    event = to_event(body)
+    if "text/event-stream" in request.headers.get("accept", ""):
+        return await streamed_turn(service, scope, conversation_id, event,
+                                   body.client_message_id)
     answer = await service.send(scope=scope, conversation_id=conversation_id,
-                                event=to_event(body), client_message_id=body.client_message_id)
+                                event=event, client_message_id=body.client_message_id)
     # Serialised once, here: the hot path skips FastAPI's re-validation of the return value.
     return Response(answer.model_dump_json(), media_type="application/json")
 

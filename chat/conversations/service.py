@@ -39,6 +39,7 @@ from core.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceUnav
 from core.fast import constructor
 from core.ids import new_id
 from core.locks import Held
+from core.streams import Sink, Streams
 from core.runtime import Runtime
 from core.security import Role
 from orchestrator.contract import (
@@ -150,7 +151,7 @@ def stored_body(message: OutboundMessage) -> dict[str, Any]:
     """A bot message as history stores it: only the fields it has (no nulls, no empty
     lists); the same as `model_dump(exclude_none, exclude_defaults)` with `type` kept."""
     body: dict[str, Any] = {"type": message.type}
-    for name in ("text", "url", "seconds", "block_id"):
+    for name in ("text", "url", "seconds", "block_id", "stream_id", "incomplete"):
         value = getattr(message, name)
         if value is not None:
             body[name] = value
@@ -167,7 +168,8 @@ def body_for_answer(message: OutboundMessage) -> dict[str, Any]:
             "buttons": [{"id": b.id, "label": b.label, "url": b.url} for b in message.buttons],
             "quick_replies": [{"id": b.id, "label": b.label, "url": b.url}
                               for b in message.quick_replies],
-            "seconds": message.seconds, "block_id": message.block_id}
+            "seconds": message.seconds, "block_id": message.block_id,
+            "stream_id": message.stream_id, "incomplete": message.incomplete}
 
 
 
@@ -211,6 +213,8 @@ class Fanout(Protocol):
     async def deliver_local(self, conversation_id: uuid.UUID, frames: list[dict[str, Any]],
                             origin: str | None) -> None: ...
 
+    async def publish(self, members: list[str], message: bytes) -> None: ...
+
 
 def _trace_json(step: Any) -> dict[str, Any]:
     """A trace step as stored: plain data (a service call's record included)."""
@@ -240,6 +244,7 @@ class ConversationService:
         # Conversations whose last turn this instance wrote, as it wrote them: their next
         # turn here skips reading them back (chat.conversations.warm).
         self.warm = WarmConversations(runtime.settings.warm_conversations)
+        self.streams = Streams()  # turns under way here that show answers as they come
         # A change to a bot (publish, settings, delete) drops its copy on every instance
         # when it commits; the lifetime only bounds what a lost message could cost.
         runtime.invalidation.register(self._forget_bot)
@@ -369,19 +374,37 @@ class ConversationService:
     # --- one inbound event ------------------------------------------------------------------
 
     async def send(self, *, scope: ChatScope, conversation_id: uuid.UUID, event: InboundEvent,
-                   client_message_id: str | None, origin: str | None = None) -> TurnAnswer:
+                   client_message_id: str | None, origin: str | None = None,
+                   sinks: list[Sink] | None = None) -> TurnAnswer:
         """Handle one event under the conversation's lock, then tell every socket that shows
         the conversation what happened, except ``origin``, which answers its own socket
-        directly (with the frames built here, `answer._frames`): sockets on other instances through the lock's
-        release, in the same Redis round trip; this app's own sockets directly."""
+        directly (with the frames built here, `answer._frames`): sockets on other instances
+        through the lock's release, in the same Redis round trip; this app's own sockets
+        directly.
+
+        While the turn runs, an answer a service writes piece by piece (an LLM's) is shown
+        to the conversation's sockets and to ``sinks`` (core.streams); something new the
+        person says ends such an answer where it is, so that this message runs next."""
         frames = None
         hub = self._hub
+        if event.kind in PERSON_EVENTS:
+            self.streams.interrupt(conversation_id, client_message_id)
         async with self._runtime.locks.hold(conversation_name(conversation_id),
                                             wait_seconds=LOCK_WAIT_SECONDS,
                                             lease_seconds=LOCK_LEASE_SECONDS) as held:
             # The stamp goes unless this turn writes the conversation and remembers it.
             held.clear_stamp()
-            answer = await self._turn(scope, conversation_id, event, client_message_id, held)
+            turn_sinks = list(sinks or ())
+            if hub is not None:
+                turn_sinks.append(self._socket_sink(conversation_id, held))
+            with self.streams.turn(conversation_id, turn_sinks, client_message_id) as stream:
+                try:
+                    answer = await self._turn(scope, conversation_id, event,
+                                              client_message_id, held)
+                except BaseException:
+                    if stream.opened:  # what was shown of it will not be stored
+                        await asyncio.shield(stream.discard())
+                    raise
             if not answer.duplicate and (answer.messages or answer.inbound_seq is not None):
                 def build() -> list[dict[str, Any]]:
                     return turn_frames(answer, inbound_body(event), client_message_id)
@@ -403,6 +426,21 @@ class ConversationService:
         self._launch(answer)
         self._tell(answer)
         return answer
+
+    def _socket_sink(self, conversation_id: uuid.UUID, held: Held) -> Sink:
+        """Pieces of an answer to the sockets that show the conversation: this app's
+        directly, other instances' through their channels (those present when the turn
+        took the lock; one that joins later gets the final message)."""
+        hub = self._hub
+        assert hub is not None
+        elsewhere = [m for m in held.members or () if m != hub.id]
+
+        async def sink(frame: dict[str, Any]) -> None:
+            if elsewhere:
+                await hub.publish(elsewhere, news(conversation_id, [frame]))
+            await hub.deliver_local(conversation_id, [frame], None)
+
+        return sink
 
     def _tell(self, answer: TurnAnswer) -> None:
         """The organization's notice of what the stored turn did (a handoff, a failure), sent

@@ -126,6 +126,10 @@ def message_body(message: OutboundMessage) -> dict[str, Any]:
         body["seconds"] = message.seconds
     if message.block_id is not None:
         body["block_id"] = message.block_id
+    if message.stream_id is not None:
+        body["stream_id"] = message.stream_id
+    if message.incomplete is not None:
+        body["incomplete"] = message.incomplete
     return body
 
 

@@ -100,6 +100,12 @@ class Hub:
             if socket.id != origin:
                 await socket.push(frames)
 
+    async def publish(self, members: list[str], message: bytes) -> None:
+        """News to other instances' hubs directly (pieces of an answer while the turn runs;
+        a turn's own news goes with its lock's release)."""
+        for member in members:
+            await self._pubsub.publish(member_channel(member), message)
+
     async def _listen(self) -> None:
         while True:
             try:

@@ -138,10 +138,13 @@ class Session:
         out = []
         for frame in frames:
             seq = int(frame.get("seq", 0))
-            if frame.get("type") == "message":
+            kind = frame.get("type")
+            if kind == "message":
                 if seq <= self.seq:
                     continue
                 self.seq = seq
+            elif kind == "partial":
+                pass  # a piece of an answer under way: not history, always current
             elif seq < self.seq:
                 continue  # an older input state
             out.append({**frame, "seq": seq} if "seq" in frame else {**frame, "seq": self.seq})

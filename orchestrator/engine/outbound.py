@@ -38,12 +38,21 @@ def message(type: str, *, text: str | None = None, url: str | None = None,
             seconds: float | None = None, block_id: str | None = None) -> OutboundMessage:
     return _construct_message(type=type, text=text, url=url, buttons=list(buttons),
                               quick_replies=list(quick_replies), seconds=seconds,
-                              block_id=block_id)
+                              block_id=block_id, stream_id=None, incomplete=None)
 
 
 def text_message(text: str | None, block_id: str | None) -> OutboundMessage:
     return _construct_message(type="text", text=text, url=None, buttons=[], quick_replies=[],
-                              seconds=None, block_id=block_id)
+                              seconds=None, block_id=block_id, stream_id=None,
+                              incomplete=None)
+
+
+def streamed_message(text: str, block_id: str, stream_id: str,
+                     incomplete: bool) -> OutboundMessage:
+    """A text shown while it was written: it replaces the pieces shown under `stream_id`."""
+    return _construct_message(type="text", text=text, url=None, buttons=[], quick_replies=[],
+                              seconds=None, block_id=block_id, stream_id=stream_id or None,
+                              incomplete=True if incomplete else None)
 
 
 def button(id: str, label: str, url: str | None = None) -> Button:

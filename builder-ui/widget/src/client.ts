@@ -45,6 +45,11 @@ export interface ClientEvents {
   input(input: InputRequest | null, ended: boolean, status: string): void;
   typing(): void;
   error(code: string): void;
+  /** A bot answer being generated (`partial` frames): its whole text so far, on each change.
+   *  The item whose `message.stream_id` is `id` takes its place when it is stored. */
+  stream(id: string, text: string): void;
+  /** That answer will not come (discarded, or the turn ended without it): remove it. */
+  streamDrop(id: string): void;
 }
 
 export interface SocketLike {
@@ -81,10 +86,21 @@ const WELCOME_MS = 15_000;
 export const MAX_ITEMS = 200;
 /** The longest wait honoured from an error frame's retry_after before resending. */
 export const RETRY_AFTER_MAX_S = 60;
+/** Closed stream ids remembered so that a late piece cannot bring its answer back. */
+const CLOSED_STREAMS = 32;
 const OPEN = 1;
 
 export function emptyState(): Persisted {
   return { v: 1, lastSeq: 0, items: [], pending: [], input: null, ended: false, status: "active" };
+}
+
+/** An answer being generated. Offsets count code points (the server's str indices). */
+interface Stream {
+  text: string;
+  /** Code points in `text`. */
+  length: number;
+  /** `end` came: no more pieces, the stored message (or an input) follows. */
+  ended: boolean;
 }
 
 /** Exponential backoff with jitter: spreads a crowd of widgets reconnecting after a deploy. */
@@ -105,6 +121,9 @@ export class ChatClient {
   private pingTimer: unknown = null;
   private welcomeTimer: unknown = null;
   private lastFrameAt = 0;
+  /** Answers being generated, by stream_id; in memory only (the stored message is history). */
+  private streams = new Map<string, Stream>();
+  private closedStreams: string[] = [];
   private readonly o: Required<ClientOptions>;
 
   constructor(options: ClientOptions) {
@@ -168,6 +187,7 @@ export class ChatClient {
   /** A new conversation: forget the old one and greet the server without `resume`. */
   restart(): void {
     this.state = { ...emptyState(), bot: this.state.bot, language: this.state.language };
+    this.streams.clear();
     this.save();
     this.o.events.reset();
     this.cancelRetry();
@@ -236,7 +256,10 @@ export class ChatClient {
     switch (frame.type) {
       case "welcome": return this.onWelcome(frame);
       case "message": return this.onMessage(frame);
+      case "partial": return this.onPartial(frame);
       case "input":
+        // Sent at the end of every turn: an answer still shown as being generated is not coming.
+        for (const id of [...this.streams.keys()]) this.dropStream(id);
         this.state.input = frame.input ?? null;
         this.state.ended = Boolean(frame.ended);
         this.state.status = frame.status || (frame.ended ? "ended" : "active");
@@ -270,6 +293,7 @@ export class ChatClient {
       // The old conversation is gone (expired, ended or unknown): its history and its unsent
       // answers belong to questions nobody asks any more.
       this.state = { ...emptyState() };
+      this.streams.clear();
       this.o.events.reset();
     }
     this.state.token = frame.resume_token;
@@ -287,7 +311,47 @@ export class ChatClient {
     this.startHeartbeat();
   }
 
+  private onPartial(frame: Extract<ServerFrame, { type: "partial" }>): void {
+    const id = frame.stream_id;
+    if (typeof id !== "string" || !id || this.closedStreams.includes(id)) return;
+    if (frame.discard) {
+      this.dropStream(id);
+      return;
+    }
+    let stream = this.streams.get(id);
+    if (!stream) this.streams.set(id, (stream = { text: "", length: 0, ended: false }));
+    const offset = frame.offset;
+    // A piece at the end is appended; a repeat adds only what is new; after a gap (pieces
+    // missed) nothing is added: the stored message brings the whole text.
+    if (!stream.ended && typeof frame.text === "string" && Number.isInteger(offset)
+        && offset >= 0 && offset <= stream.length) {
+      const fresh = Array.from(frame.text).slice(stream.length - offset);
+      if (fresh.length) {
+        stream.text += fresh.join("");
+        stream.length += fresh.length;
+        this.o.events.stream(id, stream.text);
+      }
+    }
+    if (frame.end) stream.ended = true;
+  }
+
+  /** Forgets a stream (its late pieces are ignored); true when it was open. */
+  private closeStream(id: string): boolean {
+    if (!this.closedStreams.includes(id)) {
+      this.closedStreams.push(id);
+      if (this.closedStreams.length > CLOSED_STREAMS) this.closedStreams.shift();
+    }
+    return this.streams.delete(id);
+  }
+
+  private dropStream(id: string): void {
+    if (this.closeStream(id)) this.o.events.streamDrop(id);
+  }
+
   private onMessage(frame: Extract<ServerFrame, { type: "message" }>): void {
+    const sid = frame.message?.stream_id;
+    // The stored answer of a stream: the item event replaces what was shown of it.
+    const streamed = typeof sid === "string" && sid !== "" && this.closeStream(sid);
     const seq = Number(frame.seq);
     const cmid = frame.client_message_id || undefined;
     if (frame.direction === "in" && cmid) {
@@ -300,7 +364,10 @@ export class ChatClient {
         return;
       }
     }
-    if (Number.isFinite(seq) && this.state.items.some((i) => i.seq === seq)) return;
+    if (Number.isFinite(seq) && this.state.items.some((i) => i.seq === seq)) {
+      if (streamed) this.o.events.streamDrop(sid as string); // already shown as stored
+      return;
+    }
     if (Number.isFinite(seq) && seq > this.state.lastSeq) this.state.lastSeq = seq;
     let message = frame.message || { type: "text" };
     if (frame.direction === "in") {

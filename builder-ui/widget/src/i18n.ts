@@ -37,6 +37,7 @@ const STRINGS = {
     bot: "Bot",
     pickDate: "Pick a date",
     choices: "Suggested answers",
+    answerInterrupted: "answer interrupted",
   },
   uk: {
     chat: "Чат",
@@ -71,6 +72,7 @@ const STRINGS = {
     bot: "Бот",
     pickDate: "Оберіть дату",
     choices: "Варіанти відповіді",
+    answerInterrupted: "відповідь перервано",
   },
 } as const;
 

@@ -59,7 +59,10 @@ background:var(--bg);text-decoration:none;font-weight:500}
 .typing i{width:7px;height:7px;border-radius:50%;background:var(--mut);animation:rzb 1.2s infinite ease-in-out}
 .typing i:nth-child(2){animation-delay:.15s}.typing i:nth-child(3){animation-delay:.3s}
 @keyframes rzb{0%,80%,100%{opacity:.3;transform:translateY(0)}40%{opacity:1;transform:translateY(-3px)}}
-@media (prefers-reduced-motion:reduce){.typing i{animation:none}}
+.streaming .bub::after{content:"";display:inline-block;width:2px;height:1em;margin-left:2px;
+vertical-align:text-bottom;background:currentColor;animation:rzc 1s steps(1) infinite}
+@keyframes rzc{50%{opacity:0}}
+@media (prefers-reduced-motion:reduce){.typing i,.streaming .bub::after{animation:none}}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .comp{display:flex;gap:8px;padding:10px 12px;border-top:1px solid var(--line)}
 .comp input{flex:1;min-width:0;padding:9px 12px;border:1px solid var(--line);border-radius:20px;background:var(--bg)}

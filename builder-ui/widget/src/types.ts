@@ -18,6 +18,10 @@ export interface OutboundMessage {
   seconds?: number | null;
   /** On the person's own messages echoed back: `{type: "choice", choice_id}`. */
   choice_id?: string;
+  /** On a bot answer that was first streamed (`partial` frames): the stream it completes. */
+  stream_id?: string | null;
+  /** The answer was cut short (the provider's stream dropped, or the person wrote meanwhile). */
+  incomplete?: boolean;
 }
 
 export type Direction = "in" | "out" | "operator";
@@ -54,6 +58,11 @@ export type ServerFrame =
   | { type: "input"; seq?: number; input: InputRequest | null; ended: boolean;
       status: ConversationStatus | string }
   | { type: "typing"; seq?: number }
+  /** A piece of a bot answer being generated: `text` starts at code point `offset` of the
+   *  answer. `end`: no more pieces; `discard`: the answer will not be stored, drop it. The
+   *  stored answer follows as a `message` whose `message.stream_id` is this `stream_id`. */
+  | { type: "partial"; seq?: number; stream_id: string; block_id?: string; offset: number;
+      text: string; end?: boolean; discard?: boolean }
   | { type: "ack"; seq: number; client_message_id: string; duplicate?: boolean }
   | { type: "error"; seq?: number; code: string; message?: string;
       client_message_id?: string | null;

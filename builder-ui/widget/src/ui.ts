@@ -67,6 +67,9 @@ export class Widget {
   private busy = false;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private rendered = new Map<HistoryItem, HTMLElement>();
+  /** Answers being generated, by stream_id, until their stored message replaces them. */
+  private live = new Map<string, LiveAnswer>();
+  private paintPending = false;
   client!: ChatClient;
 
   constructor(host: HTMLElement, private options: WidgetOptions) {
@@ -137,6 +140,7 @@ export class Widget {
         this.queue = [];
         this.log.textContent = "";
         this.rendered.clear();
+        this.live.clear();
         this.quick = [];
         this.applyInput(null, false, "active");
       },
@@ -157,7 +161,12 @@ export class Widget {
             return Math.min(Math.max(Number(item.message.seconds) || 0, 0), MAX_DELAY_S) * 1000;
           }
           this.showTyping(false);
-          this.renderItem(item, true);
+          // The stored answer of a stream takes the place of what was shown of it.
+          const sid = item.message.stream_id;
+          const shown = sid ? this.live.get(sid) : undefined;
+          if (shown) this.live.delete(sid!);
+          this.renderItem(item, true, shown?.el);
+          shown?.el.remove(); // still there when the message has nothing to show
           if (!this.isOpen) this.badge.hidden = false;
         });
       },
@@ -170,8 +179,14 @@ export class Widget {
         this.applyInput(input, ended, status);
       }),
       typing: () => {
-        if (!this.busy) this.showTyping(true);
+        // An answer being written out already shows that the bot is at work.
+        if (!this.busy && !this.live.size) this.showTyping(true);
       },
+      stream: (id, text) => this.enqueue(() => this.showStream(id, text)),
+      streamDrop: (id) => this.enqueue(() => {
+        this.live.get(id)?.el.remove();
+        this.live.delete(id);
+      }),
       error: (code) => {
         const text = code === "rate_limited" ? this.s.tooFast
           : code === "busy" ? this.s.busy
@@ -252,6 +267,7 @@ export class Widget {
     this.again.textContent = s.startAgain;
     this.endText.textContent = s.ended;
     this.field.setAttribute("aria-label", s.placeholder);
+    for (const note of this.log.querySelectorAll(".note.incomplete")) note.textContent = s.answerInterrupted;
     this.applyInput(this.client?.state.input ?? null, this.client?.state.ended ?? false,
       String(this.client?.state.status ?? "active"));
     this.showConnection(this.client?.connection ?? "idle");
@@ -340,7 +356,43 @@ export class Widget {
     this.scrollDown(true);
   }
 
-  private renderItem(item: HistoryItem, live: boolean): void {
+  /** A bot answer as it is generated: a bot bubble, busy (screen readers read the stored
+   *  message that replaces it, not each piece), its text repainted at most once a frame. */
+  private showStream(id: string, text: string): void {
+    const shown = this.live.get(id);
+    if (shown) {
+      shown.text = text;
+      shown.dirty = true;
+      if (!this.paintPending) {
+        this.paintPending = true;
+        requestAnimationFrame(() => this.paint());
+      }
+      return;
+    }
+    this.showTyping(false);
+    const atBottom = this.nearBottom();
+    const bub = h("div", { class: "bub" }, render(text, document));
+    const el = h("div", { class: "msg out streaming", "data-stream-id": id, "aria-busy": "true" }, bub);
+    this.log.append(el);
+    this.live.set(id, { el, bub, text, dirty: false });
+    if (!this.isOpen) this.badge.hidden = false;
+    if (atBottom) this.log.scrollTop = this.log.scrollHeight;
+  }
+
+  private paint(): void {
+    this.paintPending = false;
+    const atBottom = this.nearBottom();
+    for (const shown of this.live.values()) {
+      if (!shown.dirty) continue;
+      shown.dirty = false;
+      shown.bub.textContent = "";
+      shown.bub.append(render(shown.text, document));
+    }
+    if (atBottom) this.log.scrollTop = this.log.scrollHeight;
+  }
+
+  /** `replace`: an element of the log that the item takes the place of. */
+  private renderItem(item: HistoryItem, live: boolean, replace?: HTMLElement): void {
     const m = item.message;
     if (m.type === "delay") return;
     if (item.direction === "in") {
@@ -368,10 +420,13 @@ export class Widget {
     const atBottom = this.nearBottom();
     const el = h("div", { class: `msg ${item.direction}` });
     if (item.seq !== undefined) el.dataset.seq = String(item.seq);
+    if (m.stream_id) el.dataset.streamId = m.stream_id;
     if (item.direction === "operator") el.append(h("div", { class: "who" }, this.s.operator));
     el.append(bubble);
+    if (m.incomplete) el.append(h("div", { class: "note incomplete" }, this.s.answerInterrupted));
     if (m.buttons?.length) el.append(this.buttonRow(m.buttons, "btns"));
-    this.log.append(el);
+    if (replace?.parentNode === this.log) replace.replaceWith(el);
+    else this.log.append(el);
     this.rendered.set(item, el);
     this.decorate(el, item);
     if (item.direction !== "in") {
@@ -477,6 +532,14 @@ export class Widget {
     this.field.value = "";
     this.field.focus();
   }
+}
+
+interface LiveAnswer {
+  el: HTMLElement;
+  bub: HTMLElement;
+  text: string;
+  /** `text` changed since it was painted. */
+  dirty: boolean;
 }
 
 function CSS_SUPPORTS(color: string): boolean {

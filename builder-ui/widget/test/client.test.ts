@@ -34,6 +34,8 @@ function harness(stored: Persisted | null = null) {
     input: (i, ended) => log.push(`input:${i?.kind ?? "none"}:${ended}`),
     typing: () => log.push("typing"),
     error: (c) => log.push(`error:${c}`),
+    stream: (id, text) => log.push(`stream:${id}:${text}`),
+    streamDrop: (id) => log.push(`drop:${id}`),
   };
   const client = new ChatClient({
     url: "ws://h/ws/v1/chat?key=k",
@@ -223,5 +225,81 @@ describe("ChatClient", () => {
     expect(h.saved().pending).toEqual([]);
     expect(h.saved().items[0].failed).toBe(true);
     expect(h.log).toContain("input:none:true");
+  });
+
+  it("accumulates an answer's pieces by offset: a repeat adds only what is new, a gap nothing", () => {
+    const h = harness();
+    h.client.start();
+    h.sockets[0].open();
+    h.sockets[0].frame(welcome());
+    const part = (offset: number, text: string, more: object = {}) =>
+      h.sockets[0].frame({ type: "partial", seq: 1, stream_id: "s1", block_id: "llm", offset, text, ...more });
+    part(0, "Hel");
+    part(3, "lo");
+    part(3, "lo");          // the same piece again: nothing new
+    part(2, "llo, w");      // overlaps: only ", w" is new
+    part(20, "lost");       // a gap: pieces were missed
+    part(8, "orld");        // still a gap against what the client has (7 code points)
+    part(7, "orld");
+    // Offsets count code points: "👋" is one (two UTF-16 units).
+    part(12, "👋");
+    part(13, "!", { end: true });
+    part(14, "after the end");
+    expect(h.log.filter((l) => l.startsWith("stream:"))).toEqual([
+      "stream:s1:Hel", "stream:s1:Hello", "stream:s1:Hello, w", "stream:s1:Hello, world",
+      "stream:s1:Hello, world👋", "stream:s1:Hello, world👋!",
+    ]);
+    // Pieces are not history: nothing stored, the position unchanged.
+    expect(h.saved().items).toEqual([]);
+    expect(h.saved().lastSeq).toBe(0);
+  });
+
+  it("hands a stream over to its stored message, which is kept with its stream_id", () => {
+    const h = harness();
+    h.client.start();
+    h.sockets[0].open();
+    h.sockets[0].frame(welcome());
+    h.sockets[0].frame({ type: "partial", seq: 1, stream_id: "s1", offset: 0, text: "Hi" });
+    h.sockets[0].frame({ type: "message", seq: 2, direction: "out",
+      message: { type: "text", text: "Hi there", stream_id: "s1", incomplete: true } });
+    // A late piece does not bring the answer back, and the input removes nothing.
+    h.sockets[0].frame({ type: "partial", seq: 2, stream_id: "s1", offset: 2, text: " there" });
+    h.sockets[0].frame({ type: "input", seq: 2, input: { kind: "text" }, ended: false, status: "waiting" });
+    expect(h.log.slice(h.log.indexOf("welcome") + 1)).toEqual([
+      "stream:s1:Hi", "item:out:Hi there", "input:text:false",
+    ]);
+    expect(h.saved().items[0].message).toEqual({ type: "text", text: "Hi there", stream_id: "s1", incomplete: true });
+  });
+
+  it("drops a discarded stream, and at the input every stream whose message did not come", () => {
+    const h = harness();
+    h.client.start();
+    h.sockets[0].open();
+    h.sockets[0].frame(welcome());
+    h.sockets[0].frame({ type: "partial", seq: 1, stream_id: "a", offset: 0, text: "one" });
+    h.sockets[0].frame({ type: "partial", seq: 1, stream_id: "a", offset: 3, text: "", discard: true });
+    h.sockets[0].frame({ type: "partial", seq: 1, stream_id: "a", offset: 3, text: " two" });
+    h.sockets[0].frame({ type: "partial", seq: 1, stream_id: "b", offset: 0, text: "orphan", end: true });
+    h.sockets[0].frame({ type: "input", seq: 1, input: { kind: "text" }, ended: false, status: "waiting" });
+    expect(h.log.slice(h.log.indexOf("welcome") + 1)).toEqual([
+      "stream:a:one", "drop:a", "stream:b:orphan", "drop:b", "input:text:false",
+    ]);
+  });
+
+  it("takes pieces inside a batch in order with the turn's other frames", () => {
+    const h = harness();
+    h.client.start();
+    h.sockets[0].open();
+    h.sockets[0].frame(welcome());
+    h.sockets[0].frame({ type: "batch", seq: 1, frames: [
+      { type: "partial", seq: 1, stream_id: "s", offset: 0, text: "Ab" },
+      { type: "partial", seq: 1, stream_id: "s", offset: 1, text: "bc" },
+      { type: "partial", seq: 1, stream_id: "s", offset: 3, text: "d", end: true },
+      { type: "message", seq: 2, direction: "out", message: { type: "text", text: "Abcd", stream_id: "s" } },
+      { type: "input", seq: 2, input: { kind: "text" }, ended: false, status: "waiting" },
+    ] });
+    expect(h.log.slice(h.log.indexOf("welcome") + 1)).toEqual([
+      "stream:s:Ab", "stream:s:Abc", "stream:s:Abcd", "item:out:Abcd", "input:text:false",
+    ]);
   });
 });

@@ -3,7 +3,8 @@
 Telegram does. The tests use it; so can a local demo.
 
 It answers the methods a chat channel uses (getMe, sendMessage and the media sends,
-sendChatAction, answerCallbackQuery, editMessageReplyMarkup, setWebhook, deleteWebhook,
+sendChatAction, answerCallbackQuery, editMessageReplyMarkup, editMessageText (an answer
+shown as it is written), deleteMessage, setWebhook, deleteWebhook,
 getWebhookInfo, getUpdates, setMyCommands) with Telegram's envelope (`{"ok": true, "result":
 ...}`), checks each call's required parameters against the Bot API's published description
 (`api.json`, when given) or a built-in table, records every call, and fails calls on demand
@@ -35,7 +36,8 @@ REQUIRED = {
     "sendAudio": ("chat_id", "audio"), "sendVideo": ("chat_id", "video"),
     "sendVoice": ("chat_id", "voice"), "sendChatAction": ("chat_id", "action"),
     "answerCallbackQuery": ("callback_query_id",), "setMyCommands": ("commands",),
-    "editMessageReplyMarkup": (),
+    "editMessageReplyMarkup": (), "editMessageText": ("text",),
+    "deleteMessage": ("chat_id", "message_id"),
 }
 _SENT = {"sendMessage", "sendPhoto", "sendDocument", "sendAudio", "sendVideo", "sendVoice"}
 
@@ -78,6 +80,9 @@ class FakeTelegram:
         self.calls: list[Call] = []
         self._failures: dict[str, deque[_Failure]] = defaultdict(deque)
         self._message_ids = itertools.count(1)
+        # What each sent text message shows now, (chat, message id) -> (text, markup): edits
+        # change it, and Telegram's refusals of edits are checked against it.
+        self.texts: dict[tuple[int, int], tuple[str, Any]] = {}
         self._update_ids = itertools.count(1000)
         self.app = Starlette(routes=[
             Route("/bot{token}/{method}", self._handle, methods=["GET", "POST"]),
@@ -206,6 +211,8 @@ class FakeTelegram:
             return _error(failure.status, failure.description, failure.retry_after)
         try:
             result = await self._result(bot, method, params)
+        except _Refused as exc:
+            return _error(400, str(exc))
         except _Conflict:
             return _error(409, "Conflict: can't use getUpdates method while webhook is "
                                "active; use deleteWebhook to delete the webhook first")
@@ -236,9 +243,30 @@ class FakeTelegram:
                          "username": bot.username}}
             if method == "sendMessage":
                 message["text"] = params["text"]
+                self.texts[(chat_id, message["message_id"])] = (
+                    params["text"], params.get("reply_markup"))
             elif params.get("caption"):
                 message["caption"] = params["caption"]
             return message
+        if method == "editMessageText":
+            where = (int(params.get("chat_id") or 0), int(params.get("message_id") or 0))
+            if where not in self.texts:
+                raise _Refused("Bad Request: message to edit not found")
+            markup = params.get("reply_markup")
+            if markup and "inline_keyboard" not in markup:
+                raise _Refused("Bad Request: inline keyboard expected")
+            if self.texts[where] == (params["text"], markup):
+                raise _Refused("Bad Request: message is not modified: specified new message "
+                               "content and reply markup are exactly the same as a current "
+                               "content and reply markup of the message")
+            self.texts[where] = (params["text"], markup)
+            return {"message_id": where[1], "date": int(time.time()), "text": params["text"],
+                    "edit_date": int(time.time()), "chat": {"id": where[0], "type": "private"}}
+        if method == "deleteMessage":
+            where = (int(params["chat_id"]), int(params["message_id"]))
+            if self.texts.pop(where, None) is None:
+                raise _Refused("Bad Request: message to delete not found")
+            return True
         return True
 
     async def _updates(self, bot: _Bot, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -259,6 +287,10 @@ class FakeTelegram:
 
 class _Conflict(Exception):
     pass
+
+
+class _Refused(Exception):
+    """Telegram's 400 for a call it understood and will not do."""
 
 
 async def _params(request: Request) -> dict[str, Any]:

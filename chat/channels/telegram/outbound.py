@@ -66,6 +66,8 @@ def render(chat_id: int, messages: Sequence[OutboundMessage],
 def _message_calls(chat_id: int, message: OutboundMessage,
                    markup: dict[str, Any] | None) -> list[TelegramCall]:
     text = message.text or ""
+    if message.incomplete and text:
+        text += " …"  # an answer cut short says so
     calls: list[TelegramCall] = []
     if message.type in _MEDIA and message.url:
         method, key = _MEDIA[message.type]

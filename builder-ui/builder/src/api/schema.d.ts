@@ -518,6 +518,9 @@ export interface paths {
          *     order; a repeated `client_message_id` returns the first answer without running anything
          *     again. An invalid answer to a question is not an error: the bot asks again. With
          *     organization credentials this needs the operator role or higher.
+         *
+         *     Ask with `Accept: text/event-stream` to see a language model's answer as it is written
+         *     (see docs/chat-api.md, "Streaming").
          */
         post: operations["send_message_api_v1_conversations__conversation_id__messages_post"];
         delete?: never;
@@ -2301,6 +2304,8 @@ export interface components {
             block_id?: string | null;
             /** Buttons */
             buttons?: components["schemas"]["Button"][];
+            /** Incomplete */
+            incomplete?: boolean | null;
             /** Quick Replies */
             quick_replies?: components["schemas"]["Button"][];
             /** Seconds */
@@ -2310,6 +2315,8 @@ export interface components {
              * @description Position in the conversation's history.
              */
             seq: number;
+            /** Stream Id */
+            stream_id?: string | null;
             /** Text */
             text?: string | null;
             /**
@@ -6458,13 +6465,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description The turn's answer, once it is stored; with `Accept: text/event-stream`, Server-Sent Events instead: `partial` (a piece of an answer being written), then `answer` (this same body) or `error` (problem+json). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TurnAnswer"];
+                    "text/event-stream": string;
                 };
             };
             /** @description Malformed JSON (`code: malformed_json`): not JSON, nested too deeply, or a number of thousands of digits */
