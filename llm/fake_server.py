@@ -155,8 +155,11 @@ class FakeOpenAI:
     `valid_keys`: the API keys accepted (any non-empty key when None)."""
 
     def __init__(self, valid_keys: Iterable[str] | None = None, *,
-                 models: Sequence[str] = DEFAULT_MODELS) -> None:
+                 models: Sequence[str] = DEFAULT_MODELS, stream_delay: float = 0.0) -> None:
         self.valid_keys = None if valid_keys is None else frozenset(valid_keys)
+        # Seconds between the streamed chunks of an answer no test scripted: a demo shows
+        # the words arriving.
+        self.stream_delay = stream_delay
         self.requests: list[Received] = []
         self.port: int | None = None
         self._default_models = tuple(models)
@@ -342,7 +345,7 @@ class FakeOpenAI:
         for queue in (self._scripts.get(model), self._scripts.get(None)):
             if queue:
                 return queue.popleft()
-        return Reply()
+        return Reply(stream_delay=self.stream_delay)
 
     def _answer(self, body: dict[str, Any], reply: Reply) -> _Answer:
         if reply.text is not None:
@@ -1032,8 +1035,9 @@ def _config(app: Any, *, access_log: bool) -> uvicorn.Config:
                           timeout_graceful_shutdown=2, timeout_keep_alive=5)
 
 
-async def _serve_forever(host: str, port: int, keys: Sequence[str]) -> None:
-    fake = FakeOpenAI(valid_keys=keys or None)
+async def _serve_forever(host: str, port: int, keys: Sequence[str],
+                         stream_delay: float = 0.0) -> None:
+    fake = FakeOpenAI(valid_keys=keys or None, stream_delay=stream_delay)
     await fake.start(host, port, access_log=True)
     assert fake._task is not None
     shown = f"[{host}]" if ":" in host else host
@@ -1054,10 +1058,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8090, help="0 takes a free port")
     parser.add_argument("--key", action="append", default=[],
                         help="an API key to accept (repeatable); any non-empty key when none")
+    parser.add_argument("--stream-delay", type=float, default=0.0, metavar="SECONDS",
+                        help="between streamed chunks (one a word), to watch answers arrive")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_serve_forever(args.host, args.port, args.key))
+        asyncio.run(_serve_forever(args.host, args.port, args.key, args.stream_delay))
 
 
 if __name__ == "__main__":
