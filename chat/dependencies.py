@@ -26,6 +26,8 @@ def conversation_service(app: Any) -> ConversationService:
                                       clients["scenarios"], hub=realtime_hub(app),
                                       reader=clients.get("message_reader"),
                                       notifier=clients.get("notify"))
+        # The person's new message, arriving on another instance, ends an answer here.
+        realtime_hub(app).on_interrupt = service.streams.interrupt
         state.conversations = service
     return service
 

@@ -29,7 +29,7 @@ import itertools
 import secrets
 import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Protocol
 
@@ -97,10 +97,30 @@ class Held:
         self.news = (member, message)
 
 
+Busy = Callable[[], Awaitable[None]]
+
+
+async def _busy(on_busy: Busy | None) -> None:
+    """Tell the caller it waits (once, before waiting); what it does about it is its own."""
+    if on_busy is not None:
+        try:
+            await on_busy()
+        except Exception as exc:  # noqa: BLE001  (the wait goes on as if nothing was said)
+            log.warning("lock.on_busy_failed", error=type(exc).__name__)
+
+
 class Locks(Protocol):
     def hold(
-        self, name: str, *, wait_seconds: float = 5.0, lease_seconds: float = 30.0
-    ) -> AsyncIterator[Held]: ...
+        self, name: str, *, wait_seconds: float = 5.0, lease_seconds: float = 30.0,
+        on_busy: Busy | None = None,
+    ) -> AsyncIterator[Held]:
+        """`on_busy` is awaited once when the lock is held by someone else, before waiting
+        for it (the chat asks an answer under way to end, so that the wait is short)."""
+        ...
+
+    async def tell(self, name: str, member: str, message: bytes) -> None:
+        """Publish `message` now to every member present at `name` except `member`."""
+        ...
 
     async def close(self) -> None: ...
 
@@ -118,7 +138,8 @@ class _LocalLocks:
         self._max_waiting = max_waiting
 
     @asynccontextmanager
-    async def hold(self, name: str, wait_seconds: float) -> AsyncIterator[None]:
+    async def hold(self, name: str, wait_seconds: float,
+                   on_busy: Busy | None = None) -> AsyncIterator[None]:
         lock, users = self._locks.setdefault(name, (asyncio.Lock(), [0]))
         if users[0] > self._max_waiting:  # one holder and max_waiting queued already
             raise LockTimeout(f"'{name}' has {users[0] - 1} messages waiting already; send "
@@ -126,6 +147,7 @@ class _LocalLocks:
         users[0] += 1
         try:
             if lock.locked() or users[0] > 1:
+                await _busy(on_busy)
                 try:
                     await asyncio.wait_for(lock.acquire(), wait_seconds)
                 except TimeoutError:
@@ -161,10 +183,11 @@ class MemoryLocks:
 
     @asynccontextmanager
     async def hold(
-        self, name: str, *, wait_seconds: float = 5.0, lease_seconds: float = 30.0
+        self, name: str, *, wait_seconds: float = 5.0, lease_seconds: float = 30.0,
+        on_busy: Busy | None = None,
     ) -> AsyncIterator[Held]:
         presence = self._presence
-        async with self._local.hold(name, wait_seconds):
+        async with self._local.hold(name, wait_seconds, on_busy):
             held = Held(self._stamps.get(name),
                         frozenset(presence.members(name)) if presence is not None else None)
             try:
@@ -184,6 +207,13 @@ class MemoryLocks:
             if other != member and message:
                 await self._pubsub.publish(member_channel(other), message)
 
+
+    async def tell(self, name: str, member: str, message: bytes) -> None:
+        if self._presence is None or self._pubsub is None:
+            return
+        for other in self._presence.members(name):
+            if other != member:
+                await self._pubsub.publish(member_channel(other), message)
 
     def _leave_stamp(self, name: str, stamp: object) -> None:
         if stamp is _KEEP:
@@ -282,10 +312,11 @@ class RedisLocks:
 
     @asynccontextmanager
     async def hold(
-        self, name: str, *, wait_seconds: float = 5.0, lease_seconds: float = 30.0
+        self, name: str, *, wait_seconds: float = 5.0, lease_seconds: float = 30.0,
+        on_busy: Busy | None = None,
     ) -> AsyncIterator[Held]:
         started = time.monotonic()
-        async with self._local.hold(name, wait_seconds):
+        async with self._local.hold(name, wait_seconds, on_busy):
             key = lock_key(self._prefix, name)
             stamp_key = key + ":stamp"
             token = f"{self._process}:{next(self._counter)}"
@@ -293,8 +324,12 @@ class RedisLocks:
             deadline = started + wait_seconds
             presence = presence_key(self._prefix, name)
             with required(f"lock '{name}'"):
+                told = False
                 while (taken := await self._take(key, stamp_key, presence, token,
                                                  lease_ms)) is None:
+                    if not told:
+                        told = True
+                        await _busy(on_busy)
                     if time.monotonic() >= deadline:
                         raise LockTimeout(f"'{name}' is busy after "
                                           f"{time.monotonic() - started:.1f}s; try again shortly")
@@ -340,6 +375,10 @@ class RedisLocks:
             return None
         stamp = _bytes(reply[1]) or None
         return stamp, frozenset(_text(m) for m in reply[2])
+
+    async def tell(self, name: str, member: str, message: bytes) -> None:
+        with required(f"presence '{name}'"):
+            await self._publish(presence_key(self._prefix, name), member, message)
 
     async def _give_back(self, key: str, presence: str, stamp_key: str, token: str,
                          member: str, message: bytes, stamp: bytes) -> int:

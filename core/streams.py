@@ -21,7 +21,7 @@ import contextlib
 import secrets
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextvars import ContextVar
 from typing import Any
 
@@ -47,16 +47,26 @@ class TurnStream:
     """One turn's sinks and its interruption."""
 
     def __init__(self, conversation_id: uuid.UUID, sinks: list[Sink],
-                 client_message_id: str | None = None) -> None:
+                 client_message_id: str | None = None,
+                 on_open: Callable[[], Awaitable[None]] | None = None) -> None:
         self.conversation_id = conversation_id
         self.client_message_id = client_message_id  # the message the turn answers
         self.sinks = sinks
         self.interrupted = asyncio.Event()
         self.opened: list[str] = []  # stream ids begun in this turn, for a discard on failure
+        self._on_open = on_open
 
-    def writer(self, block_id: str, interval: float = PIECE_INTERVAL) -> StreamWriter:
+    async def open(self, block_id: str, interval: float = PIECE_INTERVAL) -> StreamWriter:
+        """A writer for one answer. The first of the turn tells `on_open` (the chat lets
+        other instances know where to send the person's next message's interruption)."""
         stream_id = secrets.token_urlsafe(9)
+        first = not self.opened
         self.opened.append(stream_id)
+        if first and self._on_open is not None:
+            try:
+                await asyncio.wait_for(self._on_open(), SINK_TIMEOUT)
+            except Exception as exc:  # noqa: BLE001  (only interruption from afar is lost)
+                log.info("stream.open_hook_failed", error=type(exc).__name__)
         return StreamWriter(self, stream_id, block_id, interval)
 
     async def publish(self, frame: Frame) -> None:
@@ -127,12 +137,16 @@ class Streams:
     def __init__(self) -> None:
         self._turns: dict[uuid.UUID, TurnStream] = {}
 
-    @contextlib.contextmanager
-    def turn(self, conversation_id: uuid.UUID, sinks: list[Sink],
-             client_message_id: str | None = None) -> Iterator[TurnStream]:
+    @contextlib.asynccontextmanager
+    async def turn(self, conversation_id: uuid.UUID, sinks: list[Sink],
+                   client_message_id: str | None = None,
+                   on_open: Callable[[], Awaitable[None]] | None = None,
+                   on_close: Callable[[], Awaitable[None]] | None = None,
+                   ) -> AsyncIterator[TurnStream]:
         """Show the turn's answers to `sinks` while it runs (the caller holds the
-        conversation's lock, so there is one such turn per conversation)."""
-        stream = TurnStream(conversation_id, sinks, client_message_id)
+        conversation's lock, so there is one such turn per conversation). `on_open` is
+        awaited when the turn opens its first answer, `on_close` after a turn that did."""
+        stream = TurnStream(conversation_id, sinks, client_message_id, on_open)
         self._turns[conversation_id] = stream
         token = _current.set(stream)
         try:
@@ -141,6 +155,11 @@ class Streams:
             _current.reset(token)
             if self._turns.get(conversation_id) is stream:
                 del self._turns[conversation_id]
+            if stream.opened and on_close is not None:
+                try:
+                    await asyncio.shield(asyncio.wait_for(on_close(), SINK_TIMEOUT))
+                except Exception as exc:  # noqa: BLE001  (its lease ends it)
+                    log.info("stream.close_hook_failed", error=type(exc).__name__)
 
     def interrupt(self, conversation_id: uuid.UUID,
                   client_message_id: str | None = None) -> bool:

@@ -106,7 +106,7 @@ class LlmService:
             # cached one is whole at once.
             turn = streams.current() if mode == "generate" and request.get("stream") else None
             if turn is not None:
-                writer = turn.writer(str(request.get("block_id") or ""))
+                writer = await turn.open(str(request.get("block_id") or ""))
             answer, messages = await self._fitting(chain, messages, len(system),
                                                    len(history), params, deadline, writer)
             if mode == "structured":

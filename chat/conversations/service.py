@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any, Protocol
 
+import orjson
 import structlog
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -215,6 +216,13 @@ class Fanout(Protocol):
 
     async def publish(self, members: list[str], message: bytes) -> None: ...
 
+    async def ensure_listening(self, wait_seconds: float = 5.0) -> None: ...
+
+
+def streaming_name(conversation_id: uuid.UUID) -> str:
+    """The presence of the instance whose turn streams an answer in the conversation."""
+    return f"streaming:{conversation_id}"
+
 
 def _trace_json(step: Any) -> dict[str, Any]:
     """A trace step as stored: plain data (a service call's record included)."""
@@ -387,17 +395,37 @@ class ConversationService:
         person says ends such an answer where it is, so that this message runs next."""
         frames = None
         hub = self._hub
+        busy = None
         if event.kind in PERSON_EVENTS:
+            # Something new from the person ends an answer under way, here or elsewhere.
             self.streams.interrupt(conversation_id, client_message_id)
+            if hub is not None:
+                async def busy() -> None:
+                    await self._runtime.locks.tell(
+                        streaming_name(conversation_id), hub.id, orjson.dumps({
+                            "conversation_id": str(conversation_id),
+                            "interrupt": client_message_id or ""}))
         async with self._runtime.locks.hold(conversation_name(conversation_id),
                                             wait_seconds=LOCK_WAIT_SECONDS,
-                                            lease_seconds=LOCK_LEASE_SECONDS) as held:
+                                            lease_seconds=LOCK_LEASE_SECONDS,
+                                            on_busy=busy) as held:
             # The stamp goes unless this turn writes the conversation and remembers it.
             held.clear_stamp()
             turn_sinks = list(sinks or ())
+            opened = closed = None
             if hub is not None:
                 turn_sinks.append(self._socket_sink(conversation_id, held))
-            with self.streams.turn(conversation_id, turn_sinks, client_message_id) as stream:
+                # While it streams, this instance is where an interruption is sent.
+                presence, name = self._runtime.presence, streaming_name(conversation_id)
+
+                async def opened() -> None:
+                    await hub.ensure_listening()
+                    await presence.join(name, hub.id)
+
+                async def closed() -> None:
+                    await presence.leave(name, hub.id)
+            async with self.streams.turn(conversation_id, turn_sinks, client_message_id,
+                                         opened, closed) as stream:
                 try:
                     answer = await self._turn(scope, conversation_id, event,
                                               client_message_id, held)

@@ -13,6 +13,7 @@ import contextlib
 import secrets
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any, Protocol
 
 import orjson
@@ -50,6 +51,8 @@ class Hub:
         # Set once the listener has subscribed or failed to: sockets wait for no more.
         self._settled = asyncio.Event()
         self._failing = False
+        # (conversation id, client message id): ends an answer this app streams there.
+        self.on_interrupt: Callable[[uuid.UUID, str | None], Any] | None = None
 
     @property
     def connections(self) -> int:
@@ -143,6 +146,10 @@ class Hub:
             conversation_id = uuid.UUID(event["conversation_id"])
         except (ValueError, KeyError, TypeError):
             log.warning("chat.hub.bad_event")
+            return
+        if "interrupt" in event:
+            if self.on_interrupt is not None:
+                self.on_interrupt(conversation_id, event["interrupt"] or None)
             return
         origin = event.get("origin")
         for socket in list(self._sockets.get(conversation_id, ())):

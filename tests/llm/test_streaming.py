@@ -176,3 +176,51 @@ async def test_the_rest_api_streams_server_sent_events_when_asked(
     assert missing.headers["content-type"].startswith("application/problem+json")
     # A block that does not stream answers as one event.
     fake.script(None, [Reply(text="short")])
+
+
+async def test_a_message_through_another_instance_cuts_the_answer_short(
+        settings, runtime, client, make_actor, fake) -> None:  # type: ignore[no-untyped-def]
+    """The answer streams from instance A (the person's socket); their next message arrives
+    through instance B's REST API, waits for A's turn, and A ends its answer at once instead
+    of writing it to the end. With Redis configured, B is another runtime and the request to
+    stop crosses Redis."""
+    import time
+
+    import httpx
+
+    from core.runtime import Runtime
+    from tests.conftest import serve
+
+    owner = await make_actor(Role.owner)
+    await provider(client, owner, fake, timeout_seconds=30)
+    headers = await bot_with_scenario(client, owner, chat_scenario())
+    other = Runtime.from_settings(settings) if settings.redis_url else runtime
+    a, a_task, a_port = await serve(settings, runtime)
+    b, b_task, b_port = await serve(settings, other)
+    try:
+        socket = await open_socket(a_port, headers["X-Chat-Key"])
+        [welcome] = [f for f in socket.frames if f["type"] == "welcome"]
+        fake.script(None, [Reply(text=WORDS, stream_delay=0.3)])  # 9 s to say it all
+        await socket.send(type="message", client_message_id="long", text="a long one")
+        while (await socket.recv())["type"] != "partial":
+            pass
+        started = time.monotonic()
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{b_port}",
+                                     timeout=30) as http:
+            answer = await http.post(
+                f"/api/v1/conversations/{welcome['conversation_id']}/messages",
+                json={"text": "never mind", "client_message_id": "next"}, headers=headers)
+        waited = time.monotonic() - started
+        assert answer.status_code == 200, answer.text
+        assert [m["text"] for m in answer.json()["messages"]][0] == "Echo: never mind"
+        assert waited < 3, waited  # not the 9 s the whole answer takes
+        await socket.until("input")
+        [cut] = [m for m in streamed(socket.frames) if m.get("incomplete")]
+        assert cut["text"] and WORDS.startswith(cut["text"]) and cut["text"] != WORDS
+        await socket.ws.close()
+    finally:
+        for srv, task in ((a, a_task), (b, b_task)):
+            srv.should_exit = True
+            await asyncio.wait_for(task, 30)
+        if other is not runtime:
+            await other.close()
