@@ -22,6 +22,8 @@ import structlog
 from prometheus_client import Counter
 
 from core.metrics import registry
+from llm.wire import KINDS as WIRE_KINDS
+from llm.wire import WireError
 
 log = structlog.get_logger(__name__)
 
@@ -158,15 +160,21 @@ async def complete(chain: Sequence[Provider], messages: list[dict[str, Any]], *,
 async def stream(chain: Sequence[Provider], messages: list[dict[str, Any]], writer: Any, *,
                  max_tokens: int | None = None, temperature: float | None = None,
                  stop: list[str] | None = None, deadline: float | None = None,
-                 breakers: Any = None) -> Completion:
+                 breakers: Any = None, wire: Any = None) -> Completion:
     """`complete`, with the answer's pieces given to `writer` (a core.streams.StreamWriter)
     as they arrive. A provider that fails before its first piece hands over to the next one
     of the chain; once pieces were shown, nothing is asked again (the person would read the
     answer twice): a stream that drops, or runs out of time, ends the answer there, and the
     person writing again (`writer.turn.interrupted`) does too. Such an answer is kept with
     `incomplete` set and the reason in `finish_reason` (``dropped``, ``timeout``,
-    ``interrupted``)."""
-    module = _litellm or await asyncio.to_thread(litellm)
+    ``interrupted``). With `wire` (llm.wire.Wire), providers that speak OpenAI's protocol
+    stream through it instead of litellm (a fraction of the CPU per piece)."""
+    # litellm is needed for the providers the wire does not speak, and for its price table
+    # (a local model's server has no price there): a deployment of local models only never
+    # imports it.
+    module = _litellm
+    if module is None and any(_needs_litellm(p, wire) for p in chain):
+        module = await asyncio.to_thread(litellm)
     failures: list[tuple[str, str]] = []
     interrupted: asyncio.Event = writer.turn.interrupted
     for provider, left, breaker in _attempts(chain, deadline, breakers, failures):
@@ -181,6 +189,18 @@ async def stream(chain: Sequence[Provider], messages: list[dict[str, Any]], writ
 
         async def read() -> None:
             nonlocal response
+            if wire is not None and provider.kind in WIRE_KINDS:
+                async for part in wire.stream(provider, messages, timeout=left,
+                                              max_tokens=max_tokens, temperature=temperature,
+                                              stop=stop):
+                    if part.usage is not None:
+                        state["usage"] = part.usage
+                    if part.finish_reason:
+                        state["finish"] = part.finish_reason
+                    if part.text:
+                        pieces.append(part.text)
+                        await writer.add(part.text)
+                return
             response = await module.acompletion(
                 model=provider.litellm_model, messages=messages, api_base=provider.api_base,
                 api_version=provider.api_version, api_key=provider.key or "none",
@@ -221,7 +241,9 @@ async def stream(chain: Sequence[Provider], messages: list[dict[str, Any]], writ
                 await reading
             ended = "interrupted" if interrupted.is_set() else "timeout"
         elif (error := reading.exception()) is not None:
-            if isinstance(error, module.ContextWindowExceededError) and not pieces:
+            if not pieces and ((module is not None
+                                and isinstance(error, module.ContextWindowExceededError)) or (
+                    isinstance(error, WireError) and error.context_too_long)):
                 if breaker is not None:
                     breaker.release()
                 raise ContextTooLong(_reason(error, provider)) from None
@@ -255,6 +277,12 @@ async def stream(chain: Sequence[Provider], messages: list[dict[str, Any]], writ
     if interrupted.is_set() and not failures:
         raise Interrupted()
     raise ChainFailed(failures)
+
+
+def _needs_litellm(provider: Provider, wire: Any) -> bool:
+    priced = provider.input_cost is not None or provider.output_cost is not None
+    return (wire is None or provider.kind not in WIRE_KINDS
+            or (provider.kind != "openai_compatible" and not priced))
 
 
 class Interrupted(Exception):
@@ -307,6 +335,8 @@ def _streamed(module: Any, provider: Provider, messages: list[dict[str, Any]], t
     if provider.input_cost is not None or provider.output_cost is not None:
         price = (prompt * (provider.input_cost or 0) + written
                  * (provider.output_cost or 0)) / 1e6
+    elif module is None:
+        price = 0.0  # a local model's server, with no prices given: free here
     else:
         try:
             price = sum(module.cost_per_token(model=provider.litellm_model,
@@ -356,10 +386,17 @@ def _reason(exc: Exception, provider: Provider) -> str:
     """litellm's reason in one line, with the key cut out if the provider echoed it."""
     status = getattr(exc, "status_code", None)
     message = str(getattr(exc, "message", None) or exc).replace("\n", " ").strip()
+    if isinstance(exc, WireError):
+        status, message = None, message.removeprefix(f"HTTP {exc.status}: ")
+        kind = {400: "BadRequestError", 401: "AuthenticationError", 403: "PermissionDenied",
+                404: "NotFoundError", 429: "RateLimitError"}.get(exc.status)
+        kind = kind or ("ServiceUnavailable" if exc.status >= 500 else "ConnectionError")
+        prefix = f"{kind} ({exc.status})" if exc.status else kind
     if provider.key:
         message = message.replace(provider.key, "[key]")
         if len(provider.key) > 8:
             message = message.replace(provider.key[:8], "[key]")
-    kind = type(exc).__name__
-    prefix = f"{kind} ({status})" if status else kind
+    if not isinstance(exc, WireError):
+        kind = type(exc).__name__
+        prefix = f"{kind} ({status})" if status else kind
     return f"{prefix}: {message[:300]}"

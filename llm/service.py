@@ -64,9 +64,21 @@ class LlmService:
         # One breaker per organization's provider: five failures in 30 s pause it for 30 s.
         self.breakers = Breakers("llm", failure_threshold=5, window_seconds=30.0,
                                  reset_seconds=30.0)
+        self._wire: Any = None
+
+    @property
+    def wire(self) -> Any:
+        """Streams from providers that speak OpenAI's protocol (llm.wire), made on first use;
+        None without an address policy (the service then streams through litellm)."""
+        if self._wire is None and self.policy is not None:
+            from llm.wire import Wire
+
+            self._wire = Wire(self.policy)
+        return self._wire
 
     async def close(self) -> None:
-        return None
+        if self._wire is not None:
+            await self._wire.close()
 
     async def call(self, operation: str, request: Mapping[str, Any], context: TurnContext, *,
                    timeout: float) -> ServiceResult:
@@ -253,6 +265,7 @@ class LlmService:
             else:
                 completion = await llm_client.stream(
                     chain, messages, writer, deadline=deadline, breakers=self.breakers,
+                    wire=self.wire,
                     **{k: v for k, v in params.items() if k != "response_format"})
         except llm_client.ChainFailed as exc:
             raise ServiceCallError(f"no provider answered: {exc}") from None

@@ -10,15 +10,16 @@ from typing import Any
 from core.config import Settings
 from modules.blocks import BLOCK_TYPES, EXECUTORS, SERVICE, register_block_types
 from modules.http.exceptions import HttpRefused
-from modules.http.pinning import check_url
+from modules.http.pinning import PinnedBackend, check_url
 from modules.http.policy import AddressPolicy
 from modules.service import ModulesService, Secrets
 from orchestrator.extension import ServiceLimits
 
-# AddressPolicy and check_url: which addresses a call the platform makes for an author may
-# reach (the LLM service checks a provider's address with them, notices their targets').
+# AddressPolicy, check_url and PinnedBackend: which addresses a call the platform makes for an
+# author may reach (the LLM service checks a provider's address with them and streams over
+# connections pinned to checked addresses; notices check their targets').
 __all__ = ["BLOCK_TYPES", "SERVICE", "AddressPolicy", "HttpRefused", "ModulesService",
-           "check_url", "install", "register_block_types"]
+           "PinnedBackend", "check_url", "install", "register_block_types"]
 
 
 def install(orchestrator: Any, settings: Settings, secrets: Secrets | None,

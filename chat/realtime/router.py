@@ -5,6 +5,7 @@ receiving everything else about its conversation through the hub."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import uuid
 from typing import Any
@@ -328,6 +329,29 @@ class Session:
                     "default_language": self.bot.default_language, "theme": theme},
         })
 
+    async def answer(self, frame: dict[str, Any]) -> None:
+        """A message frame, answered (see chat_socket); never raises."""
+        try:
+            await self.message(frame)
+        except FrameError as exc:
+            with contextlib.suppress(Closed):
+                await self.error(exc.code, exc.message)
+        except Closed:
+            pass
+        except Exception:  # the socket's reader sees the close and ends
+            log.exception("chat.socket.failed")
+            await self.error("internal", "something went wrong; reconnect to continue")
+            await self.close(1011, "internal error")
+
+    def interrupt(self, frame: dict[str, Any]) -> None:
+        """The person wrote while their last message is being answered: an answer being
+        written ends where it is (core.streams), so that this one is answered next."""
+        client_message_id = frame.get("client_message_id")
+        if self.conversation_id is not None:
+            self.service.streams.interrupt(
+                self.conversation_id,
+                client_message_id if isinstance(client_message_id, str) else None)
+
     async def message(self, frame: dict[str, Any]) -> None:
         assert self.conversation_id is not None
         try:
@@ -427,6 +451,11 @@ async def chat_socket(websocket: WebSocket) -> None:
                 await session.error(exc.code, exc.detail)
                 await session.close(CLOSE_POLICY, exc.code)
                 return
+        # A person's messages are answered one at a time, in order, each by a task (an idle
+        # socket keeps none). The next frame is read while one is answered: a message sent
+        # while the bot writes an answer ends that answer at once, and is answered next
+        # (no further frame is read until then, so a client cannot pile messages up here).
+        turn: asyncio.Task[None] | None = None
         while True:
             try:
                 frame = await session.receive(IDLE_SECONDS)
@@ -434,7 +463,10 @@ async def chat_socket(websocket: WebSocket) -> None:
                 if kind == "ping":
                     await session.send({"type": "pong"})
                 elif kind == "message":
-                    await session.message(frame)
+                    if turn is not None and not turn.done():
+                        session.interrupt(frame)
+                        await turn
+                    turn = asyncio.create_task(session.answer(frame), name="chat socket turn")
                 elif kind == "hello":
                     raise FrameError("bad_frame", "this socket already has a conversation")
                 else:

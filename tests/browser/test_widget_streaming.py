@@ -1,21 +1,19 @@
 """An LLM answer streaming into the website widget in a real browser: a real `rozmova serve`
-asks the fake OpenAI-compatible server (`python -m llm.fake_server --stream-delay`, which
+asks the fake OpenAI-compatible server (`python -m llm.fake_server --stream-delay 0.08`, which
 echoes the last user message one word a chunk), and the widget shows the answer growing in a
-busy bubble, then the stored message taking its place (same stream id, no duplicate); a new
-message sent while an answer is written cuts it short, kept and marked "answer interrupted",
-and gets its own whole answer.
+busy bubble, then the stored message taking its place (same stream id, no duplicate), and the
+conversation goes on. A message typed while an answer is written shows at once and gets its
+own whole answer, and cuts the first answer short ("answer interrupted").
 
 Needs Debian's `chromium` on PATH and a built widget (`cd builder-ui && npm ci && npm run
 build`); skipped otherwise. The screenshot goes to `test-artifacts/widget-streaming.png`."""
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -60,7 +58,7 @@ READ_STREAM = """() => {
   const root = document.querySelector('[data-rozmova-widget]')?.shadowRoot;
   const el = root?.querySelector('.msg.streaming[data-stream-id]');
   if (!el) return null;
-  return {id: el.dataset.streamId, busy: el.getAttribute('aria-busy'),
+  return {id: el.dataset.streamId, busy: el.getAttribute('aria-busy'), classes: [...el.classList],
           text: el.querySelector('.bub')?.textContent ?? ''};
 }"""
 
@@ -89,25 +87,19 @@ def scenario() -> dict[str, Any]:
 def fake_llm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     """`python -m llm.fake_server` in its own process; yields its port."""
     port = free_port()
-    out = tmp_path_factory.mktemp("fake-llm") / "fake.log"
-    with out.open("w") as sink:
+    output = tmp_path_factory.mktemp("fake-llm") / "fake.log"
+    with output.open("w") as sink:
         process = subprocess.Popen(
             [sys.executable, "-m", "llm.fake_server", "--port", str(port),
              "--stream-delay", str(STREAM_DELAY)],
             cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT)
     try:
+        # It says so once it listens.
         deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                pytest.fail("the fake LLM server exited: " + out.read_text())
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail("the fake LLM server did not listen: " + out.read_text())
-                time.sleep(0.1)
-        assert "Fake OpenAI-compatible API at" in _wait_for_text(out), out.read_text()
+        while f"Fake OpenAI-compatible API at http://127.0.0.1:{port}/v1" not in output.read_text():
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("the fake LLM server did not start: " + output.read_text())
+            time.sleep(0.1)
         yield port
     finally:
         process.terminate()
@@ -116,13 +108,6 @@ def fake_llm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-
-
-def _wait_for_text(path: Path) -> str:
-    deadline = time.monotonic() + 5
-    while "Fake OpenAI" not in (text := path.read_text()) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return text
 
 
 @pytest.fixture(scope="module")
@@ -165,7 +150,17 @@ def chat_key(platform: Server, fake_llm: int) -> str:
         created = ok(http.post(f"/api/v1/bots/{bot['id']}/scenarios",
                                json={"name": "main", "document": scenario()}), 201)
         ok(http.post(f"/api/v1/scenarios/{created['id']}/publish", json={}), 201)
-        return ok(http.get(f"/api/v1/bots/{bot['id']}/chat-key"))["key"]
+        key = ok(http.get(f"/api/v1/bots/{bot['id']}/chat-key"))["key"]
+        # One answer over REST first: the server's first streamed model call stalls its event
+        # loop for a moment (litellm's lazy set-up), which would hand the browser the first
+        # words of the first answer in one piece.
+        chat = {"X-Chat-Key": key}
+        started = ok(http.post("/api/v1/conversations", json={"language": "en"}, headers=chat))
+        answered = ok(http.post(f"/api/v1/conversations/{started['conversation_id']}/messages",
+                                json={"text": "warm up", "client_message_id": "warm-up"},
+                                headers=chat))
+        assert [m.get("text") for m in answered["messages"]][:1] == ["Echo: warm up"], answered
+        return key
 
 
 def open_chat(page, platform: Server, key: str) -> list[str]:  # type: ignore[no-untyped-def]
@@ -197,11 +192,9 @@ def test_an_answer_grows_in_the_widget_and_the_stored_message_replaces_it(
     full = f"Echo: {TWELVE}"
     say(page, TWELVE)
 
-    bubble = log(page).locator(".msg.streaming[data-stream-id]")
-    expect(bubble).to_have_count(1)
-    expect(bubble).to_have_attribute("aria-busy", "true")
-    expect(bubble).to_have_class("msg out streaming")
-    # Poll the bubble while it is written: every text seen is a proper prefix of the answer.
+    # The answer's bubble: a bot message, busy while it is written.
+    expect(log(page).locator(".msg.streaming[data-stream-id]")).to_have_count(1)
+    # Poll it while it is written, recording each text seen.
     seen: list[str] = []
     stream_id: str | None = None
     deadline = time.monotonic() + TIMEOUT_MS / 1000
@@ -209,6 +202,7 @@ def test_an_answer_grows_in_the_widget_and_the_stored_message_replaces_it(
         assert time.monotonic() < deadline, f"still streaming after {TIMEOUT_MS} ms: {seen}"
         stream_id = stream_id or state["id"]
         assert state["id"] == stream_id and state["busy"] == "true", state
+        assert state["classes"] == ["msg", "out", "streaming"], state
         if state["text"] and (not seen or seen[-1] != state["text"]):
             seen.append(state["text"])
         page.wait_for_timeout(25)
@@ -248,10 +242,8 @@ def write_while_streaming(page, first: str, second: str) -> str:  # type: ignore
     assert stream_id
     expect(widget(page).locator("form input")).to_be_enabled()  # not locked while it streams
     say(page, second)
-    # The person's words show at once, while the answer is still being written.
+    # The person's words show at once.
     expect(log(page).locator(".msg.in", has_text=second)).to_be_visible()
-    state = page.evaluate(READ_STREAM)
-    assert state is not None and state["id"] == stream_id, state
     return stream_id
 
 
@@ -282,12 +274,6 @@ def test_a_message_sent_while_an_answer_streams_gets_its_own_answer(
     page.screenshot(path=str(ARTIFACTS / "widget-streaming.png"))
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "the chat socket reads one frame at a time: chat/realtime/router.py's loop awaits "
-    "session.message(frame) (line 437) before it receives the next frame, so a message "
-    "typed while an answer streams reaches ConversationService.send (and its "
-    "streams.interrupt, chat/conversations/service.py:401) only after the answer was "
-    "written to the end; it is never cut short from the same socket"))
 def test_a_new_message_cuts_the_answer_short_in_the_widget(
         platform: Server, chat_key: str, page) -> None:  # type: ignore[no-untyped-def]
     open_chat(page, platform, chat_key)

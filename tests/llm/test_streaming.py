@@ -116,19 +116,25 @@ async def test_a_dropped_stream_is_kept_marked_incomplete_and_never_asked_again(
 
 async def test_a_new_message_cuts_the_answer_short_and_runs_next(
         client, server, make_actor, fake) -> None:  # type: ignore[no-untyped-def]
+    import time
+
     owner = await make_actor(Role.owner)
-    await provider(client, owner, fake)
+    await provider(client, owner, fake, timeout_seconds=30)
     headers = await bot_with_scenario(client, owner, chat_scenario())
     socket = await open_socket(server, headers["X-Chat-Key"])
-    fake.script(None, [Reply(text=WORDS, stream_delay=0.2)])
+    fake.script(None, [Reply(text=WORDS, stream_delay=0.2)])  # 6 s to say it all
     await socket.send(type="message", client_message_id="first", text="a long one")
     while (await socket.recv())["type"] != "partial":
         pass
+    # The same socket, while its last message is being answered.
+    sent = time.monotonic()
     await socket.send(type="message", client_message_id="second", text="stop, another")
-    frames = await socket.until("input")
-    frames += await socket.until("input")
+    await socket.until("input")
+    cut_after = time.monotonic() - sent
+    await socket.until("input")
     answers = streamed(socket.frames)
     assert answers[0]["incomplete"] is True and len(answers[0]["text"]) < len(WORDS)
+    assert cut_after < 2, cut_after  # ended at once, not by the end of the answer (6 s)
     # The second message ran after the first answer was stored: its own answer, whole.
     assert answers[1]["text"] == "Echo: stop, another" and "incomplete" not in answers[1]
     await socket.ws.close()
