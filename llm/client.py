@@ -14,7 +14,8 @@ import contextlib
 import os
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,6 +74,8 @@ class Provider:
     input_cost: float | None = None    # dollars per million tokens
     output_cost: float | None = None
     breaker: str | None = None         # its circuit breaker's key (organization and name)
+    max_concurrency: int | None = None  # the provider's own limits (llm.models.LlmProvider)
+    calls_per_minute: int | None = None
 
     @property
     def litellm_model(self) -> str:
@@ -116,51 +119,56 @@ class ChainFailed(Exception):
 async def complete(chain: Sequence[Provider], messages: list[dict[str, Any]], *,
                    max_tokens: int | None = None, temperature: float | None = None,
                    stop: list[str] | None = None, response_format: dict[str, Any] | None = None,
-                   deadline: float | None = None, breakers: Any = None) -> Completion:
+                   deadline: float | None = None, breakers: Any = None,
+                   admit: Admit | None = None) -> Completion:
     """The first answer along the chain. `deadline` (time.monotonic()) bounds the whole call:
     a provider gets its own timeout or what is left, whichever is shorter. With `breakers`
     (core.resilience.Breakers), a provider that failed again and again is skipped for a
-    while instead of making every conversation wait for its timeout."""
+    while instead of making every conversation wait for its timeout. With `admit`, each
+    provider's own limits are kept: one at its limit is passed over for the next."""
     # The first call imports litellm (seconds): in a worker thread, so other conversations'
     # turns go on meanwhile; later calls find it imported.
     module = _litellm or await asyncio.to_thread(litellm)
     failures: list[tuple[str, str]] = []
-    for provider, left, breaker in _attempts(chain, deadline, breakers, failures):
-        started = time.perf_counter()
-        try:
-            response = await asyncio.wait_for(module.acompletion(
-                model=provider.litellm_model, messages=messages, api_base=provider.api_base,
-                api_version=provider.api_version, api_key=provider.key or "none",
-                max_tokens=max_tokens, temperature=temperature, stop=stop or None,
-                response_format=response_format, timeout=left, num_retries=0,
-                max_retries=0), timeout=left + 0.5)
-        except (TimeoutError, asyncio.TimeoutError):
-            failures.append((provider.name, f"no answer within {left:.1f} s"))
-            _failed(breaker, provider, "timeout")
-            continue
-        except asyncio.CancelledError:
-            if breaker is not None:
-                breaker.release()
-            raise
-        except Exception as exc:  # litellm's exceptions; each a reason to try the next
-            if isinstance(exc, module.ContextWindowExceededError):
+    async with contextlib.aclosing(
+            _attempts(chain, deadline, breakers, failures, admit)) as attempts:
+        async for provider, left, breaker in attempts:
+            started = time.perf_counter()
+            try:
+                response = await asyncio.wait_for(module.acompletion(
+                    model=provider.litellm_model, messages=messages, api_base=provider.api_base,
+                    api_version=provider.api_version, api_key=provider.key or "none",
+                    max_tokens=max_tokens, temperature=temperature, stop=stop or None,
+                    response_format=response_format, timeout=left, num_retries=0,
+                    max_retries=0), timeout=left + 0.5)
+            except (TimeoutError, asyncio.TimeoutError):
+                failures.append((provider.name, f"no answer within {left:.1f} s"))
+                _failed(breaker, provider, "timeout")
+                continue
+            except asyncio.CancelledError:
                 if breaker is not None:
-                    breaker.release()  # the prompt's fault, not the provider's
-                raise ContextTooLong(_reason(exc, provider)) from None
-            failures.append((provider.name, _reason(exc, provider)))
-            log.info("llm.provider_failed", provider=provider.name, error=type(exc).__name__)
-            _failed(breaker, provider, "error")
-            continue
-        if breaker is not None:
-            breaker.record_success()
-        return _counted(provider, _completion(module, response, provider, started, failures))
+                    breaker.release()
+                raise
+            except Exception as exc:  # litellm's exceptions; each a reason to try the next
+                if isinstance(exc, module.ContextWindowExceededError):
+                    if breaker is not None:
+                        breaker.release()  # the prompt's fault, not the provider's
+                    raise ContextTooLong(_reason(exc, provider)) from None
+                failures.append((provider.name, _reason(exc, provider)))
+                log.info("llm.provider_failed", provider=provider.name, error=type(exc).__name__)
+                _failed(breaker, provider, "error")
+                continue
+            if breaker is not None:
+                breaker.record_success()
+            return _counted(provider, _completion(module, response, provider, started, failures))
     raise ChainFailed(failures)
 
 
 async def stream(chain: Sequence[Provider], messages: list[dict[str, Any]], writer: Any, *,
                  max_tokens: int | None = None, temperature: float | None = None,
                  stop: list[str] | None = None, deadline: float | None = None,
-                 breakers: Any = None, wire: Any = None) -> Completion:
+                 breakers: Any = None, wire: Any = None,
+                 admit: Admit | None = None) -> Completion:
     """`complete`, with the answer's pieces given to `writer` (a core.streams.StreamWriter)
     as they arrive. A provider that fails before its first piece hands over to the next one
     of the chain; once pieces were shown, nothing is asked again (the person would read the
@@ -177,103 +185,105 @@ async def stream(chain: Sequence[Provider], messages: list[dict[str, Any]], writ
         module = await asyncio.to_thread(litellm)
     failures: list[tuple[str, str]] = []
     interrupted: asyncio.Event = writer.turn.interrupted
-    for provider, left, breaker in _attempts(chain, deadline, breakers, failures):
-        if interrupted.is_set():
-            if breaker is not None:
-                breaker.release()
-            break
-        started = time.perf_counter()
-        pieces: list[str] = []
-        state: dict[str, Any] = {"usage": None, "finish": None}
-        response: Any = None
-
-        async def read() -> None:
-            nonlocal response
-            if wire is not None and provider.kind in WIRE_KINDS:
-                async for part in wire.stream(provider, messages, timeout=left,
-                                              max_tokens=max_tokens, temperature=temperature,
-                                              stop=stop):
-                    if part.usage is not None:
-                        state["usage"] = part.usage
-                    if part.finish_reason:
-                        state["finish"] = part.finish_reason
-                    if part.text:
-                        pieces.append(part.text)
-                        await writer.add(part.text)
-                return
-            response = await module.acompletion(
-                model=provider.litellm_model, messages=messages, api_base=provider.api_base,
-                api_version=provider.api_version, api_key=provider.key or "none",
-                max_tokens=max_tokens, temperature=temperature, stop=stop or None,
-                timeout=left, num_retries=0, max_retries=0, stream=True,
-                stream_options={"include_usage": True})
-            async for chunk in response:
-                usage = getattr(chunk, "usage", None)
-                if usage is not None:
-                    state["usage"] = usage
-                choices = getattr(chunk, "choices", None)
-                if not choices:
-                    continue
-                choice = choices[0]
-                if getattr(choice, "finish_reason", None):
-                    state["finish"] = choice.finish_reason
-                piece = getattr(getattr(choice, "delta", None), "content", None)
-                if piece:
-                    pieces.append(piece)
-                    await writer.add(piece)
-
-        reading = asyncio.ensure_future(read())
-        waiting = asyncio.ensure_future(interrupted.wait())
-        try:
-            done, _ = await asyncio.wait({reading, waiting}, timeout=left,
-                                         return_when=asyncio.FIRST_COMPLETED)
-        except asyncio.CancelledError:
-            for task in (reading, waiting):
-                task.cancel()
-            if breaker is not None:
-                breaker.release()
-            raise
-        waiting.cancel()
-        ended: str | None = None
-        if reading not in done:
-            reading.cancel()
-            with contextlib.suppress(BaseException):
-                await reading
-            ended = "interrupted" if interrupted.is_set() else "timeout"
-        elif (error := reading.exception()) is not None:
-            if not pieces and ((module is not None
-                                and isinstance(error, module.ContextWindowExceededError)) or (
-                    isinstance(error, WireError) and error.context_too_long)):
-                if breaker is not None:
-                    breaker.release()
-                raise ContextTooLong(_reason(error, provider)) from None
-            ended = "dropped"
-        if response is not None and ended is not None:
-            with contextlib.suppress(Exception):
-                await response.aclose()  # the connection goes, the provider stops writing
-        if ended is not None and not pieces:
-            # Nothing was shown: the next provider of the chain may still answer.
-            if ended == "interrupted":
+    async with contextlib.aclosing(
+            _attempts(chain, deadline, breakers, failures, admit)) as attempts:
+        async for provider, left, breaker in attempts:
+            if interrupted.is_set():
                 if breaker is not None:
                     breaker.release()
                 break
-            reason = (f"no answer within {left:.1f} s" if ended == "timeout"
-                      else _reason(reading.exception(), provider))  # type: ignore[arg-type]
-            failures.append((provider.name, reason))
-            log.info("llm.provider_failed", provider=provider.name, error=ended)
-            _failed(breaker, provider, "timeout" if ended == "timeout" else "error")
-            continue
-        if breaker is not None:
-            if ended in ("dropped", "timeout"):
-                breaker.record_failure()
-            else:
-                breaker.record_success()
-        await writer.close()
-        done_ = _streamed(module, provider, messages, "".join(pieces), state, started,
-                          failures)
-        if ended is not None:
-            done_.finish_reason, done_.incomplete = ended, True
-        return _counted(provider, done_)
+            started = time.perf_counter()
+            pieces: list[str] = []
+            state: dict[str, Any] = {"usage": None, "finish": None}
+            response: Any = None
+
+            async def read() -> None:
+                nonlocal response
+                if wire is not None and provider.kind in WIRE_KINDS:
+                    async for part in wire.stream(provider, messages, timeout=left,
+                                                  max_tokens=max_tokens, temperature=temperature,
+                                                  stop=stop):
+                        if part.usage is not None:
+                            state["usage"] = part.usage
+                        if part.finish_reason:
+                            state["finish"] = part.finish_reason
+                        if part.text:
+                            pieces.append(part.text)
+                            await writer.add(part.text)
+                    return
+                response = await module.acompletion(
+                    model=provider.litellm_model, messages=messages, api_base=provider.api_base,
+                    api_version=provider.api_version, api_key=provider.key or "none",
+                    max_tokens=max_tokens, temperature=temperature, stop=stop or None,
+                    timeout=left, num_retries=0, max_retries=0, stream=True,
+                    stream_options={"include_usage": True})
+                async for chunk in response:
+                    usage = getattr(chunk, "usage", None)
+                    if usage is not None:
+                        state["usage"] = usage
+                    choices = getattr(chunk, "choices", None)
+                    if not choices:
+                        continue
+                    choice = choices[0]
+                    if getattr(choice, "finish_reason", None):
+                        state["finish"] = choice.finish_reason
+                    piece = getattr(getattr(choice, "delta", None), "content", None)
+                    if piece:
+                        pieces.append(piece)
+                        await writer.add(piece)
+
+            reading = asyncio.ensure_future(read())
+            waiting = asyncio.ensure_future(interrupted.wait())
+            try:
+                done, _ = await asyncio.wait({reading, waiting}, timeout=left,
+                                             return_when=asyncio.FIRST_COMPLETED)
+            except asyncio.CancelledError:
+                for task in (reading, waiting):
+                    task.cancel()
+                if breaker is not None:
+                    breaker.release()
+                raise
+            waiting.cancel()
+            ended: str | None = None
+            if reading not in done:
+                reading.cancel()
+                with contextlib.suppress(BaseException):
+                    await reading
+                ended = "interrupted" if interrupted.is_set() else "timeout"
+            elif (error := reading.exception()) is not None:
+                if not pieces and ((module is not None
+                                    and isinstance(error, module.ContextWindowExceededError)) or (
+                        isinstance(error, WireError) and error.context_too_long)):
+                    if breaker is not None:
+                        breaker.release()
+                    raise ContextTooLong(_reason(error, provider)) from None
+                ended = "dropped"
+            if response is not None and ended is not None:
+                with contextlib.suppress(Exception):
+                    await response.aclose()  # the connection goes, the provider stops writing
+            if ended is not None and not pieces:
+                # Nothing was shown: the next provider of the chain may still answer.
+                if ended == "interrupted":
+                    if breaker is not None:
+                        breaker.release()
+                    break
+                reason = (f"no answer within {left:.1f} s" if ended == "timeout"
+                          else _reason(reading.exception(), provider))  # type: ignore[arg-type]
+                failures.append((provider.name, reason))
+                log.info("llm.provider_failed", provider=provider.name, error=ended)
+                _failed(breaker, provider, "timeout" if ended == "timeout" else "error")
+                continue
+            if breaker is not None:
+                if ended in ("dropped", "timeout"):
+                    breaker.record_failure()
+                else:
+                    breaker.record_success()
+            await writer.close()
+            done_ = _streamed(module, provider, messages, "".join(pieces), state, started,
+                              failures)
+            if ended is not None:
+                done_.finish_reason, done_.incomplete = ended, True
+            return _counted(provider, done_)
     if interrupted.is_set() and not failures:
         raise Interrupted()
     raise ChainFailed(failures)
@@ -289,10 +299,22 @@ class Interrupted(Exception):
     """The person wrote again before the answer's first piece."""
 
 
-def _attempts(chain: Sequence[Provider], deadline: float | None, breakers: Any,
-              failures: list[tuple[str, str]]) -> Iterator[tuple[Provider, float, Any]]:
+class ProviderBusy(Exception):
+    """The provider is at one of its own limits now: the call goes to the next one."""
+
+
+Admit = Callable[[Provider], AbstractAsyncContextManager[None]]
+"""Holds a provider's slot for one call, or raises ProviderBusy (see LlmService.admit)."""
+
+
+async def _attempts(chain: Sequence[Provider], deadline: float | None, breakers: Any,
+                    failures: list[tuple[str, str]], admit: Admit | None = None
+                    ) -> AsyncIterator[tuple[Provider, float, Any]]:
     """The chain's providers to try in turn, with the time each may take and its breaker
-    (checked: one whose circuit is open is skipped, with the reason in `failures`)."""
+    (checked: one whose circuit is open is skipped, with the reason in `failures`), each
+    admitted by `admit` for the time it is tried (one at its limit is skipped likewise).
+    Iterate under `contextlib.aclosing`, so that a slot is given back however the loop
+    ends."""
     from core.resilience import CircuitOpen
 
     for provider in chain:
@@ -311,7 +333,22 @@ def _attempts(chain: Sequence[Provider], deadline: float | None, breakers: Any,
                                                 f"in {exc.retry_after:.0f} s"))
                 calls.labels(provider.kind, "skipped").inc()
                 continue
-        yield provider, left, breaker
+        if admit is None:
+            yield provider, left, breaker
+            continue
+        slot = admit(provider)
+        try:
+            await slot.__aenter__()
+        except ProviderBusy as exc:
+            if breaker is not None:
+                breaker.release()  # not asked: no verdict on it
+            failures.append((provider.name, f"skipped: {exc}"))
+            calls.labels(provider.kind, "skipped").inc()
+            continue
+        try:
+            yield provider, left, breaker
+        finally:
+            await slot.__aexit__(None, None, None)
 
 
 def _counted(provider: Provider, done: Completion) -> Completion:

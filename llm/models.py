@@ -36,6 +36,10 @@ class LlmProvider(IdMixin, TimestampMixin, Base):
     # price is not in litellm's table (a local server: 0).
     input_cost: Mapped[float | None]
     output_cost: Mapped[float | None]
+    # The provider's own limits (None: none): calls in flight on one server (a bulkhead),
+    # and calls a minute across servers. A call past them goes to the fallbacks.
+    max_concurrency: Mapped[int | None]
+    calls_per_minute: Mapped[int | None]
 
 
 class LlmUsage(Base):

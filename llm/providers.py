@@ -91,7 +91,9 @@ async def chain(session: AsyncSession, org_id: uuid.UUID, name: str, secrets: An
         out.append(Provider(name=row.name, kind=row.kind, model=row.model,
                             api_base=row.api_base, api_version=row.api_version, key=key,
                             timeout=row.timeout_seconds, input_cost=row.input_cost,
-                            output_cost=row.output_cost, breaker=f"{org_id}:{row.name}"))
+                            output_cost=row.output_cost, breaker=f"{org_id}:{row.name}",
+                            max_concurrency=row.max_concurrency,
+                            calls_per_minute=row.calls_per_minute))
     return out
 
 

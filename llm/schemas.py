@@ -44,6 +44,13 @@ class ProviderPut(BaseModel):
                                      "tokens, where litellm does not know the model's price.")
     output_cost: float | None = Field(None, ge=0, description="Dollars per million completion "
                                       "tokens.")
+    max_concurrency: int | None = Field(None, ge=1, le=10_000, description=(
+        "Calls to this provider in flight at once on one server (a bulkhead; a call waits "
+        "up to 2 s for a slot, then goes to the fallbacks). A local model server with few "
+        "slots needs this."))
+    calls_per_minute: int | None = Field(None, ge=1, le=1_000_000, description=(
+        "Calls to this provider a minute, across servers; past it, calls go to the "
+        "fallbacks (or take the block's error port)."))
 
     @model_validator(mode="after")
     def _complete(self) -> ProviderPut:
@@ -70,6 +77,8 @@ class ProviderRead(BaseModel):
     timeout_seconds: float
     input_cost: float | None
     output_cost: float | None
+    max_concurrency: int | None
+    calls_per_minute: int | None
     created_at: datetime
     updated_at: datetime
 

@@ -13,11 +13,12 @@ organization, bot, provider and day (`llm_usage`)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from datetime import date
 from typing import Any
 
@@ -29,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from core import streams
 from core.db import upsert, utcnow
 from core.errors import RateLimited, RozmovaError
-from core.resilience import Breakers
+from core.resilience import Breakers, Bulkhead, BulkheadFull
 from llm import client as llm_client
 from llm import providers as llm_providers
 from llm.models import LlmQuota, LlmReport, LlmUsage
@@ -46,6 +47,7 @@ REPORT_INSTRUCTIONS = (
     "details the operator needs (names, numbers, dates, order ids). Plain text, no more than "
     "ten lines. Write the report in {language}.")
 MAX_PROMPT_CHARS = 100_000
+PROVIDER_WAIT_SECONDS = 2.0  # for a slot of a provider's max_concurrency
 
 
 class LlmService:
@@ -65,6 +67,7 @@ class LlmService:
         self.breakers = Breakers("llm", failure_threshold=5, window_seconds=30.0,
                                  reset_seconds=30.0)
         self._wire: Any = None
+        self._bulkheads: dict[str, Bulkhead] = {}  # providers' own (max_concurrency)
 
     @property
     def wire(self) -> Any:
@@ -75,6 +78,44 @@ class LlmService:
 
             self._wire = Wire(self.policy)
         return self._wire
+
+    @contextlib.asynccontextmanager
+    async def admit(self, provider: llm_client.Provider) -> AsyncIterator[None]:
+        """A call within the provider's own limits: calls a minute (counted where the
+        organization's are, in Redis when configured) and calls in flight on this server
+        (a bulkhead per organization's provider, waiting up to PROVIDER_WAIT_SECONDS for a
+        slot). Raises ProviderBusy, and the chain goes on to the fallbacks."""
+        if provider.calls_per_minute and self._limiter is not None:
+            try:
+                await self._limiter.hit(f"{provider.calls_per_minute}/minute", "llm-provider",
+                                        str(provider.breaker), what="calls")
+            except RateLimited:
+                raise llm_client.ProviderBusy(
+                    f"over its limit of {provider.calls_per_minute} calls a minute") from None
+            except RozmovaError as exc:
+                raise llm_client.ProviderBusy(f"its calls cannot be counted now: "
+                                              f"{exc.detail}") from None
+        if not provider.max_concurrency:
+            yield
+            return
+        key = str(provider.breaker)
+        bulkhead = self._bulkheads.get(key)
+        if bulkhead is None or bulkhead.limit != provider.max_concurrency:
+            bulkhead = self._bulkheads[key] = Bulkhead(
+                f"llm provider {provider.name}", provider.max_concurrency,
+                queue=4 * provider.max_concurrency, wait_seconds=PROVIDER_WAIT_SECONDS)
+            while len(self._bulkheads) > 10_000:  # organizations' providers come and go
+                self._bulkheads.pop(next(iter(self._bulkheads)))
+        slot = bulkhead.slot()
+        try:
+            await slot.__aenter__()
+        except BulkheadFull:
+            raise llm_client.ProviderBusy(
+                f"{provider.max_concurrency} calls to it are in flight already") from None
+        try:
+            yield
+        finally:
+            await slot.__aexit__(None, None, None)
 
     async def close(self) -> None:
         if self._wire is not None:
@@ -261,11 +302,12 @@ class LlmService:
         try:
             if writer is None:
                 completion = await llm_client.complete(chain, messages, deadline=deadline,
-                                                       breakers=self.breakers, **params)
+                                                       breakers=self.breakers,
+                                                       admit=self.admit, **params)
             else:
                 completion = await llm_client.stream(
                     chain, messages, writer, deadline=deadline, breakers=self.breakers,
-                    wire=self.wire,
+                    wire=self.wire, admit=self.admit,
                     **{k: v for k, v in params.items() if k != "response_format"})
         except llm_client.ChainFailed as exc:
             raise ServiceCallError(f"no provider answered: {exc}") from None

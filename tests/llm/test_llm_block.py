@@ -330,3 +330,46 @@ async def test_a_report_sums_up_the_conversation_in_its_language(client, make_ac
     bot_id = reports[0]["bot_id"]
     assert len((await client.get(f"/api/v1/bots/{bot_id}/reports",
                                  headers=owner.headers)).json()) == 1
+
+
+async def test_a_provider_at_its_own_limits_hands_calls_to_its_fallback(client, make_actor,
+                                                                        fake) -> None:  # type: ignore[no-untyped-def]
+    """A provider's calls a minute and calls in flight: past either, the call goes to the
+    fallback (the trace says why); with no fallback, the block's error port."""
+    import asyncio
+
+    owner = await make_actor(Role.owner)
+    await provider(client, owner, fake, name="backup", model="fake-small")
+    await provider(client, owner, fake, name="local", model="fake-large",
+                   fallbacks=["backup"], calls_per_minute=1, max_concurrency=1)
+    listed = (await client.get("/api/v1/llm/providers", headers=owner.headers)).json()
+    [local] = [p for p in listed if p["name"] == "local"]
+    assert (local["calls_per_minute"], local["max_concurrency"]) == (1, 1)
+    document = scenario({"store_in": "answer", "cache": False})
+    document["edges"].append({"source": "model", "port": "next", "target": "after"})
+    headers = await bot_with_scenario(client, owner, document)
+    _, chat = await start(client, headers, language="en")
+    await chat.send(text="one")
+    await chat.send(text="two")  # the second call this minute: the backup answers
+    assert [r.body["model"] for r in fake.requests[-2:]] == ["fake-large", "fake-small"]
+    trace = (await client.get(f"/api/v1/conversations/{chat.id}/trace",
+                              headers=owner.headers)).json()
+    [call] = [s["call"] for s in trace["items"][0]["trace"] if s.get("call")]
+    assert any("over its limit of 1 calls a minute" in line for line in call["logs"])
+
+    # One call in flight at most: a second one at the same time waits for its slot (2 s),
+    # then goes to the backup.
+    await provider(client, owner, fake, name="local", model="fake-large",
+                   fallbacks=["backup"], max_concurrency=1)
+    _, other = await start(client, headers, language="en")
+    fake.script("fake-large", [Reply(text="slow answer", delay=3)])
+    slow = asyncio.create_task(chat.send(text="slow"))
+    while not any(r.body["model"] == "fake-large" and r.body["messages"][-1]["content"] ==
+                  "slow" for r in fake.requests):
+        await asyncio.sleep(0.05)  # the slow call holds the provider's one slot
+    second = await other.send(text="quick")
+    assert texts(await slow)[0] == "slow answer" and texts(second)[0] == "Echo: quick"
+    trace = (await client.get(f"/api/v1/conversations/{other.id}/trace",
+                              headers=owner.headers)).json()
+    [call] = [s["call"] for s in trace["items"][0]["trace"] if s.get("call")]
+    assert any("1 calls to it are in flight already" in line for line in call["logs"])

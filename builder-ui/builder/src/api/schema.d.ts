@@ -2825,6 +2825,11 @@ export interface components {
              */
             api_version?: string | null;
             /**
+             * Calls Per Minute
+             * @description Calls to this provider a minute, across servers; past it, calls go to the fallbacks (or take the block's error port).
+             */
+            calls_per_minute?: number | null;
+            /**
              * Fallbacks
              * @description Providers tried in order when this one fails (an outage, a rate limit, a timeout).
              */
@@ -2840,6 +2845,11 @@ export interface components {
              * @enum {string}
              */
             kind: "openai" | "azure" | "gemini" | "anthropic" | "openai_compatible";
+            /**
+             * Max Concurrency
+             * @description Calls to this provider in flight at once on one server (a bulkhead; a call waits up to 2 s for a slot, then goes to the fallbacks). A local model server with few slots needs this.
+             */
+            max_concurrency?: number | null;
             /**
              * Model
              * @description The model as the provider names it (gpt-4o-mini, claude-3-5-haiku-latest, gemini-1.5-flash, an Azure deployment, llama3.1:8b).
@@ -2867,6 +2877,8 @@ export interface components {
             api_base: string | null;
             /** Api Version */
             api_version: string | null;
+            /** Calls Per Minute */
+            calls_per_minute: number | null;
             /**
              * Created At
              * Format: date-time
@@ -2883,6 +2895,8 @@ export interface components {
             input_cost: number | null;
             /** Kind */
             kind: string;
+            /** Max Concurrency */
+            max_concurrency: number | null;
             /** Model */
             model: string;
             /** Name */
