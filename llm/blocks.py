@@ -63,6 +63,9 @@ class LlmSettings(_Settings):
         "The last N messages of the conversation (the person's and the bot's) given to the "
         "model before the prompt; shrunk, oldest first, when the model's context is "
         "too small."))
+    history_tokens: int | None = Field(None, ge=50, le=200_000, description=(
+        "A token budget for that history (four characters a token): the newest messages "
+        "that fit. With it alone, the last 50 messages are considered."))
     say: bool = Field(True, description="generate: send the answer to the person.")
     store_in: WrittenVariable | None = Field(None, description=(
         "generate: the text; structured: the JSON object; classify: {class, text}."))
@@ -146,7 +149,8 @@ class LlmExecutor(Executor):
                      "classes": [c.name for c in settings.classes],
                      "max_tokens": settings.max_tokens, "temperature": settings.temperature,
                      "stop": settings.stop, "cache": settings.cache,
-                     "history": settings.history, "block_id": block.id,
+                     "history": settings.history or (50 if settings.history_tokens else 0),
+                     "history_tokens": settings.history_tokens, "block_id": block.id,
                      # Said to the person: shown as it is written where the channel can.
                      "stream": settings.mode == "generate" and settings.say,
                      "cache_seconds": settings.cache_seconds}))

@@ -72,6 +72,8 @@ class LlmQuota(Base):
     calls_per_minute: Mapped[int | None]
     tokens_per_day: Mapped[int | None]
     cost_per_month: Mapped[float | None]
+    # Each bot's own share: one runaway bot cannot use up the organization's day.
+    bot_tokens_per_day: Mapped[int | None]
 
 
 class LlmReport(IdMixin, Base):

@@ -145,6 +145,9 @@ class QuotaPut(BaseModel):
     calls_per_minute: int | None = Field(None, ge=1, le=1_000_000)
     tokens_per_day: int | None = Field(None, ge=1, le=10**12)
     cost_per_month: float | None = Field(None, ge=0, le=10**9, description="Dollars, UTC month.")
+    bot_tokens_per_day: int | None = Field(None, ge=1, le=10**12, description=(
+        "Tokens each bot may use a day (UTC), within the organization's: one bot that runs "
+        "away cannot use up the others' day."))
 
 
 class QuotaRead(QuotaPut):
@@ -158,6 +161,7 @@ async def _quota_read(session: DbSession, org_id: Any) -> QuotaRead:
     return QuotaRead(calls_per_minute=quota.calls_per_minute if quota else None,
                      tokens_per_day=quota.tokens_per_day if quota else None,
                      cost_per_month=quota.cost_per_month if quota else None,
+                     bot_tokens_per_day=quota.bot_tokens_per_day if quota else None,
                      tokens_today=spent["today_tokens"],
                      cost_this_month=round(spent["month_cost"], 6))
 
@@ -178,6 +182,7 @@ async def put_quota(body: QuotaPut, principal: Admin, session: DbSession):
     quota.calls_per_minute = body.calls_per_minute
     quota.tokens_per_day = body.tokens_per_day
     quota.cost_per_month = body.cost_per_month
+    quota.bot_tokens_per_day = body.bot_tokens_per_day
     await session.flush()
     return await _quota_read(session, principal.org_id)
 

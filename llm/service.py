@@ -137,7 +137,8 @@ class LlmService:
         if context.org_id is None or self._sessionmaker is None:
             raise ServiceCallError("LLM blocks need the bot's organization and its providers")
         chain = await self._chain(context.org_id, str(request.get("provider")))
-        history = await self._history(context, request.get("history"))
+        history = within_budget(await self._history(context, request.get("history")),
+                                request.get("history_tokens"))
         params = {"max_tokens": request.get("max_tokens"),
                   "temperature": request.get("temperature"), "stop": request.get("stop")}
         schema = request.get("schema") if mode == "structured" else None
@@ -153,7 +154,7 @@ class LlmService:
         writer = None
         if answer is None:
             cached = False
-            await self._within_quota(context.org_id)
+            await self._within_quota(context.org_id, context.bot_id)
             # An answer said to the person is shown as it is written, where the turn's
             # caller can show it (a socket, Server-Sent Events, a messenger's edits); a
             # cached one is whole at once.
@@ -213,7 +214,7 @@ class LlmService:
                      else ""))
         lines = "\n".join(("Person: " if m["role"] == "user" else "Bot: ") + m["content"]
                           for m in said)[-MAX_PROMPT_CHARS:]
-        await self._within_quota(context.org_id)
+        await self._within_quota(context.org_id, context.bot_id)
         answer = await self._complete(
             chain, [{"role": "system", "content": system},
                     {"role": "user", "content": f"The conversation:\n{lines}"}],
@@ -264,7 +265,7 @@ class LlmService:
                 history -= drop
                 log.info("llm.history_shrunk", kept=history)
 
-    async def _within_quota(self, org_id: uuid.UUID) -> None:
+    async def _within_quota(self, org_id: uuid.UUID, bot_id: uuid.UUID | None = None) -> None:
         """Raises ServiceCallError (the block's `error` port, with the reason) when the
         organization is over one of its limits. Cached answers are free and never refused."""
         assert self._sessionmaker is not None
@@ -283,14 +284,20 @@ class LlmService:
                 except RozmovaError as exc:  # the counter's store is down: not uncounted
                     raise ServiceCallError(f"LLM calls cannot be counted now: {exc.detail}") \
                         from None
-            if quota.tokens_per_day is None and quota.cost_per_month is None:
+            if quota.tokens_per_day is None and quota.cost_per_month is None \
+                    and quota.bot_tokens_per_day is None:
                 return
             today = utcnow().date()
-            spent = await usage_since(session, org_id, today.replace(day=1))
+            spent = await usage_since(session, org_id, today.replace(day=1), bot_id)
         if quota.tokens_per_day is not None and spent["today_tokens"] >= quota.tokens_per_day:
             raise ServiceCallError(
                 f"the organization's {quota.tokens_per_day:,} LLM tokens for today are used "
                 f"({spent['today_tokens']:,}); the limit resets at midnight UTC")
+        if quota.bot_tokens_per_day is not None and \
+                spent["bot_today_tokens"] >= quota.bot_tokens_per_day:
+            raise ServiceCallError(
+                f"this bot's {quota.bot_tokens_per_day:,} LLM tokens for today are used "
+                f"({spent['bot_today_tokens']:,}); the limit resets at midnight UTC")
         if quota.cost_per_month is not None and spent["month_cost"] >= quota.cost_per_month:
             raise ServiceCallError(
                 f"the organization's LLM budget of ${quota.cost_per_month:,.2f} for this month "
@@ -379,16 +386,34 @@ class LlmService:
             log.warning("llm.usage_not_counted", error=type(exc).__name__)
 
 
-async def usage_since(session: AsyncSession, org_id: uuid.UUID, first: date
-                      ) -> dict[str, Any]:
-    """The organization's tokens today and cost since `first` (the month's first day)."""
+async def usage_since(session: AsyncSession, org_id: uuid.UUID, first: date,
+                      bot_id: uuid.UUID | None = None) -> dict[str, Any]:
+    """The organization's tokens today and cost since `first` (the month's first day), and
+    `bot_id`'s tokens today."""
     today = utcnow().date()
+    tokens = LlmUsage.prompt_tokens + LlmUsage.completion_tokens
     row = (await session.execute(select(
-        func.coalesce(func.sum(case((LlmUsage.day == today, LlmUsage.prompt_tokens
-                                     + LlmUsage.completion_tokens), else_=0)), 0),
-        func.coalesce(func.sum(LlmUsage.cost), 0.0)).where(
+        func.coalesce(func.sum(case((LlmUsage.day == today, tokens), else_=0)), 0),
+        func.coalesce(func.sum(LlmUsage.cost), 0.0),
+        func.coalesce(func.sum(case(((LlmUsage.day == today) & (LlmUsage.bot_id == bot_id),
+                                     tokens), else_=0)), 0)).where(
         LlmUsage.org_id == org_id, LlmUsage.day >= first))).one()
-    return {"today_tokens": int(row[0]), "month_cost": float(row[1])}
+    return {"today_tokens": int(row[0]), "month_cost": float(row[1]),
+            "bot_today_tokens": int(row[2])}
+
+
+def within_budget(history: list[dict[str, str]], tokens: Any) -> list[dict[str, str]]:
+    """The newest messages of `history` whose text fits in `tokens` (four characters a
+    token, as the providers' tokenizers give for most text: a budget, not a count)."""
+    if not isinstance(tokens, int) or tokens <= 0:
+        return history
+    left, kept = tokens * 4, 0
+    for message in reversed(history):
+        left -= len(message.get("content") or "") + 4  # a message's own framing
+        if left < 0:
+            break
+        kept += 1
+    return history[len(history) - kept:] if kept else []
 
 
 def _cache_key(org_id: uuid.UUID, chain: list[llm_client.Provider], messages: list[Any],

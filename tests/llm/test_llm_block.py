@@ -373,3 +373,45 @@ async def test_a_provider_at_its_own_limits_hands_calls_to_its_fallback(client, 
                               headers=owner.headers)).json()
     [call] = [s["call"] for s in trace["items"][0]["trace"] if s.get("call")]
     assert any("1 calls to it are in flight already" in line for line in call["logs"])
+
+
+async def test_a_token_budget_keeps_the_newest_history_and_bots_have_daily_shares(
+        client, make_actor, fake) -> None:  # type: ignore[no-untyped-def]
+    from llm.service import within_budget
+
+    history = [{"role": "user", "content": "a" * 40}, {"role": "assistant", "content": "b" * 40},
+               {"role": "user", "content": "c" * 8}]
+    assert within_budget(history, 10) == history[-1:]  # 40 characters; the newest fits
+    assert within_budget(history, 20) == history[-2:]
+    assert within_budget(history, 2) == [] and within_budget(history, None) == history
+
+    owner = await make_actor(Role.owner)
+    await provider(client, owner, fake)
+    document = scenario({"store_in": "answer", "cache": False, "history_tokens": 50,
+                         "say": False})
+    document["edges"].append({"source": "model", "port": "next", "target": "after"})
+    headers = await bot_with_scenario(client, owner, document)
+    _, chat = await start(client, headers, language="en")
+    await chat.send(text="my name is Olena and I live in Lviv, near the old market square, "
+                    "in a house with a green door and a small garden where we grow tomatoes, "
+                    "cucumbers and sunflowers every summer, and on Sundays we walk to the "
+                    "river with the dog")
+    await chat.send(text="what is my name")
+    sent = fake.requests[-1].body["messages"]
+    # 200 characters of history at most: the long messages no longer fit.
+    assert sum(len(m["content"]) for m in sent[:-1]) <= 200
+    assert sent[-2] == {"role": "assistant", "content": "Yes?"}
+    assert not any("Olena" in m["content"] for m in sent[:-1]), sent
+
+    # Each bot's share of the day: this one is over it, another bot is not.
+    put = await client.put("/api/v1/llm/quota", json={"bot_tokens_per_day": 20},
+                           headers=owner.headers)
+    assert put.status_code == 200 and put.json()["bot_tokens_per_day"] == 20
+    assert texts(await chat.send(text="again"))[0] == "The model failed."
+    trace = (await client.get(f"/api/v1/conversations/{chat.id}/trace",
+                              headers=owner.headers)).json()
+    [call] = [s["call"] for s in trace["items"][0]["trace"] if s.get("call")]
+    assert "this bot's 20 LLM tokens for today are used" in call["error"]
+    other = await bot_with_scenario(client, owner, document)
+    _, fresh = await start(client, other, language="en")
+    assert texts(await fresh.send(text="hello"))[0] == "Done: Echo: hello"

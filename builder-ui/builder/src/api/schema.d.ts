@@ -2961,6 +2961,11 @@ export interface components {
          *     `error` port with the reason; answers from the cache are never refused.
          */
         QuotaPut: {
+            /**
+             * Bot Tokens Per Day
+             * @description Tokens each bot may use a day (UTC), within the organization's: one bot that runs away cannot use up the others' day.
+             */
+            bot_tokens_per_day?: number | null;
             /** Calls Per Minute */
             calls_per_minute?: number | null;
             /**
@@ -2973,6 +2978,11 @@ export interface components {
         };
         /** QuotaRead */
         QuotaRead: {
+            /**
+             * Bot Tokens Per Day
+             * @description Tokens each bot may use a day (UTC), within the organization's: one bot that runs away cannot use up the others' day.
+             */
+            bot_tokens_per_day?: number | null;
             /** Calls Per Minute */
             calls_per_minute?: number | null;
             /**
