@@ -29,7 +29,7 @@ from orchestrator.extension import (
     streamed_message,
     text_message,
 )
-from scenarios.format.models import LocalizedText, WrittenVariable
+from scenarios.format.models import LocalizedText, VariableRef, WrittenVariable
 from scenarios.format.registry import BlockType, register_blocks
 
 SERVICE = "llm"
@@ -193,6 +193,9 @@ class ReportSettings(_Settings):
 
     provider: ProviderName
     messages: int = Field(100, ge=1, le=200, description="How many of the last messages.")
+    transcript: VariableRef | None = Field(None, description=(
+        "Report on this variable instead of the conversation: a text (a call's transcript, "
+        "a form's answers), or a list of {role, content} messages."))
     instructions: LocalizedText | None = Field(None, description=(
         "What the report must say besides the usual (what the person wanted, what was done, "
         "what is left)."))
@@ -212,6 +215,8 @@ class ReportExecutor(Executor):
                      "instructions": ctx.render(settings.instructions)
                      if settings.instructions else None,
                      "language": ctx.language, "block_id": block.id,
+                     "transcript": _transcript(ctx.get(settings.transcript))
+                     if settings.transcript else None,
                      "max_tokens": settings.max_tokens}))
 
     def complete(self, block: CompiledBlock, outcome: ServiceOutcome,
@@ -223,6 +228,21 @@ class ReportExecutor(Executor):
         if settings.store_in is not None:
             ctx.set(settings.store_in, value.get("text"))
         return follow(NEXT)
+
+
+def _transcript(value: Any) -> list[dict[str, str]] | None:
+    """A variable's value as messages: a text is one; a list of {role, content} keeps its
+    roles (user, or the bot's for anything else); anything else is its JSON."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, list) and all(isinstance(m, dict) for m in value):
+        return [{"role": "user" if m.get("role") == "user" else "assistant",
+                 "content": str(m.get("content") or "")} for m in value][-200:]
+    if not isinstance(value, str):
+        import json
+
+        value = json.dumps(value, ensure_ascii=False, default=str)
+    return [{"role": "user", "content": value}]
 
 
 BLOCK_TYPES = (

@@ -203,10 +203,16 @@ class LlmService:
         if context.org_id is None or self._sessionmaker is None or self.transcript is None:
             raise ServiceCallError("reports need the bot's organization and its conversations")
         chain = await self._chain(context.org_id, str(request.get("provider")))
-        wanted = request.get("messages")
-        said = await self._history(context, wanted if isinstance(wanted, int) else 100)
-        if not said:
-            raise ServiceCallError("there is nothing in the conversation to report yet")
+        given = request.get("transcript")
+        if isinstance(given, list):
+            said = [m for m in given if isinstance(m, dict) and m.get("content")]
+            if not said:
+                raise ServiceCallError("the transcript variable is empty: nothing to report")
+        else:
+            wanted = request.get("messages")
+            said = await self._history(context, wanted if isinstance(wanted, int) else 100)
+            if not said:
+                raise ServiceCallError("there is nothing in the conversation to report yet")
         language = str(request.get("language") or "en")
         instructions = request.get("instructions")
         system = (REPORT_INSTRUCTIONS.format(language=LANGUAGE_NAMES.get(language, language))
