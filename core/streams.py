@@ -74,7 +74,8 @@ class TurnStream:
         answer or the other sinks."""
         for sink in self.sinks:
             try:
-                await asyncio.wait_for(sink(frame), SINK_TIMEOUT)
+                async with asyncio.timeout(SINK_TIMEOUT):  # no task per frame, as wait_for
+                    await sink(frame)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001  (a preview lost; the final message comes)
