@@ -43,6 +43,7 @@ class TelegramStream:
         self.shown = ""
         self.message_id: int | None = None
         self.ended = False
+        self.discarded = False  # the turn failed: the preview is taken back
         self.task: asyncio.Task[None] | None = None
         self._more = asyncio.Event()
 
@@ -52,8 +53,9 @@ class TelegramStream:
             return  # a second answer in one turn: the first one's message keeps streaming
         self.stream_id = frame.get("stream_id")
         if frame.get("discard"):
-            self.ended = True
-            self.text = ""
+            self.ended = self.discarded = True
+            if self.task is not None and self.task.done() and self.message_id is not None:
+                self.task = asyncio.create_task(self._show(), name="telegram-stream")
         elif int(frame.get("offset", -1)) == len(self.text):
             self.text += str(frame.get("text") or "")
         if frame.get("end"):
@@ -65,6 +67,11 @@ class TelegramStream:
     async def _show(self) -> None:
         while True:
             self._more.clear()
+            if self.discarded:
+                if self.message_id is not None:
+                    await self._call("deleteMessage", {"chat_id": self.chat_id,
+                                                       "message_id": self.message_id})
+                return
             text = _preview(self.text)
             if text.strip() and text != self.shown:
                 if not await self._put(text):
@@ -75,21 +82,27 @@ class TelegramStream:
             if not self.ended and self.text == self.shown:
                 await self._more.wait()
 
-    async def _put(self, text: str) -> bool:
-        params: dict[str, Any] = {"chat_id": self.chat_id, "text": text}
-        method = "sendMessage"
-        if self.message_id is not None:
-            method, params["message_id"] = "editMessageText", self.message_id
+    async def _call(self, method: str, params: dict[str, Any]) -> Any:
+        """One Bot API call, paced with the bot's deliveries; None when it failed."""
         try:
             await self.pace.wait()
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 bot = await asyncio.wait_for(self.bot(), CALL_SECONDS)
-                result = await asyncio.wait_for(
+                return await asyncio.wait_for(
                     bot.do_api_request(method, api_kwargs=params), CALL_SECONDS)
         except Exception as exc:  # noqa: BLE001  (a preview lost; the final one is delivered)
             log.info("telegram.stream_preview_failed", method=method,
                      error=type(exc).__name__)
+            return None
+
+    async def _put(self, text: str) -> bool:
+        params: dict[str, Any] = {"chat_id": self.chat_id, "text": text}
+        method = "sendMessage"
+        if self.message_id is not None:
+            method, params["message_id"] = "editMessageText", self.message_id
+        result = await self._call(method, params)
+        if result is None:
             return False
         if self.message_id is None:
             self.message_id = int(result["message_id"]) if isinstance(result, dict) else None
