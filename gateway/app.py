@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
+import httpx
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
@@ -94,7 +95,7 @@ def service_clients(runtime: Runtime) -> dict[str, Any]:
     from gateway.secrets.contract import InProcessSecretsClient
     from modules.contract import install as install_modules
     from chat.contract import Transcript
-    from modules.contract import AddressPolicy, check_url
+    from modules.contract import AddressPolicy, check_url, pinned_transport
     from notify.contract import notifier
     from llm.contract import install as install_llm
     from nlu.contract import install as install_nlu
@@ -115,8 +116,12 @@ def service_clients(runtime: Runtime) -> dict[str, Any]:
     secrets = InProcessSecretsClient.from_runtime(runtime)
     # Notices (a report, ...) to the organization's e-mail and webhook targets.
     policy = AddressPolicy([e for e in runtime.settings.http_allow.split(",") if e.strip()])
+    # Webhooks connect only to addresses the policy allows, pinned at connection time (no
+    # second lookup that DNS rebinding could answer differently).
     notices = notifier(runtime.sessionmaker, secrets, scenarios,
-                       lambda url: check_url(policy, url))
+                       lambda url: check_url(policy, url),
+                       http=httpx.AsyncClient(transport=pinned_transport(policy),
+                                              follow_redirects=False, trust_env=False))
     llm = install_llm(orchestrator, runtime.settings, runtime.sessionmaker, secrets,
                       runtime.cache, runtime.limiter,
                       Transcript(runtime.reader_sessionmaker or runtime.sessionmaker), notices)

@@ -10,7 +10,7 @@ from typing import Any
 from core.config import Settings
 from modules.blocks import BLOCK_TYPES, EXECUTORS, SERVICE, register_block_types
 from modules.http.exceptions import HttpRefused
-from modules.http.pinning import PinnedBackend, check_url
+from modules.http.pinning import PinnedBackend, check_url, pinned_transport
 from modules.http.policy import AddressPolicy
 from modules.service import ModulesService, Secrets
 from orchestrator.extension import ServiceLimits
@@ -19,7 +19,8 @@ from orchestrator.extension import ServiceLimits
 # author may reach (the LLM service checks a provider's address with them and streams over
 # connections pinned to checked addresses; notices check their targets').
 __all__ = ["BLOCK_TYPES", "SERVICE", "AddressPolicy", "HttpRefused", "ModulesService",
-           "PinnedBackend", "check_url", "install", "register_block_types"]
+           "PinnedBackend", "check_url", "install", "pinned_transport",
+           "register_block_types"]
 
 
 def install(orchestrator: Any, settings: Settings, secrets: Secrets | None,

@@ -12,7 +12,9 @@ __all__ = ["Notifier", "notifier"]
 
 
 def notifier(sessionmaker: Any, secrets: Any, bots: Any,
-             address_check: Callable[[str], Awaitable[None]]) -> Notifier:
+             address_check: Callable[[str], Awaitable[None]], http: Any = None) -> Notifier:
     """`address_check(url)` raises for a webhook or SMTP server the platform may not reach
-    (the composition root hands in the HTTP blocks' check); it runs before each attempt."""
-    return Notifier(sessionmaker, secrets, bots, address_check)
+    (the composition root hands in the HTTP blocks' check); it runs before each attempt.
+    `http`: the httpx client webhooks are posted with (the composition root's connects only
+    to addresses that pass the same policy); the notifier closes it."""
+    return Notifier(sessionmaker, secrets, bots, address_check, http=http)

@@ -24,12 +24,14 @@ log = structlog.get_logger(__name__)
 class Notifier:
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], secrets: Any,
                  bots: Any = None, address_check: Any = None, *, retries: int = 3,
-                 backoff: float = 1.0) -> None:
+                 backoff: float = 1.0, http: Any = None) -> None:
         self._sessionmaker = sessionmaker
         self._secrets = secrets
         self._bots = bots  # the scenarios client: a bot's name for the notice
         self._address_check = address_check
-        self._sender = Sender(retries=retries, backoff=backoff, address_check=address_check)
+        self._http = http  # httpx client for webhooks (pinned by the composition root)
+        self._sender = Sender(retries=retries, backoff=backoff, address_check=address_check,
+                              http=http)
         self._tasks: set[asyncio.Task[Any]] = set()
 
     def notify(self, event: str, *, org_id: uuid.UUID, bot_id: uuid.UUID,
@@ -51,6 +53,8 @@ class Notifier:
         await self.drain(5.0)
         for task in list(self._tasks):
             task.cancel()
+        if self._http is not None:
+            await self._http.aclose()
 
     async def _send(self, event: str, org_id: uuid.UUID, bot_id: uuid.UUID,
                     conversation_id: uuid.UUID, language: str, summary: str | None,

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from ipaddress import ip_address
 
 import httpcore
+import httpx
 import structlog
 
 from modules.http.exceptions import HttpRefused
@@ -103,11 +104,9 @@ DEFAULT_PORTS = {"https": 443, "http": 80, "smtp": 25}
 async def check_url(policy: AddressPolicy, url: str, resolver: Resolver | None = None) -> None:
     """Raise ``HttpRefused`` unless every address the URL's host resolves to passes the policy:
     the check ``PinnedBackend`` makes before it connects, for the platform's own clients that
-    connect by themselves (a model provider through litellm, an SMTP server, a webhook). They
-    resolve again when they connect, so unlike a pinned connection this leaves DNS rebinding
-    open; it refuses what is private or local today."""
-    import httpx
-
+    connect by themselves (a model provider through litellm, an SMTP server). They resolve
+    again when they connect, so unlike a pinned connection (`pinned_transport`, llm.wire)
+    this leaves DNS rebinding open; it refuses what is private or local today."""
     try:
         parsed = httpx.URL(url)
         host = parsed.raw_host.decode("ascii")
@@ -119,3 +118,19 @@ async def check_url(policy: AddressPolicy, url: str, resolver: Resolver | None =
                                RESOLVE_SECONDS)
     except (httpcore.ConnectError, TimeoutError) as exc:
         raise HttpRefused(str(exc) or f"{host} could not be resolved in time") from None
+
+
+def pinned_transport(policy: AddressPolicy, resolver: Resolver | None = None,
+                     max_connections: int = 100) -> httpx.AsyncHTTPTransport:
+    """An httpx transport whose connections are pinned like the HTTP blocks' (see
+    `PinnedBackend`): for the platform's own httpx clients that call addresses an
+    organization gave (webhooks), so that a name cannot pass the check as a public address
+    and connect to an internal one. httpx builds its httpcore pool without a way to pass a
+    network backend, so the pool is replaced by one with ours (checked by
+    tests/notify/test_pinned_webhooks.py on every httpx upgrade)."""
+    transport = httpx.AsyncHTTPTransport(trust_env=False, retries=0)
+    transport._pool = httpcore.AsyncConnectionPool(
+        ssl_context=httpx.create_ssl_context(), max_connections=max_connections,
+        max_keepalive_connections=min(20, max_connections), keepalive_expiry=30.0,
+        http1=True, http2=False, network_backend=PinnedBackend(policy, resolver))
+    return transport
