@@ -9,6 +9,7 @@ import { BotsScreen } from "./screens/BotsScreen";
 import { LoginScreen } from "./screens/LoginScreen";
 import { ModulesScreen } from "./modules/ModulesScreen";
 import { SecretsScreen } from "./modules/SecretsScreen";
+import { ModelsScreen } from "./models/ModelsScreen";
 import { OrgSwitcher } from "./OrgSwitcher";
 import { ShortcutsHelp, useShortcutsHelp } from "./ShortcutsHelp";
 
@@ -94,6 +95,9 @@ export function App({ api }: { api: ApiClient }) {
               <a href={routeHref({ name: "secrets" })} data-testid="nav-secrets" aria-current={route.name === "secrets" ? "page" : undefined}>
                 {t("secrets.nav")}
               </a>
+              <a href={routeHref({ name: "models" })} data-testid="nav-models" aria-current={route.name === "models" ? "page" : undefined}>
+                {t("models.nav")}
+              </a>
             </nav>
           )}
           <div className="header-end">
@@ -129,6 +133,8 @@ export function App({ api }: { api: ApiClient }) {
             </Suspense>
           ) : route.name === "secrets" ? (
             <SecretsScreen />
+          ) : route.name === "models" ? (
+            <ModelsScreen tab={route.tab} role={current?.role} />
           ) : route.name === "scenario" ? (
             <Suspense fallback={<p className="page muted">{t("app.loading")}</p>}>
               <EditorScreen key={route.scenarioId} scenarioId={route.scenarioId} />

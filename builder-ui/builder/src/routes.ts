@@ -1,6 +1,9 @@
-// Hash routes (#/, #/bots/<id>, #/bots/<id>/settings, #/scenarios/<id>): the page is one file
+// Hash routes (#/, #/bots/<id>, #/bots/<id>/settings, #/scenarios/<id>, #/modules, #/secrets,
+// #/models, #/models/quota, #/models/notifications): the page is one file
 // at /builder/, so any address below it works without the server knowing the builder's routes.
 export type BotTab = "scenarios" | "settings";
+/** The organization's model settings: providers, limits and usage, notification targets. */
+export type ModelsTab = "providers" | "quota" | "notifications";
 
 export type Route =
   | { name: "bots" }
@@ -8,7 +11,8 @@ export type Route =
   | { name: "scenario"; scenarioId: string }
   | { name: "modules" }
   | { name: "module"; moduleName: string }
-  | { name: "secrets" };
+  | { name: "secrets" }
+  | { name: "models"; tab?: ModelsTab };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, "").replace(/^\/+/, "");
@@ -17,6 +21,7 @@ export function parseRoute(hash: string): Route {
   if (first === "scenarios" && second) return { name: "scenario", scenarioId: second };
   if (first === "modules") return second ? { name: "module", moduleName: second } : { name: "modules" };
   if (first === "secrets") return { name: "secrets" };
+  if (first === "models") return second === "quota" || second === "notifications" ? { name: "models", tab: second } : { name: "models" };
   return { name: "bots" };
 }
 
@@ -34,6 +39,8 @@ export function routeHref(route: Route): string {
       return `#/modules/${encodeURIComponent(route.moduleName)}`;
     case "secrets":
       return "#/secrets";
+    case "models":
+      return route.tab && route.tab !== "providers" ? `#/models/${route.tab}` : "#/models";
   }
 }
 
