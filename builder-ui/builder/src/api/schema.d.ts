@@ -643,7 +643,9 @@ export interface paths {
         /**
          * Put Provider
          * @description Create or replace a provider: 201 when new, 200 when replaced. Its key is read from the
-         *     named secret at each call, so rotating the secret needs no change here.
+         *     named secret, so rotating the secret needs no change here. Calls use the change (or the
+         *     rotated secret) from the next one on, on every instance: the commit drops the copies
+         *     instances keep (llm.service).
          */
         put: operations["put_provider_api_v1_llm_providers__name__put"];
         post?: never;
@@ -693,7 +695,8 @@ export interface paths {
         get: operations["get_quota_api_v1_llm_quota_get"];
         /**
          * Put Quota
-         * @description Set the organization's limits (the admin role: they decide what it may spend).
+         * @description Set the organization's limits (the admin role: they decide what it may spend). Calls
+         *     use them from the next one on, on every instance (the commit drops kept copies).
          */
         put: operations["put_quota_api_v1_llm_quota_put"];
         post?: never;
@@ -1432,6 +1435,53 @@ export interface paths {
          * @description Delete the secret; blocks that name it find none from then on.
          */
         delete: operations["delete_secret_api_v1_secrets__name__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transcriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Transcriptions
+         * @description The organization's uploads, newest first.
+         */
+        get: operations["list_transcriptions_api_v1_transcriptions_get"];
+        put?: never;
+        /**
+         * Upload
+         * @description Upload a recording (the body is the file: OGG/Opus, WebM, M4A/AAC, MP3, WAV, FLAC; up
+         *     to the server's upload limit, 25 MB by default, and three hours). It is stored before
+         *     this answers (202) and transcribed in the background, after the live conversations'
+         *     voice messages: follow it at GET /api/v1/transcriptions/{id}.
+         */
+        post: operations["upload_api_v1_transcriptions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transcriptions/{transcription_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Transcription
+         * @description Its state and, once done, its transcript.
+         */
+        get: operations["get_transcription_api_v1_transcriptions__transcription_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -3469,6 +3519,54 @@ export interface components {
             };
             /** Version Id */
             version_id: string | null;
+        };
+        /** TranscriptionRead */
+        TranscriptionRead: {
+            /** Bytes */
+            bytes: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Error */
+            error?: string | null;
+            /**
+             * Error Code
+             * @description not_audio, truncated, too_long, too_large, unsupported_codec, silence, timeout, engine_failed, interrupted
+             */
+            error_code?: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Language */
+            language: string | null;
+            /**
+             * Progress
+             * @description 0 to 1
+             */
+            progress: number;
+            /**
+             * Result
+             * @description Words with their times (seconds) and confidence, the engine, the audio's length.
+             */
+            result?: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Status
+             * @description queued, running, done or failed
+             */
+            status: string;
+            /**
+             * Text
+             * @description The transcript, once done.
+             */
+            text?: string | null;
         };
         /** TurnAnswer */
         TurnAnswer: {
@@ -11057,6 +11155,230 @@ export interface operations {
                 };
             };
             /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; logged with the request's X-Request-ID */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_transcriptions_api_v1_transcriptions_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TranscriptionRead"][];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input; `errors` lists each problem with a JSON pointer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; logged with the request's X-Request-ID */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    upload_api_v1_transcriptions_post: {
+        parameters: {
+            query?: {
+                /** @description uk-UA, en-US, uk, en ...; absent: the engine tells */
+                language?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "audio/*": string;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TranscriptionRead"];
+                };
+            };
+            /** @description Malformed JSON (`code: malformed_json`): not JSON, nested too deeply, or a number of thousands of digits */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over the documented limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input; `errors` lists each problem with a JSON pointer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; logged with the request's X-Request-ID */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_transcription_api_v1_transcriptions__transcription_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                transcription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TranscriptionRead"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found in your organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input; `errors` lists each problem with a JSON pointer */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -1,0 +1,1 @@
+"""Speech to text: engines that turn 16 kHz mono PCM into a transcript, and their evaluation."""

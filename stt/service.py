@@ -1,0 +1,119 @@
+"""Uploaded recordings transcribed in the background (`POST /api/v1/transcriptions`): the
+row is stored before the upload is acknowledged, the job runs on the bulk pool, and the row
+tells its progress and, at the end, its transcript or why there is none."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import uuid
+from typing import Any
+
+import structlog
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from core.db import transaction, utcnow
+from core.errors import InvalidInput
+from stt.jobs import Job, JobFailed, TranscriptionQueue
+from stt.models import Transcription
+
+log = structlog.get_logger(__name__)
+
+BULK_MAX_SECONDS = 3 * 3600.0   # an upload: a meeting, a call
+LIVE_MAX_SECONDS = 120.0        # a voice message in a conversation
+
+
+class SttService:
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession],
+                 queue: TranscriptionQueue) -> None:
+        self._sessionmaker = sessionmaker
+        self.queue = queue
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._recovered = False
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.queue.close()
+
+    async def recover(self) -> int:
+        """Jobs a stopped server had under way are lost with their audio (it is not kept):
+        their rows say so, and the uploader sends the file again."""
+        async with transaction(self._sessionmaker) as session:
+            result = await session.execute(update(Transcription).where(
+                Transcription.status.in_(("queued", "running"))).values(
+                status="failed", error_code="interrupted", finished_at=utcnow(),
+                error="the server restarted before this recording was transcribed; "
+                      "upload it again"))
+        self._recovered = True
+        return int(result.rowcount or 0)
+
+    async def submit(self, *, org_id: uuid.UUID, user_id: uuid.UUID | None, audio: bytes,
+                     language: str | None) -> Transcription:
+        """Store the upload's row (committed before this returns), then transcribe it in
+        the background."""
+        from stt.audio import AudioRejected, Limits, check
+
+        try:  # what is not usable audio is refused now, with its reason, and not stored
+            await check(audio, Limits(max_bytes=max(len(audio), 1),
+                                      max_seconds=BULK_MAX_SECONDS))
+        except AudioRejected as exc:
+            raise InvalidInput(f"{exc.code}: {exc}") from None
+        if not self._recovered:
+            await self.recover()
+        row = Transcription(org_id=org_id, created_by=user_id, status="queued",
+                            language=language, bytes=len(audio),
+                            audio_sha256=hashlib.sha256(audio).hexdigest())
+        async with transaction(self._sessionmaker) as session:
+            session.add(row)
+            await session.flush()
+            session.expunge(row)
+        task = asyncio.create_task(self._work(row.id, audio, language), name="stt upload")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return row
+
+    async def live(self, audio: bytes, language: str | None) -> dict[str, Any]:
+        """A voice message of a conversation: first in line, on its own pool."""
+        return await self.queue.transcribe(Job(audio=audio, language=language,
+                                               priority="live", max_seconds=LIVE_MAX_SECONDS))
+
+    async def _work(self, transcription_id: uuid.UUID, audio: bytes,
+                    language: str | None) -> None:
+        progress_task: list[asyncio.Task[None]] = []
+
+        def progress(value: float) -> None:
+            progress_task.append(asyncio.ensure_future(self._update(
+                transcription_id, progress=value)))
+
+        await self._update(transcription_id, status="running", progress=0.0)
+        try:
+            result = await self.queue.transcribe(Job(
+                audio=audio, language=language, priority="bulk",
+                max_seconds=BULK_MAX_SECONDS, progress=progress))
+        except JobFailed as exc:
+            await self._update(transcription_id, status="failed", error_code=exc.code,
+                               error=str(exc)[:500], finished_at=utcnow())
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001  (the row must not stay "running")
+            log.exception("stt.job_crashed")
+            await self._update(transcription_id, status="failed", error_code="internal",
+                               error=f"internal error: {type(exc).__name__}",
+                               finished_at=utcnow())
+            return
+        await asyncio.gather(*progress_task, return_exceptions=True)
+        await self._update(transcription_id, status="done", progress=1.0,
+                           text=result["text"], result=result, finished_at=utcnow())
+
+    async def _update(self, transcription_id: uuid.UUID, **values: Any) -> None:
+        try:
+            async with transaction(self._sessionmaker) as session:
+                await session.execute(update(Transcription).where(
+                    Transcription.id == transcription_id).values(
+                    **values, updated_at=utcnow()))
+        except Exception as exc:  # noqa: BLE001  (logged; the next update may pass)
+            log.warning("stt.update_failed", error=type(exc).__name__)
