@@ -23,8 +23,8 @@ from stt.wer import wer
 
 TRANSCRIPTS = "transcripts.tsv"
 REQUIRED_COLUMNS = ("file", "lang", "transcript")
-NUMBERS_NOTE = ("numbers are compared as written: digits against words (\"10\" / \"ten\", "
-                "\"oh\" / \"zero\") count as errors")
+NUMBERS_NOTE = ("single spoken digits count as digits (\"one oh two\" = \"1 0 2\"); larger "
+                "numbers are compared as written (\"twenty one\" / \"21\" is an error)")
 
 
 class DatasetError(ValueError):

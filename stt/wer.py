@@ -2,12 +2,11 @@
 
 Both texts are normalised first (`normalise_text`): lower case, punctuation and symbols gone,
 apostrophes inside words kept (all their variants written as one: Ukrainian `п'ять`, `п’ять`
-and `пʼять` are the same word), whitespace collapsed. Nothing else is rewritten: in particular
-numbers are compared as written, so digits against words count as errors ("10" against "ten",
-"oh" against "zero" when a reference spells a digit string the way its speaker said it). Such
-errors are real differences of form, not always of recognition; reports show them as they are
-rather than hiding them behind a number normaliser. A separator inside a number is punctuation
-like any other: "3.5" and "3,5" both become the two words "3 5".
+and `пʼять` are the same word), whitespace collapsed, and single spoken digits (English and
+Ukrainian, and "oh" beside a digit) written as digits, as Whisper's own normaliser does: a
+digit string read aloud ("one oh two") and the engine's "1 0 2" are the same words. Larger
+numbers are compared as written ("twenty one" against "21" is an error). A separator inside a
+number is punctuation like any other: "3.5" and "3,5" both become the two words "3 5".
 
 `wer` aligns the two word sequences by Levenshtein distance (substitutions, deletions and
 insertions each cost one) and returns the rate with its parts, so corpus figures can be summed:
@@ -23,9 +22,31 @@ APOSTROPHES = "'\u2019\u02bc\u2018\u0060\u00b4\u2032\u02b9\uff07"
 _TO_APOSTROPHE = str.maketrans({char: "'" for char in APOSTROPHES})
 
 
+# Spoken digits, English and Ukrainian, written as digits (as Whisper's own normaliser does),
+# so that "one oh two" and "1 0 2" are the same words; "oh" only among other digits.
+_DIGITS = {"zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
+           "six": "6", "seven": "7", "eight": "8", "nine": "9", "нуль": "0", "один": "1",
+           "одна": "1", "два": "2", "дві": "2", "три": "3", "чотири": "4", "п'ять": "5",
+           "шість": "6", "сім": "7", "вісім": "8", "дев'ять": "9"}
+
+
 def normalise_text(text: str) -> str:
     """Lower case, no punctuation or symbols (apostrophes inside words kept, as `'`), one space
-    between words. Digits are kept as they are."""
+    between words, spoken digits as digits (`numbers_as_digits`)."""
+    return numbers_as_digits(_plain(text))
+
+
+def numbers_as_digits(text: str) -> str:
+    """Single spoken digits (English, Ukrainian) as digits; "oh" as 0 next to a digit."""
+    words = [_DIGITS.get(word, word) for word in text.split()]
+    for index, word in enumerate(words):
+        if word == "oh" and any(0 <= n < len(words) and words[n].isdigit()
+                                for n in (index - 1, index + 1)):
+            words[index] = "0"
+    return " ".join(words)
+
+
+def _plain(text: str) -> str:
     text = unicodedata.normalize("NFC", text).translate(_TO_APOSTROPHE).lower()
     chars: list[str] = []
     for index, char in enumerate(text):

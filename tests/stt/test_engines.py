@@ -44,14 +44,18 @@ def test_punctuation_and_case_are_ignored() -> None:
     assert normalise_text("  Hello,\tWORLD…  «Привіт» ") == "hello world привіт"
 
 
-def test_digits_are_kept_and_differ_from_words() -> None:
+def test_spoken_digits_are_digits() -> None:
     assert normalise_text("Call 112, now!") == "call 112 now"
-    assert wer("one zero oh", "1 0 0") == (1.0, 3, 0, 0, 3)
+    assert wer("one zero oh", "1 0 0") == (0.0, 0, 0, 0, 3)  # "oh" beside digits is 0
+    assert normalise_text("oh, I see") == "oh i see"  # not beside a digit: a word
+    assert normalise_text("дев’ять, нуль, дві") == "9 0 2"
+    assert wer("twenty one", "21")[0] == 1.0  # only single digits: no number parsing
 
 
 def test_apostrophes_are_one_and_kept_inside_words() -> None:
     forms = ["п'ять", "п’ять", "пʼять", "П‘ЯТЬ"]
-    assert {normalise_text(form) for form in forms} == {"п'ять"}
+    assert {normalise_text(form) for form in forms} == {"5"}  # one word, then a digit
+    assert {normalise_text(f"{form}ох") for form in forms} == {"п'ятьох"}
     assert wer("п'ять м’ячів", "пʼять м'ячів")[0] == 0.0
     assert normalise_text("'quoted' don't rock'n'roll’") == "quoted don't rock'n'roll"
 
