@@ -73,6 +73,8 @@ from typing import Any, NoReturn
 import numpy as np
 import structlog
 
+from core.errors import ServiceUnavailable
+
 log = structlog.get_logger(__name__)
 
 SAMPLE_RATE = 16_000
@@ -333,9 +335,11 @@ async def _run(argv: list[str], *, timeout: float, stdout_cap: int) -> _Run:
         process = await asyncio.create_subprocess_exec(
             *argv, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE)
-    except FileNotFoundError as error:
-        raise RuntimeError(f"{argv[0]} is not installed (Debian: apt-get install ffmpeg)") \
-            from error
+    except FileNotFoundError:
+        # The server's fault, not the recording's: 503, with what the operator must do.
+        raise ServiceUnavailable(f"{argv[0]} is not installed on this server, so recordings "
+                                 "cannot be decoded (Debian: apt-get install ffmpeg)",
+                                 dependency="ffmpeg") from None
     overflow = False
 
     def too_much() -> None:

@@ -354,3 +354,12 @@ def test_limits_are_checked() -> None:
         Limits(codecs=frozenset())
     assert {"opus", "vorbis", "aac", "mp3", "flac", "pcm_s16le", "amr_nb", "amr_wb"} \
         <= Limits().codecs
+
+
+async def test_a_server_without_ffmpeg_says_so(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from core.errors import ServiceUnavailable
+
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(ServiceUnavailable) as down:
+        await check(b"OggS" + bytes(100), Limits())
+    assert "ffprobe is not installed" in down.value.detail and down.value.status == 503
