@@ -8,7 +8,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, IdMixin, TimestampMixin, utcnow
@@ -56,8 +56,9 @@ class LlmUsage(Base):
     day: Mapped[date]
     calls: Mapped[int] = mapped_column(default=0)
     cached: Mapped[int] = mapped_column(default=0)
-    prompt_tokens: Mapped[int] = mapped_column(default=0)
-    completion_tokens: Mapped[int] = mapped_column(default=0)
+    # A busy bot's day can pass 2^31 tokens: 64-bit sums.
+    prompt_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
+    completion_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
     cost: Mapped[float] = mapped_column(default=0.0)
 
 
@@ -70,10 +71,10 @@ class LlmQuota(Base):
     org_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True)
     calls_per_minute: Mapped[int | None]
-    tokens_per_day: Mapped[int | None]
+    tokens_per_day: Mapped[int | None] = mapped_column(BigInteger)  # up to 10^12
     cost_per_month: Mapped[float | None]
     # Each bot's own share: one runaway bot cannot use up the organization's day.
-    bot_tokens_per_day: Mapped[int | None]
+    bot_tokens_per_day: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class LlmReport(IdMixin, Base):
