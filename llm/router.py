@@ -45,7 +45,9 @@ async def get_provider(name: ProviderPath, principal: Viewer, session: DbSession
 async def put_provider(name: ProviderPath, body: ProviderPut, principal: Editor,
                        session: DbSession, response: Response):
     """Create or replace a provider: 201 when new, 200 when replaced. Its key is read from the
-    named secret at each call, so rotating the secret needs no change here."""
+    named secret, so rotating the secret needs no change here. Calls use the change (or the
+    rotated secret) from the next one on, on every instance: the commit drops the copies
+    instances keep (llm.service)."""
     provider, created = await providers.put(session, principal.org_id, name, body)
     if created:
         response.status_code = status.HTTP_201_CREATED
@@ -114,7 +116,7 @@ class UsagePage(BaseModel):
 
 
 @router.get("/usage", response_model=UsagePage, responses=problem_responses(401, 422))
-async def usage(principal: Viewer, session: DbSession,
+async def usage(principal: Viewer, session: DbSession, request: Request,
                 since: Annotated[date | None, Query(description="Default: 30 days ago.")] = None,
                 until: Annotated[date | None, Query(description="Default: today (UTC).")] = None):
     """What the organization's bots spent on models per UTC day, bot and provider: calls
@@ -123,6 +125,9 @@ async def usage(principal: Viewer, session: DbSession,
     since = since or until - timedelta(days=29)
     if since > until or (until - since).days > 400:
         raise InvalidInput("since must be before until, at most 400 days apart")
+    service = _service(request)
+    if service is not None:  # this instance's counts, written about once a second: now
+        await service.flush_usage()
     rows = list(await session.scalars(select(LlmUsage).where(
         LlmUsage.org_id == principal.org_id, LlmUsage.day >= since, LlmUsage.day <= until)
         .order_by(LlmUsage.day, LlmUsage.provider)))
@@ -155,9 +160,21 @@ class QuotaRead(QuotaPut):
     cost_this_month: float = Field(description="Dollars spent this month (UTC).")
 
 
-async def _quota_read(session: DbSession, org_id: Any) -> QuotaRead:
-    quota = await session.get(LlmQuota, org_id)
-    spent = await usage_since(session, org_id, utcnow().date().replace(day=1))
+def _service(request: Request) -> Any:
+    """The LLM service of this instance (None in an app without it)."""
+    return getattr(request.app.state, "clients", {}).get("llm")
+
+
+async def _spent(request: Request, session: DbSession, org_id: Any) -> dict[str, Any]:
+    """What the organization used this month, with this instance's counts not written yet."""
+    first = utcnow().date().replace(day=1)
+    service = _service(request)
+    if service is None:
+        return await usage_since(session, org_id, first)
+    return await service.spent(session, org_id, first)  # type: ignore[no-any-return]
+
+
+def _quota_read(quota: LlmQuota | None, spent: dict[str, Any]) -> QuotaRead:
     return QuotaRead(calls_per_minute=quota.calls_per_minute if quota else None,
                      tokens_per_day=quota.tokens_per_day if quota else None,
                      cost_per_month=quota.cost_per_month if quota else None,
@@ -167,14 +184,19 @@ async def _quota_read(session: DbSession, org_id: Any) -> QuotaRead:
 
 
 @router.get("/quota", response_model=QuotaRead, responses=problem_responses(401))
-async def get_quota(principal: Viewer, session: DbSession):
+async def get_quota(principal: Viewer, session: DbSession, request: Request):
     """The organization's limits and what it has used of them."""
-    return await _quota_read(session, principal.org_id)
+    return _quota_read(await session.get(LlmQuota, principal.org_id),
+                       await _spent(request, session, principal.org_id))
 
 
 @router.put("/quota", response_model=QuotaRead, responses=problem_responses(401, 403, 422))
-async def put_quota(body: QuotaPut, principal: Admin, session: DbSession):
-    """Set the organization's limits (the admin role: they decide what it may spend)."""
+async def put_quota(body: QuotaPut, principal: Admin, session: DbSession, request: Request):
+    """Set the organization's limits (the admin role: they decide what it may spend). Calls
+    use them from the next one on, on every instance (the commit drops kept copies)."""
+    # Read before this transaction writes: with SQLite, a write of the counts under way would
+    # wait for this transaction's lock while this read waited for that write.
+    spent = await _spent(request, session, principal.org_id)
     quota = await session.get(LlmQuota, principal.org_id, with_for_update=True)
     if quota is None:
         quota = LlmQuota(org_id=principal.org_id)
@@ -184,7 +206,7 @@ async def put_quota(body: QuotaPut, principal: Admin, session: DbSession):
     quota.cost_per_month = body.cost_per_month
     quota.bot_tokens_per_day = body.bot_tokens_per_day
     await session.flush()
-    return await _quota_read(session, principal.org_id)
+    return _quota_read(quota, spent)
 
 
 class ReportRead(BaseModel):

@@ -9,7 +9,12 @@ one of three modes.
 Every answer is cached (Redis when configured, in-process otherwise) under a key over the
 organization, the providers' models, the messages and the parameters, unless the block opts
 out; a cached answer costs nothing and is counted as such. Tokens and cost are added up per
-organization, bot, provider and day (`llm_usage`)."""
+organization, bot, provider and day (`llm_usage`, written about once a second: llm.usage).
+
+What each call reads of the organization's settings (its providers with their keys, its
+quota) is kept a few seconds per process, and dropped at once, on every instance, when a
+commit changes them (core.invalidation): a provider, the quota or a secret changed through
+the API is used by the very next call."""
 
 from __future__ import annotations
 
@@ -18,23 +23,26 @@ import hashlib
 import json
 import time
 import uuid
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Hashable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import orjson
 import structlog
-from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core import streams
-from core.db import upsert, utcnow
+from core.db import cached_as, utcnow
 from core.errors import RateLimited, RozmovaError
 from core.resilience import Breakers, Bulkhead, BulkheadFull
 from llm import client as llm_client
 from llm import providers as llm_providers
-from llm.models import LlmQuota, LlmReport, LlmUsage
+from llm.models import LlmProvider, LlmQuota, LlmReport
+from llm.usage import book_for, usage_since
 from orchestrator.extension import ServiceCallError, ServiceResult, TurnContext
+
+__all__ = ["LlmService", "usage_since", "within_budget"]
 
 log = structlog.get_logger(__name__)
 
@@ -48,6 +56,62 @@ REPORT_INSTRUCTIONS = (
     "ten lines. Write the report in {language}.")
 MAX_PROMPT_CHARS = 100_000
 PROVIDER_WAIT_SECONDS = 2.0  # for a slot of a provider's max_concurrency
+# An organization's providers (with their keys) and quota, kept per process this long at most:
+# a change is seen at once through the invalidation bus; the lifetime only bounds what a lost
+# invalidation message (Redis away) could cost.
+SETTINGS_SECONDS = 5.0
+SETTINGS_KEPT = 10_000  # organizations' chains (and quotas) kept at most
+
+# The cache keys (core.invalidation) whose invalidation drops what is kept of an organization:
+# its providers and quota (declared below, so that any commit that changes them drops them)
+# and its secrets (which the gateway owns and declares under this key: gateway/secrets).
+SETTINGS_KEY = "llm-settings:"
+SECRETS_KEY = "org-secrets:"
+cached_as(LlmProvider, lambda row: [f"{SETTINGS_KEY}{row.org_id}"])
+cached_as(LlmQuota, lambda row: [f"{SETTINGS_KEY}{row.org_id}"])
+
+
+_MISSING = object()
+
+
+class _Kept:
+    """Values kept `seconds` at most, `size` of them at most (the oldest go first), by keys
+    whose first item is an organization's id."""
+
+    def __init__(self, seconds: float, size: int) -> None:
+        self.seconds = seconds
+        self.size = size
+        self._entries: dict[Hashable, tuple[float, Any]] = {}
+
+    def get(self, key: tuple[Any, ...]) -> Any:
+        entry = self._entries.get(key)
+        if entry is None:
+            return _MISSING
+        if entry[0] < time.monotonic():
+            self._entries.pop(key, None)
+            return _MISSING
+        return entry[1]
+
+    def put(self, key: tuple[Any, ...], value: Any) -> None:
+        self._entries.pop(key, None)
+        while len(self._entries) >= self.size:
+            self._entries.pop(next(iter(self._entries)))
+        self._entries[key] = (time.monotonic() + self.seconds, value)
+
+    def drop(self, org_id: uuid.UUID) -> None:
+        for key in [k for k in self._entries if k[0] == org_id]:  # type: ignore[index]
+            del self._entries[key]
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+@dataclass(frozen=True, slots=True)
+class _Quota:
+    calls_per_minute: int | None
+    tokens_per_day: int | None
+    cost_per_month: float | None
+    bot_tokens_per_day: int | None
 
 
 class LlmService:
@@ -68,6 +132,35 @@ class LlmService:
                                  reset_seconds=30.0)
         self._wire: Any = None
         self._bulkheads: dict[str, Bulkhead] = {}  # providers' own (max_concurrency)
+        self._chains = _Kept(SETTINGS_SECONDS, SETTINGS_KEPT)  # (org, provider): its chain
+        self._quotas = _Kept(SETTINGS_SECONDS, SETTINGS_KEPT)  # (org,): its quota, or None
+        # Bumped by every invalidation of kept settings: a read that started before one does
+        # not keep what it read (it may be from before the change).
+        self._settings_epoch = 0
+        # The process's counts not written yet (shared by the apps it serves: llm.usage).
+        self.usage = book_for(sessionmaker) if sessionmaker is not None else None
+        # The runtime's sessions carry its invalidation bus (core.runtime).
+        invalidation = getattr(sessionmaker, "kw", {}).get("info", {}).get("invalidation")
+        if invalidation is not None:  # held weakly: a service that goes away unregisters
+            invalidation.register(self._settings_changed)
+
+    def _settings_changed(self, key: str) -> None:
+        """An invalidation (this instance's commit, or another instance's through the bus)."""
+        if key.startswith(SETTINGS_KEY):
+            org = key[len(SETTINGS_KEY):]
+        elif key.startswith(SECRETS_KEY):
+            org = key[len(SECRETS_KEY):]
+        else:
+            return
+        self._settings_epoch += 1
+        try:
+            org_id = uuid.UUID(org)
+        except ValueError:
+            self._chains.clear()
+            self._quotas.clear()
+            return
+        self._chains.drop(org_id)
+        self._quotas.drop(org_id)
 
     @property
     def wire(self) -> Any:
@@ -118,8 +211,22 @@ class LlmService:
             await slot.__aexit__(None, None, None)
 
     async def close(self) -> None:
+        if self.usage is not None:
+            await self.usage.close()  # what was counted and not written yet
         if self._wire is not None:
             await self._wire.close()
+
+    async def flush_usage(self) -> None:
+        """Writes this process's counts now (before a listing of `llm_usage`)."""
+        if self.usage is not None:
+            await self.usage.flush()
+
+    async def spent(self, session: AsyncSession, org_id: uuid.UUID, first: date,
+                    bot_id: uuid.UUID | None = None) -> dict[str, Any]:
+        """`usage_since` with what this process counted and has not written yet."""
+        if self.usage is None:
+            return await usage_since(session, org_id, first, bot_id)
+        return await self.usage.spent(session, org_id, first, bot_id)
 
     async def call(self, operation: str, request: Mapping[str, Any], context: TurnContext, *,
                    timeout: float) -> ServiceResult:
@@ -168,7 +275,7 @@ class LlmService:
                                                 deadline)
             if key is not None and not answer.get("incomplete"):
                 await self._remember(key, answer, request.get("cache_seconds", 3600))
-        await self._count(context, answer, cached)
+        self._count(context, answer, cached)
         value: dict[str, Any] = {"text": answer["text"], "provider": answer["provider"],
                                  "model": answer["model"], "cached": cached,
                                  "finish_reason": answer.get("finish_reason"),
@@ -185,12 +292,21 @@ class LlmService:
                                                 for name, reason in answer.get("failed", [])])
 
     async def _chain(self, org_id: uuid.UUID, name: str) -> list[llm_client.Provider]:
+        """The provider and its fallbacks with their keys, kept a few seconds (see
+        SETTINGS_SECONDS); their addresses are checked at every call."""
         assert self._sessionmaker is not None
-        async with self._sessionmaker() as session:
-            try:
-                chain = await llm_providers.chain(session, org_id, name, self.secrets)
-            except LookupError as exc:
-                raise ServiceCallError(str(exc)) from None
+        kept = self._chains.get((org_id, name))
+        if kept is _MISSING:
+            epoch = self._settings_epoch
+            async with self._sessionmaker() as session:
+                try:
+                    kept = tuple(await llm_providers.chain(session, org_id, name,
+                                                           self.secrets))
+                except LookupError as exc:
+                    raise ServiceCallError(str(exc)) from None
+            if self._settings_epoch == epoch:
+                self._chains.put((org_id, name), kept)
+        chain = list(kept)
         try:
             await llm_providers.check_addresses(chain, self.policy)
         except PermissionError as exc:
@@ -226,7 +342,7 @@ class LlmService:
                     {"role": "user", "content": f"The conversation:\n{lines}"}],
             {"max_tokens": request.get("max_tokens"), "temperature": None, "stop": None},
             deadline)
-        await self._count(context, answer, False)
+        self._count(context, answer, False)
         report = LlmReport(org_id=context.org_id, bot_id=context.bot_id,
                            conversation_id=context.conversation_id,
                            block_id=str(request.get("block_id") or "")[:64], language=language,
@@ -275,26 +391,25 @@ class LlmService:
         """Raises ServiceCallError (the block's `error` port, with the reason) when the
         organization is over one of its limits. Cached answers are free and never refused."""
         assert self._sessionmaker is not None
+        quota = await self._quota(org_id)
+        if quota is None:
+            return
+        if quota.calls_per_minute and self._limiter is not None:
+            try:
+                await self._limiter.hit(f"{quota.calls_per_minute}/minute", "llm",
+                                        str(org_id), what="LLM calls")
+            except RateLimited as exc:
+                raise ServiceCallError(
+                    f"over the organization's limit of {quota.calls_per_minute} LLM "
+                    f"calls a minute; {exc.detail}") from None
+            except RozmovaError as exc:  # the counter's store is down: not uncounted
+                raise ServiceCallError(f"LLM calls cannot be counted now: {exc.detail}") \
+                    from None
+        if quota.tokens_per_day is None and quota.cost_per_month is None \
+                and quota.bot_tokens_per_day is None:
+            return
         async with self._sessionmaker() as session:
-            quota = await session.get(LlmQuota, org_id)
-            if quota is None:
-                return
-            if quota.calls_per_minute and self._limiter is not None:
-                try:
-                    await self._limiter.hit(f"{quota.calls_per_minute}/minute", "llm",
-                                            str(org_id), what="LLM calls")
-                except RateLimited as exc:
-                    raise ServiceCallError(
-                        f"over the organization's limit of {quota.calls_per_minute} LLM "
-                        f"calls a minute; {exc.detail}") from None
-                except RozmovaError as exc:  # the counter's store is down: not uncounted
-                    raise ServiceCallError(f"LLM calls cannot be counted now: {exc.detail}") \
-                        from None
-            if quota.tokens_per_day is None and quota.cost_per_month is None \
-                    and quota.bot_tokens_per_day is None:
-                return
-            today = utcnow().date()
-            spent = await usage_since(session, org_id, today.replace(day=1), bot_id)
+            spent = await self.spent(session, org_id, utcnow().date().replace(day=1), bot_id)
         if quota.tokens_per_day is not None and spent["today_tokens"] >= quota.tokens_per_day:
             raise ServiceCallError(
                 f"the organization's {quota.tokens_per_day:,} LLM tokens for today are used "
@@ -308,6 +423,21 @@ class LlmService:
             raise ServiceCallError(
                 f"the organization's LLM budget of ${quota.cost_per_month:,.2f} for this month "
                 f"is spent (${spent['month_cost']:,.2f})")
+
+    async def _quota(self, org_id: uuid.UUID) -> _Quota | None:
+        """The organization's limits (None: it set none), kept a few seconds."""
+        assert self._sessionmaker is not None
+        kept = self._quotas.get((org_id,))
+        if kept is not _MISSING:
+            return kept  # type: ignore[no-any-return]
+        epoch = self._settings_epoch
+        async with self._sessionmaker() as session:
+            row = await session.get(LlmQuota, org_id)
+            quota = None if row is None else _Quota(row.calls_per_minute, row.tokens_per_day,
+                                                    row.cost_per_month, row.bot_tokens_per_day)
+        if self._settings_epoch == epoch:
+            self._quotas.put((org_id,), quota)
+        return quota
 
     async def _complete(self, chain: list[llm_client.Provider], messages: list[Any],
                         params: dict[str, Any], deadline: float,
@@ -369,43 +499,22 @@ class LlmService:
         except Exception as exc:
             log.warning("llm.cache_unavailable", error=type(exc).__name__)
 
-    async def _count(self, context: TurnContext, answer: dict[str, Any], cached: bool) -> None:
-        """Adds the call to the organization's accounting (one row per bot, provider, day)."""
-        if self._sessionmaker is None or context.org_id is None:
+    def _count(self, context: TurnContext, answer: dict[str, Any], cached: bool) -> None:
+        """Adds the call to the organization's accounting (one row per bot, provider, day),
+        written within about a second (llm.usage)."""
+        if self.usage is None or context.org_id is None:
             return
-        tokens = (0, 0, 0.0) if cached else (answer["prompt_tokens"],
-                                             answer["completion_tokens"], answer["cost"])
-        values = {"org_id": context.org_id, "bot_id": context.bot_id,
-                  "provider": answer["provider"], "day": utcnow().date(), "calls": 1,
-                  "cached": int(cached), "prompt_tokens": tokens[0],
-                  "completion_tokens": tokens[1], "cost": tokens[2]}
-        table = LlmUsage.__table__
         try:
-            async with self._sessionmaker() as session, session.begin():
-                statement = upsert(session.bind.dialect.name, table).values(**values)
-                excluded = statement.excluded
-                await session.execute(statement.on_conflict_do_update(
-                    index_elements=["org_id", "bot_id", "provider", "day"],
-                    set_={name: table.c[name] + excluded[name] for name in (
-                        "calls", "cached", "prompt_tokens", "completion_tokens", "cost")}))
+            if cached:
+                self.usage.add(context.org_id, context.bot_id, answer["provider"],
+                               utcnow().date(), cached=1)
+            else:
+                self.usage.add(context.org_id, context.bot_id, answer["provider"],
+                               utcnow().date(), prompt_tokens=answer["prompt_tokens"],
+                               completion_tokens=answer["completion_tokens"],
+                               cost=answer["cost"])
         except Exception as exc:  # accounting must not cost the person the answer
             log.warning("llm.usage_not_counted", error=type(exc).__name__)
-
-
-async def usage_since(session: AsyncSession, org_id: uuid.UUID, first: date,
-                      bot_id: uuid.UUID | None = None) -> dict[str, Any]:
-    """The organization's tokens today and cost since `first` (the month's first day), and
-    `bot_id`'s tokens today."""
-    today = utcnow().date()
-    tokens = LlmUsage.prompt_tokens + LlmUsage.completion_tokens
-    row = (await session.execute(select(
-        func.coalesce(func.sum(case((LlmUsage.day == today, tokens), else_=0)), 0),
-        func.coalesce(func.sum(LlmUsage.cost), 0.0),
-        func.coalesce(func.sum(case(((LlmUsage.day == today) & (LlmUsage.bot_id == bot_id),
-                                     tokens), else_=0)), 0)).where(
-        LlmUsage.org_id == org_id, LlmUsage.day >= first))).one()
-    return {"today_tokens": int(row[0]), "month_cost": float(row[1]),
-            "bot_today_tokens": int(row[2])}
 
 
 def within_budget(history: list[dict[str, str]], tokens: Any) -> list[dict[str, str]]:

@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.db import Base, IdMixin, TimestampMixin
+from core.db import Base, IdMixin, TimestampMixin, cached_as
 
 
 class OrgSecret(IdMixin, TimestampMixin, Base):
@@ -31,3 +31,8 @@ class OrgSecret(IdMixin, TimestampMixin, Base):
     created_by: Mapped[uuid.UUID | None] = mapped_column(
         Uuid, ForeignKey("users.id", ondelete="SET NULL")
     )
+
+
+# Services keep what they read of an organization's secrets a few seconds (the LLM service:
+# its providers' keys); a commit that changes one drops those copies on every instance.
+cached_as(OrgSecret, lambda secret: [f"org-secrets:{secret.org_id}"])

@@ -643,7 +643,9 @@ export interface paths {
         /**
          * Put Provider
          * @description Create or replace a provider: 201 when new, 200 when replaced. Its key is read from the
-         *     named secret at each call, so rotating the secret needs no change here.
+         *     named secret, so rotating the secret needs no change here. Calls use the change (or the
+         *     rotated secret) from the next one on, on every instance: the commit drops the copies
+         *     instances keep (llm.service).
          */
         put: operations["put_provider_api_v1_llm_providers__name__put"];
         post?: never;
@@ -693,7 +695,8 @@ export interface paths {
         get: operations["get_quota_api_v1_llm_quota_get"];
         /**
          * Put Quota
-         * @description Set the organization's limits (the admin role: they decide what it may spend).
+         * @description Set the organization's limits (the admin role: they decide what it may spend). Calls
+         *     use them from the next one on, on every instance (the commit drops kept copies).
          */
         put: operations["put_quota_api_v1_llm_quota_put"];
         post?: never;
