@@ -122,6 +122,15 @@ class Settings(BaseSettings):
     stt_whisper_model: str = ""
     stt_live_workers: Annotated[int, Field(ge=1, le=64)] = 1
     stt_bulk_workers: Annotated[int, Field(ge=1, le=64)] = 1
+    # Speech engines in the order they are asked, comma-separated (`google`, `whisper`): the
+    # first answers, the others are fallbacks when it fails or refuses (`google,whisper`).
+    stt_engines: str = "whisper"
+    # Google Cloud Speech v1 over gRPC (stt/google.py): host:port; a service-account JSON file
+    # (empty: the machine's default credentials, or none at all for a 127.0.0.1 endpoint, the
+    # fake server); the deadline of one transcription, all its calls included.
+    stt_google_endpoint: str = "speech.googleapis.com:443"
+    stt_google_credentials_file: str = ""
+    stt_google_timeout_seconds: Annotated[float, Field(gt=0, le=600)] = 30.0
     max_scenario_bytes: Annotated[int, Field(ge=1024)] = 1024 * 1024
     cors_origins: list[str] = Field(default_factory=list)
     log_level: str = "INFO"

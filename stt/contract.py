@@ -12,11 +12,13 @@ __all__ = ["JobFailed", "SttService", "install"]
 
 
 def install(settings: Any, sessionmaker: Any, cache: Any = None) -> SttService:
-    """The offline engine (faster-whisper; its model loaded on the first transcription) on
-    two pools of workers: live voice messages and bulk uploads."""
-    from stt.engines import WhisperEngine
+    """The configured engines (`stt_engines`: "whisper" by default, "google,whisper" for
+    Google Cloud Speech with the offline engine as its fallback; models and clients are made
+    on the first transcription) on two pools of workers: live voice messages and bulk
+    uploads."""
+    from stt.engines import build_engines
 
-    engine = WhisperEngine(settings.stt_whisper_model or None)
-    queue = TranscriptionQueue([engine], cache=cache, live_workers=settings.stt_live_workers,
+    queue = TranscriptionQueue(build_engines(settings), cache=cache,
+                               live_workers=settings.stt_live_workers,
                                bulk_workers=settings.stt_bulk_workers)
     return SttService(sessionmaker, queue)

@@ -198,3 +198,45 @@ class WhisperEngine:
         return Transcript(text=" ".join(text for text in texts if text),
                           language=info.language or code or "en", confidence=confidence,
                           words=words, seconds=seconds, engine=self.name)
+
+
+ENGINE_NAMES = ("google", "whisper")
+
+
+class EngineSettings(Protocol):
+    """What `build_engines` reads (core.config.Settings has it)."""
+
+    stt_engines: str
+    stt_whisper_model: str
+    stt_google_endpoint: str
+    stt_google_credentials_file: str
+    stt_google_timeout_seconds: float
+
+
+def build_engines(settings: EngineSettings) -> list[Engine]:
+    """The engines named in `settings.stt_engines` ("google,whisper"), in that order: the
+    first is asked first, the others are fallbacks (stt.jobs.TranscriptionQueue). An unknown
+    or repeated name, or none at all, is a ValueError (a configuration mistake, found at
+    start)."""
+    names = [name.strip().lower() for name in str(settings.stt_engines).split(",")
+             if name.strip()]
+    unknown = [name for name in names if name not in ENGINE_NAMES]
+    if unknown:
+        raise ValueError(f"ROZMOVA_STT_ENGINES: unknown speech engine {unknown[0]!r}; known: "
+                         f"{', '.join(ENGINE_NAMES)}")
+    if not names:
+        raise ValueError(f"ROZMOVA_STT_ENGINES names no engine; known: {', '.join(ENGINE_NAMES)}")
+    if len(set(names)) != len(names):
+        raise ValueError(f"ROZMOVA_STT_ENGINES names an engine twice: {settings.stt_engines!r}")
+    engines: list[Engine] = []
+    for name in names:
+        if name == "google":
+            # grpc and Google's client are imported only when the engine is configured
+            from stt.google import GoogleSpeechEngine
+
+            engines.append(GoogleSpeechEngine(
+                settings.stt_google_endpoint, settings.stt_google_credentials_file or None,
+                timeout=float(settings.stt_google_timeout_seconds)))
+        else:
+            engines.append(WhisperEngine(settings.stt_whisper_model or None))
+    return engines
