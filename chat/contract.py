@@ -16,6 +16,7 @@ from core.runtime import Runtime
 
 __all__ = [
     "HOT_ROUTES",
+    "WS_MAX_VOICE_FRAME",
     "Transcript",
     "MessageOut",
     "TurnAnswer",
@@ -30,6 +31,10 @@ HOT_ROUTES = frozenset({
 })
 """The chat API's per-message routes: the access log keeps quiet about their successes (see
 the `access_log` setting)."""
+
+WS_MAX_VOICE_FRAME = 1024 * 1024 + 1024 + 1
+"""The largest WebSocket frame the chat socket reads: a voice message (chat.voice
+MAX_VOICE_BYTES, its header and a newline). The server's WebSocket limit is at least this."""
 
 
 @asynccontextmanager

@@ -29,7 +29,39 @@ def conversation_service(app: Any) -> ConversationService:
         # The person's new message, arriving on another instance, ends an answer here.
         realtime_hub(app).on_interrupt = service.streams.interrupt
         state.conversations = service
+        _hear_voice(app)
     return service
+
+
+def _hear_voice(app: Any) -> None:
+    """Voice messages of conversations: the speech service (when the app has one) as the
+    dispatcher's `stt` client, reading recordings from the widget's store or the
+    conversation's messenger (chat.voice)."""
+    from chat.voice import VoiceClient, VoiceMedia
+
+    state = app.state
+
+    async def messenger_file(conversation_id: uuid.UUID, bot_id: uuid.UUID, payload: Any,
+                             max_bytes: int) -> bytes:
+        return await channels(app).voice_file(conversation_id, bot_id, payload, max_bytes)
+
+    state.voice_media = VoiceMedia(state.runtime, messenger_file)
+    stt = state.clients.get("stt")
+    dispatcher = getattr(state.clients["orchestrator"], "dispatcher", None)
+    if stt is not None and dispatcher is not None and "stt" not in dispatcher.services():
+        from orchestrator.extension import ServiceLimits
+
+        # Live voice messages queue in the speech service itself (its live pool); the
+        # bulkhead only bounds how many turns wait on it at once.
+        dispatcher.register("stt", VoiceClient(stt, state.voice_media), ServiceLimits(
+            concurrency=32, queue=128, wait_seconds=2.0, failure_threshold=5,
+            reset_seconds=30.0))
+
+
+def voice_media(app: Any) -> Any:
+    """Where the widget keeps recordings until they are heard (None: no voice here)."""
+    conversation_service(app)
+    return getattr(app.state, "voice_media", None) if "stt" in app.state.clients else None
 
 
 def channels(app: Any) -> Channels:

@@ -134,7 +134,7 @@ def service_clients(runtime: Runtime) -> dict[str, Any]:
                       runtime.cache, runtime.limiter,
                       Transcript(runtime.reader_sessionmaker or runtime.sessionmaker), notices)
     # Speech to text: uploads now; voice messages of conversations through `live`.
-    stt = install_stt(runtime.settings, runtime.sessionmaker, runtime.cache)
+    stt = install_stt(runtime.settings, runtime.sessionmaker, runtime.cache, orchestrator)
     # Every person's message: its language and sentiment, stored with it (mood trends).
     return {"scenarios": scenarios, "orchestrator": orchestrator, "modules": modules,
             "nlu": nlu, "llm": llm, "notify": notices, "message_reader": read_message,

@@ -95,9 +95,14 @@ def uvicorn_config(asgi_app: Any, settings: Settings, *, host: str, port: int,
     their server here, so the tests see the same proxy and WebSocket behaviour."""
     import uvicorn
 
+    from chat.contract import WS_MAX_VOICE_FRAME
+
     options: dict[str, Any] = dict(
         host=host, port=port, log_config=None, ws="websockets-sansio",
-        timeout_graceful_shutdown=20, ws_max_size=settings.ws_max_frame_bytes,
+        # Text frames are held to ws_max_frame_bytes by the chat socket itself; a binary
+        # frame may carry a voice message.
+        timeout_graceful_shutdown=20,
+        ws_max_size=max(settings.ws_max_frame_bytes, WS_MAX_VOICE_FRAME),
         # Chat frames are small; per-message deflate would cost ~44 KiB of zlib state per
         # socket for next to no saving.
         ws_per_message_deflate=False,

@@ -225,6 +225,10 @@ class TurnResult(BaseModel):
     errors: list[TurnError] = Field(default_factory=list)
     version_id: uuid.UUID | None = None
     jobs: list[DeferredJob] = Field(default_factory=list)  # to run once the turn is stored
+    heard: dict[str, Any] | None = Field(None, description=(
+        "The person's voice message as the speech service heard it, when the turn "
+        "transcribed one: `text` (None when nothing could be heard), `confidence`, "
+        "`engine`, `language`, `seconds`, or `error`. Stored with the person's message."))
     shares_variables: bool = Field(
         True, description="Whether the scenarios of the turn declare user- or bot-scope "
         "variables (which other conversations change): the caller must read them afresh "

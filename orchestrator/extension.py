@@ -5,7 +5,13 @@ dispatcher's client protocol. Services import this module, never the engine's in
 
 from __future__ import annotations
 
-from orchestrator.contract import ServiceCall, ServiceOutcome, TurnContext
+from orchestrator.contract import (
+    InboundEvent,
+    InputRequest,
+    ServiceCall,
+    ServiceOutcome,
+    TurnContext,
+)
 from orchestrator.dispatch import (
     Dispatcher,
     ServiceCallError,
@@ -25,12 +31,15 @@ from orchestrator.engine.executor import (
     follow,
     outcome_port,
     readable_variables,
+    reprompt,
+    wait,
 )
 from orchestrator.engine.outbound import streamed_message, text_message
 
 __all__ = [
     "NEXT", "BlockContext", "BlockFailure", "CompiledBlock", "Dispatcher", "Executor",
-    "ExecutorRegistry", "ServiceCall", "ServiceCallError", "ServiceClient", "ServiceLimits",
+    "ExecutorRegistry", "InboundEvent", "InputRequest", "ServiceCall", "ServiceCallError", "ServiceClient", "ServiceLimits",
     "ServiceOutcome", "ServiceResult", "Step", "TurnContext", "call_service", "follow",
-    "outcome_port", "readable_variables", "streamed_message", "text_message",
+    "outcome_port", "readable_variables", "reprompt", "streamed_message", "text_message",
+    "wait",
 ]

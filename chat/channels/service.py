@@ -23,7 +23,7 @@ import re
 import secrets
 import uuid
 import warnings
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -70,6 +70,7 @@ SEND_TRIES = 4
 CONNECTION_SECONDS = 2.0   # how long a connection read is used before it is read again
 DEAD_LETTERS = 50          # messages given up for good, kept per connection for the API
 MENU_SECONDS = 30.0        # how often connected bots' menus are checked against publishes
+FILE_SECONDS = 20          # fetching a voice message's recording from the messenger
 BOT_RATE = 30.0            # messages a second one bot may send (Telegram's published limit)
 
 
@@ -338,6 +339,47 @@ class Channels:
             return bot
 
         return await self.client(connection, make)
+
+    async def voice_file(self, conversation_id: uuid.UUID, bot_id: uuid.UUID,
+                         payload: Mapping[str, Any], max_bytes: int) -> bytes:
+        """The recording of a voice message (or an audio file) the person sent through the
+        messenger the conversation runs on: Telegram's getFile, Viber's media URL. Bounded
+        in size and time; the error says why it cannot be had (chat.voice)."""
+        from chat.voice import stored_chat_connection
+        from orchestrator.extension import ServiceCallError
+
+        connection_id = await stored_chat_connection(self.runtime, conversation_id)
+        connection = await self.connection(connection_id) if connection_id else None
+        if connection is None or connection.bot_id != bot_id:
+            raise ServiceCallError("the conversation's messenger is no longer connected")
+        try:
+            async with asyncio.timeout(FILE_SECONDS):
+                if connection.kind == "telegram":
+                    data = await self._telegram_file(connection, payload, max_bytes)
+                else:
+                    data = await self.viber.media(payload, max_bytes)
+        except TimeoutError:
+            raise ServiceCallError(f"{connection.kind} did not give the recording within "
+                                   f"{FILE_SECONDS} s") from None
+        if len(data) > max_bytes:
+            raise ServiceCallError(f"the recording is over {max_bytes // 1024} KB")
+        return data
+
+    async def _telegram_file(self, connection: ChannelConnection, payload: Mapping[str, Any],
+                             max_bytes: int) -> bytes:
+        from telegram.error import TelegramError
+
+        from orchestrator.extension import ServiceCallError
+
+        bot = await self._bot(connection)
+        try:
+            file = await bot.get_file(str(payload.get("file_id")))
+            if file.file_size and file.file_size > max_bytes:
+                raise ServiceCallError(f"the recording is {file.file_size // 1024} KB; voice "
+                                       f"messages are heard up to {max_bytes // 1024} KB")
+            return bytes(await file.download_as_bytearray())
+        except TelegramError as exc:
+            raise ServiceCallError(f"Telegram did not give the recording: {exc}") from None
 
     async def close(self) -> None:
         try:

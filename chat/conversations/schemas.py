@@ -99,6 +99,9 @@ class TurnAnswer(BaseModel):
     # The answer as JSON-ready data, where the turn built it (as stored for replays): the
     # REST fast path sends it without a model dump.
     _json: dict[str, Any] | None = PrivateAttr(None)
+    # The person's message as stored, where the turn changed it (a voice message with the
+    # transcript the speech service heard): echoed to the person's sockets as stored.
+    _inbound: dict[str, Any] | None = PrivateAttr(None)
 
 
 class HistoryItem(BaseModel):

@@ -435,7 +435,8 @@ class ConversationService:
                     raise
             if not answer.duplicate and (answer.messages or answer.inbound_seq is not None):
                 def build() -> list[dict[str, Any]]:
-                    return turn_frames(answer, inbound_body(event), client_message_id)
+                    return turn_frames(answer, answer._inbound or inbound_body(event),
+                                       client_message_id)
 
                 # Built only for a socket that shows the conversation: the asking one,
                 # another on this instance, one elsewhere, or one elsewhere that joins
@@ -827,6 +828,15 @@ class ConversationService:
         seq = conversation.message_seq
         rows: list[dict[str, Any]] = []
         event_body = inbound_body(event)
+        heard = result.heard
+        if heard is not None:
+            # A voice message: stored with what was heard in it, and read (sentiment,
+            # language) as the words it says.
+            event_body["transcript"] = heard
+            if heard.get("text"):
+                event_body["text"] = heard["text"]
+                read = self._read(bot, conversation.language,
+                                  InboundEvent(kind="text", text=heard["text"]))
         inbound_seq = None
         if store_inbound:
             seq += 1
@@ -850,6 +860,8 @@ class ConversationService:
                     "input": request_body(result.input), "ended": result.ended,
                     "status": status, "inbound_seq": inbound_seq, "duplicate": False}
         answer._json = response
+        if heard is not None:
+            answer._inbound = event_body
         # Waiting: the block's own answer time if it has one (then `no_input`), else the
         # bot's inactivity timeout; a timeout that just fired is not armed again.
         timeout = state.no_input_seconds or float(

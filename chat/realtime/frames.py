@@ -65,7 +65,10 @@ def inbound_message(body: dict[str, Any]) -> dict[str, Any]:
     if kind == "choice":
         return {"type": "choice", "choice_id": body.get("choice_id")}
     if kind == "payload" or kind in MEDIA_KINDS:
-        return {"type": kind, "payload": body.get("payload")}
+        message = {"type": kind, "payload": body.get("payload")}
+        if isinstance(body.get("text"), str):  # a voice message's transcript
+            message["text"] = body["text"]
+        return message
     return {"type": "text", "text": body.get("text") or ""}
 
 

@@ -16,13 +16,15 @@ from fastapi import APIRouter, WebSocket
 from pydantic import ValidationError
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
+from chat.contract import WS_MAX_VOICE_FRAME
 from chat.conversations.router import to_event
 from chat.conversations.schemas import MAX_TEXT_CHARS, ConversationStart, MessageIn
 from chat.conversations.service import ChatScope, ConversationService, inbound_body
-from chat.dependencies import conversation_service, realtime_hub
+from chat.dependencies import conversation_service, realtime_hub, voice_media
 from chat.keys import service as keys_service
 from chat.realtime import tokens
 from chat.realtime.hub import Hub
+from chat.voice import MAX_VOICE_BYTES
 from chat.realtime.frames import (
     PROTOCOL_VERSION, BadFrame, history_frame, input_frame, last_seq, parse_client_frame,
     resume_seq, turn_frames,
@@ -30,6 +32,7 @@ from chat.realtime.frames import (
 from core.db import is_outage
 from core.errors import DatabaseUnavailable, RozmovaError, ServiceUnavailable
 from core.ids import new_id
+from orchestrator.contract import InboundEvent
 from scenarios.contract import BotInfo
 
 log = structlog.get_logger("rozmova.chat.realtime")
@@ -43,6 +46,10 @@ BURST = 60               # frames a connection may send at once...
 RATE_PER_SECOND = 5.0    # ...and then per second
 HELLO_SECONDS = 10.0
 IDLE_SECONDS = 120.0
+MAX_VOICE_HEADER = 1024   # a voice frame's JSON header
+MAX_VOICE_FRAME = MAX_VOICE_BYTES + MAX_VOICE_HEADER + 1
+assert MAX_VOICE_FRAME <= WS_MAX_VOICE_FRAME  # what the server lets through (chat.contract)
+VOICE_MAX_SECONDS = 60    # what the widget records at most (the server hears up to 120 s)
 CLOSE_GOING_AWAY, CLOSE_POLICY, CLOSE_TOO_BIG, CLOSE_RESTART = 1001, 1008, 1009, 1012
 
 
@@ -94,8 +101,12 @@ def outage(exc: BaseException) -> RozmovaError | None:
 class Session:
     def __init__(self, websocket: WebSocket, service: ConversationService, bot: BotInfo,
                  scope: ChatScope, signing_key: str, max_frame_bytes: int,
-                 resume_ttl_seconds: int = 86_400, hub: Hub | None = None) -> None:
+                 resume_ttl_seconds: int = 86_400, hub: Hub | None = None,
+                 voice: Any = None) -> None:
         self.id = new_id().hex
+        # Where voice messages are kept until heard (chat.voice.VoiceMedia); None: this
+        # server takes none (no speech service).
+        self.voice = voice
         self.hub = hub
         # The client said `batch: true` in its hello: a turn's frames go out as one `batch`
         # frame, and `typing` only when the answer takes a while.
@@ -205,11 +216,11 @@ class Session:
         text = message.get("text")
         if text is None:
             raw = message.get("bytes") or b""
-            if len(raw) > self.max_frame_bytes:
+            if len(raw) > max(self.max_frame_bytes, MAX_VOICE_FRAME):
                 await self.close(CLOSE_TOO_BIG, "frame too big")
                 raise Closed
             await self._count()  # a binary frame costs the server as much as a text one
-            raise FrameError("bad_frame", "frames are JSON text, not binary")
+            return self._voice_frame(raw)
         if len(text) > self.max_frame_bytes or len(text.encode()) > self.max_frame_bytes:
             await self.close(CLOSE_TOO_BIG, f"frames are limited to {self.max_frame_bytes} bytes")
             raise Closed
@@ -221,6 +232,26 @@ class Session:
         if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
             raise FrameError("bad_frame", "a frame is a JSON object with a string 'type'")
         return frame
+
+    def _voice_frame(self, raw: bytes) -> dict[str, Any]:
+        """A binary frame: a voice message (docs/websocket-protocol.md): a JSON header, a
+        newline, the recording."""
+        head, newline, audio = raw[:MAX_VOICE_HEADER + 1].partition(b"\n")
+        if not newline:
+            raise FrameError("bad_frame", "a binary frame is a voice message: a JSON header "
+                             f"of at most {MAX_VOICE_HEADER} bytes, a newline, the recording")
+        try:
+            header = parse_client_frame(head.decode())
+        except (UnicodeDecodeError, BadFrame):
+            raise FrameError("bad_frame", "the voice message's header is not JSON") from None
+        if not isinstance(header, dict) or header.get("type") != "voice":
+            raise FrameError("bad_frame", "a binary frame's header says type 'voice'")
+        client_message_id = header.get("client_message_id")
+        mime_type = header.get("mime_type")
+        if mime_type is not None and not isinstance(mime_type, str):
+            raise FrameError("bad_frame", "mime_type: a string such as 'audio/webm'")
+        return {"type": "voice", "client_message_id": client_message_id,
+                "mime_type": mime_type, "audio": raw[len(head) + 1:]}
 
     async def _count(self) -> None:
         """Token bucket: ``burst`` frames at once, then ``per second``; past it, close 1008."""
@@ -326,7 +357,10 @@ class Session:
                                          ttl_seconds=self.resume_ttl_seconds),
             "language": language, "resumed": resumed,
             "bot": {"name": self.bot.name, "languages": self.bot.languages,
-                    "default_language": self.bot.default_language, "theme": theme},
+                    "default_language": self.bot.default_language, "theme": theme,
+                    **({"voice": {"max_bytes": MAX_VOICE_BYTES,
+                                  "max_seconds": VOICE_MAX_SECONDS}}
+                       if self.voice is not None else {})},
         })
 
     async def answer(self, frame: dict[str, Any]) -> None:
@@ -354,13 +388,18 @@ class Session:
 
     async def message(self, frame: dict[str, Any]) -> None:
         assert self.conversation_id is not None
-        try:
-            body = MessageIn.model_validate({k: v for k, v in frame.items() if k != "type"})
-        except ValidationError as exc:
-            raise FrameError("bad_frame", _first_error(exc)) from None
-        if body.text is not None and len(body.text) > MAX_TEXT_CHARS:
-            raise FrameError("too_long", f"a text is limited to {MAX_TEXT_CHARS} characters")
-        event = to_event(body)
+        if frame["type"] == "voice":
+            body, event = await self._voice(frame)
+        else:
+            try:
+                body = MessageIn.model_validate({k: v for k, v in frame.items()
+                                                 if k != "type"})
+            except ValidationError as exc:
+                raise FrameError("bad_frame", _first_error(exc)) from None
+            if body.text is not None and len(body.text) > MAX_TEXT_CHARS:
+                raise FrameError("too_long",
+                                 f"a text is limited to {MAX_TEXT_CHARS} characters")
+            event = to_event(body)
         typing = None
         if self.batch:
             # Said only if the answer takes a while: most take a few milliseconds.
@@ -394,6 +433,28 @@ class Session:
         await self.push(frames, first=ack)
 
 
+    async def _voice(self, frame: dict[str, Any]) -> tuple[MessageIn, InboundEvent]:
+        """A voice message: kept (the shared cache, under this conversation) until the
+        speech service hears it in the turn; the event names it."""
+        from chat.voice import VoiceRejected
+
+        client_message_id = frame.get("client_message_id")
+        try:
+            body = MessageIn.model_validate({"client_message_id": client_message_id,
+                                             "payload": {"type": "audio"}})
+        except ValidationError as exc:
+            raise FrameError("bad_frame", _first_error(exc)) from None
+        if self.voice is None:
+            raise FrameError("voice_unavailable", "this server does not take voice messages; "
+                             "type the message instead")
+        try:
+            payload = await self.voice.keep(self.conversation_id, frame["audio"],
+                                            frame.get("mime_type"))
+        except VoiceRejected as exc:
+            raise FrameError(exc.code, str(exc)) from None
+        return body, InboundEvent(kind="audio", payload=payload)
+
+
 def _first_error(exc: ValidationError) -> str:
     error = exc.errors()[0]
     where = ".".join(str(p) for p in error["loc"]) or "frame"
@@ -417,7 +478,7 @@ async def chat_socket(websocket: WebSocket) -> None:
     await websocket.accept()
     session = Session(websocket, service, bot, ChatScope(org_id=found[1], bot_id=found[0]),
                       runtime.settings.signing_key(), runtime.settings.ws_max_frame_bytes,
-                      runtime.settings.ws_resume_token_ttl_seconds, hub)
+                      runtime.settings.ws_resume_token_ttl_seconds, hub, voice_media(app))
     structlog.contextvars.bind_contextvars(socket=session.id, bot_id=str(bot.id))
     try:
         deadline = time.monotonic() + HELLO_SECONDS
@@ -462,7 +523,7 @@ async def chat_socket(websocket: WebSocket) -> None:
                 kind = frame["type"]
                 if kind == "ping":
                     await session.send({"type": "pong"})
-                elif kind == "message":
+                elif kind == "message" or kind == "voice":
                     if turn is not None and not turn.done():
                         session.interrupt(frame)
                         await turn

@@ -145,6 +145,7 @@ def _shown_date(day: dt.date) -> str:
 
 class InputExecutor(Executor):
     type_name = "input"
+    hears_voice = True
 
     def prepare(self, settings: Any, block_id: str) -> _Plan:
         pattern, problem = None, None

@@ -46,6 +46,7 @@ class _Plan(NamedTuple):
 
 class MessageExecutor(Executor):
     type_name = "message"
+    hears_voice = True  # buttons answered in words
 
     def prepare(self, settings: Any, block_id: str) -> _Plan:
         choice_buttons = [b for b in settings.buttons if b.url is None]

@@ -145,6 +145,9 @@ class Executor:
     between turns goes through the context (variables, attempts)."""
 
     type_name: ClassVar[str] = ""
+    # A voice message answering this block (while it waits) is transcribed first and reaches
+    # `resume` as the text it says: input blocks, buttons that take typed answers.
+    hears_voice: ClassVar[bool] = False
 
     def prepare(self, settings: BaseModel, block_id: str) -> Any:
         """Precompute what `enter`/`resume` need (compiled regexes, parsed expressions); stored

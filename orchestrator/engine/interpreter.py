@@ -71,6 +71,10 @@ MAX_TURN_SECONDS = 0.5
 spent waiting for a service call does not count: the call has its own time limit."""
 MAX_CALLS_PER_TURN = 8
 """How many service calls one turn may make (a loop through a script block stops here)."""
+VOICE_SECONDS = 60.0
+"""How long a voice message's transcription may take (a two-minute message on a busy
+machine), its queueing for a worker included."""
+MAX_HEARD_CHARS = 4096
 
 _MISSING: Any = object()
 _RESTART_COMMANDS = ("start", "restart")
@@ -100,12 +104,13 @@ class _Suspend(Exception):
     the suspended turn (`PendingTurn`) to the orchestrator's client."""
 
     def __init__(self, turn: _Turn, block: CompiledBlock, call: ServiceCall,
-                 cap_left: int) -> None:
+                 cap_left: int, voice: InboundEvent | None = None) -> None:
         super().__init__(call.service)
         self.turn = turn
         self.block = block
         self.call = call
         self.cap_left = cap_left
+        self.voice = voice  # the person's voice message, being transcribed for `block`
 
 
 class PendingTurn:
@@ -114,16 +119,18 @@ class PendingTurn:
     `Engine.resume_turn`, which goes on at the same block; the turn is persisted once, after
     its last call. Holds the turn in progress, so it is only valid in this process."""
 
-    __slots__ = ("turn", "original", "block", "call", "cap_left", "remaining_ns")
+    __slots__ = ("turn", "original", "block", "call", "cap_left", "remaining_ns", "voice")
 
     def __init__(self, turn: _Turn, original: ConversationState, block: CompiledBlock,
-                 call: ServiceCall, cap_left: int, remaining_ns: int) -> None:
+                 call: ServiceCall, cap_left: int, remaining_ns: int,
+                 voice: InboundEvent | None = None) -> None:
         self.turn = turn
         self.original = original
         self.block = block
         self.call = call
         self.cap_left = cap_left
         self.remaining_ns = remaining_ns
+        self.voice = voice
 
     @property
     def block_id(self) -> str:
@@ -153,7 +160,7 @@ class _Turn:
         "variables", "user_vars", "bot_vars", "user_before", "bot_before", "messages", "trace",
         "errors", "attempts", "status", "waiting_block", "input", "pins", "in_handler",
         "evaluator", "deadline", "asked_again", "from_person", "ended_on_purpose", "left",
-        "carry", "handed_off", "calls", "pending_job", "jobs_started", "jobs",
+        "carry", "handed_off", "calls", "pending_job", "jobs_started", "jobs", "heard",
     )
 
     def __init__(self, engine: Engine, scenarios: Mapping[uuid.UUID, CompiledScenario],
@@ -199,6 +206,7 @@ class _Turn:
         self.pending_job = state.pending_job
         self.jobs_started = state.jobs_started
         self.jobs: list[DeferredJob] = []
+        self.heard: dict[str, Any] | None = None  # a voice message's transcript (TurnResult)
 
     # --- what executors read ----------------------------------------------------------------
 
@@ -410,7 +418,7 @@ class Engine:
     def _pending(self, suspended: _Suspend, original: ConversationState) -> PendingTurn:
         turn = suspended.turn
         return PendingTurn(turn, original, suspended.block, suspended.call, suspended.cap_left,
-                           max(0, turn.deadline - self.clock()))
+                           max(0, turn.deadline - self.clock()), suspended.voice)
 
     def _suspend(self, turn: _Turn, block: CompiledBlock, step: Step, start: int,
                  cap_left: int) -> None:
@@ -441,6 +449,8 @@ class Engine:
         turn, block, original, call = (pending.turn, pending.block, pending.original,
                                        pending.call)
         turn.deadline = self.clock() + pending.remaining_ns  # waiting did not count
+        if pending.voice is not None:
+            return self._heard(turn, original, block, outcome, pending.voice)
         return self._outcome_reaches(turn, original, block, outcome, call.service,
                                      call.operation, pending.cap_left)
 
@@ -718,6 +728,15 @@ class Engine:
                 f"'{turn.compiled.name}' does not have", block_id))
         if event.kind == "text":
             turn.note_input(event.text)  # also for the fallback handler to read
+        elif event.kind == "audio" and block.executor.hears_voice \
+                and isinstance(event.payload, dict):
+            # Heard first: the speech service transcribes it, then the block gets the text
+            # (see _heard). The turn is suspended meanwhile, as for any service call.
+            turn.calls += 1
+            raise _Suspend(turn, block, ServiceCall(
+                service="stt", operation="transcribe",
+                request={"audio": event.payload, "language": turn.language},
+                timeout_seconds=VOICE_SECONDS), self.max_steps, voice=event)
         start = self.clock()
         try:
             step = block.executor.resume(block, event, turn)
@@ -741,6 +760,36 @@ class Engine:
         target = self._apply(turn, block, step, start)
         if target is not None:
             self._drive(turn, target, self.max_steps)
+
+    def _heard(self, turn: _Turn, original: ConversationState, block: CompiledBlock,
+               outcome: ServiceOutcome, voice: InboundEvent) -> TurnResult:
+        """The transcript of a voice message reaches the block that waits, as if typed; a
+        message nothing could be heard in (silence, noise, a recording that is not audio, the
+        speech service down) asks the person to type it, and the block keeps waiting with
+        the tries it had: the person did nothing wrong."""
+        value = outcome.value if isinstance(outcome.value, dict) else {}
+        text = value.get("text") if outcome.status == "ok" else None
+        # Engines end what they hear as a sentence ("Bob."); an answer typed has no full stop.
+        text = text.strip()[:MAX_HEARD_CHARS].rstrip(".!…").strip() \
+            if isinstance(text, str) else ""
+        turn.trace.append((block.id, block.type, turn.compiled.name, None,
+                           outcome.milliseconds * 1000, outcome.error,
+                           CallTrace(service="stt", operation="transcribe",
+                                     status=outcome.status, milliseconds=outcome.milliseconds,
+                                     error=outcome.error, logs=list(outcome.logs))))
+        heard: dict[str, Any] = {"text": text or None}
+        for key in ("confidence", "engine", "language", "seconds"):
+            if value.get(key) is not None:
+                heard[key] = value[key]
+        if not text:
+            heard["error"] = (outcome.error or value.get("reason")
+                              or "no speech was heard in the recording")
+        turn.heard = heard
+        if text:
+            return self._go(turn, original, event=InboundEvent(kind="text", text=text))
+        turn.messages.append(text_message(phrases.not_heard(turn.language), block.id))
+        turn.input = self._current_request(turn, original)
+        return self._result(turn, original)
 
     def _drive(self, turn: _Turn, block_id: str | None, cap: int) -> None:
         """Run blocks from `block_id` until one waits, the conversation ends or the cap."""
@@ -1016,7 +1065,7 @@ class Engine:
             variable_changes={}, trace=[trace_step(*t) for t in trace or ()],
             errors=errors or [], version_id=root.version_id if root is not None else (
                 state.frames[0].version_id if state.frames else None), jobs=[],
-            shares_variables=True)
+            shares_variables=True, heard=None)
 
     @staticmethod
     def _current_request(turn: _Turn, state: ConversationState) -> InputRequest | None:
@@ -1081,7 +1130,8 @@ class Engine:
             bot_variable_changes=bot_changes, variable_changes=changes,
             trace=[trace_step(*t) for t in turn.trace], errors=turn.errors,
             version_id=turn.root.version_id, jobs=turn.jobs,
-            shares_variables=any(s.shares_variables for s in turn.scenarios.values()))
+            shares_variables=any(s.shares_variables for s in turn.scenarios.values()),
+            heard=turn.heard)
 
     @staticmethod
     def _scope_changes(before: dict[str, Any], values: dict[str, Any],

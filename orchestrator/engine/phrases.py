@@ -36,6 +36,13 @@ _WORKING = {
     "en": "Still working on it; the answer will come here shortly.",
 }
 
+# Said when a voice message answered a question and nothing could be heard in it (silence,
+# noise, a broken recording, the speech service unavailable): the question still waits.
+_NOT_HEARD = {
+    "uk": "Вибачте, не вдалося розібрати голосове повідомлення. Напишіть, будь ласка, текстом.",
+    "en": "Sorry, I could not hear that. Please type it.",
+}
+
 _HELP = {
     "uk": ("Доступні команди:", "почати спочатку", "показати цю довідку"),
     "en": ("Available commands:", "start over", "show this help"),
@@ -131,6 +138,10 @@ def ended(language: str) -> str:
 
 def working(language: str) -> str:
     return _WORKING[_own(language)]
+
+
+def not_heard(language: str) -> str:
+    return _NOT_HEARD[_own(language)]
 
 
 def help_text(language: str, commands: Iterable[str]) -> str:

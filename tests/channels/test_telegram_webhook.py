@@ -227,16 +227,25 @@ async def test_every_shared_update_goes_through_the_webhook(stack) -> None:  # t
         response = await fake.deliver(TOKEN, update)
         answered[path.stem] = response.status_code
         chat = ((update.get("message") or {}).get("chat") or {})
-        if path.stem in ("message_with_photo", "message_with_voice", "message_with_sticker",
-                         "message_with_location") and chat.get("type") == "private":
+        if chat.get("type") != "private":
+            continue
+        if path.stem in ("message_with_voice", "message_with_audio"):
+            # Heard first (the welcome's buttons take words too): the fake has no such file,
+            # so nothing is heard, and the person is asked to type.
+            expected: tuple[str, ...] = ("Sorry, I could not hear that",
+                                         "Вибачте, не вдалося розібрати")
+        elif path.stem in ("message_with_photo", "message_with_sticker",
+                           "message_with_location"):
             # The demo's welcome (sent first, if this starts the chat) cannot take this kind:
             # its fallback answers.
-            for _ in range(100):
-                texts = [c.params["text"] for c in fake.sent("sendMessage")][before:]
-                if any(t.startswith(("Sorry", "Вибачте")) for t in texts):
-                    break
-                await asyncio.sleep(0.03)
-            assert any(t.startswith(("Sorry, I only understand the buttons",
-                                     "Вибачте, я розумію лише кнопки")) for t in texts), (
-                path.name, texts)
+            expected = ("Sorry, I only understand the buttons", "Вибачте, я розумію лише кнопки")
+        else:
+            continue
+        for _ in range(1000):  # a chat's messages are paced (one a second): they queue
+            texts = [c.params["text"] for c in fake.sent("sendMessage")][before:]
+            if any(t.startswith(expected) for t in texts):
+                break
+            await asyncio.sleep(0.03)
+        else:
+            pytest.fail(f"{path.name}: {texts}")
     assert set(answered.values()) == {200}, answered

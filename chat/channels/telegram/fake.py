@@ -25,7 +25,7 @@ from urllib.parse import parse_qsl
 import httpx
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 # Required parameters of the methods answered, where no api.json is given.
@@ -38,6 +38,7 @@ REQUIRED = {
     "answerCallbackQuery": ("callback_query_id",), "setMyCommands": ("commands",),
     "editMessageReplyMarkup": (), "editMessageText": ("text",),
     "deleteMessage": ("chat_id", "message_id"),
+    "getFile": ("file_id",),
 }
 _SENT = {"sendMessage", "sendPhoto", "sendDocument", "sendAudio", "sendVideo", "sendVoice"}
 
@@ -86,6 +87,8 @@ class FakeTelegram:
         self._update_ids = itertools.count(1000)
         self.app = Starlette(routes=[
             Route("/bot{token}/{method}", self._handle, methods=["GET", "POST"]),
+            # Files people sent (voice messages): getFile names the path, this serves it.
+            Route("/file/bot{token}/{path:path}", self._file, methods=["GET"]),
             # For a person trying a bot locally (`rozmova dev fake-telegram`): say something
             # or press a button as a Telegram user would, and read what the bot sent.
             Route("/_say/{token}", self._say, methods=["POST"]),
@@ -94,6 +97,9 @@ class FakeTelegram:
         ])
         self.person = {"id": 4242, "is_bot": False, "first_name": "Local",
                        "language_code": "en"}
+        # file_id -> (path, bytes): what getFile and the file route serve.
+        self.files: dict[str, tuple[str, bytes]] = {}
+        self.file_downloads: list[str] = []
 
     # --- setting up -----------------------------------------------------------------------
 
@@ -105,6 +111,33 @@ class FakeTelegram:
         """The next `times` calls of `method` fail with Telegram's error (after `delay`)."""
         for _ in range(times):
             self._failures[method].append(_Failure(status, description, retry_after, delay))
+
+    def add_file(self, data: bytes, *, extension: str = "oga") -> str:
+        """A file as Telegram keeps one a person sent; returns its file_id."""
+        file_id = f"AwACAgIAAxkBAAI{len(self.files):06d}"
+        self.files[file_id] = (f"voice/file_{len(self.files)}.{extension}", data)
+        return file_id
+
+    def voice_message(self, data: bytes, *, duration: int = 3,
+                      language: str = "en") -> dict[str, Any]:
+        """A person's voice message (OGG/Opus `data`), as a `message` of an update."""
+        file_id = self.add_file(data)
+        person = {**self.person, "language_code": language}
+        return {"message_id": next(self._message_ids), "date": int(time.time()),
+                "from": person, "chat": {"id": person["id"], "type": "private"},
+                "voice": {"file_id": file_id, "file_unique_id": file_id[-8:],
+                          "duration": duration, "mime_type": "audio/ogg",
+                          "file_size": len(data)}}
+
+    async def _file(self, request: Request) -> Response:
+        token, path = request.path_params["token"], request.path_params["path"]
+        if token not in self.bots:
+            return _error(401, "Unauthorized")
+        for stored_path, data in self.files.values():
+            if stored_path == path:
+                self.file_downloads.append(path)
+                return Response(data, media_type="application/octet-stream")
+        return _error(404, "Not Found")
 
     def sent(self, method: str | None = None) -> list[Call]:
         """The calls (of `method`) that succeeded; `calls` has every attempt."""
@@ -262,6 +295,12 @@ class FakeTelegram:
             self.texts[where] = (params["text"], markup)
             return {"message_id": where[1], "date": int(time.time()), "text": params["text"],
                     "edit_date": int(time.time()), "chat": {"id": where[0], "type": "private"}}
+        if method == "getFile":
+            found = self.files.get(str(params["file_id"]))
+            if found is None:
+                raise _Refused("Bad Request: invalid file_id")
+            return {"file_id": params["file_id"], "file_unique_id": str(params["file_id"])[-8:],
+                    "file_size": len(found[1]), "file_path": found[0]}
         if method == "deleteMessage":
             where = (int(params["chat_id"]), int(params["message_id"]))
             if self.texts.pop(where, None) is None:

@@ -152,6 +152,39 @@ class ViberChannel:
 
         return await self.channels.client(connection, make)
 
+    async def media(self, payload: Any, max_bytes: int) -> bytes:
+        """A file the person sent (its `media` URL, from a signed callback): downloaded
+        over HTTPS (or from the configured API's own host: the fake in tests), at most
+        `max_bytes`, no redirects."""
+        import httpx
+
+        from orchestrator.extension import ServiceCallError
+
+        url = payload.get("media") if isinstance(payload, dict) else None
+        if not isinstance(url, str):
+            raise ServiceCallError("the message names no file")
+        own = httpx.URL(self.runtime.settings.viber_api_url)
+        target = httpx.URL(url)
+        if target.scheme != "https" and target.host != own.host:
+            raise ServiceCallError("Viber's files are fetched over HTTPS only")
+        data = bytearray()
+        async with httpx.AsyncClient(timeout=httpx.Timeout(15.0, connect=5.0),
+                                     follow_redirects=False, trust_env=False) as http:
+            try:
+                async with http.stream("GET", target) as response:
+                    if response.status_code != 200:
+                        raise ServiceCallError(f"Viber's file answered HTTP "
+                                               f"{response.status_code}")
+                    async for chunk in response.aiter_bytes():
+                        data += chunk
+                        if len(data) > max_bytes:
+                            raise ServiceCallError(
+                                f"the file is over {max_bytes // 1024} KB")
+            except httpx.HTTPError as exc:
+                raise ServiceCallError(f"Viber's file could not be fetched: "
+                                       f"{type(exc).__name__}") from None
+        return bytes(data)
+
     # --- the webhook ------------------------------------------------------------------------
 
     async def callback(self, connection_id: uuid.UUID, raw: bytes,
