@@ -4,6 +4,7 @@
 
 import type {
   BotInfo, ConversationStatus, HistoryItem, InputRequest, Outgoing, OutboundMessage, ServerFrame,
+  VoiceHeader,
 } from "./types";
 
 /** What survives a page reload, in localStorage under a key per bot. */
@@ -14,7 +15,8 @@ export interface Persisted {
   language?: string;
   bot?: BotInfo;
   items: HistoryItem[];
-  /** Sent (or about to be) but not acknowledged: resent with the same id after a reconnect. */
+  /** Sent (or about to be) but not acknowledged: resent with the same id after a reconnect.
+   *  Text and choices only: a voice message's recording is kept in memory (see sendVoice). */
   pending: Outgoing[];
   input: InputRequest | null;
   ended: boolean;
@@ -54,7 +56,8 @@ export interface ClientEvents {
 
 export interface SocketLike {
   readyState: number;
-  send(data: string): void;
+  /** A string is a text frame (JSON); bytes are a binary frame (a voice message). */
+  send(data: string | Uint8Array): void;
   close(code?: number, reason?: string): void;
   onopen: ((ev: unknown) => void) | null;
   onmessage: ((ev: { data: unknown }) => void) | null;
@@ -86,6 +89,8 @@ const WELCOME_MS = 15_000;
 export const MAX_ITEMS = 200;
 /** The longest wait honoured from an error frame's retry_after before resending. */
 export const RETRY_AFTER_MAX_S = 60;
+/** A voice frame's size limit when the server's welcome does not name one. */
+export const VOICE_MAX_BYTES = 1024 * 1024;
 /** Closed stream ids remembered so that a late piece cannot bring its answer back. */
 const CLOSED_STREAMS = 32;
 const OPEN = 1;
@@ -101,6 +106,17 @@ interface Stream {
   length: number;
   /** `end` came: no more pieces, the stored message (or an input) follows. */
   ended: boolean;
+}
+
+/** A binary voice frame: the header as UTF-8 JSON, one newline byte (0x0A), the recording.
+ *  JSON.stringify escapes every newline inside strings, so the first 0x0A ends the header. */
+export function voiceFrame(header: VoiceHeader, audio: Uint8Array): Uint8Array {
+  const head = new TextEncoder().encode(JSON.stringify(header));
+  const frame = new Uint8Array(head.length + 1 + audio.length);
+  frame.set(head);
+  frame[head.length] = 0x0a;
+  frame.set(audio, head.length + 1);
+  return frame;
 }
 
 /** Exponential backoff with jitter: spreads a crowd of widgets reconnecting after a deploy. */
@@ -124,6 +140,12 @@ export class ChatClient {
   /** Answers being generated, by stream_id; in memory only (the stored message is history). */
   private streams = new Map<string, Stream>();
   private closedStreams: string[] = [];
+  /** Voice messages not acknowledged yet: client_message_id → the whole binary frame. In
+   *  memory only, never in localStorage: a recording is up to a megabyte (more than a site's
+   *  storage quota may spare, and base64 in a JSON string would be a third more again), and
+   *  a reload mid-send is rare. A reload loses them: their items are then marked not
+   *  delivered, unless the server's replay shows that they did arrive. */
+  private voice = new Map<string, Uint8Array>();
   private readonly o: Required<ClientOptions>;
 
   constructor(options: ClientOptions) {
@@ -184,10 +206,36 @@ export class ChatClient {
     return item;
   }
 
+  /**
+   * Says something by voice: a recording (`mimeType` as MediaRecorder made it) sent as one
+   * binary frame; the server transcribes it and answers like a text message. Shown at once
+   * (an `audio` item without text until the echo brings the transcript), resent with the same
+   * id after a reconnect while the page lives. A recording over the server's size limit is
+   * not sent: its item is marked failed and `error("too_long")` is raised.
+   */
+  async sendVoice(data: Blob | ArrayBuffer | Uint8Array, mimeType: string): Promise<HistoryItem> {
+    const audio = data instanceof Uint8Array ? data
+      : new Uint8Array(data instanceof ArrayBuffer ? data : await data.arrayBuffer());
+    const id = this.o.uuid();
+    const frame = voiceFrame({ type: "voice", client_message_id: id, mime_type: mimeType }, audio);
+    const item: HistoryItem = { direction: "in", client_message_id: id, message: { type: "audio" } };
+    const tooBig = frame.length > (this.state.bot?.voice?.max_bytes || VOICE_MAX_BYTES);
+    if (tooBig) item.failed = true;
+    else this.voice.set(id, frame);
+    this.pushItem(item);
+    this.save();
+    this.o.events.item(item);
+    if (tooBig) this.o.events.error("too_long");
+    else if (this.connection === "online") this.transmitVoice(id);
+    else if (this.connection === "stopped" || this.connection === "idle") this.start();
+    return item;
+  }
+
   /** A new conversation: forget the old one and greet the server without `resume`. */
   restart(): void {
     this.state = { ...emptyState(), bot: this.state.bot, language: this.state.language };
     this.streams.clear();
+    this.voice.clear();
     this.save();
     this.o.events.reset();
     this.cancelRetry();
@@ -260,6 +308,14 @@ export class ChatClient {
       case "input":
         // Sent at the end of every turn: an answer still shown as being generated is not coming.
         for (const id of [...this.streams.keys()]) this.dropStream(id);
+        // And after a resume's replay: a voice message whose recording a reload lost and that
+        // the replay did not show arriving never will.
+        for (const i of this.state.items) {
+          if (isVoice(i) && i.seq === undefined && !i.failed && !this.voice.has(i.client_message_id!)) {
+            i.failed = true;
+            this.o.events.update(i);
+          }
+        }
         this.state.input = frame.input ?? null;
         this.state.ended = Boolean(frame.ended);
         this.state.status = frame.status || (frame.ended ? "ended" : "active");
@@ -294,6 +350,7 @@ export class ChatClient {
       // answers belong to questions nobody asks any more.
       this.state = { ...emptyState() };
       this.streams.clear();
+      this.voice.clear();
       this.o.events.reset();
     }
     this.state.token = frame.resume_token;
@@ -307,7 +364,10 @@ export class ChatClient {
     this.welcomeTimer = null;
     this.setConnection("online");
     this.o.events.welcome(this.state.bot, this.state.language || "", frame.resumed);
-    for (const out of this.state.pending) this.transmit(out);
+    // Everything unacknowledged, text and voice, again in the order it was said.
+    const at = (id: string) => this.state.items.findIndex((i) => i.client_message_id === id);
+    const ids = [...this.state.pending.map((p) => p.client_message_id), ...this.voice.keys()];
+    for (const id of ids.sort((a, b) => at(a) - at(b))) this.transmitId(id);
     this.startHeartbeat();
   }
 
@@ -358,6 +418,7 @@ export class ChatClient {
       const mine = this.state.items.find((i) => i.client_message_id === cmid);
       if (mine) {
         // Our own optimistic message echoed back: stored, so no need to send it again.
+        this.transcribed(mine, frame.message);
         this.confirm(cmid, seq);
         if (seq > this.state.lastSeq) this.state.lastSeq = seq;
         this.save();
@@ -375,6 +436,7 @@ export class ChatClient {
       // message by what it says, or it would show twice after the resend.
       const mine = this.ownUnconfirmed(message);
       if (mine) {
+        this.transcribed(mine, message);
         this.confirm(mine.client_message_id!, seq);
         return;
       }
@@ -401,6 +463,7 @@ export class ChatClient {
     if (cmid) {
       // Refused for good (nothing was stored): resending would only be refused again.
       this.state.pending = this.state.pending.filter((p) => p.client_message_id !== cmid);
+      this.voice.delete(cmid);
       const item = this.state.items.find((i) => i.client_message_id === cmid);
       if (item && frame.code !== "rate_limited") {
         item.failed = true;
@@ -420,6 +483,9 @@ export class ChatClient {
   private ownUnconfirmed(message: OutboundMessage): HistoryItem | undefined {
     return this.state.items.find((i) => {
       if (i.direction !== "in" || i.seq !== undefined || i.failed || !i.client_message_id) return false;
+      // A transcript cannot be foreseen: a replayed voice message is taken for our oldest
+      // unacknowledged one (recorded on this page, or one whose recording a reload lost).
+      if (isVoice(i) || message.type === "audio") return isVoice(i) && message.type === "audio";
       const out = this.state.pending.find((p) => p.client_message_id === i.client_message_id);
       if (!out) return false;
       return message.type === "choice" ? out.choice_id === message.choice_id
@@ -437,11 +503,21 @@ export class ChatClient {
     return id || "";
   }
 
+  /** Our voice message's echo: its transcript (none when nothing was heard) is what it says. */
+  private transcribed(item: HistoryItem, message: OutboundMessage | undefined): void {
+    if (!isVoice(item) || message?.type !== "audio" || item.message.text === message.text) return;
+    item.message = { ...message };
+    this.o.events.update(item);
+  }
+
   private confirm(cmid: string, seq: number): void {
     this.state.pending = this.state.pending.filter((p) => p.client_message_id !== cmid);
+    this.voice.delete(cmid);
     const item = this.state.items.find((i) => i.client_message_id === cmid);
     if (item && item.seq === undefined && Number.isFinite(seq)) {
       item.seq = seq;
+      // Stored after all: a voice message given up after a reload (another tab sent it).
+      delete item.failed;
       this.o.events.update(item);
     }
     this.save();
@@ -449,14 +525,23 @@ export class ChatClient {
 
   private resendLater(cmid: string, seconds: number): void {
     const delay = Math.min(Math.max(seconds, 0.5), RETRY_AFTER_MAX_S) * 1000;
-    this.o.setTimeout(() => {
-      const out = this.state.pending.find((p) => p.client_message_id === cmid);
-      if (out) this.transmit(out);
-    }, delay);
+    this.o.setTimeout(() => this.transmitId(cmid), delay);
+  }
+
+  /** Sends the pending text or voice message with this id, if it is still pending. */
+  private transmitId(cmid: string): void {
+    const out = this.state.pending.find((p) => p.client_message_id === cmid);
+    if (out) this.transmit(out);
+    else this.transmitVoice(cmid);
   }
 
   private transmit(out: Outgoing): void {
     if (this.ws && this.ws.readyState === OPEN) this.ws.send(JSON.stringify({ type: "message", ...out }));
+  }
+
+  private transmitVoice(cmid: string): void {
+    const frame = this.voice.get(cmid);
+    if (frame && this.ws && this.ws.readyState === OPEN) this.ws.send(frame);
   }
 
   private pushItem(item: HistoryItem): void {
@@ -517,6 +602,11 @@ export class ChatClient {
   private save(): void {
     this.o.store.save(this.state);
   }
+}
+
+/** The person's own voice message (an optimistic item: its recording is ours). */
+export function isVoice(item: HistoryItem): boolean {
+  return item.direction === "in" && item.message.type === "audio" && Boolean(item.client_message_id);
 }
 
 /** Stored state may come from an older widget or be hand-edited: keep only what is sound. */

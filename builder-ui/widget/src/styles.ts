@@ -62,13 +62,19 @@ background:var(--bg);text-decoration:none;font-weight:500}
 .streaming .bub::after{content:"";display:inline-block;width:2px;height:1em;margin-left:2px;
 vertical-align:text-bottom;background:currentColor;animation:rzc 1s steps(1) infinite}
 @keyframes rzc{50%{opacity:0}}
-@media (prefers-reduced-motion:reduce){.typing i,.streaming .bub::after{animation:none}}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .comp{display:flex;gap:8px;padding:10px 12px;border-top:1px solid var(--line)}
 .comp input{flex:1;min-width:0;padding:9px 12px;border:1px solid var(--line);border-radius:20px;background:var(--bg)}
 .comp input:disabled{background:var(--in)}
 .send{padding:0 14px;border-radius:20px;background:var(--a);color:var(--at);font-weight:600}
 .send:disabled{opacity:.5;cursor:default}
+.mic{flex:none;min-width:38px;height:38px;padding:0 8px;border-radius:19px;border:1px solid var(--line);
+color:var(--a);display:flex;align-items:center;justify-content:center;font-variant-numeric:tabular-nums}
+.mic svg{width:20px;height:20px;fill:currentColor}
+.mic.rec{background:#d92d20;border-color:#d92d20;color:#fff;font-weight:600}
+.mic.rec span::before{content:"";display:inline-block;width:8px;height:8px;border-radius:50%;
+background:currentColor;margin-right:5px;vertical-align:1px;animation:rzc 1s steps(1) infinite}
 .endbar{padding:10px 12px;border-top:1px solid var(--line);display:flex;flex-direction:column;gap:8px;align-items:center}
 .again{padding:8px 16px;border-radius:20px;background:var(--a);color:var(--at);font-weight:600}
+@media (prefers-reduced-motion:reduce){.typing i,.streaming .bub::after,.mic.rec span::before{animation:none}}
 `;

@@ -44,10 +44,19 @@ export interface Theme {
   avatar_url?: string | null;
 }
 
+/** The server takes voice messages (binary frames) from this bot's widget, up to these. */
+export interface VoiceLimits {
+  /** The whole binary frame (header, newline and recording). */
+  max_bytes: number;
+  max_seconds: number;
+}
+
 export interface BotInfo {
   name?: string;
   languages?: string[];
   theme?: Theme | null;
+  /** Absent: the server cannot transcribe, the widget shows no microphone. */
+  voice?: VoiceLimits | null;
 }
 
 export type ServerFrame =
@@ -79,6 +88,13 @@ export interface Outgoing {
   client_message_id: string;
   text?: string;
   choice_id?: string;
+}
+
+/** The header of a binary voice frame: this JSON, one `\n` byte, then the recording. */
+export interface VoiceHeader {
+  type: "voice";
+  client_message_id: string;
+  mime_type: string;
 }
 
 /** One line of the rendered history, as stored in localStorage. */

@@ -27,7 +27,16 @@ const CHAT_ICON =
 const CLOSE_ICON =
   '<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6 10.6 12 5 6.4z"/></svg>';
 
+const MIC_ICON =
+  '<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M12 14a3 3 0 0 0 3-3V5a3 3 0 0 0-6 0v6a3 3 0 0 0 3 3zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.93V21h2v-3.07A7 7 0 0 0 19 11z"/></svg>';
+
 const MAX_DELAY_S = 3;
+/** The protocol's longest recording; a bot's `voice.max_seconds` may only shorten it. */
+const VOICE_MAX_S = 60;
+/** Opus speech needs no more; 60 s is then about 240 KB, well under the 1 MiB frame limit. */
+const VOICE_BITRATE = 32_000;
+/** What the widget asks MediaRecorder for, in order (Chromium and Firefox; Safari: mp4). */
+const VOICE_TYPES = ["audio/webm;codecs=opus", "audio/ogg;codecs=opus", "audio/mp4"];
 const TYPING_MAX_MS = 20_000;
 const MAX_TEXT = 4000; // under the server's 4096 characters and the 16 KiB frame limit
 
@@ -56,6 +65,13 @@ export class Widget {
   private form: HTMLFormElement;
   private field: HTMLInputElement;
   private sendBtn: HTMLButtonElement;
+  private mic: HTMLButtonElement;
+  /** The recording under way (the mic was pressed, not yet again). */
+  private rec: Recording | null = null;
+  /** Waiting for the browser's microphone permission. */
+  private starting = false;
+  /** The server said it cannot transcribe: no microphone for the rest of the page's life. */
+  private voiceOff = false;
   private endbar: HTMLDivElement;
   private endText: HTMLDivElement;
   private again: HTMLButtonElement;
@@ -91,7 +107,8 @@ export class Widget {
     this.choices = h("div", { class: "choices", role: "group", hidden: true });
     this.field = h("input", { type: "text", autocomplete: "off", maxlength: String(MAX_TEXT) });
     this.sendBtn = h("button", { class: "send", type: "submit" });
-    this.form = h("form", { class: "comp", novalidate: true }, this.field, this.sendBtn);
+    this.mic = h("button", { class: "mic", type: "button", hidden: true });
+    this.form = h("form", { class: "comp", novalidate: true }, this.field, this.mic, this.sendBtn);
     this.endText = h("div", { class: "sys" });
     this.again = h("button", { class: "again", type: "button" });
     this.endbar = h("div", { class: "endbar", hidden: true }, this.endText, this.again);
@@ -115,6 +132,10 @@ export class Widget {
       e.preventDefault();
       this.submit();
     });
+    this.mic.addEventListener("click", () => {
+      if (this.rec) this.finish(true);
+      else void this.record();
+    });
     this.again.addEventListener("click", () => {
       this.client.restart();
       this.focusComposer();
@@ -137,6 +158,7 @@ export class Widget {
     return {
       state: (s) => this.showConnection(s),
       reset: () => {
+        this.finish(false);
         this.queue = [];
         this.log.textContent = "";
         this.rendered.clear();
@@ -188,7 +210,13 @@ export class Widget {
         this.live.delete(id);
       }),
       error: (code) => {
+        if (code === "voice_unavailable") {
+          this.voiceOff = true;
+          this.applyInput(this.client.state.input, this.client.state.ended, String(this.client.state.status));
+        }
         const text = code === "rate_limited" ? this.s.tooFast
+          : code === "too_long" ? this.s.voiceTooLong
+          : code === "voice_unavailable" ? this.s.voiceUnavailable
           : code === "busy" ? this.s.busy
           : code === "conversation_ended" ? this.s.ended
           : code === "policy" || code === "too_big" ? null
@@ -224,6 +252,7 @@ export class Widget {
   }
 
   close(): void {
+    this.finish(false); // closing the chat is "never mind": nothing is sent
     this.isOpen = false;
     this.panel.hidden = true;
     this.rz.classList.remove("open");
@@ -264,6 +293,7 @@ export class Widget {
     this.choices.setAttribute("aria-label", s.choices);
     (this.typing.lastChild as HTMLElement).textContent = s.typing;
     this.sendBtn.textContent = s.send;
+    this.showMic();
     this.again.textContent = s.startAgain;
     this.endText.textContent = s.ended;
     this.field.setAttribute("aria-label", s.placeholder);
@@ -407,7 +437,9 @@ export class Widget {
     }
     const bubble = h("div", { class: "bub" });
     const url = safeUrl(m.url);
-    if (m.type === "image" && url) {
+    if (spoken(item)) {
+      bubble.textContent = this.voiceLabel(item);
+    } else if (m.type === "image" && url) {
       bubble.append(h("a", { href: url, target: "_blank", rel: "noopener noreferrer" },
         h("img", { src: url, alt: m.text || this.s.image, loading: "lazy" })));
       if (m.text) bubble.append(h("div", {}, render(m.text, document)));
@@ -439,6 +471,8 @@ export class Widget {
 
   private decorate(el: HTMLElement, item: HistoryItem): void {
     if (item.direction !== "in") return;
+    // A voice message: "🎤 …" until its echo brings the transcript.
+    if (spoken(item)) el.querySelector(".bub")!.textContent = this.voiceLabel(item);
     el.classList.toggle("failed", Boolean(item.failed));
     let note = el.querySelector<HTMLElement>(".note");
     const pending = item.seq === undefined && !item.failed;
@@ -449,6 +483,12 @@ export class Widget {
     }
     if (!note) el.append((note = h("div", { class: "note" })));
     note.textContent = text;
+  }
+
+  private voiceLabel(item: HistoryItem): string {
+    const text = item.message.text;
+    return text ? `🎤 ${text}`
+      : item.seq === undefined && !item.failed ? this.s.voicePending : this.s.voiceMessage;
   }
 
   private buttonRow(buttons: Button[], cls: string): HTMLDivElement {
@@ -495,7 +535,7 @@ export class Widget {
 
   // ----- composer ----------------------------------------------------------------------------
 
-  private applyInput(input: InputRequest | null, ended: boolean, _status: string): void {
+  private applyInput(input: InputRequest | null, ended: boolean, status: string): void {
     const s = this.s;
     const log = this.log;
     // Measured before the composer changes height: a reader scrolled up stays where they are.
@@ -516,11 +556,107 @@ export class Widget {
     f.dataset.kind = kind;
     f.disabled = this.sendBtn.disabled = ended;
     this.form.hidden = ended;
+    // Voice answers what the bot's text field answers (the transcript is taken as typed), but
+    // a spoken date would rarely read as one (the date picker is quicker), and an operator is
+    // given text, not recordings the bot has not heard.
+    const voice = !ended && kind !== "date" && kind !== "handoff" && status !== "handoff"
+      && this.canRecord();
+    if (!voice) this.finish(false);
+    this.mic.hidden = !voice;
     this.endbar.hidden = !ended;
     if (ended && hadFocus) this.again.focus();
     this.renderChoices();
     this.updateSub();
     if (atBottom) log.scrollTop = log.scrollHeight;
+  }
+
+  // ----- voice -------------------------------------------------------------------------------
+
+  private canRecord(): boolean {
+    return Boolean(this.client?.state.bot?.voice) && !this.voiceOff
+      && typeof navigator !== "undefined" && Boolean(navigator.mediaDevices?.getUserMedia)
+      && typeof MediaRecorder !== "undefined";
+  }
+
+  /** The mic's look: idle, or recording with the seconds so far. */
+  private showMic(): void {
+    const rec = this.rec;
+    const label = rec ? this.s.stopRecording : this.s.record;
+    this.mic.setAttribute("aria-label", label);
+    this.mic.title = label;
+    this.mic.classList.toggle("rec", Boolean(rec));
+    if (!rec) {
+      this.mic.innerHTML = MIC_ICON; // a constant, no outside text
+      return;
+    }
+    const s = Math.floor((Date.now() - rec.started) / 1000);
+    // The time is for the eye; the label says what pressing does.
+    this.mic.textContent = "";
+    this.mic.append(h("span", { "aria-hidden": "true" }, `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`));
+  }
+
+  private async record(): Promise<void> {
+    if (this.starting || !this.client || this.client.state.ended) return;
+    this.starting = true;
+    let stream: MediaStream;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+    } catch (e) {
+      this.starting = false;
+      const name = (e as { name?: string } | null)?.name;
+      this.system(name === "NotAllowedError" || name === "SecurityError" ? this.s.micDenied : this.s.micFailed);
+      return;
+    }
+    this.starting = false;
+    const stopTracks = () => stream.getTracks().forEach((t) => t.stop());
+    // The conversation moved on (ended, a date asked) or the chat was closed while the
+    // browser asked for permission.
+    if (this.mic.hidden || !this.isOpen || this.rec) return stopTracks();
+    const type = VOICE_TYPES.find((t) => MediaRecorder.isTypeSupported?.(t));
+    let recorder: MediaRecorder;
+    try {
+      recorder = new MediaRecorder(stream, type ? { mimeType: type, audioBitsPerSecond: VOICE_BITRATE }
+        : { audioBitsPerSecond: VOICE_BITRATE });
+      recorder.start();
+    } catch {
+      stopTracks();
+      this.system(this.s.micFailed);
+      return;
+    }
+    const limit = Math.min(Number(this.client.state.bot?.voice?.max_seconds) || VOICE_MAX_S, VOICE_MAX_S);
+    const rec: Recording = { recorder, chunks: [], started: Date.now(), send: false, timer: undefined };
+    recorder.ondataavailable = (e) => {
+      if (e.data && e.data.size) rec.chunks.push(e.data);
+    };
+    recorder.onstop = () => {
+      stopTracks();
+      const mime = recorder.mimeType || type || "audio/webm";
+      if (rec.send && rec.chunks.length && !this.client.state.ended) {
+        void this.client.sendVoice(new Blob(rec.chunks, { type: mime }), mime);
+      }
+    };
+    this.rec = rec;
+    rec.timer = setInterval(() => {
+      // Stopped a little before the limit: the container's last frame must fit in it too.
+      if (Date.now() - rec.started >= limit * 1000 - 500) this.finish(true);
+      else this.showMic();
+    }, 250);
+    this.showMic();
+  }
+
+  /** Ends the recording under way: sent (`send`), or thrown away. */
+  private finish(send: boolean): void {
+    const rec = this.rec;
+    if (!rec) return;
+    this.rec = null;
+    clearInterval(rec.timer);
+    rec.send = send;
+    try {
+      rec.recorder.stop(); // onstop sends it (after the last dataavailable) and frees the mic
+    } catch {
+      rec.recorder.stream.getTracks().forEach((t) => t.stop());
+    }
+    this.showMic();
   }
 
   private submit(): void {
@@ -534,12 +670,26 @@ export class Widget {
   }
 }
 
+interface Recording {
+  recorder: MediaRecorder;
+  chunks: Blob[];
+  started: number;
+  /** Set when it is stopped: send it, or throw it away. */
+  send: boolean;
+  timer: ReturnType<typeof setInterval> | undefined;
+}
+
 interface LiveAnswer {
   el: HTMLElement;
   bub: HTMLElement;
   text: string;
   /** `text` changed since it was painted. */
   dirty: boolean;
+}
+
+/** The person's voice message (theirs from this page, another tab, or history). */
+function spoken(item: HistoryItem): boolean {
+  return item.direction === "in" && item.message.type === "audio";
 }
 
 function CSS_SUPPORTS(color: string): boolean {
