@@ -12,6 +12,7 @@ Ukrainian speech as English (which is what faster-whisper itself would do, with 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
@@ -163,7 +164,10 @@ class WhisperEngine:
             "whisper-small: ct2-transformers-converter --model openai/whisper-small "
             "--output_dir whisper-small-ct2 --quantization int8)")
 
-    def transcribe(self, pcm: bytes, language: str | None) -> Transcript:
+    reports_progress = True  # `transcribe` takes `progress` (0..1 of the audio, as decoded)
+
+    def transcribe(self, pcm: bytes, language: str | None,
+                   progress: Callable[[float], None] | None = None) -> Transcript:
         code = language_code(language)
         if code is not None and code != "en" and self._named_english_only():
             raise self._english_only_error(code)  # before loading anything
@@ -184,7 +188,12 @@ class WhisperEngine:
                 audio, language=code, beam_size=self.beam_size, word_timestamps=True,
                 vad_filter=False, condition_on_previous_text=False,
                 max_new_tokens=max_new_tokens(seconds))
-            segments = list(segments)  # a lazy generator: decoding happens here
+            decoded = []
+            for segment in segments:  # a lazy generator: decoding happens here
+                decoded.append(segment)
+                if progress is not None and seconds:
+                    progress(min(1.0, float(segment.end) / seconds))
+            segments = decoded
         except EngineError:
             raise
         except Exception as error:  # noqa: BLE001

@@ -15,6 +15,7 @@ mode's queue (a Redis stream with consumer groups) takes the same jobs."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import time
 from collections.abc import Callable, Sequence
@@ -122,11 +123,21 @@ class TranscriptionQueue:
         finally:
             waiting.labels(job.priority).dec()
         try:
+            loop = asyncio.get_running_loop()
+            report = None
+            if job.progress is not None:
+                on_progress = job.progress
+
+                def report(value: float) -> None:  # from the worker thread
+                    loop.call_soon_threadsafe(on_progress, 0.1 + 0.85 * value)
+
             for engine in self.engines:
+                work = functools.partial(engine.transcribe, audio.pcm, job.language)
+                if report is not None and getattr(engine, "reports_progress", False):
+                    work = functools.partial(work, progress=report)
                 for attempt in range(RETRIES + 1):
                     try:
-                        transcript = await asyncio.get_running_loop().run_in_executor(
-                            pool, engine.transcribe, audio.pcm, job.language)
+                        transcript = await loop.run_in_executor(pool, work)
                     except EngineError as exc:
                         reasons.append(f"{engine.name}: {exc}")
                         break  # what the engine refuses, it refuses again: the next one

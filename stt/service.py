@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import time
 import uuid
 from typing import Any
 
@@ -22,6 +23,8 @@ log = structlog.get_logger(__name__)
 
 BULK_MAX_SECONDS = 3 * 3600.0   # an upload: a meeting, a call
 LIVE_MAX_SECONDS = 120.0        # a voice message in a conversation
+PROGRESS_STEP = 0.05            # an upload's progress is written when it moved this much...
+PROGRESS_SECONDS = 5.0          # ...or this long after the last write
 
 
 class SttService:
@@ -83,10 +86,17 @@ class SttService:
     async def _work(self, transcription_id: uuid.UUID, audio: bytes,
                     language: str | None) -> None:
         progress_task: list[asyncio.Task[None]] = []
+        last = [0.0, 0.0]  # progress written, when
 
         def progress(value: float) -> None:
+            # A write per few percent or seconds: a three-hour file has thousands of segments.
+            now = time.monotonic()
+            if value - last[0] < PROGRESS_STEP and now - last[1] < PROGRESS_SECONDS:
+                return
+            last[:] = [value, now]
+            progress_task[:] = [t for t in progress_task if not t.done()]
             progress_task.append(asyncio.ensure_future(self._update(
-                transcription_id, progress=value)))
+                transcription_id, progress=round(value, 3))))
 
         await self._update(transcription_id, status="running", progress=0.0)
         try:
