@@ -134,7 +134,8 @@ def service_clients(runtime: Runtime) -> dict[str, Any]:
                       runtime.cache, runtime.limiter,
                       Transcript(runtime.reader_sessionmaker or runtime.sessionmaker), notices)
     # Speech to text: uploads now; voice messages of conversations through `live`.
-    stt = install_stt(runtime.settings, runtime.sessionmaker, runtime.cache, orchestrator)
+    stt = install_stt(runtime.settings, runtime.sessionmaker, runtime.cache, orchestrator,
+                      runtime.redis)
     # Every person's message: its language and sentiment, stored with it (mood trends).
     return {"scenarios": scenarios, "orchestrator": orchestrator, "modules": modules,
             "nlu": nlu, "llm": llm, "notify": notices, "message_reader": read_message,
@@ -214,6 +215,9 @@ def create_app(
             async with AsyncExitStack() as background:
                 if settings.demo_shop_url is not None:
                     await _open_demo_shop(background, settings.demo_shop_port)
+                if "stt" in chosen:
+                    # Uploads queued by any instance (the distributed mode's stream).
+                    app.state.clients["stt"].start()
                 if "chat" in chosen:
                     from chat.contract import background as chat_background
                     from nlu.contract import preload as preload_nlu

@@ -15,9 +15,10 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.db import transaction, utcnow
-from core.errors import InvalidInput
+from core.errors import InvalidInput, ServiceUnavailable
 from stt.jobs import Job, JobFailed, TranscriptionQueue
 from stt.models import Transcription
+from stt.stream import UploadStream
 
 log = structlog.get_logger(__name__)
 
@@ -29,13 +30,23 @@ PROGRESS_SECONDS = 5.0          # ...or this long after the last write
 
 class SttService:
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession],
-                 queue: TranscriptionQueue) -> None:
+                 queue: TranscriptionQueue, uploads: UploadStream | None = None) -> None:
         self._sessionmaker = sessionmaker
         self.queue = queue
+        # With Redis: uploads go through a stream every instance reads (stt.stream), and
+        # survive the instance that took them; without, they run here.
+        self.uploads = uploads
         self._tasks: set[asyncio.Task[None]] = set()
         self._recovered = False
 
+    def start(self) -> None:
+        """Begin taking uploads from the shared stream (the distributed mode)."""
+        if self.uploads is not None:
+            self.uploads.start(self._work, self._give_up)
+
     async def close(self) -> None:
+        if self.uploads is not None:
+            await self.uploads.close()
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -64,7 +75,8 @@ class SttService:
                                       max_seconds=BULK_MAX_SECONDS))
         except AudioRejected as exc:
             raise InvalidInput(f"{exc.code}: {exc}") from None
-        if not self._recovered:
+        if not self._recovered and self.uploads is None:
+            # (With the stream, interrupted uploads are taken over, not given up.)
             await self.recover()
         row = Transcription(org_id=org_id, created_by=user_id, status="queued",
                             language=language, bytes=len(audio),
@@ -73,6 +85,15 @@ class SttService:
             session.add(row)
             await session.flush()
             session.expunge(row)
+        if self.uploads is not None:
+            try:
+                await self.uploads.add(row.id, audio, language)
+            except Exception as exc:  # noqa: BLE001  (the row says so; the uploader retries)
+                await self._give_up(row.id, "not_queued", "the queue was unavailable; upload "
+                                    "the recording again")
+                raise ServiceUnavailable("the transcription queue is unavailable; try again "
+                                         "shortly", dependency="redis") from exc
+            return row
         task = asyncio.create_task(self._work(row.id, audio, language), name="stt upload")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -118,6 +139,10 @@ class SttService:
         await asyncio.gather(*progress_task, return_exceptions=True)
         await self._update(transcription_id, status="done", progress=1.0,
                            text=result["text"], result=result, finished_at=utcnow())
+
+    async def _give_up(self, transcription_id: uuid.UUID, code: str, reason: str) -> None:
+        await self._update(transcription_id, status="failed", error_code=code, error=reason,
+                           finished_at=utcnow())
 
     async def _update(self, transcription_id: uuid.UUID, **values: Any) -> None:
         try:
