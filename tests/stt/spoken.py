@@ -17,7 +17,10 @@ ESPEAK = shutil.which("espeak-ng")
 FFMPEG = shutil.which("ffmpeg")
 ENCODINGS = {"ogg": ["-c:a", "libopus", "-b:a", "24k", "-f", "ogg"],
              "webm": ["-c:a", "libopus", "-b:a", "24k", "-f", "webm"],
-             "wav": ["-ar", "16000", "-ac", "1", "-f", "wav"]}
+             "wav": ["-ar", "16000", "-ac", "1", "-f", "wav"],
+             # Viber's voice notes: AAC in MP4 (fragmented: written to a pipe).
+             "m4a": ["-c:a", "aac", "-b:a", "48k", "-movflags", "frag_keyframe+empty_moov",
+                     "-f", "mp4"]}
 
 
 def need_speech() -> None:
@@ -28,7 +31,7 @@ def need_speech() -> None:
 
 @functools.lru_cache(maxsize=32)
 def spoken(phrase: str, encoding: str = "ogg") -> bytes:
-    """`phrase` said in US English, encoded as `encoding` (ogg, webm or wav)."""
+    """`phrase` said in US English, encoded as `encoding` (ogg, webm, wav or m4a)."""
     need_speech()
     with tempfile.TemporaryDirectory() as tmp:
         wav = Path(tmp) / "said.wav"

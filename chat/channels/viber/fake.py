@@ -142,9 +142,26 @@ class FakeViber:
             Route("/_say/{token}", self._local_say, methods=["POST"]),
             Route("/_press/{token}", self._local_press, methods=["POST"]),
             Route("/_chat/{token}", self._local_chat, methods=["GET"]),
+            # Files people sent (Viber's media URLs point at its CDN; here, at the fake).
+            Route("/_media/{name}", self._media, methods=["GET"]),
         ])
+        self.media: dict[str, bytes] = {}
+        self.media_downloads: list[str] = []
 
     # --- setting up -----------------------------------------------------------------------
+
+    def add_media(self, data: bytes, name: str) -> str:
+        """A file a person sent; returns its path on the fake (`/_media/<name>`): the media
+        URL is the fake's address and this path."""
+        self.media[name] = data
+        return f"/_media/{name}"
+
+    async def _media(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in self.media:
+            return Response(status_code=404)
+        self.media_downloads.append(name)
+        return Response(self.media[name], media_type="application/octet-stream")
 
     def add_bot(self, token: str, name: str = "Rozmova test") -> None:
         """A bot (public account) the fake accepts `token` of, with one local person."""
