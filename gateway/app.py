@@ -104,6 +104,7 @@ def service_clients(runtime: Runtime) -> dict[str, Any]:
     from chat.contract import Transcript
     from modules.contract import AddressPolicy, check_url, pinned_transport
     from notify.contract import notifier
+    from llm.contract import RecordingReports
     from llm.contract import install as install_llm
     from stt.contract import install as install_stt
     from nlu.contract import install as install_nlu
@@ -134,8 +135,9 @@ def service_clients(runtime: Runtime) -> dict[str, Any]:
                       runtime.cache, runtime.limiter,
                       Transcript(runtime.reader_sessionmaker or runtime.sessionmaker), notices)
     # Speech to text: uploads now; voice messages of conversations through `live`.
+    # An upload may end in a report by one of the organization's models, and a notice.
     stt = install_stt(runtime.settings, runtime.sessionmaker, runtime.cache, orchestrator,
-                      runtime.redis)
+                      runtime.redis, RecordingReports(llm, notices))
     # Every person's message: its language and sentiment, stored with it (mood trends).
     return {"scenarios": scenarios, "orchestrator": orchestrator, "modules": modules,
             "nlu": nlu, "llm": llm, "notify": notices, "message_reader": read_message,

@@ -11,7 +11,32 @@ from llm.blocks import BLOCK_TYPES, EXECUTORS, SERVICE, register_block_types
 from llm.service import LlmService
 from orchestrator.extension import ServiceLimits
 
-__all__ = ["BLOCK_TYPES", "SERVICE", "LlmService", "install", "register_block_types"]
+__all__ = ["BLOCK_TYPES", "SERVICE", "LlmService", "RecordingReports", "install",
+           "register_block_types"]
+
+
+class RecordingReports:
+    """Reports on uploaded recordings (the speech service's uploads that ask for one): the
+    organization's provider writes it; a `recording_report` notice tells its targets."""
+
+    def __init__(self, service: LlmService, notifier: Any = None) -> None:
+        self._service = service
+        self._notifier = notifier
+
+    async def check(self, org_id: Any, provider: str) -> None:
+        await self._service.check_provider(org_id, provider)
+
+    async def write(self, *, org_id: Any, recording_id: Any, provider: str, text: str,
+                    instructions: str | None, language: str) -> dict[str, Any]:
+        return await self._service.summarise_recording(
+            org_id=org_id, recording_id=recording_id, provider=provider, text=text,
+            instructions=instructions, language=language)
+
+    def notify(self, *, org_id: Any, recording_id: Any, language: str, summary: str) -> None:
+        if self._notifier is not None:
+            self._notifier.notify("recording_report", org_id=org_id, bot_id=None,
+                                  conversation_id=recording_id, language=language,
+                                  summary=summary)
 
 
 def install(orchestrator: Any, settings: Any, sessionmaker: Any, secrets: Any,

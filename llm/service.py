@@ -54,6 +54,12 @@ REPORT_INSTRUCTIONS = (
     "who follows up on it: what the person wanted, what the bot did, what is still open, and "
     "details the operator needs (names, numbers, dates, order ids). Plain text, no more than "
     "ten lines. Write the report in {language}.")
+RECORDING_INSTRUCTIONS = (
+    "You write a short report on a recorded call or meeting from its transcript (which may "
+    "have recognition errors), for the person who follows up on it: what it was about, what "
+    "was decided or asked, what is still open, and details they need (names, numbers, dates). "
+    "Plain text, no more than fifteen lines. Write the report in {language}.")
+UPLOADS_BOT = uuid.UUID(int=0)  # whose usage an upload's report is counted under
 MAX_PROMPT_CHARS = 100_000
 PROVIDER_WAIT_SECONDS = 2.0  # for a slot of a provider's max_concurrency
 # An organization's providers (with their keys) and quota, kept per process this long at most:
@@ -358,6 +364,36 @@ class LlmService:
                                     "provider": answer["provider"]},
                              logs=[f"{name} failed: {reason}"
                                    for name, reason in answer.get("failed", [])])
+
+    async def check_provider(self, org_id: uuid.UUID, name: str) -> None:
+        """Raises ValueError with the reason when the organization cannot use `name`."""
+        try:
+            await self._chain(org_id, name)
+        except ServiceCallError as exc:
+            raise ValueError(str(exc)) from None
+
+    async def summarise_recording(self, *, org_id: uuid.UUID, recording_id: uuid.UUID,
+                                  provider: str, text: str, instructions: str | None,
+                                  language: str, timeout: float = 120.0) -> dict[str, Any]:
+        """A report on a transcribed recording (an upload: a call, a meeting), by the
+        organization's `provider` and its fallbacks, within its quota; counted in its usage
+        under the nil bot (uploads belong to no bot). Raises ServiceCallError with the
+        reason."""
+        if self._sessionmaker is None:
+            raise ServiceCallError("reports need the organization's providers")
+        chain = await self._chain(org_id, provider)
+        system = (RECORDING_INSTRUCTIONS.format(language=LANGUAGE_NAMES.get(language, language))
+                  + (f"\n\n{instructions}" if instructions else ""))
+        await self._within_quota(org_id)
+        answer = await self._complete(
+            chain, [{"role": "system", "content": system},
+                    {"role": "user", "content": f"The transcript:\n{text[-MAX_PROMPT_CHARS:]}"}],
+            {"max_tokens": 800, "temperature": None, "stop": None},
+            time.monotonic() + timeout)
+        self._count(TurnContext.model_construct(
+            conversation_id=recording_id, bot_id=UPLOADS_BOT, org_id=org_id), answer, False)
+        return {"text": answer["text"], "provider": answer["provider"],
+                "model": answer["model"]}
 
     async def _history(self, context: TurnContext, wanted: Any) -> list[dict[str, str]]:
         if not isinstance(wanted, int) or wanted <= 0 or self.transcript is None:

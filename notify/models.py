@@ -21,7 +21,7 @@ class NotificationTarget(IdMixin, TimestampMixin, Base):
         Uuid, ForeignKey("organizations.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(16))        # email, webhook
-    events: Mapped[list[Any]]                             # handoff, report, conversation_failed
+    events: Mapped[list[Any]]                             # handoff, report, conversation_failed, recording_report
     bot_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)  # None: every bot
     # email
     host: Mapped[str | None] = mapped_column(String(255))

@@ -1,6 +1,7 @@
 """An organization's notification targets: e-mail (its SMTP server; the password in a secret)
 and webhooks (signed with a key held in a secret), for the events it wants (handoff, report,
-conversation_failed), for all its bots or one. Reading takes the viewer role, changing the
+conversation_failed, recording_report: a report on an uploaded recording, heard only by
+targets for all bots), for all its bots or one. Reading takes the viewer role, changing the
 editor role (like secrets, since a target decides where conversations' summaries go)."""
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
 
 NAME = r"^[a-z][a-z0-9_-]{0,63}$"
 TargetName = Annotated[str, Path(pattern=NAME, description="The target's name.")]
-Event = Literal["handoff", "report", "conversation_failed"]
+Event = Literal["handoff", "report", "conversation_failed", "recording_report"]
 Address = Annotated[str, StringConstraints(pattern=r"^[^@\s<>,;]{1,64}@[^@\s<>,;]{1,255}$")]
 SecretName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")]
 

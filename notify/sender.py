@@ -66,9 +66,9 @@ class Notice:
 
     event: Event
     org_id: uuid.UUID
-    bot_id: uuid.UUID
+    bot_id: uuid.UUID | None      # None: not about a bot (an upload's report)
     bot_name: str
-    conversation_id: uuid.UUID
+    conversation_id: uuid.UUID    # the conversation; for "recording_report", the recording
     language: str                 # "uk" | "en" (others fall back to en)
     summary: str | None = None    # the report's text for "report"; the reason for a failure
     link: str | None = None       # where an operator opens the conversation

@@ -19,6 +19,8 @@ from notify.models import NotificationTarget
 from notify.sender import EmailTarget, Notice, Sender, WebhookTarget
 
 log = structlog.get_logger(__name__)
+# What a notice about no bot names instead of one (an upload's report).
+UPLOADS = {"uk": "Завантажені записи", "en": "Uploaded recordings"}
 
 
 class Notifier:
@@ -34,7 +36,7 @@ class Notifier:
                               http=http)
         self._tasks: set[asyncio.Task[Any]] = set()
 
-    def notify(self, event: str, *, org_id: uuid.UUID, bot_id: uuid.UUID,
+    def notify(self, event: str, *, org_id: uuid.UUID, bot_id: uuid.UUID | None,
                conversation_id: uuid.UUID, language: str, summary: str | None = None,
                link: str | None = None, occurred_at: datetime | None = None) -> None:
         """Send in the background; what came of it is logged (and counted in /metrics)."""
@@ -56,21 +58,27 @@ class Notifier:
         if self._http is not None:
             await self._http.aclose()
 
-    async def _send(self, event: str, org_id: uuid.UUID, bot_id: uuid.UUID,
+    async def _send(self, event: str, org_id: uuid.UUID, bot_id: uuid.UUID | None,
                     conversation_id: uuid.UUID, language: str, summary: str | None,
                     link: str | None, occurred_at: datetime) -> None:
         try:
             async with self._sessionmaker() as session:
+                # A notice about no bot (an upload's report) reaches the organization's
+                # targets for all bots only.
                 rows = list(await session.scalars(select(NotificationTarget).where(
                     NotificationTarget.org_id == org_id,
-                    or_(NotificationTarget.bot_id.is_(None),
+                    NotificationTarget.bot_id.is_(None) if bot_id is None else or_(
+                        NotificationTarget.bot_id.is_(None),
                         NotificationTarget.bot_id == bot_id))))
             rows = [r for r in rows if event in (r.events or [])]
             if not rows:
                 return
-            bot = await self._bots.get_bot(bot_id) if self._bots is not None else None
+            bot = await self._bots.get_bot(bot_id) \
+                if self._bots is not None and bot_id is not None else None
             notice = Notice(event=event, org_id=org_id, bot_id=bot_id,  # type: ignore[arg-type]
-                            bot_name=getattr(bot, "name", None) or str(bot_id),
+                            bot_name=getattr(bot, "name", None) or (
+                                str(bot_id) if bot_id is not None else UPLOADS[
+                                    "uk" if language == "uk" else "en"]),
                             conversation_id=conversation_id, language=language,
                             summary=summary, link=link, occurred_at=occurred_at)
             targets = [await self._target(org_id, row) for row in rows]

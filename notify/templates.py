@@ -2,7 +2,8 @@
 Ukrainian or English (any other language gets English), for each event.
 
 The texts are ``string.Template``s over ``$bot``, ``$conversation``, ``$time``, ``$summary``
-and ``$link``. A value is substituted once and never read as a template again, so a bot named
+and ``$link`` (for a recording's report, ``$conversation`` is the recording's id, under the
+event's own label). A value is substituted once and never read as a template again, so a bot named
 ``$time`` or ``{0}`` is printed as it is. What goes into a header loses its line breaks and
 other control characters (``header_safe``): a bot's name cannot add a ``Bcc:``. In the HTML
 body every value is escaped, and a link is made clickable only when it is http(s), so a
@@ -20,8 +21,8 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from notify.sender import Notice
 
-Event = Literal["handoff", "report", "conversation_failed"]
-EVENTS: tuple[Event, ...] = ("handoff", "report", "conversation_failed")
+Event = Literal["handoff", "report", "conversation_failed", "recording_report"]
+EVENTS: tuple[Event, ...] = ("handoff", "report", "conversation_failed", "recording_report")
 
 # A subject stays readable in a mail client's list; the body carries the whole name.
 SUBJECT_BOT_CHARS = 120
@@ -38,6 +39,7 @@ class Wording:
     subject: Template       # over $bot
     lead: Template          # the body's first sentence, over $bot
     summary_label: str      # what the summary is: the report, the failure's reason
+    subject_label: str | None = None  # what the id is, where it is not a conversation
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,10 @@ WORDING: dict[str, dict[Event, Wording]] = {
             Template("Розмова завершилася помилкою — $bot"),
             Template("Розмова з ботом «$bot» завершилася помилкою."),
             "Причина"),
+        "recording_report": Wording(
+            Template("Звіт про запис — $bot"),
+            Template("Завантажений запис розпізнано, і мовна модель склала звіт."),
+            "Звіт", "Запис"),
     },
     "en": {
         "handoff": Wording(
@@ -80,6 +86,11 @@ WORDING: dict[str, dict[Event, Wording]] = {
             Template("Conversation ended with an error — $bot"),
             Template("A conversation with the bot “$bot” ended with an error."),
             "Reason"),
+        "recording_report": Wording(
+            Template("Recording report — $bot"),
+            Template("An uploaded recording was transcribed, and a language model wrote a "
+                     "report on it."),
+            "Report", "Recording"),
     },
 }
 
@@ -166,7 +177,7 @@ def render(notice: Notice) -> Rendered:
         "conversation": str(notice.conversation_id),
         "time": format_time(notice, language),
         "bot_label": labels.bot,
-        "conversation_label": labels.conversation,
+        "conversation_label": wording.subject_label or labels.conversation,
         "time_label": labels.time,
         "footer": labels.footer,
     }

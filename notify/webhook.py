@@ -111,9 +111,12 @@ def body(notice: Notice) -> bytes:
         "id": str(notice.id),
         "event": notice.event,
         "org_id": str(notice.org_id),
-        "bot_id": str(notice.bot_id),
+        "bot_id": str(notice.bot_id) if notice.bot_id is not None else None,
         "bot_name": notice.bot_name,
-        "conversation_id": str(notice.conversation_id),
+        # A recording's report is about an upload, not a conversation.
+        **({"conversation_id": None, "recording_id": str(notice.conversation_id)}
+           if notice.event == "recording_report"
+           else {"conversation_id": str(notice.conversation_id)}),
         "language": notice.language,
         "summary": notice.summary,
         "link": notice.link,

@@ -12,7 +12,7 @@ __all__ = ["JobFailed", "SttService", "install"]
 
 
 def install(settings: Any, sessionmaker: Any, cache: Any = None,
-            orchestrator: Any = None, redis: Any = None) -> SttService:
+            orchestrator: Any = None, redis: Any = None, reports: Any = None) -> SttService:
     """The configured engines (`stt_engines`: "whisper" by default, "google,whisper" for
     Google Cloud Speech with the offline engine as its fallback; models and clients are made
     on the first transcription) on two pools of workers: live voice messages and bulk
@@ -32,4 +32,4 @@ def install(settings: Any, sessionmaker: Any, cache: Any = None,
         from stt.stream import UploadStream
 
         uploads = UploadStream(redis, settings.redis_prefix, workers=settings.stt_bulk_workers)
-    return SttService(sessionmaker, queue, uploads)
+    return SttService(sessionmaker, queue, uploads, reports)

@@ -31,7 +31,9 @@ class TranscriptionRead(BaseModel):
     progress: float = Field(description="0 to 1")
     text: str | None = Field(None, description="The transcript, once done.")
     result: dict[str, Any] | None = Field(None, description=(
-        "Words with their times (seconds) and confidence, the engine, the audio's length."))
+        "Words with their times (seconds) and confidence, the engine, the audio's length; "
+        "with a report asked for, `report`: {status: requested, running, done or failed, "
+        "provider, text, model, error}."))
     error_code: str | None = Field(None, description=(
         "not_audio, truncated, too_long, too_large, unsupported_codec, silence, timeout, "
         "engine_failed, interrupted"))
@@ -46,17 +48,28 @@ def _service(request: Request) -> Any:
 
 @router.post("", response_model=TranscriptionRead, status_code=status.HTTP_202_ACCEPTED,
              responses=problem_responses(401, 403, 413, 415, 422),
-             dependencies=[only_query("language")],
+             dependencies=[only_query("language", "report", "instructions")],
              openapi_extra={"requestBody": {"required": True, "content": {
                  "audio/*": {"schema": {"type": "string", "format": "binary"}}}}})
 async def upload(request: Request, principal: Operator,
                  language: Annotated[str | None, Query(
                      pattern=LANGUAGE, description="uk-UA, en-US, uk, en ...; absent: "
-                     "the engine tells")] = None):
+                     "the engine tells")] = None,
+                 report: Annotated[str | None, Query(
+                     pattern=r"^[a-z][a-z0-9_-]{0,63}$",
+                     description="One of the organization's LLM providers: once transcribed, "
+                     "it writes a report on the recording (`report` in the result), and "
+                     "the organization's notice targets for `recording_report` hear of it."
+                     )] = None,
+                 instructions: Annotated[str | None, Query(
+                     max_length=2000, description="What the report must say besides the "
+                     "usual (with `report`).")] = None):
     """Upload a recording (the body is the file: OGG/Opus, WebM, M4A/AAC, MP3, WAV, FLAC; up
     to the server's upload limit, 25 MB by default, and three hours). It is stored before
     this answers (202) and transcribed in the background, after the live conversations'
     voice messages: follow it at GET /api/v1/transcriptions/{id}."""
+    if instructions is not None and report is None:
+        raise InvalidInput("instructions go with report: name the provider that writes it")
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if not kind.startswith(AUDIO_TYPES):
         raise InvalidInput(f"send the recording itself as the body with its audio type "
@@ -66,7 +79,8 @@ async def upload(request: Request, principal: Operator,
         raise InvalidInput("the body is empty: send the recording")
     row = await _service(request).submit(org_id=principal.org_id,
                                          user_id=principal.user_id,
-                                         audio=audio, language=language)
+                                         audio=audio, language=language, report=report,
+                                         instructions=instructions)
     return TranscriptionRead.model_validate(row)
 
 

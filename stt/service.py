@@ -8,7 +8,7 @@ import asyncio
 import hashlib
 import time
 import uuid
-from typing import Any
+from typing import Any, Protocol
 
 import structlog
 from sqlalchemy import update
@@ -28,11 +28,30 @@ PROGRESS_STEP = 0.05            # an upload's progress is written when it moved 
 PROGRESS_SECONDS = 5.0          # ...or this long after the last write
 
 
+class Reports(Protocol):
+    """What an upload's report needs of the LLM and notify services (given by the
+    composition root)."""
+
+    async def check(self, org_id: uuid.UUID, provider: str) -> None:
+        """Raises ValueError with the reason when the organization cannot use `provider`."""
+
+    async def write(self, *, org_id: uuid.UUID, recording_id: uuid.UUID, provider: str,
+                    text: str, instructions: str | None, language: str) -> dict[str, Any]:
+        """{text, provider, model}; raises with the reason."""
+
+    def notify(self, *, org_id: uuid.UUID, recording_id: uuid.UUID, language: str,
+               summary: str) -> None: ...
+
+
 class SttService:
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession],
-                 queue: TranscriptionQueue, uploads: UploadStream | None = None) -> None:
+                 queue: TranscriptionQueue, uploads: UploadStream | None = None,
+                 reports: Reports | None = None) -> None:
         self._sessionmaker = sessionmaker
         self.queue = queue
+        # An upload may end in a language model's report and a notice (the composition root
+        # gives the LLM and notify services' entry points: stt reaches neither itself).
+        self.reports = reports
         # With Redis: uploads go through a stream every instance reads (stt.stream), and
         # survive the instance that took them; without, they run here.
         self.uploads = uploads
@@ -65,9 +84,19 @@ class SttService:
         return int(result.rowcount or 0)
 
     async def submit(self, *, org_id: uuid.UUID, user_id: uuid.UUID | None, audio: bytes,
-                     language: str | None) -> Transcription:
+                     language: str | None, report: str | None = None,
+                     instructions: str | None = None) -> Transcription:
         """Store the upload's row (committed before this returns), then transcribe it in
-        the background."""
+        the background; with `report` (one of the organization's LLM providers), a report
+        on the transcript follows, and a `recording_report` notice."""
+        if report is not None:
+            if self.reports is None:
+                raise InvalidInput("reports on recordings need the LLM service, which this "
+                                   "server does not run")
+            try:
+                await self.reports.check(org_id, report)
+            except ValueError as exc:
+                raise InvalidInput(f"report: {exc}") from None
         from stt.audio import AudioRejected, Limits, check
 
         try:  # what is not usable audio is refused now, with its reason, and not stored
@@ -80,7 +109,10 @@ class SttService:
             await self.recover()
         row = Transcription(org_id=org_id, created_by=user_id, status="queued",
                             language=language, bytes=len(audio),
-                            audio_sha256=hashlib.sha256(audio).hexdigest())
+                            audio_sha256=hashlib.sha256(audio).hexdigest(),
+                            result={"report": {"status": "requested", "provider": report,
+                                               "instructions": instructions}}
+                            if report is not None else None)
         async with transaction(self._sessionmaker) as session:
             session.add(row)
             await session.flush()
@@ -137,8 +169,44 @@ class SttService:
                                finished_at=utcnow())
             return
         await asyncio.gather(*progress_task, return_exceptions=True)
+        row = await self._row(transcription_id)
+        wanted = (row.result or {}).get("report") if row is not None else None
+        if isinstance(wanted, dict) and wanted.get("status") == "requested":
+            result = {**result, "report": {**wanted, "status": "running"}}
         await self._update(transcription_id, status="done", progress=1.0,
                            text=result["text"], result=result, finished_at=utcnow())
+        if row is not None and "report" in result:
+            await self._report(row, result)
+
+    async def _row(self, transcription_id: uuid.UUID) -> Transcription | None:
+        async with self._sessionmaker() as session:
+            return await session.get(Transcription, transcription_id)
+
+    async def _report(self, row: Transcription, result: dict[str, Any]) -> None:
+        """The language model's report on the transcript, kept with it, then the notice."""
+        wanted = result["report"]
+        language = (row.language or result.get("language") or "en")[:2].lower()
+        report: dict[str, Any] = {"provider": wanted.get("provider"),
+                                  "instructions": wanted.get("instructions")}
+        if self.reports is None:
+            report.update(status="failed", error="the LLM service does not run here")
+        elif not (result.get("text") or "").strip():
+            report.update(status="failed", error="nothing was said in the recording")
+        else:
+            try:
+                made = await self.reports.write(
+                    org_id=row.org_id, recording_id=row.id, provider=str(wanted["provider"]),
+                    text=result["text"], instructions=wanted.get("instructions"),
+                    language=language)
+                report.update(status="done", **made)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001  (the transcript stays; the report says why)
+                report.update(status="failed", error=str(exc)[:500] or type(exc).__name__)
+        await self._update(row.id, result={**result, "report": report})
+        if report["status"] == "done" and self.reports is not None:
+            self.reports.notify(org_id=row.org_id, recording_id=row.id, language=language,
+                                summary=report["text"])
 
     async def _give_up(self, transcription_id: uuid.UUID, code: str, reason: str) -> None:
         await self._update(transcription_id, status="failed", error_code=code, error=reason,

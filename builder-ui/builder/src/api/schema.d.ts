@@ -3354,7 +3354,7 @@ export interface components {
              */
             bot_id?: string | null;
             /** Events */
-            events: ("handoff" | "report" | "conversation_failed")[];
+            events: ("handoff" | "report" | "conversation_failed" | "recording_report")[];
             /** Host */
             host?: string | null;
             /**
@@ -3401,7 +3401,7 @@ export interface components {
              */
             created_at: string;
             /** Events */
-            events: ("handoff" | "report" | "conversation_failed")[];
+            events: ("handoff" | "report" | "conversation_failed" | "recording_report")[];
             /** Host */
             host?: string | null;
             /**
@@ -3552,7 +3552,7 @@ export interface components {
             progress: number;
             /**
              * Result
-             * @description Words with their times (seconds) and confidence, the engine, the audio's length.
+             * @description Words with their times (seconds) and confidence, the engine, the audio's length; with a report asked for, `report`: {status: requested, running, done or failed, provider, text, model, error}.
              */
             result?: {
                 [key: string]: unknown;
@@ -11246,6 +11246,10 @@ export interface operations {
             query?: {
                 /** @description uk-UA, en-US, uk, en ...; absent: the engine tells */
                 language?: string | null;
+                /** @description One of the organization's LLM providers: once transcribed, it writes a report on the recording (`report` in the result), and the organization's notice targets for `recording_report` hear of it. */
+                report?: string | null;
+                /** @description What the report must say besides the usual (with `report`). */
+                instructions?: string | null;
             };
             header?: never;
             path?: never;
