@@ -119,7 +119,7 @@ class VoiceClient:
         language = request.get("language")
         try:
             result = await self._stt.live(audio, language if isinstance(language, str)
-                                          else None)
+                                          else None, org_id=context.org_id)
         except JobFailed as exc:
             if exc.code in NOTHING_TO_HEAR:
                 # The service did its work: there is nothing to hear in this recording (the

@@ -70,9 +70,9 @@ def _notify_routers() -> list[APIRouter]:
 
 
 def _stt_routers() -> list[APIRouter]:
-    from stt.router import router
+    from stt.router import router, settings_router
 
-    return [router]
+    return [router, settings_router]
 
 
 def _llm_routers() -> list[APIRouter]:

@@ -61,6 +61,8 @@ class Job:
     max_seconds: float
     progress: Callable[[float], None] | None = None
     queued_at: float = field(default_factory=time.monotonic)
+    # The organization's order of engines (by name); None or none known here: the server's.
+    engines: tuple[str, ...] | None = None
 
 
 class TranscriptionQueue:
@@ -84,6 +86,17 @@ class TranscriptionQueue:
 
             normalise = ffmpeg_normalise
         self._normalise = normalise
+
+    def names(self) -> list[str]:
+        """The engines this server runs, in its own order."""
+        return [engine.name for engine in self.engines]
+
+    def _chain(self, job: Job) -> list[Any]:
+        if not job.engines:
+            return self.engines
+        by_name = {engine.name: engine for engine in self.engines}
+        chosen = [by_name[name] for name in job.engines if name in by_name]
+        return chosen or self.engines
 
     async def close(self) -> None:
         for pool in self._pools.values():
@@ -131,7 +144,7 @@ class TranscriptionQueue:
                 def report(value: float) -> None:  # from the worker thread
                     loop.call_soon_threadsafe(on_progress, 0.1 + 0.85 * value)
 
-            for engine in self.engines:
+            for engine in self._chain(job):
                 work = functools.partial(engine.transcribe, audio.pcm, job.language)
                 if report is not None and getattr(engine, "reports_progress", False):
                     work = functools.partial(work, progress=report)
@@ -155,7 +168,7 @@ class TranscriptionQueue:
 
     def _key(self, job: Job) -> str:
         digest = hashlib.sha256(job.audio).hexdigest()
-        engines = ",".join(e.name for e in self.engines)
+        engines = ",".join(e.name for e in self._chain(job))
         return f"{CACHE_PREFIX}{engines}:{job.language or '-'}:{digest}"
 
     async def _cached(self, key: str) -> dict[str, Any] | None:

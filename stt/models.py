@@ -7,10 +7,10 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, Uuid
+from sqlalchemy import JSON, ForeignKey, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.db import Base, IdMixin, TimestampMixin
+from core.db import Base, IdMixin, TimestampMixin, utcnow
 
 
 class Transcription(IdMixin, TimestampMixin, Base):
@@ -32,3 +32,15 @@ class Transcription(IdMixin, TimestampMixin, Base):
     error_code: Mapped[str | None] = mapped_column(String(32))
     error: Mapped[str | None] = mapped_column(String(500))
     finished_at: Mapped[datetime | None]
+
+
+class SpeechSettings(Base):
+    """An organization's choice of speech engines: the order they are asked in (the first,
+    then its fallbacks), among those this server runs. No row: the server's order."""
+
+    __tablename__ = "speech_settings"
+
+    org_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True)
+    engines: Mapped[list[str]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -11,8 +11,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from core.errors import InvalidInput, NotFound
-from core.http import DbSession, Operator, Viewer, only_query, problem_responses
-from stt.models import Transcription
+from core.http import DbSession, Editor, Operator, Viewer, only_query, problem_responses
+from stt.models import SpeechSettings, Transcription
 
 router = APIRouter(prefix="/api/v1/transcriptions", tags=["speech"])
 
@@ -104,3 +104,52 @@ async def get_transcription(transcription_id: uuid.UUID, principal: Viewer,
     if row is None or row.org_id != principal.org_id:
         raise NotFound(f"no transcription {transcription_id} in your organization")
     return TranscriptionRead.model_validate(row)
+
+
+settings_router = APIRouter(prefix="/api/v1/speech", tags=["speech"])
+
+
+class SpeechSettingsBody(BaseModel):
+    engines: list[str] = Field(min_length=1, max_length=4, description=(
+        "The engines to ask, in order: the first, then its fallbacks (of `available`)."))
+
+
+class SpeechSettingsRead(SpeechSettingsBody):
+    available: list[str] = Field(description="The engines this server runs, in its order.")
+    default: bool = Field(description="True when the organization has not chosen: the "
+                                      "server's order applies.")
+
+
+@settings_router.get("/settings", response_model=SpeechSettingsRead,
+                     responses=problem_responses(401), dependencies=[only_query()])
+async def get_speech_settings(request: Request, principal: Viewer, session: DbSession):
+    """Which speech engines the organization's voice messages and uploads go to, in order."""
+    available = _service(request).queue.names()
+    row = await session.get(SpeechSettings, principal.org_id)
+    chosen = [e for e in (row.engines if row is not None else []) if e in available]
+    return SpeechSettingsRead(engines=chosen or available, available=available,
+                              default=not chosen)
+
+
+@settings_router.put("/settings", response_model=SpeechSettingsRead,
+                     responses=problem_responses(401, 403, 422), dependencies=[only_query()])
+async def put_speech_settings(request: Request, body: SpeechSettingsBody, principal: Editor,
+                              session: DbSession):
+    """Choose the engines and their order (say `["google", "whisper"]`: Google Cloud Speech
+    first, the offline engine when it fails). Only engines this server runs."""
+    service = _service(request)
+    available = service.queue.names()
+    unknown = [e for e in body.engines if e not in available]
+    if unknown:
+        raise InvalidInput(f"engines: {unknown[0]!r} does not run on this server; it runs "
+                           f"{', '.join(available)}")
+    if len(set(body.engines)) != len(body.engines):
+        raise InvalidInput("engines: each engine once")
+    row = await session.get(SpeechSettings, principal.org_id)
+    if row is None:
+        session.add(SpeechSettings(org_id=principal.org_id, engines=list(body.engines)))
+    else:
+        row.engines = list(body.engines)
+    await session.flush()
+    service.forget_settings(principal.org_id)
+    return SpeechSettingsRead(engines=list(body.engines), available=available, default=False)

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from core.db import transaction, utcnow
 from core.errors import InvalidInput, ServiceUnavailable
 from stt.jobs import Job, JobFailed, TranscriptionQueue
-from stt.models import Transcription
+from stt.models import SpeechSettings, Transcription
 from stt.stream import UploadStream
 
 log = structlog.get_logger(__name__)
@@ -26,6 +26,7 @@ BULK_MAX_SECONDS = 3 * 3600.0   # an upload: a meeting, a call
 LIVE_MAX_SECONDS = 120.0        # a voice message in a conversation
 PROGRESS_STEP = 0.05            # an upload's progress is written when it moved this much...
 PROGRESS_SECONDS = 5.0          # ...or this long after the last write
+SETTINGS_SECONDS = 5.0          # an organization's engine order is read again after this
 
 
 class Reports(Protocol):
@@ -52,6 +53,9 @@ class SttService:
         # An upload may end in a language model's report and a notice (the composition root
         # gives the LLM and notify services' entry points: stt reaches neither itself).
         self.reports = reports
+        # Organizations' engine orders, read at most SETTINGS_SECONDS ago (this instance's
+        # own changes at once: `forget_settings`).
+        self._orders: dict[uuid.UUID, tuple[float, tuple[str, ...] | None]] = {}
         # With Redis: uploads go through a stream every instance reads (stt.stream), and
         # survive the instance that took them; without, they run here.
         self.uploads = uploads
@@ -118,6 +122,7 @@ class SttService:
             await session.flush()
             session.expunge(row)
         if self.uploads is not None:
+            self.start()  # (an app run without its lifespan starts reading here)
             try:
                 await self.uploads.add(row.id, audio, language)
             except Exception as exc:  # noqa: BLE001  (the row says so; the uploader retries)
@@ -131,10 +136,34 @@ class SttService:
         task.add_done_callback(self._tasks.discard)
         return row
 
-    async def live(self, audio: bytes, language: str | None) -> dict[str, Any]:
-        """A voice message of a conversation: first in line, on its own pool."""
-        return await self.queue.transcribe(Job(audio=audio, language=language,
-                                               priority="live", max_seconds=LIVE_MAX_SECONDS))
+    async def live(self, audio: bytes, language: str | None,
+                   org_id: uuid.UUID | None = None) -> dict[str, Any]:
+        """A voice message of a conversation: first in line, on its own pool, through the
+        organization's engines."""
+        return await self.queue.transcribe(Job(
+            audio=audio, language=language, priority="live", max_seconds=LIVE_MAX_SECONDS,
+            engines=await self.engines_for(org_id) if org_id is not None else None))
+
+    async def engines_for(self, org_id: uuid.UUID) -> tuple[str, ...] | None:
+        """The organization's order of engines, or None for the server's."""
+        now = time.monotonic()
+        kept = self._orders.get(org_id)
+        if kept is not None and kept[0] > now:
+            return kept[1]
+        try:
+            async with self._sessionmaker() as session:
+                row = await session.get(SpeechSettings, org_id)
+        except Exception as exc:  # noqa: BLE001  (the server's order still hears it)
+            log.warning("stt.settings_unavailable", error=type(exc).__name__)
+            return kept[1] if kept is not None else None
+        order = tuple(row.engines) if row is not None and row.engines else None
+        if len(self._orders) > 10_000:
+            self._orders.clear()
+        self._orders[org_id] = (now + SETTINGS_SECONDS, order)
+        return order
+
+    def forget_settings(self, org_id: uuid.UUID) -> None:
+        self._orders.pop(org_id, None)
 
     async def _work(self, transcription_id: uuid.UUID, audio: bytes,
                     language: str | None) -> None:
@@ -153,9 +182,11 @@ class SttService:
 
         await self._update(transcription_id, status="running", progress=0.0)
         try:
+            row = await self._row(transcription_id)
             result = await self.queue.transcribe(Job(
                 audio=audio, language=language, priority="bulk",
-                max_seconds=BULK_MAX_SECONDS, progress=progress))
+                max_seconds=BULK_MAX_SECONDS, progress=progress,
+                engines=await self.engines_for(row.org_id) if row is not None else None))
         except JobFailed as exc:
             await self._update(transcription_id, status="failed", error_code=exc.code,
                                error=str(exc)[:500], finished_at=utcnow())
@@ -169,7 +200,6 @@ class SttService:
                                finished_at=utcnow())
             return
         await asyncio.gather(*progress_task, return_exceptions=True)
-        row = await self._row(transcription_id)
         wanted = (row.result or {}).get("report") if row is not None else None
         if isinstance(wanted, dict) and wanted.get("status") == "requested":
             result = {**result, "report": {**wanted, "status": "running"}}

@@ -106,6 +106,8 @@ class UploadStream:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001  (Redis away: try again, slower)
+                if "NOGROUP" in str(exc):  # the stream was deleted (Redis flushed): again
+                    grouped = False
                 log.warning("stt.stream_unavailable", error=type(exc).__name__)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 10.0)
