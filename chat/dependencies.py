@@ -53,7 +53,11 @@ def _hear_voice(app: Any) -> None:
 
         # Live voice messages queue in the speech service itself (its live pool); the
         # bulkhead only bounds how many turns wait on it at once.
-        dispatcher.register("stt", VoiceClient(stt, state.voice_media), ServiceLimits(
+        settings = state.runtime.settings
+        client = VoiceClient(stt, state.voice_media, state.runtime.limiter,
+                             settings.stt_voice_per_conversation_per_minute,
+                             settings.stt_voice_per_bot_per_minute)
+        dispatcher.register("stt", client, ServiceLimits(
             concurrency=32, queue=128, wait_seconds=2.0, failure_threshold=5,
             reset_seconds=30.0))
 

@@ -100,11 +100,31 @@ class VoiceMedia:
 
 
 class VoiceClient:
-    """The dispatcher's client for `stt`: `transcribe` a conversation's voice message."""
+    """The dispatcher's client for `stt`: `transcribe` a conversation's voice message, within
+    the per-conversation and per-bot rates (every transcription costs the server's shared
+    live pool: a flood from one place must not make everyone else's voice wait)."""
 
-    def __init__(self, stt: Any, media: VoiceMedia) -> None:
+    def __init__(self, stt: Any, media: VoiceMedia, limiter: Any = None,
+                 per_conversation: int = 12, per_bot: int = 600) -> None:
         self._stt = stt  # stt.contract.SttService
         self._media = media
+        self._limiter = limiter
+        self._rates = (f"{per_conversation}/minute", f"{per_bot}/minute")
+
+    async def _within_rates(self, context: TurnContext) -> None:
+        if self._limiter is None:
+            return
+        from core.errors import RateLimited
+
+        try:
+            await self._limiter.hit(self._rates[0], "voice-conversation",
+                                    str(context.conversation_id), what="voice messages")
+            await self._limiter.hit(self._rates[1], "voice-bot", str(context.bot_id),
+                                    what="voice messages")
+        except RateLimited as exc:
+            raise ServiceCallError(f"too many voice messages: {exc.detail}") from None
+        except Exception as exc:  # noqa: BLE001  (the counter is away: heard anyway)
+            log.warning("chat.voice_rate_unavailable", error=type(exc).__name__)
 
     async def call(self, operation: str, request: Mapping[str, Any], context: TurnContext,
                    *, timeout: float) -> ServiceResult:
@@ -115,6 +135,7 @@ class VoiceClient:
         payload = request.get("audio")
         if not isinstance(payload, Mapping):
             raise ServiceCallError("no recording was given")
+        await self._within_rates(context)
         audio = await self._media.fetch(payload, context)
         language = request.get("language")
         try:

@@ -122,6 +122,10 @@ class Settings(BaseSettings):
     stt_whisper_model: str = ""
     stt_live_workers: Annotated[int, Field(ge=1, le=64)] = 1
     stt_bulk_workers: Annotated[int, Field(ge=1, le=64)] = 1
+    # Voice messages heard in conversations, at most (each costs a transcription on the
+    # server's shared live pool): per conversation and per bot, a minute.
+    stt_voice_per_conversation_per_minute: Annotated[int, Field(ge=1, le=10_000)] = 12
+    stt_voice_per_bot_per_minute: Annotated[int, Field(ge=1, le=1_000_000)] = 600
     # Speech engines in the order they are asked, comma-separated (`google`, `whisper`): the
     # first answers, the others are fallbacks when it fails or refuses (`google,whisper`).
     stt_engines: str = "whisper"
