@@ -103,6 +103,57 @@ async def send_message(conversation_id: uuid.UUID, body: MessageIn, scope: Scope
     return Response(answer.model_dump_json(), media_type="application/json")
 
 
+@router.post("/conversations/{conversation_id}/voice", response_model=TurnAnswer,
+             responses=problem_responses(401, 403, 404, 409, 413, 422, 429, 503),
+             openapi_extra={**_CHAT_SECURITY, "requestBody": {"required": True, "content": {
+                 "audio/*": {"schema": {"type": "string", "format": "binary"}}}}})
+async def send_voice(conversation_id: uuid.UUID, scope: Scope, service: Conversations,
+                     request: Request,
+                     client_message_id: Annotated[str, Query(
+                         min_length=1, max_length=128, pattern=r"^[^\x00-\x1f]+$",
+                         description="As for a text message: a resend returns the first "
+                         "answer and runs nothing again.")]):
+    """Send a voice message: the body is the recording (OGG/Opus, WebM, M4A, MP3, WAV; at
+    most 1 MiB, two minutes). Answered like a typed message once it is heard and stored: a
+    question waiting for text gets the words (the person's message keeps them: see the
+    history), a recording nothing can be heard in is asked to be typed."""
+    from chat.dependencies import voice_media
+    from chat.voice import MAX_VOICE_BYTES, VoiceRejected
+    from core.errors import ServiceUnavailable
+
+    scope.require_speaker()
+    unknown = sorted(set(request.query_params) - {"client_message_id"})
+    if unknown:
+        raise InvalidInput(f"unknown query parameter '{unknown[0]}'")
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if not kind.startswith(("audio/", "video/webm", "video/mp4", "application/ogg")):
+        raise InvalidInput("send the recording itself as the body with its audio type "
+                           f"(Content-Type: audio/ogg, audio/webm, ...), not {kind or 'none'}")
+    media = voice_media(request.app)
+    if media is None:
+        raise ServiceUnavailable("this server does not take voice messages", dependency="stt")
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_VOICE_BYTES:
+        raise PayloadTooLarge(f"a voice message is limited to {MAX_VOICE_BYTES // 1024} KB",
+                              limit=MAX_VOICE_BYTES)
+    audio = bytearray()
+    async for chunk in request.stream():
+        audio += chunk
+        if len(audio) > MAX_VOICE_BYTES:
+            raise PayloadTooLarge(f"a voice message is limited to {MAX_VOICE_BYTES // 1024} "
+                                  "KB", limit=MAX_VOICE_BYTES)
+    # Only a conversation the caller may speak in keeps a recording (404 otherwise).
+    await service.latest_answer(scope=scope, conversation_id=conversation_id)
+    try:
+        payload = await media.keep(conversation_id, bytes(audio), kind)
+    except VoiceRejected as exc:
+        raise InvalidInput(str(exc)) from None
+    answer = await service.send(scope=scope, conversation_id=conversation_id,
+                                event=InboundEvent(kind="audio", payload=payload),
+                                client_message_id=client_message_id)
+    return Response(answer.model_dump_json(), media_type="application/json")
+
+
 @router.get("/conversations/{conversation_id}/messages", response_model=HistoryPage,
             responses=problem_responses(401, 404, 422), openapi_extra=_CHAT_SECURITY)
 async def history(
