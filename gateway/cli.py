@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import getpass
+import os
 import sys
+
+# One BLAS thread, set before numpy loads (spaCy, Whisper): OpenBLAS's own threads and its
+# fork handler deadlock with a subprocess started while a speech worker multiplies matrices
+# (ffmpeg for the next recording): the event loop froze under a flood of uploads. The speech
+# workers are the parallelism; stt.engines also caps it at run time.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer

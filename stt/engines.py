@@ -73,6 +73,22 @@ def language_code(language: str | None) -> str | None:
     return language.strip()[:2].lower()
 
 
+_BLAS_CAPPED = threading.Event()
+
+
+def one_blas_thread() -> None:
+    """Numpy's BLAS on one thread for the whole process, whenever numpy was loaded (see
+    gateway.cli): Whisper's feature extraction multiplies matrices in the speech workers,
+    and OpenBLAS's worker threads and its fork handler deadlock with the ffmpeg subprocesses
+    the event loop starts meanwhile."""
+    if _BLAS_CAPPED.is_set():
+        return
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
+    _BLAS_CAPPED.set()
+
+
 def pcm_to_float(pcm: bytes) -> np.ndarray:
     """s16le bytes -> float32 samples in [-1, 1)."""
     if len(pcm) % 2:
@@ -136,6 +152,7 @@ class WhisperEngine:
 
     def load(self) -> WhisperModel:
         """Load the model now (idempotent, thread-safe) and return it."""
+        one_blas_thread()
         model = self._model
         if model is not None:
             return model

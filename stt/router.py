@@ -11,7 +11,14 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from core.errors import InvalidInput, NotFound
-from core.http import DbSession, Editor, Operator, Viewer, only_query, problem_responses
+from core.http import (
+    DbSession,
+    Editor,
+    UploadingOperator,
+    Viewer,
+    only_query,
+    problem_responses,
+)
 from stt.models import SpeechSettings, Transcription
 
 router = APIRouter(prefix="/api/v1/transcriptions", tags=["speech"])
@@ -51,7 +58,7 @@ def _service(request: Request) -> Any:
              dependencies=[only_query("language", "report", "instructions")],
              openapi_extra={"requestBody": {"required": True, "content": {
                  "audio/*": {"schema": {"type": "string", "format": "binary"}}}}})
-async def upload(request: Request, principal: Operator,
+async def upload(request: Request, principal: UploadingOperator,
                  language: Annotated[str | None, Query(
                      pattern=LANGUAGE, description="uk-UA, en-US, uk, en ...; absent: "
                      "the engine tells")] = None,

@@ -61,6 +61,8 @@ class SttService:
         self.uploads = uploads
         self._tasks: set[asyncio.Task[None]] = set()
         self._recovered = False
+        self._recovering = asyncio.Lock()
+        self._started_at = utcnow()
 
     def start(self) -> None:
         """Begin taking uploads from the shared stream (the distributed mode)."""
@@ -77,10 +79,18 @@ class SttService:
 
     async def recover(self) -> int:
         """Jobs a stopped server had under way are lost with their audio (it is not kept):
-        their rows say so, and the uploader sends the file again."""
+        their rows say so, and the uploader sends the file again. Once, and only for rows
+        older than this process (the first uploads arrive together)."""
+        async with self._recovering:
+            if self._recovered:
+                return 0
+            return await self._recover()
+
+    async def _recover(self) -> int:
         async with transaction(self._sessionmaker) as session:
             result = await session.execute(update(Transcription).where(
-                Transcription.status.in_(("queued", "running"))).values(
+                Transcription.status.in_(("queued", "running")),
+                Transcription.created_at < self._started_at).values(
                 status="failed", error_code="interrupted", finished_at=utcnow(),
                 error="the server restarted before this recording was transcribed; "
                       "upload it again"))
