@@ -63,6 +63,8 @@ class Job:
     queued_at: float = field(default_factory=time.monotonic)
     # The organization's order of engines (by name); None or none known here: the server's.
     engines: tuple[str, ...] | None = None
+    # Called on the event loop when a worker takes the job (an upload's row says "running").
+    started: Callable[[], None] | None = None
 
 
 class TranscriptionQueue:
@@ -135,6 +137,8 @@ class TranscriptionQueue:
             await slots.acquire()
         finally:
             waiting.labels(job.priority).dec()
+        if job.started is not None:
+            job.started()
         try:
             loop = asyncio.get_running_loop()
             report = None

@@ -190,12 +190,15 @@ class SttService:
             progress_task.append(asyncio.ensure_future(self._update(
                 transcription_id, progress=round(value, 3))))
 
-        await self._update(transcription_id, status="running", progress=0.0)
+        def started() -> None:  # a worker took it: no longer waiting in the queue
+            progress_task.append(asyncio.ensure_future(self._update(
+                transcription_id, status="running")))
+
         try:
             row = await self._row(transcription_id)
             result = await self.queue.transcribe(Job(
                 audio=audio, language=language, priority="bulk",
-                max_seconds=BULK_MAX_SECONDS, progress=progress,
+                max_seconds=BULK_MAX_SECONDS, progress=progress, started=started,
                 engines=await self.engines_for(row.org_id) if row is not None else None))
         except JobFailed as exc:
             await self._update(transcription_id, status="failed", error_code=exc.code,
