@@ -52,6 +52,7 @@ from orchestrator.contract import (
     OutboundMessage,
     ScenarioNotRunnable,
     ScenariosUnavailable,
+    ServiceCall,
     TurnContext,
     TurnResult,
 )
@@ -85,6 +86,7 @@ _SAID = frozenset({"text", "choice", "payload", *MEDIA_KINDS})
 # Answered by the engine even while an operator has the conversation.
 BUILTIN_COMMANDS = frozenset({"start", "restart", "help"})
 LOCK_WAIT_SECONDS = 10.0
+VOICE_SECONDS = 60.0  # hearing a voice message for an operator (as the engine's own limit)
 LOCK_LEASE_SECONDS = 30.0
 
 
@@ -544,8 +546,10 @@ class ConversationService:
             if conversation.status == "handoff" and (
                     event.kind in _SAID
                     or (event.kind == "command" and not self._runs_in_handoff(bot, event))):
+                heard = (await self._hear_for_operators(conversation, bot, event)
+                         if event.kind == "audio" else None)
                 return await self._to_operators(store, conversation, event,
-                                                client_message_id, started, read)
+                                                client_message_id, started, read, heard)
             # The state as the engine left it, where this instance remembers it (the engine
             # never changes a state it is given); else validated from what is stored.
             state = (warm.state if warm is not None and warm.state is not None
@@ -780,13 +784,42 @@ class ConversationService:
         name = (event.command or "").strip().lstrip("/").lower()
         return name in BUILTIN_COMMANDS or bool(bot.settings.get("commands_in_handoff", False))
 
+    async def _hear_for_operators(self, conversation: Snapshot, bot: BotInfo,
+                                  event: InboundEvent) -> dict[str, Any] | None:
+        """A voice message while an operator has the conversation: what it says, stored with
+        it for the operator (the scenario does not run, so the engine does not hear it)."""
+        dispatcher = getattr(self._orchestrator, "dispatcher", None)
+        if dispatcher is None or "stt" not in dispatcher.services() \
+                or not isinstance(event.payload, dict):
+            return None
+        context = self._context(bot, conversation.id, conversation.end_user_id,
+                                conversation.channel, conversation.user_values,
+                                conversation.bot_values)
+        outcome = await dispatcher.call(ServiceCall(
+            service="stt", operation="transcribe", timeout_seconds=VOICE_SECONDS,
+            request={"audio": event.payload, "language": conversation.language}), context)
+        value = outcome.value if isinstance(outcome.value, dict) else {}
+        text = value.get("text") if outcome.status == "ok" else None
+        text = text.strip() if isinstance(text, str) else ""
+        heard: dict[str, Any] = {"text": text or None, **{k: value[k] for k in (
+            "confidence", "engine", "language", "seconds") if value.get(k) is not None}}
+        if not text:
+            heard["error"] = (outcome.error or value.get("reason")
+                              or "no speech was heard in the recording")
+        return heard
+
     async def _to_operators(self, store: Any, conversation: Snapshot, event: InboundEvent,
                             client_message_id: str | None, started: float,
-                            read: dict[str, Any] | None = None) -> TurnAnswer:
+                            read: dict[str, Any] | None = None,
+                            heard: dict[str, Any] | None = None) -> TurnAnswer:
         """While an operator has the conversation, the scenario does not run: the message is
         stored, and the hub pushes it to whoever watches the conversation."""
         seq = conversation.message_seq + 1
         body = inbound_body(event)
+        if heard is not None:  # a voice message, with what it says for the operator
+            body["transcript"] = heard
+            if heard.get("text"):
+                body["text"] = heard["text"]
         answer = TurnAnswer(
             conversation_id=conversation.id, messages=[], ended=False, status="handoff",
             input=InputRequest(kind="handoff",
@@ -803,6 +836,8 @@ class ConversationService:
                        "body": {**body, **read["stored"]} if read else body}],
             turn=self._turn_row(conversation.turn_seq + 1, client_message_id,
                                 conversation.version_id, body, answer, [], [], {}, started)))
+        if heard is not None:
+            answer._inbound = body
         return answer
 
     @staticmethod

@@ -58,3 +58,27 @@ async def test_a_voice_message_over_rest(live_server, demo_key, make_actor) -> N
                                  content=voice, headers={**stranger.headers,
                                                          "Content-Type": "audio/webm"})
         assert refused.status_code == 404, refused.text
+
+
+async def test_a_voice_message_during_a_handoff_reaches_the_operator_with_its_words(
+        live_server, make_actor) -> None:  # type: ignore[no-untyped-def]
+    from core.security import Role
+    from tests.integration.test_chat_api import HANDOFF, bot_with
+
+    owner = await make_actor(Role.owner)
+    async with httpx.AsyncClient(base_url=live_server, timeout=60) as api:
+        _, _, chat_key = await bot_with(api, owner, HANDOFF)
+        started = (await api.post("/api/v1/conversations", json={"language": "en"},
+                                  headers=chat_key)).json()
+        assert started["status"] == "handoff"
+        conversation = started["conversation_id"]
+        answer = await api.post(f"/api/v1/conversations/{conversation}/voice?client_message_id=h1",
+                                content=spoken("my name is bob"),
+                                headers={**chat_key, "Content-Type": "audio/ogg"})
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["messages"] == [] and answer.json()["status"] == "handoff"
+        history = (await api.get(f"/api/v1/conversations/{conversation}/messages",
+                                 headers=owner.headers)).json()["items"]
+    [voice] = [m["body"] for m in history if m["body"].get("kind") == "audio"]
+    assert voice["text"].lower().startswith("my name is bob")
+    assert voice["transcript"]["engine"].startswith("whisper")
