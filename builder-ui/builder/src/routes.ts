@@ -3,7 +3,7 @@
 // at /builder/, so any address below it works without the server knowing the builder's routes.
 export type BotTab = "scenarios" | "settings";
 /** The organization's model settings: providers, limits and usage, notification targets. */
-export type ModelsTab = "providers" | "quota" | "notifications";
+export type ModelsTab = "providers" | "quota" | "notifications" | "speech";
 
 export type Route =
   | { name: "bots" }
@@ -21,7 +21,7 @@ export function parseRoute(hash: string): Route {
   if (first === "scenarios" && second) return { name: "scenario", scenarioId: second };
   if (first === "modules") return second ? { name: "module", moduleName: second } : { name: "modules" };
   if (first === "secrets") return { name: "secrets" };
-  if (first === "models") return second === "quota" || second === "notifications" ? { name: "models", tab: second } : { name: "models" };
+  if (first === "models") return second === "quota" || second === "notifications" || second === "speech" ? { name: "models", tab: second } : { name: "models" };
   return { name: "bots" };
 }
 

@@ -1,6 +1,6 @@
-// The organization's language-model settings, on three tabs: its providers (#/models), its
-// limits with what its bots spent (#/models/quota), and where its notices go
-// (#/models/notifications). What the current role may change: providers and notification
+// The organization's language-model settings, on four tabs: its providers (#/models), its
+// limits with what its bots spent (#/models/quota), where its notices go
+// (#/models/notifications), and its speech engines (#/models/speech). What the current role may change: providers and notification
 // targets the editor role, limits the admin role; below them every control that changes
 // something is left out (the server refuses them anyway).
 import { useTranslation } from "react-i18next";
@@ -8,9 +8,10 @@ import { routeHref, type ModelsTab } from "../routes";
 import { allows, type Role } from "./forms";
 import { ProvidersPanel } from "./ProvidersPanel";
 import { QuotaPanel } from "./QuotaPanel";
+import { SpeechPanel } from "./SpeechPanel";
 import { TargetsPanel } from "./TargetsPanel";
 
-export const MODELS_TABS: readonly ModelsTab[] = ["providers", "quota", "notifications"];
+export const MODELS_TABS: readonly ModelsTab[] = ["providers", "quota", "notifications", "speech"];
 
 export function ModelsScreen({ tab = "providers", role }: { tab?: ModelsTab; role?: Role | null }) {
   const { t } = useTranslation();
@@ -39,6 +40,8 @@ export function ModelsScreen({ tab = "providers", role }: { tab?: ModelsTab; rol
         <QuotaPanel canEdit={allows(role, "admin")} />
       ) : tab === "notifications" ? (
         <TargetsPanel canEdit={canEdit} />
+      ) : tab === "speech" ? (
+        <SpeechPanel canEdit={canEdit} />
       ) : (
         <ProvidersPanel canEdit={canEdit} />
       )}
