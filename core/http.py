@@ -105,10 +105,11 @@ async def _current_principal(request: Request, session: DbSession) -> Principal:
     return principal
 
 
-def require(role: Role) -> Callable[..., Any]:
-    async def dependency(
-        principal: Annotated[Principal, Depends(_current_principal)],
-    ) -> Principal:
+def require(role: Role, caller: Callable[..., Any] = _current_principal) -> Callable[..., Any]:
+    """The caller (read by `caller`), refused below `role`."""
+    # A default, not an annotation: annotations are read as strings in this module's globals,
+    # where `caller` does not exist.
+    async def dependency(principal: Principal = Depends(caller)) -> Principal:  # noqa: B008
         principal.require(role)
         return principal
 
@@ -126,16 +127,6 @@ async def _brief_principal(request: Request) -> Principal:
     return principal
 
 
-def require_briefly(role: Role) -> Callable[..., Any]:
-    async def dependency(
-        principal: Annotated[Principal, Depends(_brief_principal)],
-    ) -> Principal:
-        principal.require(role)
-        return principal
-
-    return dependency
-
-
 CurrentPrincipal = Annotated[Principal, Depends(_current_principal)]
 Viewer = Annotated[Principal, Depends(require(Role.viewer))]
 Operator = Annotated[Principal, Depends(require(Role.operator))]
@@ -143,7 +134,7 @@ Editor = Annotated[Principal, Depends(require(Role.editor))]
 Admin = Annotated[Principal, Depends(require(Role.admin))]
 Owner = Annotated[Principal, Depends(require(Role.owner))]
 # An operator read without holding a connection for the rest of the request (uploads).
-UploadingOperator = Annotated[Principal, Depends(require_briefly(Role.operator))]
+UploadingOperator = Annotated[Principal, Depends(require(Role.operator, _brief_principal))]
 
 
 async def read_limited_body(request: Request, limit: int, what: str) -> bytes:

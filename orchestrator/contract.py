@@ -5,6 +5,7 @@ trace). The chat service persists and delivers; the orchestrator only decides.""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal, Protocol
 
@@ -129,6 +130,22 @@ class ServiceOutcome(BaseModel):
     error: str | None = None
     milliseconds: float = 0.0
     logs: list[str] = Field(default_factory=list)  # e.g. a script's console.log, bounded
+
+
+def heard_in(outcome: ServiceOutcome, clean: Callable[[str], str] = str.strip
+             ) -> dict[str, Any]:
+    """What a `stt` / `transcribe` call heard in a person's voice message, as it is stored
+    with the message (`TurnResult.heard`): `text` (`clean`ed; None when nothing was heard),
+    `confidence`, `engine`, `language`, `seconds`, and `error` when there is no text."""
+    value = outcome.value if isinstance(outcome.value, dict) else {}
+    text = value.get("text") if outcome.status == "ok" else None
+    text = clean(text) if isinstance(text, str) else ""
+    heard: dict[str, Any] = {"text": text or None, **{k: value[k] for k in (
+        "confidence", "engine", "language", "seconds") if value.get(k) is not None}}
+    if not text:
+        heard["error"] = (outcome.error or value.get("reason")
+                          or "no speech was heard in the recording")
+    return heard
 
 
 class CallTrace(BaseModel):

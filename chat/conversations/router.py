@@ -19,7 +19,7 @@ from chat.conversations.sse import streamed_turn
 from chat.realtime import tokens
 from chat.dependencies import Conversations, Scope
 from core.errors import InvalidInput, PayloadTooLarge
-from core.http import Editor, Operator, RuntimeDep, Viewer, problem_responses
+from core.http import Editor, Operator, RuntimeDep, Viewer, only_query, problem_responses
 from core.types import AfterSeq
 from orchestrator.contract import InboundEvent
 
@@ -105,6 +105,7 @@ async def send_message(conversation_id: uuid.UUID, body: MessageIn, scope: Scope
 
 @router.post("/conversations/{conversation_id}/voice", response_model=TurnAnswer,
              responses=problem_responses(401, 403, 404, 409, 413, 422, 429, 503),
+             dependencies=[only_query("client_message_id")],
              openapi_extra={**_CHAT_SECURITY, "requestBody": {"required": True, "content": {
                  "audio/*": {"schema": {"type": "string", "format": "binary"}}}}})
 async def send_voice(conversation_id: uuid.UUID, scope: Scope, service: Conversations,
@@ -118,15 +119,12 @@ async def send_voice(conversation_id: uuid.UUID, scope: Scope, service: Conversa
     question waiting for text gets the words (the person's message keeps them: see the
     history), a recording nothing can be heard in is asked to be typed."""
     from chat.dependencies import voice_media
-    from chat.voice import MAX_VOICE_BYTES, VoiceRejected
+    from chat.voice import MAX_VOICE_BYTES, MIME_TYPES, VoiceRejected
     from core.errors import ServiceUnavailable
 
     scope.require_speaker()
-    unknown = sorted(set(request.query_params) - {"client_message_id"})
-    if unknown:
-        raise InvalidInput(f"unknown query parameter '{unknown[0]}'")
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if not kind.startswith(("audio/", "video/webm", "video/mp4", "application/ogg")):
+    if not kind.startswith(MIME_TYPES):
         raise InvalidInput("send the recording itself as the body with its audio type "
                            f"(Content-Type: audio/ogg, audio/webm, ...), not {kind or 'none'}")
     media = voice_media(request.app)

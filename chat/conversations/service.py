@@ -55,6 +55,7 @@ from orchestrator.contract import (
     ServiceCall,
     TurnContext,
     TurnResult,
+    heard_in,
 )
 from scenarios.contract import BOT_CACHE_PREFIX, BotInfo, ScenariosClient, bot_cache_key
 
@@ -795,18 +796,9 @@ class ConversationService:
         context = self._context(bot, conversation.id, conversation.end_user_id,
                                 conversation.channel, conversation.user_values,
                                 conversation.bot_values)
-        outcome = await dispatcher.call(ServiceCall(
+        return heard_in(await dispatcher.call(ServiceCall(
             service="stt", operation="transcribe", timeout_seconds=VOICE_SECONDS,
-            request={"audio": event.payload, "language": conversation.language}), context)
-        value = outcome.value if isinstance(outcome.value, dict) else {}
-        text = value.get("text") if outcome.status == "ok" else None
-        text = text.strip() if isinstance(text, str) else ""
-        heard: dict[str, Any] = {"text": text or None, **{k: value[k] for k in (
-            "confidence", "engine", "language", "seconds") if value.get(k) is not None}}
-        if not text:
-            heard["error"] = (outcome.error or value.get("reason")
-                              or "no speech was heard in the recording")
-        return heard
+            request={"audio": event.payload, "language": conversation.language}), context))
 
     async def _to_operators(self, store: Any, conversation: Snapshot, event: InboundEvent,
                             client_message_id: str | None, started: float,

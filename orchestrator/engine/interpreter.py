@@ -29,6 +29,7 @@ from orchestrator.contract import (
     OutboundMessage,
     ServiceCall,
     ServiceOutcome,
+    heard_in,
     TurnContext,
     TurnError,
     TurnResult,
@@ -767,24 +768,15 @@ class Engine:
         message nothing could be heard in (silence, noise, a recording that is not audio, the
         speech service down) asks the person to type it, and the block keeps waiting with
         the tries it had: the person did nothing wrong."""
-        value = outcome.value if isinstance(outcome.value, dict) else {}
-        text = value.get("text") if outcome.status == "ok" else None
-        # Engines end what they hear as a sentence ("Bob."); an answer typed has no full stop.
-        text = text.strip()[:MAX_HEARD_CHARS].rstrip(".!…").strip() \
-            if isinstance(text, str) else ""
         turn.trace.append((block.id, block.type, turn.compiled.name, None,
                            outcome.milliseconds * 1000, outcome.error,
                            CallTrace(service="stt", operation="transcribe",
                                      status=outcome.status, milliseconds=outcome.milliseconds,
                                      error=outcome.error, logs=list(outcome.logs))))
-        heard: dict[str, Any] = {"text": text or None}
-        for key in ("confidence", "engine", "language", "seconds"):
-            if value.get(key) is not None:
-                heard[key] = value[key]
-        if not text:
-            heard["error"] = (outcome.error or value.get("reason")
-                              or "no speech was heard in the recording")
-        turn.heard = heard
+        # Engines end what they hear as a sentence ("Bob."); an answer typed has no full stop.
+        heard = turn.heard = heard_in(
+            outcome, lambda said: said.strip()[:MAX_HEARD_CHARS].rstrip(".!…").strip())
+        text = heard["text"]
         if text:
             return self._go(turn, original, event=InboundEvent(kind="text", text=text))
         turn.messages.append(text_message(phrases.not_heard(turn.language), block.id))

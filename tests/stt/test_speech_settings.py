@@ -4,13 +4,12 @@ organizations keep the server's order. Google Cloud Speech is the fake gRPC serv
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from core.security import Role
 from stt.fake_google import FakeSpeechServer
 from tests.stt.spoken import spoken
+from tests.stt.test_transcriptions_api import finished
 
 
 @pytest.fixture
@@ -31,16 +30,6 @@ async def google_app(settings, monkeypatch):  # type: ignore[no-untyped-def]
                                      base_url="http://test", timeout=60) as client:
             yield client, fake
     fake.stop()
-
-
-async def done(client, headers, transcription_id: str) -> dict:  # type: ignore[no-untyped-def]
-    for _ in range(600):
-        body = (await client.get(f"/api/v1/transcriptions/{transcription_id}",
-                                 headers=headers)).json()
-        if body["status"] in ("done", "failed"):
-            return body
-        await asyncio.sleep(0.1)
-    raise AssertionError(body)
 
 
 async def test_an_organization_chooses_its_engines(google_app, make_actor) -> None:  # type: ignore[no-untyped-def]
@@ -65,7 +54,7 @@ async def test_an_organization_chooses_its_engines(google_app, make_actor) -> No
     fake.answer("the order number is forty two", 0.9)
     sent = await client.post("/api/v1/transcriptions?language=uk-UA", content=spoken("hello"),
                              headers={**owner.headers, "Content-Type": "audio/ogg"})
-    body = await done(client, owner.headers, sent.json()["id"])
+    body = await finished(client, owner.headers, sent.json()["id"])
     assert body["status"] == "done" and body["result"]["engine"] == "google"
     assert body["text"] == "the order number is forty two"
     assert fake.requests[-1].language_code == "uk-UA"
@@ -75,7 +64,7 @@ async def test_an_organization_chooses_its_engines(google_app, make_actor) -> No
     theirs = await client.post("/api/v1/transcriptions?language=en-US",
                                content=spoken("yes please"),
                                headers={**other.headers, "Content-Type": "audio/ogg"})
-    body = await done(client, other.headers, theirs.json()["id"])
+    body = await finished(client, other.headers, theirs.json()["id"])
     assert body["result"]["engine"].startswith("whisper") and "yes" in body["text"].lower()
     assert len(fake.requests) == asked
 
@@ -86,5 +75,5 @@ async def test_an_organization_chooses_its_engines(google_app, make_actor) -> No
     again = await client.post("/api/v1/transcriptions?language=en-US",
                               content=spoken("my name is bob"),
                               headers={**owner.headers, "Content-Type": "audio/ogg"})
-    body = await done(client, owner.headers, again.json()["id"])
+    body = await finished(client, owner.headers, again.json()["id"])
     assert body["result"]["engine"].startswith("whisper") and "bob" in body["text"].lower()
