@@ -12,6 +12,7 @@ from typing import Any
 import structlog
 
 from chat.conversations.service import ConversationService
+from core.tasks import stop
 
 log = structlog.get_logger("rozmova.chat")
 
@@ -38,9 +39,7 @@ async def repeating(action: Callable[[], Awaitable[None]], every_seconds: float,
     try:
         yield task
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await stop([task])
 
 
 def running_sweeper(service: ConversationService, every_seconds: float

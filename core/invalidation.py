@@ -14,7 +14,6 @@ A memo filled from a read that started before an invalidation would put the stal
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import uuid
 import weakref
 from collections.abc import Callable
@@ -24,6 +23,7 @@ import structlog
 
 from core.cache import Cache
 from core.events import PubSub
+from core.tasks import stop
 
 log = structlog.get_logger("rozmova.invalidation")
 
@@ -98,12 +98,9 @@ class Invalidation:
 
     async def stop(self) -> None:
         if self._listener is not None:
-            self._listener.cancel()
             # Bounded: a listener cancelled while Redis hangs may be stuck in its cleanup on
             # a silent socket (closing the client frees it); shutdown does not wait for that.
-            with contextlib.suppress(asyncio.CancelledError, TimeoutError, Exception):
-                async with asyncio.timeout(2):
-                    await self._listener
+            await stop([self._listener], timeout=2)
             self._listener = None
 
     async def _listen(self) -> None:

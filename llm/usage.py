@@ -11,7 +11,6 @@ the database refuses (an organization deleted meanwhile); counting never fails a
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import uuid
 import weakref
 from datetime import date
@@ -22,6 +21,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.db import is_outage, upsert, utcnow
+from core.tasks import stop
 from llm.models import LlmUsage
 
 log = structlog.get_logger(__name__)
@@ -134,9 +134,7 @@ class UsageBook:
         """The last write; the flusher stops."""
         await self.flush()
         if self._flusher is not None:
-            self._flusher.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._flusher
+            await stop([self._flusher])
             self._flusher = None
         if self._keys:
             log.warning("llm.usage_not_counted", rows=self._keys, reason="closed")

@@ -21,6 +21,7 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.db import utcnow
+from core.tasks import stop
 from nlu.classifier import IntentClassifier, ModelFormatError, train
 from nlu.models import IntentModel
 from orchestrator.extension import ServiceCallError, ServiceResult, TurnContext
@@ -74,9 +75,7 @@ class NluService:
         raise ServiceCallError(f"the nlu service has no operation '{operation}'")
 
     async def close(self) -> None:
-        for task in list(self._background):
-            task.cancel()
-        await asyncio.gather(*self._background, return_exceptions=True)
+        await stop(list(self._background))
         self._models.clear()
 
     # --- models -----------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.db import transaction, utcnow
 from core.errors import InvalidInput, ServiceUnavailable
+from core.tasks import stop
 from stt.jobs import Job, JobFailed, TranscriptionQueue
 from stt.models import SpeechSettings, Transcription
 from stt.stream import UploadStream
@@ -72,9 +73,7 @@ class SttService:
     async def close(self) -> None:
         if self.uploads is not None:
             await self.uploads.close()
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await stop(list(self._tasks))
         await self.queue.close()
 
     async def recover(self) -> int:

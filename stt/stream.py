@@ -25,6 +25,8 @@ from typing import Any
 
 import structlog
 
+from core.tasks import stop
+
 log = structlog.get_logger(__name__)
 
 STREAM = "stt:uploads"
@@ -72,10 +74,7 @@ class UploadStream:
             self._runner = asyncio.create_task(self._run(work, give_up), name="stt uploads")
 
     async def close(self) -> None:
-        tasks = [t for t in (self._runner, *self._tasks) if t is not None]
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await stop([self._runner, *self._tasks])
         self._runner = None
 
     async def _ensure_group(self) -> None:
@@ -153,8 +152,8 @@ class UploadStream:
         except Exception:  # noqa: BLE001  (left pending: claimed again after the idle time)
             log.exception("stt.upload_failed", entry=entry_id)
         finally:
-            heartbeat.cancel()
             self._slots.release()
+            await stop([heartbeat])
 
     async def _keep(self, entry_id: str) -> None:
         """Claim the entry again now and then: its idle time starts over, so no other

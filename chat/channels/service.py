@@ -57,6 +57,7 @@ from core.errors import (
 )
 from core.logging import get_logger
 from core.runtime import Runtime
+from core.tasks import stop
 from orchestrator.contract import InputRequest, OutboundMessage
 
 log = get_logger("rozmova.channels")
@@ -388,17 +389,13 @@ class Channels:
             log.warning("channels.counts_lost")
         polled = list(self._pollers)
         pollers = list(self._pollers.values())
-        for task in pollers:  # no new updates taken from here on
-            task.cancel()
-        await asyncio.gather(*pollers, return_exceptions=True)
+        await stop(pollers)  # no new updates taken from here on
         # Deliveries under way finish: one cut between a send and its delivered mark would
         # have the next instance say that message again.
         deliveries = list(self._deliveries.values())
         if deliveries:
             await asyncio.wait(deliveries, timeout=self.drain_seconds)
-        for task in deliveries:
-            task.cancel()
-        await asyncio.gather(*deliveries, return_exceptions=True)
+        await stop(deliveries)
         for connection_id in polled:  # another instance takes over now, not at the lease's end
             await self._release_lease(connection_id)
         for connection_id in list(self._clients):

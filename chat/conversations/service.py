@@ -43,6 +43,7 @@ from core.locks import Held
 from core.streams import Sink, Streams
 from core.runtime import Runtime
 from core.security import Role
+from core.tasks import stop
 from orchestrator.contract import (
     MEDIA_KINDS,
     ConversationState,
@@ -264,9 +265,7 @@ class ConversationService:
         """Stop deferred jobs under way (their conversations keep waiting: a restart of the
         conversation recovers) and the embedded mode's turn thread once what it holds is
         written."""
-        for task in list(self._jobs):
-            task.cancel()
-        await asyncio.gather(*self._jobs, return_exceptions=True)
+        await stop(list(self._jobs))
         await asyncio.to_thread(self._commits.close)
 
     # --- deferred jobs ----------------------------------------------------------------------

@@ -22,6 +22,7 @@ import structlog
 from chat.realtime.frames import conversation_name
 from core.events import PubSub
 from core.presence import LEASE_SECONDS, Presence, member_channel
+from core.tasks import stop
 
 log = structlog.get_logger("rozmova.chat.realtime")
 
@@ -160,11 +161,7 @@ class Hub:
         """Tell every socket to reconnect (to another instance), then stop listening."""
         sockets = [s for group in self._sockets.values() for s in group]
         await asyncio.gather(*(s.go_away(reason) for s in sockets), return_exceptions=True)
-        for task in (self._listener, self._refresher):
-            if task is not None:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
+        await stop([self._listener, self._refresher])
         for conversation_id in list(self._sockets):
             with contextlib.suppress(Exception):
                 await self._presence.leave(conversation_name(conversation_id), self.id)
