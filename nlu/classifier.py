@@ -157,7 +157,7 @@ class IntentClassifier:
         counts: dict[int, int] = {}
         get = counts.get
         vocab = self._words
-        for feature in nlu_text.word_features(words):
+        for feature in nlu_text.word_features(words) + nlu_text.script_feature(words):
             i = vocab.get(feature)
             if i is not None:
                 counts[i] = get(i, 0) + 1
@@ -304,7 +304,7 @@ def train(examples: Iterable[TrainingExample | Mapping[str, Any]], *,
     word_lists, char_lists = [], []
     for text_, _, _ in rows:
         words = nlu_text.tokens(nlu_text.normalise(text_))
-        word_lists.append(nlu_text.word_features(words)
+        word_lists.append(nlu_text.word_features(words) + nlu_text.script_feature(words)
                           + (nlu_text.lemma_features(words) if settings.lemmas else []))
         char_lists.append(nlu_text.char_features(words))
 

@@ -23,6 +23,7 @@ _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "′": "'", "‘"
 _WORD = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")
 _DIGITS = re.compile(r"\d")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN = re.compile(r"[a-z\u00c0-\u024f]")
 LEMMA_PREFIX = "~"
 
 CHAR_MIN, CHAR_MAX = 2, 5
@@ -49,6 +50,23 @@ def word_features(words: list[str]) -> list[str]:
         return []
     padded = ["<s>", *words, "</s>"]
     return words + [f"{a} {b}" for a, b in zip(padded, padded[1:])]
+
+
+def script(words: list[str]) -> str:
+    """The message's writing system, as the classifier tells languages apart without a
+    detector: "cyrillic" (Ukrainian, Russian), "latin" (English and most others), or "other"."""
+    cyrillic = sum(1 for word in words if _CYRILLIC.search(word))
+    latin = sum(1 for word in words if _LATIN.search(word))
+    if not cyrillic and not latin:
+        return "other"
+    return "cyrillic" if cyrillic >= latin else "latin"
+
+
+def script_feature(words: list[str]) -> list[str]:
+    """The script as a feature of its own ("<cyrillic>"): each intent gets a bias per script,
+    so a language with few examples is not ruled by the intents the larger one has most
+    examples of."""
+    return [f"<{script(words)}>"] if words else []
 
 
 def char_features(words: list[str]) -> list[str]:

@@ -195,3 +195,33 @@ def test_ukrainian_inflections_meet_their_lemmas() -> None:
     assert again.predict("що з моїм замовленням") == with_lemmas.predict("що з моїм замовленням")
     old = IntentClassifier.from_bytes(without.to_bytes())
     assert old.predict("проблема з адресою") == without.predict("проблема з адресою")
+
+
+def test_each_script_has_its_own_intent_bias(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bot with many English examples of one intent and few Ukrainian ones: a Ukrainian
+    message that matches little leans to what the Ukrainian examples say most, not to the
+    intent the English examples outnumber (the script is a feature of every message)."""
+    import nlu.text as nlu_text
+
+    rows = [{"text": t, "intent": "faq", "lang": "en"} for t in (
+        "what are your opening hours", "where is your shop", "do you deliver abroad",
+        "how much is delivery", "can I pay by card", "do you have a loyalty card",
+        "what is your phone number", "are you open on sunday", "how do I return an item",
+        "where can I park", "is there a student discount", "do you sell gift cards")]
+    rows += [{"text": "коли ви працюєте", "intent": "faq", "lang": "uk"},
+             {"text": "I want to complain", "intent": "complaint", "lang": "en"}]
+    rows += [{"text": t, "intent": "complaint", "lang": "uk"} for t in (
+        "хочу поскаржитися", "у мене скарга", "мене обслужили погано", "я незадоволений",
+        "кур'єр запізнився", "товар зламаний")]
+    model = train(rows).classifier
+    assert nlu_text.script(["привіт", "hello", "світ"]) == "cyrillic"
+    assert nlu_text.script(["hello", "world"]) == "latin"
+    monkeypatch.setattr(nlu_text, "script_feature", lambda words: [])
+    one_bias = train(rows).classifier
+    monkeypatch.undo()
+    text = "а що у вас із цінами"
+    scores = dict(model.predict(text, threshold=0).ranking)
+    shared = dict(one_bias.predict(text, threshold=0).ranking)
+    assert scores["complaint"] - scores["faq"] > shared["complaint"] - shared["faq"]
+    # English messages keep their answers.
+    assert model.predict("where is your shop").intent == "faq"
