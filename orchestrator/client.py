@@ -21,20 +21,15 @@ from orchestrator.contract import (
     InboundEvent,
     ScenarioNotRunnable,
     ScenariosUnavailable,
-    ServiceCall,
     ServiceOutcome,
     TurnContext,
     TurnResult,
 )
-from orchestrator.engine.compile import CompiledScenario
+from orchestrator.engine.compile import CompiledScenario, global_intent_call, global_scenario
 from orchestrator.dispatch import Dispatcher
 from orchestrator.engine.interpreter import Engine, PendingTurn
 
 log = structlog.get_logger(__name__)
-
-# A message waits at most this long for the global intents' verdict (a trained model answers
-# in a fraction of a millisecond; the first message of a new version may train it).
-GLOBAL_INTENT_SECONDS = 3.0
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -130,25 +125,20 @@ class InProcessOrchestrator:
         command, so the engine interrupts and returns as for `/help`. The innermost scenario
         that declares global intents decides; when the NLU service cannot answer in time the
         message goes on as text (logged), never lost."""
-        for frame in reversed(state.frames):
-            compiled = scenarios.get(frame.version_id)
-            if compiled is None or compiled.global_model is None:
-                continue
-            outcome = await self.dispatcher.call(ServiceCall(
-                service="nlu", operation="classify", timeout_seconds=GLOBAL_INTENT_SECONDS,
-                request={**compiled.global_model, "text": event.text,
-                         "threshold": compiled.global_threshold}), context)
-            if outcome.status != "ok":
-                log.warning("orchestrator.global_intent_unavailable", status=outcome.status,
-                            error=outcome.error)
-                return event
-            value = outcome.value if isinstance(outcome.value, dict) else {}
-            intent = value.get("intent")
-            if intent in compiled.global_intents:
-                return InboundEvent.model_construct(
-                    kind="command", command=intent, text=event.text, choice_id=None,
-                    payload=None)
+        compiled = global_scenario(scenarios, state.frames)
+        if compiled is None:
             return event
+        outcome = await self.dispatcher.call(global_intent_call(compiled, event.text or ""),
+                                             context)
+        if outcome.status != "ok":
+            log.warning("orchestrator.global_intent_unavailable", status=outcome.status,
+                        error=outcome.error)
+            return event
+        value = outcome.value if isinstance(outcome.value, dict) else {}
+        intent = value.get("intent")
+        if intent in compiled.global_intents:
+            return InboundEvent.model_construct(
+                kind="command", command=intent, text=event.text, choice_id=None, payload=None)
         return event
 
     async def run_job(self, job: DeferredJob, context: TurnContext) -> ServiceOutcome:

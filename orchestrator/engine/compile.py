@@ -23,7 +23,7 @@ from scenarios.format import (
 from scenarios.format.nlu import training_data
 from scenarios.format.validation import COMPUTATION_CODES
 
-from orchestrator.contract import ScenarioNotRunnable
+from orchestrator.contract import ScenarioNotRunnable, ServiceCall
 from orchestrator.engine.executor import Executor, ExecutorRegistry
 
 if TYPE_CHECKING:
@@ -87,6 +87,29 @@ class CompiledScenario:
     def handler(self, event: str) -> str | None:
         return {"fallback": self.fallback, "timeout": self.timeout, "error": self.error,
                 "no_input": self.no_input}.get(event)
+
+
+# A message waits at most this long for the global intents' verdict (a trained model answers
+# in a fraction of a millisecond; the first message of a new version may train it).
+GLOBAL_INTENT_SECONDS = 3.0
+
+
+def global_scenario(scenarios: Mapping[uuid.UUID, CompiledScenario],
+                    frames: Sequence[Any]) -> CompiledScenario | None:
+    """The scenario whose global intents a message is checked against: the innermost of the
+    conversation's frames that declares any."""
+    for frame in reversed(frames):
+        compiled = scenarios.get(frame.version_id)
+        if compiled is not None and compiled.global_model is not None:
+            return compiled
+    return None
+
+
+def global_intent_call(scenario: CompiledScenario, text: str) -> ServiceCall:
+    """The NLU call that tells whether `text` means one of `scenario`'s global intents."""
+    return ServiceCall(service="nlu", operation="classify", timeout_seconds=GLOBAL_INTENT_SECONDS,
+                       request={**(scenario.global_model or {}), "text": text,
+                                "threshold": scenario.global_threshold})
 
 
 def compile_version(version: PublishedVersion, *, languages: Sequence[str],

@@ -35,7 +35,13 @@ from orchestrator.contract import (
     TurnResult,
 )
 from orchestrator.engine import phrases
-from orchestrator.engine.compile import CompiledBlock, CompiledScenario, compile_version
+from orchestrator.engine.compile import (
+    CompiledBlock,
+    CompiledScenario,
+    compile_version,
+    global_intent_call,
+    global_scenario,
+)
 from orchestrator.engine.executor import (
     CALL,
     END,
@@ -105,13 +111,15 @@ class _Suspend(Exception):
     the suspended turn (`PendingTurn`) to the orchestrator's client."""
 
     def __init__(self, turn: _Turn, block: CompiledBlock, call: ServiceCall,
-                 cap_left: int, voice: InboundEvent | None = None) -> None:
+                 cap_left: int, voice: InboundEvent | None = None,
+                 said: str | None = None) -> None:
         super().__init__(call.service)
         self.turn = turn
         self.block = block
         self.call = call
         self.cap_left = cap_left
         self.voice = voice  # the person's voice message, being transcribed for `block`
+        self.said = said  # its transcript, being checked for a global intent
 
 
 class PendingTurn:
@@ -120,11 +128,12 @@ class PendingTurn:
     `Engine.resume_turn`, which goes on at the same block; the turn is persisted once, after
     its last call. Holds the turn in progress, so it is only valid in this process."""
 
-    __slots__ = ("turn", "original", "block", "call", "cap_left", "remaining_ns", "voice")
+    __slots__ = ("turn", "original", "block", "call", "cap_left", "remaining_ns", "voice",
+                 "said")
 
     def __init__(self, turn: _Turn, original: ConversationState, block: CompiledBlock,
                  call: ServiceCall, cap_left: int, remaining_ns: int,
-                 voice: InboundEvent | None = None) -> None:
+                 voice: InboundEvent | None = None, said: str | None = None) -> None:
         self.turn = turn
         self.original = original
         self.block = block
@@ -132,6 +141,7 @@ class PendingTurn:
         self.cap_left = cap_left
         self.remaining_ns = remaining_ns
         self.voice = voice
+        self.said = said
 
     @property
     def block_id(self) -> str:
@@ -419,7 +429,8 @@ class Engine:
     def _pending(self, suspended: _Suspend, original: ConversationState) -> PendingTurn:
         turn = suspended.turn
         return PendingTurn(turn, original, suspended.block, suspended.call, suspended.cap_left,
-                           max(0, turn.deadline - self.clock()), suspended.voice)
+                           max(0, turn.deadline - self.clock()), suspended.voice,
+                           suspended.said)
 
     def _suspend(self, turn: _Turn, block: CompiledBlock, step: Step, start: int,
                  cap_left: int) -> None:
@@ -452,6 +463,8 @@ class Engine:
         turn.deadline = self.clock() + pending.remaining_ns  # waiting did not count
         if pending.voice is not None:
             return self._heard(turn, original, block, outcome, pending.voice)
+        if pending.said is not None:
+            return self._understood(turn, original, block, outcome, pending.said)
         return self._outcome_reaches(turn, original, block, outcome, call.service,
                                      call.operation, pending.cap_left)
 
@@ -503,26 +516,9 @@ class Engine:
             kind, event = "command", InboundEvent.model_construct(
                 kind="command", text=None, choice_id=None, payload=None, command="start")
         if kind == "command":
-            name = (event.command or "").strip().lstrip("/").lower()
-            if name in _RESTART_COMMANDS:
-                return self._restart(turn, state, event, turn.root.commands.get(name))
-            # A global intent is reached like a command (the orchestrator turns a message
-            # that means one into its command; `/name` typed works too).
-            located = self._locate(turn, lambda c: c.commands.get(name)
-                                   or c.global_intents.get(name))
-            if located is not None and (turn.status != "handoff"
-                                        or context.commands_in_handoff):
-                if event.text:
-                    turn.note_input(event.text)  # what the person said, for the handler
-                # Like an event handler: when the command's path ends, the person is back
-                # where they were (the question asks again, the operator keeps the
-                # conversation); only an end block ends the conversation.
-                waiting = turn.waiting_block if turn.status in ("waiting", "handoff") else None
-                self._leave_waiting(turn)
-                return self._go(turn, state, block_id=self._call_handler(turn, located, waiting))
-            if name == "help":
-                help_text = phrases.help_text(turn.language, turn.root.commands)
-                return self._unchanged(state, turn, messages=[text_message(help_text, None)])
+            commanded = self._command(turn, state, event)
+            if commanded is not None:
+                return commanded
             # An unknown command is something the person typed.
             event = InboundEvent.model_construct(
                 kind="text", text="/" + (event.command or "").lstrip("/"), choice_id=None,
@@ -762,6 +758,33 @@ class Engine:
         if target is not None:
             self._drive(turn, target, self.max_steps)
 
+    def _command(self, turn: _Turn, state: ConversationState, event: InboundEvent
+                 ) -> TurnResult | None:
+        """A command (`/help`, a global intent's name) runs its handler; None for a command
+        the scenario does not know."""
+        name = (event.command or "").strip().lstrip("/").lower()
+        if name in _RESTART_COMMANDS:
+            return self._restart(turn, state, event, turn.root.commands.get(name))
+        # A global intent is reached like a command (the orchestrator turns a message that
+        # means one into its command, _understood a voice message that does; `/name` typed
+        # works too).
+        located = self._locate(turn, lambda c: c.commands.get(name)
+                               or c.global_intents.get(name))
+        if located is not None and (turn.status != "handoff"
+                                    or turn.context.commands_in_handoff):
+            if event.text:
+                turn.note_input(event.text)  # what the person said, for the handler
+            # Like an event handler: when the command's path ends, the person is back where
+            # they were (the question asks again, the operator keeps the conversation); only
+            # an end block ends the conversation.
+            waiting = turn.waiting_block if turn.status in ("waiting", "handoff") else None
+            self._leave_waiting(turn)
+            return self._go(turn, state, block_id=self._call_handler(turn, located, waiting))
+        if name == "help":
+            help_text = phrases.help_text(turn.language, turn.root.commands)
+            return self._unchanged(state, turn, messages=[text_message(help_text, None)])
+        return None
+
     def _heard(self, turn: _Turn, original: ConversationState, block: CompiledBlock,
                outcome: ServiceOutcome, voice: InboundEvent) -> TurnResult:
         """The transcript of a voice message reaches the block that waits, as if typed; a
@@ -778,10 +801,38 @@ class Engine:
             outcome, lambda said: said.strip()[:MAX_HEARD_CHARS].rstrip(".!…").strip())
         text = heard["text"]
         if text:
+            # What was said may mean one of the scenario's global intents ("help", "talk to
+            # a person"), as a typed message may: the NLU service is asked first.
+            scenario = global_scenario(turn.scenarios, turn.frames)
+            if scenario is not None:
+                turn.calls += 1
+                raise _Suspend(turn, block, global_intent_call(scenario, text),
+                               self.max_steps, said=text)
             return self._go(turn, original, event=InboundEvent(kind="text", text=text))
         turn.messages.append(text_message(phrases.not_heard(turn.language), block.id))
         turn.input = self._current_request(turn, original)
         return self._result(turn, original)
+
+    def _understood(self, turn: _Turn, original: ConversationState, block: CompiledBlock,
+                    outcome: ServiceOutcome, said: str) -> TurnResult:
+        """A voice message's transcript that means a global intent runs it like the typed
+        message would; otherwise (or when NLU could not answer in time) the block that
+        waits takes it as typed."""
+        turn.trace.append((block.id, block.type, turn.compiled.name, None,
+                           outcome.milliseconds * 1000, outcome.error,
+                           CallTrace(service="nlu", operation="classify",
+                                     status=outcome.status, milliseconds=outcome.milliseconds,
+                                     error=outcome.error, logs=list(outcome.logs))))
+        scenario = global_scenario(turn.scenarios, turn.frames)
+        value = outcome.value if outcome.status == "ok" and isinstance(outcome.value, dict) \
+            else {}
+        intent = value.get("intent")
+        if scenario is not None and isinstance(intent, str) and intent in scenario.global_intents:
+            commanded = self._command(turn, original, InboundEvent.model_construct(
+                kind="command", command=intent, text=said, choice_id=None, payload=None))
+            if commanded is not None:
+                return commanded
+        return self._go(turn, original, event=InboundEvent(kind="text", text=said))
 
     def _drive(self, turn: _Turn, block_id: str | None, cap: int) -> None:
         """Run blocks from `block_id` until one waits, the conversation ends or the cap."""

@@ -82,3 +82,37 @@ async def test_a_voice_message_during_a_handoff_reaches_the_operator_with_its_wo
     [voice] = [m["body"] for m in history if m["body"].get("kind") == "audio"]
     assert voice["text"].lower().startswith("my name is bob")
     assert voice["transcript"]["engine"].startswith("whisper")
+
+
+async def test_a_voice_message_that_means_a_global_intent_interrupts_and_returns(
+        live_server, client, make_actor) -> None:  # type: ignore[no-untyped-def]
+    """Said instead of typed, "when are you open on sunday" runs the global intent's path and
+    comes back to the question, as the typed message does; a plain answer is the answer."""
+    from core.security import Role
+    from tests.integration.test_service_blocks import bot_with_scenario
+    from tests.nlu.test_global_intents import document
+
+    owner = await make_actor(Role.owner)
+    chat_key = await bot_with_scenario(client, owner, document())
+    async with httpx.AsyncClient(base_url=live_server, timeout=60) as api:
+        started = (await api.post("/api/v1/conversations", json={"language": "en"},
+                                  headers=chat_key)).json()
+        assert [m["text"] for m in started["messages"]] == ["What is your name?"]
+        conversation = started["conversation_id"]
+        answer = await api.post(
+            f"/api/v1/conversations/{conversation}/voice?client_message_id=g1",
+            content=spoken("when are you open on sunday"),
+            headers={**chat_key, "Content-Type": "audio/ogg"})
+        assert answer.status_code == 200, answer.text
+        said = [m["text"] for m in answer.json()["messages"]]
+        # (tiny.en hears espeak's voice as "when I open on Sunday": near enough to mean it)
+        assert said[0].startswith("We are open 9 to 6 (when") and "Sunday" in said[0], said
+        assert said[-1] == "What is your name?" and answer.json()["input"]["block_id"] == "name"
+        answer = await api.post(
+            f"/api/v1/conversations/{conversation}/voice?client_message_id=g2",
+            content=spoken("Bob"), headers={**chat_key, "Content-Type": "audio/ogg"})
+        assert answer.json()["messages"][0]["text"] == "Hello, Bob!", answer.text
+        history = (await api.get(f"/api/v1/conversations/{conversation}/messages",
+                                 headers=owner.headers)).json()["items"]
+        heard = [m["body"]["text"] for m in history if m["body"].get("kind") == "audio"]
+        assert f"({heard[0]})" in said[0] and heard[1] == "Bob"
