@@ -54,17 +54,18 @@ async def test_clean_up_after_a_cancellation_gets_its_grace() -> None:
     assert saved == ["failed: the server shut down"] and task.cancelled()
 
 
+async def stubborn(release: asyncio.Event) -> None:
+    """Takes no cancellation at all: runs until `release` is set."""
+    while not release.is_set():
+        try:
+            await asyncio.sleep(0.01)
+        except asyncio.CancelledError:
+            pass
+
+
 async def test_a_task_that_never_ends_is_left_after_the_bound() -> None:
     release = asyncio.Event()
-
-    async def stubborn() -> None:
-        while not release.is_set():
-            try:
-                await asyncio.sleep(0.01)
-            except asyncio.CancelledError:
-                pass
-
-    task = asyncio.create_task(stubborn(), name="stubborn")
+    task = asyncio.create_task(stubborn(release), name="stubborn")
     await asyncio.sleep(0.02)
     started = time.monotonic()
     await stop([task], grace=0.05, timeout=0.3)
@@ -88,15 +89,7 @@ async def test_what_the_tasks_raised_is_not_raised_and_none_is_skipped() -> None
 
 async def test_the_callers_own_cancellation_still_propagates() -> None:
     release = asyncio.Event()
-
-    async def stubborn() -> None:
-        while not release.is_set():
-            try:
-                await asyncio.sleep(0.01)
-            except asyncio.CancelledError:
-                pass
-
-    inner = asyncio.create_task(stubborn())
+    inner = asyncio.create_task(stubborn(release))
     outer = asyncio.create_task(stop([inner], grace=5, timeout=5))
     await asyncio.sleep(0.05)
     outer.cancel()
