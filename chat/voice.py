@@ -12,6 +12,7 @@ bulk uploads."""
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
@@ -58,8 +59,11 @@ class VoiceMedia:
         self.messenger_file = messenger_file
 
     async def keep(self, conversation_id: uuid.UUID, audio: bytes,
-                   mime_type: str | None) -> dict[str, Any]:
-        """Keep a recording sent over the widget's socket; the `audio` event's payload."""
+                   mime_type: str | None, client_message_id: str | None = None
+                   ) -> dict[str, Any]:
+        """Keep a recording sent over the widget's socket or the REST API; the `audio`
+        event's payload. Named after the client's message id where there is one: a message
+        sent again (a reconnecting widget) replaces its copy instead of keeping a second."""
         if not audio:
             raise VoiceRejected("bad_frame", "the voice message is empty")
         if len(audio) > MAX_VOICE_BYTES:
@@ -68,7 +72,8 @@ class VoiceMedia:
         mime = (mime_type or "").strip().lower()[:100]
         if mime and not mime.startswith(MIME_TYPES):
             raise VoiceRejected("bad_frame", f"'{mime}' is not an audio type")
-        media = secrets.token_urlsafe(12)
+        media = (hashlib.sha256(client_message_id.encode()).hexdigest()[:24]
+                 if client_message_id else secrets.token_urlsafe(12))
         await self._runtime.cache.set(_key(conversation_id, media), audio,
                                       ttl_seconds=KEPT_SECONDS)
         payload: dict[str, Any] = {"type": "audio", "source": "widget", "media": media,

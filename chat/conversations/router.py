@@ -143,7 +143,7 @@ async def send_voice(conversation_id: uuid.UUID, scope: Scope, service: Conversa
     # Only a conversation the caller may speak in keeps a recording (404 otherwise).
     await service.latest_answer(scope=scope, conversation_id=conversation_id)
     try:
-        payload = await media.keep(conversation_id, bytes(audio), kind)
+        payload = await media.keep(conversation_id, bytes(audio), kind, client_message_id)
     except VoiceRejected as exc:
         raise InvalidInput(str(exc)) from None
     answer = await service.send(scope=scope, conversation_id=conversation_id,

@@ -449,7 +449,7 @@ class Session:
                              "type the message instead")
         try:
             payload = await self.voice.keep(self.conversation_id, frame["audio"],
-                                            frame.get("mime_type"))
+                                            frame.get("mime_type"), body.client_message_id)
         except VoiceRejected as exc:
             raise FrameError(exc.code, str(exc)) from None
         return body, InboundEvent(kind="audio", payload=payload)

@@ -59,6 +59,20 @@ async def test_a_recording_is_heard_for_its_own_conversation_only(media) -> None
         await client.call("translate", {"audio": payload}, context(mine, bot), timeout=5)
 
 
+async def test_a_message_sent_again_replaces_its_kept_copy(media) -> None:  # type: ignore[no-untyped-def]
+    """A reconnecting widget sends its voice frame again: the copy is named after the
+    client's message id, so the cache holds one recording, not one per try."""
+    conversation = uuid.uuid4()
+    first = await media.keep(conversation, b"OggS first try", "audio/ogg", "v1")
+    again = await media.keep(conversation, b"OggS second try", "audio/ogg", "v1")
+    other = await media.keep(conversation, b"OggS another", "audio/ogg", "v2")
+    assert first["media"] == again["media"] != other["media"]
+    assert len(media._runtime.cache._items) == 2
+    assert await media.fetch(first, context(conversation, uuid.uuid4())) == b"OggS second try"
+    unnamed = {(await media.keep(conversation, b"OggS", None))["media"] for _ in range(2)}
+    assert len(unnamed) == 2  # no message id: each kept on its own
+
+
 async def test_voice_messages_are_bounded_per_conversation_and_per_bot(media) -> None:  # type: ignore[no-untyped-def]
     client = VoiceClient(Heard(), media, RateLimiter.in_memory(), per_conversation=2,
                          per_bot=3)
