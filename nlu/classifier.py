@@ -30,6 +30,7 @@ FORMAT = "rozmova-intents/1"
 # that the best intent is the right one is below even odds.
 DEFAULT_THRESHOLD = 0.5
 DEFAULT_TOP_N = 3
+MIN_COVERAGE = 0.01
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,10 +170,10 @@ class IntentClassifier:
                     counts[i] = get(i, 0) + 1
             # An inflected form of a word the examples had is a known word.
             seen_lemmas = {f for f in lemmas if f in vocab}
-            known = sum(1 for word in words if word in vocab
-                        or (nlu_text.LEMMA_PREFIX + nlu_text.lemma(word)) in seen_lemmas)
+            known = [word in vocab or (nlu_text.LEMMA_PREFIX + nlu_text.lemma(word))
+                     in seen_lemmas for word in words]
         else:
-            known = sum(1 for word in words if word in vocab)
+            known = [word in vocab for word in words]
         vocab = self._chars
         for feature in nlu_text.char_features(words):
             i = vocab.get(feature)
@@ -197,7 +198,14 @@ class IntentClassifier:
         # A message made of words no example had is unlike the bot's intents even where its
         # character n-grams score well ("why is the sky blue" against "is the door open"):
         # the confidence is discounted by the square root of the share of known words.
-        coverage = math.sqrt(known / len(words))
+        # Function words ("the", "is", "на", "що") are not counted: they say nothing of what
+        # a message is about, and every bot's examples have them.
+        content = [seen for word, seen in zip(words, known)
+                   if not nlu_text.is_function_word(word)]
+        share = sum(content) / len(content) if content else sum(known) / len(words)
+        # At least 1 % (a confidence of at most 0.1): the ranking of a message none of whose
+        # words is known still follows its character n-grams.
+        coverage = math.sqrt(max(share, MIN_COVERAGE))
         return coverage / (1.0 + np.exp(-(self._a * decision + self._b)))
 
     def predict(self, text: str, *, threshold: float | None = None,

@@ -11,6 +11,7 @@ import re
 import threading
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 # Longer messages are cut before features are taken: an intent is said in the first sentences,
@@ -108,6 +109,31 @@ def lemma(word: str) -> str:
         return _analyzer().parse(word)[0].normal_form
     except Exception:  # an analyzer failure must not cost a message its answer
         return word
+
+
+# Parts of speech (pymorphy3's tags) of Ukrainian words that say little of what a message is
+# about: prepositions, conjunctions, particles, pronouns, interjections, and adverbs (fillers
+# such as "взагалі", "зараз", "будь ласка"'s kin; the classifier still reads them as features).
+_FUNCTION_POS = frozenset({"PREP", "CONJ", "PRCL", "NPRO", "INTJ", "ADVB"})
+_ENGLISH_FUNCTION_WORDS = Path(__file__).parent / "lexicon" / "function_words_en.tsv"
+
+
+@lru_cache(maxsize=1)
+def _english_function_words() -> frozenset[str]:
+    lines = _ENGLISH_FUNCTION_WORDS.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+@lru_cache(maxsize=100_000)
+def is_function_word(word: str) -> bool:
+    """A word that says nothing of what a message is about ("the", "is", "на", "що"):
+    Ukrainian by its part of speech, English from lexicon/function_words_en.tsv."""
+    if _CYRILLIC.search(word):
+        try:
+            return _analyzer().parse(word)[0].tag.POS in _FUNCTION_POS
+        except Exception:  # an analyzer failure must not cost a message its answer
+            return False
+    return word in _english_function_words()
 
 
 def lemma_features(words: list[str]) -> list[str]:

@@ -219,9 +219,30 @@ def test_each_script_has_its_own_intent_bias(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(nlu_text, "script_feature", lambda words: [])
     one_bias = train(rows).classifier
     monkeypatch.undo()
-    text = "а що у вас із цінами"
+    text = "коли товар"  # one word of each intent's Ukrainian examples
     scores = dict(model.predict(text, threshold=0).ranking)
     shared = dict(one_bias.predict(text, threshold=0).ranking)
     assert scores["complaint"] - scores["faq"] > shared["complaint"] - shared["faq"]
     # English messages keep their answers.
     assert model.predict("where is your shop").intent == "faq"
+
+
+def test_only_content_words_count_as_known(model: IntentClassifier,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Function words ("will", "it", "in", "the"; "а", "у", "вас") are in every bot's
+    examples and say nothing of the intent: an unrelated message made of them and one
+    unknown word falls back, and an in-scope one with a filler keeps its confidence."""
+    import nlu.text as nlu_text
+
+    unrelated, filler = "will it be in the news", "а взагалі яка погода завтра"
+    assert model.predict(unrelated).is_fallback
+    assert model.predict(filler).intent == "weather"
+    counted = {text: model.predict(text).confidence for text in (unrelated, filler)}
+    assert nlu_text.is_function_word("the") and nlu_text.is_function_word("вас")
+    assert not nlu_text.is_function_word("weather") and not nlu_text.is_function_word("погода")
+    monkeypatch.setattr(nlu_text, "is_function_word", lambda word: False)
+    every_word = {text: model.predict(text).confidence for text in (unrelated, filler)}
+    assert counted[unrelated] < every_word[unrelated] and counted[filler] > every_word[filler]
+    # A message none of whose words is known still ranks the intents by their n-grams.
+    ranking = model.predict("weatherish forecasts", threshold=0).ranking
+    assert ranking[0][0] == "weather" and ranking[0][1] > ranking[1][1]
