@@ -83,3 +83,6 @@ def preload() -> None:
     the event loop."""
     read_message("Привіт, дякую! Hello, thank you!", languages=("uk", "en", "ru"),
                  language="uk")
+    from nlu.text import is_function_word
+
+    is_function_word("the")  # the intent classifier's list of function words
