@@ -119,6 +119,11 @@ async def client(app) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-un
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         yield client
+    # No lifespan runs here: what a streamed turn started lazily (the chat hub's listener
+    # and presence refresher) is stopped as the app's shutdown would.
+    hub = getattr(app.state, "chat_hub", None)
+    if hub is not None:
+        await hub.close("shutdown")
 
 
 @dataclass
