@@ -557,6 +557,10 @@ class Channels:
             connection = await self.connection(connection_id)
             if connection is None or connection.status != "active":
                 return 0
+            if presses and connection.kind == "telegram":
+                # Acknowledged even when there is nothing left to send (the sweeper may have
+                # sent the answer already): Telegram spins on the button until then.
+                await self._acknowledge(connection, chat_id, presses)
             async with self.runtime.sessionmaker() as session:
                 chat = await session.get(ChannelChat, (connection_id, chat_id))
                 if chat is None:
@@ -578,7 +582,7 @@ class Channels:
             if connection.kind == "viber":
                 say = self.viber.sayer(await self.viber.client(connection), connection, chat_id)
             else:
-                say = await self._telegram_sayer(connection, chat_id, presses)
+                say = await self._telegram_sayer(connection, chat_id)
             sent, finished = await self._send_rows(connection_id, chat, rows, latest, say)
             self.count(connection_id, sent=sent)
             if finished and len(rows) == DELIVERY_BATCH:
@@ -612,11 +616,11 @@ class Channels:
             await self.delivered(connection_id, chat_id, rows[-1].seq)
         return sent, True
 
-    async def _telegram_sayer(self, connection: ChannelConnection, chat_id: str,
-                              presses: list[tuple[str | None, int | None]]) -> Say:
-        """Telegram's `say` for the chat, once each pressed button (callback query id, the
-        message it was on) is acknowledged and its keyboard taken off that message (so the
-        same choice cannot be pressed twice)."""
+    async def _acknowledge(self, connection: ChannelConnection, chat_id: str,
+                           presses: list[tuple[str | None, int | None]]) -> None:
+        """Each pressed button (callback query id, the message it was on) is acknowledged
+        and its keyboard taken off that message (so the same choice cannot be pressed
+        twice)."""
         bot = await self._bot(connection)
         for callback_query_id, pressed_message_id in presses:
             if callback_query_id is not None:
@@ -627,6 +631,10 @@ class Channels:
                     "editMessageReplyMarkup", {"chat_id": int(chat_id),
                                                "message_id": pressed_message_id,
                                                "reply_markup": {"inline_keyboard": []}}))
+
+    async def _telegram_sayer(self, connection: ChannelConnection, chat_id: str) -> Say:
+        """Telegram's `say` for the chat."""
+        bot = await self._bot(connection)
 
         async def say(message: OutboundMessage, request: InputRequest | None,
                       seq: int) -> tuple[str, list[str]]:

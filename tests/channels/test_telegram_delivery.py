@@ -137,3 +137,39 @@ async def test_buttons_pressed_while_a_delivery_runs_are_each_acknowledged(stack
             break
         await asyncio.sleep(0.05)
     assert answered == ["cbq-1", "cbq-2"]
+
+
+async def test_a_press_whose_answer_was_sent_already_is_still_acknowledged(
+        stack, settings, runtime) -> None:  # type: ignore[no-untyped-def]
+    """The sweeper may deliver a press's answer before the press's own delivery runs; that
+    delivery then has nothing to send, and must still answer the press (Telegram spins on
+    the button until it is answered)."""
+    from sqlalchemy import select
+
+    from chat.channels.models import ChannelChat, ChannelConnection
+    from chat.dependencies import channels
+    from gateway.app import create_app
+
+    fake, base, owner, bot_id = stack
+    await connect(base, owner, bot_id)
+    await fake.deliver(TOKEN, fake.update(TOKEN, message=text(1, "/start")))
+    await said(fake, 1)
+    async with runtime.sessionmaker() as session:
+        connection_id = await session.scalar(select(ChannelConnection.id).where(
+            ChannelConnection.bot_id == bot_id))
+        chat = await session.get(ChannelChat, (connection_id, str(CHAT["id"])))
+    assert chat is not None
+    other = channels(create_app(settings, runtime=runtime))  # another delivery, as the sweeper's
+    for _ in range(100):  # the welcome's delivery is recorded
+        async with runtime.sessionmaker() as session:
+            if (await session.get(ChannelChat, (connection_id, chat.chat_id))).delivered_seq \
+                    >= 1:
+                break
+        await asyncio.sleep(0.05)
+    sent = await other.deliver(connection_id, chat.chat_id, presses=[("cbq-late", 1)])
+    assert sent == 0
+    assert [c.params["callback_query_id"] for c in fake.sent("answerCallbackQuery")] == [
+        "cbq-late"]
+    [taken_off] = fake.sent("editMessageReplyMarkup")
+    assert str(taken_off.params["message_id"]) == "1"
+    await other.close()
