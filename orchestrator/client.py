@@ -25,7 +25,12 @@ from orchestrator.contract import (
     TurnContext,
     TurnResult,
 )
-from orchestrator.engine.compile import CompiledScenario, global_intent_call, global_scenario
+from orchestrator.engine.compile import (
+    CompiledScenario,
+    global_command,
+    global_intent_call,
+    global_scenario,
+)
 from orchestrator.dispatch import Dispatcher
 from orchestrator.engine.interpreter import Engine, PendingTurn
 
@@ -134,12 +139,7 @@ class InProcessOrchestrator:
             log.warning("orchestrator.global_intent_unavailable", status=outcome.status,
                         error=outcome.error)
             return event
-        value = outcome.value if isinstance(outcome.value, dict) else {}
-        intent = value.get("intent")
-        if intent in compiled.global_intents:
-            return InboundEvent.model_construct(
-                kind="command", command=intent, text=event.text, choice_id=None, payload=None)
-        return event
+        return global_command(compiled, outcome, event.text) or event
 
     async def run_job(self, job: DeferredJob, context: TurnContext) -> ServiceOutcome:
         """A deferred job's call, done after its turn was stored (under the call's own, longer

@@ -23,7 +23,7 @@ from scenarios.format import (
 from scenarios.format.nlu import training_data
 from scenarios.format.validation import COMPUTATION_CODES
 
-from orchestrator.contract import ScenarioNotRunnable, ServiceCall
+from orchestrator.contract import InboundEvent, ScenarioNotRunnable, ServiceCall, ServiceOutcome
 from orchestrator.engine.executor import Executor, ExecutorRegistry
 
 if TYPE_CHECKING:
@@ -110,6 +110,19 @@ def global_intent_call(scenario: CompiledScenario, text: str) -> ServiceCall:
     return ServiceCall(service="nlu", operation="classify", timeout_seconds=GLOBAL_INTENT_SECONDS,
                        request={**(scenario.global_model or {}), "text": text,
                                 "threshold": scenario.global_threshold})
+
+
+def global_command(scenario: CompiledScenario, outcome: ServiceOutcome, text: str | None
+                   ) -> InboundEvent | None:
+    """The command `text` becomes when the classify outcome says it means one of
+    `scenario`'s global intents; None when it does not, or NLU did not answer."""
+    if outcome.status != "ok" or not isinstance(outcome.value, dict):
+        return None
+    intent = outcome.value.get("intent")
+    if isinstance(intent, str) and intent in scenario.global_intents:
+        return InboundEvent.model_construct(kind="command", command=intent, text=text,
+                                            choice_id=None, payload=None)
+    return None
 
 
 def compile_version(version: PublishedVersion, *, languages: Sequence[str],

@@ -39,6 +39,7 @@ from orchestrator.engine.compile import (
     CompiledBlock,
     CompiledScenario,
     compile_version,
+    global_command,
     global_intent_call,
     global_scenario,
 )
@@ -89,6 +90,16 @@ _PERSON_EVENTS = frozenset({"text", "choice", "payload", "command", *MEDIA_KINDS
 RESTART_CHOICE = "/start"
 """The id of the "Start again" button the engine offers when a conversation cannot go on (no
 option of a scenario can have it: option ids have no slash)."""
+
+
+def _trace_call(turn: _Turn, block: CompiledBlock, outcome: ServiceOutcome, service: str,
+                operation: str) -> None:
+    """A service call's outcome in the turn's trace, at the block that asked for it."""
+    turn.trace.append((block.id, block.type, turn.compiled.name, None,
+                       outcome.milliseconds * 1000, outcome.error,
+                       CallTrace(service=service, operation=operation, status=outcome.status,
+                                 milliseconds=outcome.milliseconds, error=outcome.error,
+                                 logs=list(outcome.logs))))
 
 
 def _restart_offer(state: ConversationState) -> InputRequest:
@@ -474,11 +485,7 @@ class Engine:
         """A call's outcome (in the turn, or a deferred job's later) reaches the block that
         asked for it: the call goes to the trace, the block's `complete` picks the way on."""
         start = self.clock()
-        turn.trace.append((block.id, block.type, turn.compiled.name, None,
-                           outcome.milliseconds * 1000, outcome.error,
-                           CallTrace(service=service, operation=operation,
-                                     status=outcome.status, milliseconds=outcome.milliseconds,
-                                     error=outcome.error, logs=list(outcome.logs))))
+        _trace_call(turn, block, outcome, service, operation)
         try:
             try:
                 step = block.executor.complete(block, outcome, turn)
@@ -791,11 +798,7 @@ class Engine:
         message nothing could be heard in (silence, noise, a recording that is not audio, the
         speech service down) asks the person to type it, and the block keeps waiting with
         the tries it had: the person did nothing wrong."""
-        turn.trace.append((block.id, block.type, turn.compiled.name, None,
-                           outcome.milliseconds * 1000, outcome.error,
-                           CallTrace(service="stt", operation="transcribe",
-                                     status=outcome.status, milliseconds=outcome.milliseconds,
-                                     error=outcome.error, logs=list(outcome.logs))))
+        _trace_call(turn, block, outcome, "stt", "transcribe")
         # Engines end what they hear as a sentence ("Bob."); an answer typed has no full stop.
         heard = turn.heard = heard_in(
             outcome, lambda said: said.strip()[:MAX_HEARD_CHARS].rstrip(".!…").strip())
@@ -818,18 +821,11 @@ class Engine:
         """A voice message's transcript that means a global intent runs it like the typed
         message would; otherwise (or when NLU could not answer in time) the block that
         waits takes it as typed."""
-        turn.trace.append((block.id, block.type, turn.compiled.name, None,
-                           outcome.milliseconds * 1000, outcome.error,
-                           CallTrace(service="nlu", operation="classify",
-                                     status=outcome.status, milliseconds=outcome.milliseconds,
-                                     error=outcome.error, logs=list(outcome.logs))))
+        _trace_call(turn, block, outcome, "nlu", "classify")
         scenario = global_scenario(turn.scenarios, turn.frames)
-        value = outcome.value if outcome.status == "ok" and isinstance(outcome.value, dict) \
-            else {}
-        intent = value.get("intent")
-        if scenario is not None and isinstance(intent, str) and intent in scenario.global_intents:
-            commanded = self._command(turn, original, InboundEvent.model_construct(
-                kind="command", command=intent, text=said, choice_id=None, payload=None))
+        command = global_command(scenario, outcome, said) if scenario is not None else None
+        if command is not None:
+            commanded = self._command(turn, original, command)
             if commanded is not None:
                 return commanded
         return self._go(turn, original, event=InboundEvent(kind="text", text=said))
