@@ -1,13 +1,18 @@
 """A bot's intent classifier: trained from the author's example phrases (Ukrainian, English, any
 language with words), stored as bytes with a published scenario version, loaded lazily.
 
-Model: word uni/bi-grams + character 2–5-grams within words, sublinear TF·IDF, each block
-L2-normalised, and a linear SVM (scikit-learn's LinearSVC, one-vs-rest) on top. Its decision
-scores are mapped to confidences by one sigmoid (Platt scaling) fitted on cross-validated scores
-of the training examples, so a message unlike every intent gets low confidence for all of them
-and falls back. Prediction does not touch scikit-learn: the features are found in a plain dict
-and multiplied by the weight matrix (features × intents) in numpy, about 0.1 ms a message.
-docs/nlu.md has the measurements behind these choices."""
+Model, first look: word uni/bi-grams + character 2–5-grams within words, sublinear TF·IDF, each
+block L2-normalised, and a linear SVM (scikit-learn's LinearSVC, one-vs-rest) on top. Its
+decision scores are mapped to confidences by one sigmoid (Platt scaling) fitted on
+cross-validated scores of the training examples, so a message unlike every intent gets low
+confidence for all of them and falls back. Prediction does not touch scikit-learn: the features
+are found in a plain dict and multiplied by the weight matrix (features × intents) in numpy,
+about 0.1 ms a message.
+
+Second look (nlu.meaning), only for a message the first look is unsure of: a multilingual
+sentence encoder's embedding and an SVM on the examples' embeddings, so that other words and
+other languages than the examples' are understood too (about 25 ms of one core). docs/nlu.md
+has the measurements behind these choices."""
 
 from __future__ import annotations
 
@@ -18,11 +23,12 @@ import time
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
+from nlu import meaning as nlu_meaning
 from nlu import text as nlu_text
 
 FORMAT = "rozmova-intents/1"
@@ -31,6 +37,9 @@ FORMAT = "rozmova-intents/1"
 DEFAULT_THRESHOLD = 0.5
 DEFAULT_TOP_N = 3
 MIN_COVERAGE = 0.01
+# A message the first look gives at least this confidence is not looked at again: the second
+# look would cost 25 ms and rarely change a confident answer (docs/nlu.md).
+SECOND_LOOK_BELOW = 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +82,7 @@ class TrainingSettings:
     threshold: float = DEFAULT_THRESHOLD
     seed: int = 0
     lemmas: bool = True            # Ukrainian lemmas (pymorphy3) as word features
+    meaning: bool = True           # train the second look (the sentence encoder's)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +106,8 @@ class IntentClassifier:
                  weights: np.ndarray, bias: np.ndarray, idf: np.ndarray,
                  calibration: tuple[float, float], threshold: float = DEFAULT_THRESHOLD,
                  word_weight: float = 1.0, char_weight: float = 1.0,
-                 languages: Sequence[str] = (), lemmas: bool = False) -> None:
+                 languages: Sequence[str] = (), lemmas: bool = False,
+                 meaning: nlu_meaning.MeaningStage | None = None) -> None:
         self._blob: bytes | None = None
         self._set(intents=list(intents), words=list(words), chars=list(chars),
                   weights=np.ascontiguousarray(weights, dtype=np.float32),
@@ -104,16 +115,19 @@ class IntentClassifier:
                   calibration=(float(calibration[0]), float(calibration[1])),
                   threshold=float(threshold), word_weight=float(word_weight),
                   char_weight=float(char_weight), languages=list(languages),
-                  lemmas=bool(lemmas))
+                  lemmas=bool(lemmas), meaning=meaning)
 
     def _set(self, *, intents: list[str], words: list[str], chars: list[str],
              weights: np.ndarray, bias: np.ndarray, idf: np.ndarray,
              calibration: tuple[float, float], threshold: float, word_weight: float,
-             char_weight: float, languages: list[str], lemmas: bool) -> None:
+             char_weight: float, languages: list[str], lemmas: bool,
+             meaning: nlu_meaning.MeaningStage | None) -> None:
         n_features = len(words) + len(chars)
         if weights.shape != (n_features, len(intents)) or bias.shape != (len(intents),) \
                 or idf.shape != (n_features,):
             raise ModelFormatError("the model's arrays do not match its vocabulary and intents")
+        if meaning is not None and meaning.bias.shape != (len(intents),):
+            raise ModelFormatError("the model's second look does not match its intents")
         self._intents = intents
         self._word_list, self._char_list = words, chars
         self._words = {w: i for i, w in enumerate(words)}
@@ -126,6 +140,7 @@ class IntentClassifier:
         self._word_weight, self._char_weight = word_weight, char_weight
         self._languages = tuple(languages)
         self._lemmas = lemmas
+        self._meaning = meaning
         self._loaded = True
 
     # -- prediction ---------------------------------------------------------------------
@@ -145,10 +160,17 @@ class IntentClassifier:
         self._load()
         return tuple(self._intents)
 
+    @property
+    def has_second_look(self) -> bool:
+        """Whether a prediction may take the encoder's 25 ms (a caller on an event loop runs
+        `predict` in a worker thread then)."""
+        self._load()
+        return self._meaning is not None
+
     def scores(self, text: str) -> np.ndarray | None:
-        """Confidence of every intent (in `intents` order): the calibrated probability times
-        √(share of the message's words seen in training); None when the message has no
-        feature the training examples had."""
+        """The first look: confidence of every intent (in `intents` order), the calibrated
+        probability times √(share of the message's words seen in training); None when the
+        message has no feature the training examples had."""
         self._load()
         if not self._intents:
             return None
@@ -208,11 +230,29 @@ class IntentClassifier:
         coverage = math.sqrt(max(share, MIN_COVERAGE))
         return coverage / (1.0 + np.exp(-(self._a * decision + self._b)))
 
+    def takes_second_look(self, text: str) -> bool:
+        """Whether `predict` asks the encoder about this text (the first look is unsure)."""
+        return self._unsure(text, self.scores(text))
+
+    def _unsure(self, text: str, first: np.ndarray | None) -> bool:
+        if self._meaning is None or (first is not None and first.max() >= SECOND_LOOK_BELOW):
+            return False
+        # Emoji or punctuation only: nothing to understand.
+        return bool(nlu_text.tokens(nlu_text.normalise(text if isinstance(text, str)
+                                                       else str(text or ""))))
+
     def predict(self, text: str, *, threshold: float | None = None,
                 top_n: int = DEFAULT_TOP_N) -> IntentPrediction:
         """Never raises for any text: empty, emoji, very long, another language or script all
         give a result, a fallback when nothing the bot was taught is recognised."""
         probabilities = self.scores(text)
+        if self._unsure(text, probabilities):
+            second = self._meaning.scores(nlu_text.normalise(str(text)))
+            if second is not None:
+                # The higher of the two: the second look rescues what the first did not
+                # recognise, and leaves alone what it did (docs/nlu.md compares the ways).
+                probabilities = second if probabilities is None \
+                    else np.maximum(probabilities, second)
         if probabilities is None:
             return IntentPrediction(None, 0.0, ())
         limit = self._threshold if threshold is None else threshold
@@ -233,11 +273,15 @@ class IntentClassifier:
                 "calibration": [self._a, self._b], "threshold": self._threshold,
                 "word_weight": self._word_weight, "char_weight": self._char_weight,
                 "languages": list(self._languages), "lemmas": self._lemmas}
+        second: dict[str, np.ndarray] = {}
+        if self._meaning is not None:
+            meta["meaning"] = self._meaning.meta()
+            second = self._meaning.arrays()
         buffer = io.BytesIO()
         np.savez_compressed(
             buffer, meta=_utf8(json.dumps(meta, ensure_ascii=False)),
             words=_utf8("\n".join(self._word_list)), chars=_utf8("\n".join(self._char_list)),
-            weights=self._weights, bias=self._bias, idf=self._idf)
+            weights=self._weights, bias=self._bias, idf=self._idf, **second)
         self._blob = buffer.getvalue()
         return self._blob
 
@@ -262,6 +306,8 @@ class IntentClassifier:
                 words = _lines(arrays["words"])
                 chars = _lines(arrays["chars"])
                 weights, bias, idf = arrays["weights"], arrays["bias"], arrays["idf"]
+                meaning = nlu_meaning.MeaningStage.from_stored(
+                    meta.get("meaning") if isinstance(meta, dict) else None, arrays)
         except (OSError, ValueError, KeyError, TypeError, AttributeError, zipfile.BadZipFile,
                 UnicodeDecodeError) as error:
             raise ModelFormatError(f"not an intent model: {error}") from error
@@ -276,7 +322,7 @@ class IntentClassifier:
                       word_weight=float(meta["word_weight"]),
                       char_weight=float(meta["char_weight"]),
                       languages=[str(x) for x in meta.get("languages", [])],
-                      lemmas=bool(meta.get("lemmas", False)))
+                      lemmas=bool(meta.get("lemmas", False)), meaning=meaning)
         except (KeyError, TypeError, ValueError) as error:
             raise ModelFormatError(f"not an intent model: {error}") from error
 
@@ -334,6 +380,7 @@ def train(examples: Iterable[TrainingExample | Mapping[str, Any]], *,
     n_words = len(word_vocab)
     report(0.1, "fitting")
 
+    meaning = None
     if len(intents) == 1:
         warnings.append(TrainingWarning(
             "single_intent", f"only one intent ({intents[0]}): its confidence is the "
@@ -352,17 +399,24 @@ def train(examples: Iterable[TrainingExample | Mapping[str, Any]], *,
         idf = _idf(counts)
         report(0.3, "calibrating")
         calibration = (_calibrate(counts, labels, len(intents), n_words, settings, sparse,
-                                  lambda share: report(0.3 + 0.65 * share, "calibrating"))
+                                  lambda share: report(0.3 + 0.3 * share, "calibrating"))
                        if settings.calibration_folds else (1.0, 0.0))
+        if settings.meaning:
+            report(0.6, "meaning")
+            meaning = _train_meaning(rows, labels, len(intents), settings,
+                                     lambda share: report(0.6 + 0.35 * share, "meaning"))
 
     classifier = IntentClassifier(
         intents=intents, words=word_vocab, chars=char_vocab, weights=weights, bias=bias,
         idf=idf, calibration=calibration, threshold=settings.threshold,
         word_weight=settings.word_weight, char_weight=settings.char_weight, languages=langs,
-        lemmas=settings.lemmas)
+        lemmas=settings.lemmas, meaning=meaning)
     report(1.0, "done")
     stats = {"examples": len(rows), "intents": len(intents), "features": counts.shape[1],
-             "calibration": calibration, "settings": asdict(settings)}
+             "calibration": calibration, "settings": asdict(settings),
+             "second_look": None if meaning is None else {
+                 "examples": len(meaning.examples), "gate": round(meaning.gate, 4),
+                 "calibration": meaning.calibration}}
     return TrainingResult(classifier, tuple(warnings), time.perf_counter() - started, stats)
 
 
@@ -493,15 +547,7 @@ def _calibrate(counts, labels: np.ndarray, n_intents: int, n_words: int,
     """Platt scaling of the one-vs-rest scores: on each held-out example, the right intent's
     score is a positive and every other intent's a negative. The folds see only the features
     of their own training part, as a live message sees only the bot's examples."""
-    from sklearn.linear_model import LogisticRegression
-
-    n = counts.shape[0]
-    folds = max(2, min(settings.calibration_folds, n))
-    order = np.random.default_rng(settings.seed).permutation(n)
-    scores, truth = [], []
-    for k in range(folds):
-        held = np.sort(order[k::folds])
-        fit = np.setdiff1d(np.arange(n), held)
+    def decisions(fit: np.ndarray, held: np.ndarray) -> np.ndarray:
         fit_counts = counts[fit]
         seen = np.bincount(fit_counts.indices, minlength=counts.shape[1]) > 0
         keep = np.flatnonzero(seen)
@@ -511,9 +557,29 @@ def _calibrate(counts, labels: np.ndarray, n_intents: int, n_words: int,
         idf = _idf(fit_counts)
         weights, bias = _fit_svm(_weigh(fit_counts, idf, n_fold_words, settings),
                                  labels[fit], n_intents, settings)
-        decision = _weigh(held_counts, idf, n_fold_words, settings) @ weights + bias
+        return np.asarray(_weigh(held_counts, idf, n_fold_words, settings) @ weights + bias)
+
+    return _platt(decisions, labels, n_intents, settings.calibration_folds, settings.seed,
+                  progress)
+
+
+def _platt(decisions: Callable[[np.ndarray, np.ndarray], np.ndarray], labels: np.ndarray,
+           n_intents: int, folds: int, seed: int,
+           progress: Callable[[float], None] = lambda share: None) -> tuple[float, float]:
+    """One sigmoid from decision scores to the chance that the intent is right, fitted on
+    held-out folds: `decisions(fit, held)` trains on the `fit` rows and scores the `held` ones
+    (held × intents); the right intent's score is a positive, every other intent's a negative."""
+    from sklearn.linear_model import LogisticRegression
+
+    n = len(labels)
+    folds = max(2, min(folds, n))
+    order = np.random.default_rng(seed).permutation(n)
+    scores, truth = [], []
+    for k in range(folds):
+        held = np.sort(order[k::folds])
+        fit = np.setdiff1d(np.arange(n), held)
         present = np.isin(np.arange(n_intents), labels[fit])
-        for row, label in zip(np.asarray(decision), labels[held]):
+        for row, label in zip(decisions(fit, held), labels[held]):
             scores.append(row[present])
             truth.append(np.arange(n_intents)[present] == label)
         progress((k + 1) / folds)
@@ -524,3 +590,34 @@ def _calibrate(counts, labels: np.ndarray, n_intents: int, n_words: int,
     model = LogisticRegression(C=1e4)
     model.fit(x, y)
     return float(model.coef_[0, 0]), float(model.intercept_[0])
+
+
+def _train_meaning(rows: list[tuple[str, str, str]], labels: np.ndarray, n_intents: int,
+                   settings: TrainingSettings, progress: Callable[[float], None]
+                   ) -> nlu_meaning.MeaningStage | None:
+    """The second look: the encoder's embeddings of (a bounded, even share of) the examples, a
+    linear SVM on them, its Platt calibration on held-out folds, and the nearness gate. None
+    where the encoder is not installed (the model keeps its first look)."""
+    encoder = nlu_meaning.ENCODER_INSTANCE
+    picked = nlu_meaning.chosen(rows, settings.seed)
+    labels = labels[picked]
+    if len(np.unique(labels)) < 2 or not encoder.available():
+        return None
+    texts = [nlu_text.normalise(rows[i][0]) for i in picked]
+    vectors = np.empty((len(texts), nlu_meaning.DIMENSIONS), dtype=np.float32)
+    step = 50
+    for start in range(0, len(texts), step):
+        vectors[start:start + step] = encoder.embed(texts[start:start + step])
+        progress(0.8 * min(1.0, (start + step) / len(texts)))
+    stage_settings = replace(settings, c=nlu_meaning.SVM_C, class_weight=None)
+    weights, bias = _fit_svm(vectors, labels, n_intents, stage_settings)
+
+    def decisions(fit: np.ndarray, held: np.ndarray) -> np.ndarray:
+        fold_weights, fold_bias = _fit_svm(vectors[fit], labels[fit], n_intents, stage_settings)
+        return vectors[held] @ fold_weights + fold_bias
+
+    calibration = _platt(decisions, labels, n_intents, settings.calibration_folds or 3,
+                         settings.seed, lambda share: progress(0.8 + 0.2 * share))
+    return nlu_meaning.MeaningStage(
+        examples=vectors, weights=weights, bias=bias, calibration=calibration,
+        gate=nlu_meaning.gate_level(vectors), encoder=encoder)

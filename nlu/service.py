@@ -283,8 +283,12 @@ class NluService:
         text = text[:MAX_TEXT_CHARS] if isinstance(text, str) else ""
         threshold = request.get("threshold")
         classifier = await self.model(digest, examples)
-        prediction = classifier.predict(
-            text, threshold=float(threshold) if isinstance(threshold, (int, float)) else None)
+        limit = float(threshold) if isinstance(threshold, (int, float)) else None
+        if classifier.has_second_look:
+            # The encoder may take 25 ms: never on the event loop the other conversations share.
+            prediction = await asyncio.to_thread(classifier.predict, text, threshold=limit)
+        else:
+            prediction = classifier.predict(text, threshold=limit)
         return ServiceResult(value={
             "intent": prediction.intent,
             "confidence": round(prediction.confidence, 4),

@@ -32,6 +32,11 @@ class StubClassifier:
         return IntentPrediction(intent if confidence >= limit else None, confidence,
                                 ((intent, confidence),))
 
+    def takes_second_look(self, text: str) -> bool:
+        """As if a first look was sure from 0.8 up."""
+        answer = self.table[text]
+        return answer is None or answer[1] < 0.8
+
 
 # gold, best intent (no threshold), confidence
 TABLE = {"a1": ("A", 0.9), "a2": ("A", 0.4), "a3": ("B", 0.8), "b1": ("B", 0.9),
@@ -89,6 +94,10 @@ def test_out_of_scope_recall_and_in_scope_accuracy(report: EvaluationReport) -> 
 def test_latency_is_measured_for_every_prediction(report: EvaluationReport) -> None:
     assert report.latency.samples == 9
     assert 0 <= report.latency.p50 <= report.latency.p99 <= report.latency.max
+    # a2, b2, c1, c2 (nothing recognised), o1, o2 of the 9 texts.
+    assert report.latency.second_look == pytest.approx(6 / 9)
+    assert 0 <= report.latency.first_look_p99 <= report.latency.max
+    assert "second look (the sentence encoder) taken by 66.7 %" in report.to_markdown()
 
 
 def test_out_of_scope_rows_in_the_test_set_and_untrained_intents() -> None:
@@ -120,7 +129,9 @@ def test_json_and_markdown_renderings(report: EvaluationReport) -> None:
     assert data["macro_f1_at_threshold"] == round(47 / 90, 6)
     assert len(data["confusions"]) == 2
     assert data["out_of_scope"]["recall"] == 0.5
-    assert set(data["latency_ms"]) == {"p50", "p99", "max", "mean", "samples"}
+    assert set(data["latency_ms"]) == {"p50", "p99", "max", "mean", "samples",
+                                       "second_look_share", "first_look_only_p99"}
+    assert data["latency_ms"]["second_look_share"] == round(6 / 9, 6)
     text = report.to_markdown(top_confusions=1)
     assert "| accuracy | 57.1 % | 42.9 % |" in text
     assert "| macro-F1 | 0.611 | 0.522 |" in text

@@ -1,0 +1,182 @@
+"""The intent classifier's second look (nlu.meaning): the multilingual sentence encoder
+understands phrasings and languages the examples do not have, falls back on what is like none
+of them, is stored with the model, is optional, and never runs on the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import numpy as np
+import pytest
+
+from nlu import meaning as nlu_meaning
+from nlu.classifier import (DEFAULT_THRESHOLD, SECOND_LOOK_BELOW, IntentClassifier,
+                            TrainingExample, TrainingSettings, train)
+from nlu.service import NluService
+
+# Every intent has English examples; only two have Ukrainian ones.
+EXAMPLES = [
+    ("what time is it", "time", "en"), ("tell me the time", "time", "en"),
+    ("what's the time now", "time", "en"), ("current time please", "time", "en"),
+    ("do you know what time it is", "time", "en"),
+    ("play some music", "music", "en"), ("put on a song", "music", "en"),
+    ("play my favourite playlist", "music", "en"), ("i want to listen to jazz", "music", "en"),
+    ("start the radio", "music", "en"),
+    ("cancel my order", "cancel_order", "en"),
+    ("i no longer want the parcel", "cancel_order", "en"),
+    ("please cancel the purchase", "cancel_order", "en"),
+    ("stop my order from shipping", "cancel_order", "en"),
+    ("скасуйте моє замовлення", "cancel_order", "uk"),
+    ("where is my parcel", "track_order", "en"), ("track my order", "track_order", "en"),
+    ("when will my delivery arrive", "track_order", "en"),
+    ("has my package been shipped", "track_order", "en"),
+    ("де моя посилка", "track_order", "uk"),
+]
+
+
+@pytest.fixture(scope="module")
+def model() -> IntentClassifier:
+    result = train([TrainingExample(*row) for row in EXAMPLES], languages=["en", "uk"])
+    assert result.classifier.has_second_look
+    assert result.stats["second_look"]["examples"] == len(EXAMPLES)
+    return result.classifier
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("яка зараз година", "time"),                 # no Ukrainian example of the intent at all
+    ("підкажи, котра година", "time"),
+    ("коли приїде доставка", "track_order"),      # one Ukrainian example, other words
+    ("хочу відмовитися від покупки", "cancel_order"),
+    ("could you let me know the hour", "time"),   # English, in words the examples lack
+])
+def test_the_second_look_understands_what_the_first_did_not(
+        model: IntentClassifier, text: str, intent: str) -> None:
+    first = model.scores(text)
+    assert first is None or float(first.max()) < DEFAULT_THRESHOLD, "the first look knew it"
+    prediction = model.predict(text)
+    assert prediction.intent == intent, prediction
+    assert prediction.confidence >= DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize("text", [
+    "розкажи анекдот про котів", "яка столиця Франції", "who won the football match yesterday",
+    "how do I bake sourdough bread", "мені сумно сьогодні",
+])
+def test_what_is_like_no_example_still_falls_back(model: IntentClassifier, text: str) -> None:
+    assert model.predict(text).is_fallback, model.predict(text)
+
+
+def test_a_sure_first_look_is_not_looked_at_again(model: IntentClassifier,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    sure = "what time is it now"
+    assert float(model.scores(sure).max()) >= SECOND_LOOK_BELOW
+
+    def refuse(texts):  # type: ignore[no-untyped-def]
+        raise AssertionError("the encoder was asked")
+
+    monkeypatch.setattr(nlu_meaning.ENCODER_INSTANCE, "embed", refuse)
+    assert model.predict(sure).intent == "time"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "🙂🙂", "?!", "котра " * 3000, "x" * 10_000])
+def test_bad_input_gives_a_result_in_bounded_time(model: IntentClassifier, text: str) -> None:
+    started = time.perf_counter()
+    prediction = model.predict(text)
+    assert time.perf_counter() - started < 2.0
+    assert 0.0 <= prediction.confidence <= 1.0
+    if not text.strip() or text in ("🙂🙂", "?!"):
+        assert prediction.is_fallback and prediction.confidence == 0.0
+
+
+def test_the_second_look_is_stored_with_the_model(model: IntentClassifier) -> None:
+    loaded = IntentClassifier.from_bytes(model.to_bytes())
+    assert loaded.has_second_look
+    for text in ("яка зараз година", "хочу відмовитися від покупки", "яка столиця Франції"):
+        assert loaded.predict(text) == model.predict(text)
+
+
+def test_a_model_of_another_encoder_keeps_its_first_look(model: IntentClassifier,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    blob = model.to_bytes()
+    monkeypatch.setattr(nlu_meaning, "ENCODER", "some-other-encoder/1")
+    loaded = IntentClassifier.from_bytes(blob).load()
+    assert not loaded.has_second_look
+    assert loaded.predict("яка зараз година").is_fallback
+    assert loaded.predict("what time is it").intent == "time"
+
+
+def test_without_an_encoder_training_keeps_the_first_look(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    absent = nlu_meaning.Encoder()
+    absent._failed = True  # as when the package cannot load
+    monkeypatch.setattr(nlu_meaning, "ENCODER_INSTANCE", absent)
+    result = train([TrainingExample(*row) for row in EXAMPLES])
+    assert not result.classifier.has_second_look
+    assert result.stats["second_look"] is None
+    assert result.classifier.predict("track my order please").intent == "track_order"
+    off = train([TrainingExample(*row) for row in EXAMPLES],
+                settings=TrainingSettings(meaning=False))
+    assert not off.classifier.has_second_look
+
+
+def test_the_examples_embedded_are_bounded_and_spread_evenly(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(nlu_meaning, "MAX_EXAMPLES", 100)
+    rows = ([("a", "big", "en")] * 500 + [("b", "middle", "en")] * 60
+            + [("c", "small", "uk")] * 7 + [("d", "small", "en")] * 20)
+    picked = nlu_meaning.chosen(rows)
+    assert picked == nlu_meaning.chosen(rows)  # repeatable
+    counts: dict[tuple[str, str], int] = {}
+    for i in picked:
+        key = (rows[i][1], rows[i][2])
+        counts[key] = counts.get(key, 0) + 1
+    # The small groups keep everything; the budget left is shared equally by the large ones.
+    assert counts == {("small", "uk"): 7, ("small", "en"): 20, ("big", "en"): 36,
+                      ("middle", "en"): 36}
+    assert nlu_meaning.chosen(rows[-27:]) == list(range(27))  # under the budget: all
+
+
+def test_the_encoder_keeps_recent_embeddings() -> None:
+    encoder = nlu_meaning.ENCODER_INSTANCE
+    encoder.forget()
+    first = encoder.embed(["котра година", "what time is it", "котра година"])
+    assert np.allclose(first[0], first[2]) and not np.allclose(first[0], first[1])
+    assert np.isclose(np.linalg.norm(first[0]), 1.0, atol=1e-3)
+    again = encoder.embed(["котра година"])
+    assert np.array_equal(again[0], first[0])
+
+
+async def test_the_service_looks_again_off_the_event_loop(monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    """A slow encoder (as on a busy machine) does not hold up other conversations: the loop
+    keeps ticking while a message is being understood."""
+    service = NluService()
+    examples = [{"text": text, "intent": intent, "lang": lang} for text, intent, lang in EXAMPLES]
+    await service.model("digest-meaning", examples)
+    real = nlu_meaning.ENCODER_INSTANCE.embed
+
+    def slow(texts):  # type: ignore[no-untyped-def]
+        time.sleep(0.4)
+        return real(texts)
+
+    monkeypatch.setattr(nlu_meaning.ENCODER_INSTANCE, "embed", slow)
+    gaps: list[float] = []
+
+    async def ticker() -> None:
+        last = time.perf_counter()
+        while True:
+            await asyncio.sleep(0.01)
+            now = time.perf_counter()
+            gaps.append(now - last)
+            last = now
+
+    ticking = asyncio.create_task(ticker())
+    try:
+        result = await service.call("classify", {"model": "digest-meaning", "examples": examples,
+                                                 "text": "яка зараз година"}, None, timeout=5)
+    finally:
+        ticking.cancel()
+        await service.close()
+    assert result.value["intent"] == "time"
+    assert max(gaps) < 0.2, f"the event loop stalled for {max(gaps):.2f} s"
