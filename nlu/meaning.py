@@ -55,7 +55,7 @@ THREADS = 1
 
 class Encoder:
     """The process's sentence encoder: loaded on first use (0.2 s, the weights mapped from the
-    package), one text at a time on one thread, embeddings of recent texts kept."""
+    package), one thread per call, embeddings of recent texts kept."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -86,12 +86,16 @@ class Encoder:
             self._cache.clear()
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """L2-normalised float32 rows, one per text; RuntimeError where no encoder loads."""
+        """L2-normalised float32 rows, one per text; RuntimeError where no encoder loads.
+        Callers in several threads embed at once: the C code keeps no state between calls
+        (the model is read-only, each call allocates its own buffers); only the cache and the
+        loading are under the lock."""
         out = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
+        missing: dict[str, list[int]] = {}
         with self._lock:
             if not self._loaded():
                 raise RuntimeError("the sentence encoder is not available")
-            missing: dict[str, list[int]] = {}
+            model = self._model
             for i, text in enumerate(texts):
                 key = hashlib.blake2b(text[:MAX_CHARS].encode("utf-8"), digest_size=16).hexdigest()
                 hit = self._cache.get(key)
@@ -100,17 +104,19 @@ class Encoder:
                 else:
                     self._cache.move_to_end(key)
                     out[i] = hit
-            if missing:
-                keys = list(missing)
-                batch = [texts[missing[k][0]][:MAX_CHARS] for k in keys]
-                rows = self._model.query(batch) if len(batch) > 1 else \
-                    self._model.query(batch[0]).reshape(1, -1)
-                for key, row in zip(keys, np.asarray(rows, dtype=np.float32)):
-                    self._cache[key] = row
-                    for i in missing[key]:
-                        out[i] = row
-                while len(self._cache) > CACHE_SIZE:
-                    self._cache.popitem(last=False)
+        if not missing:
+            return out
+        keys = list(missing)
+        batch = [texts[missing[k][0]][:MAX_CHARS] for k in keys]
+        rows = np.asarray(model.query(batch) if len(batch) > 1
+                          else model.query(batch[0]).reshape(1, -1), dtype=np.float32)
+        with self._lock:
+            for key, row in zip(keys, rows):
+                self._cache[key] = row
+                for i in missing[key]:
+                    out[i] = row
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
         return out
 
 

@@ -147,6 +147,27 @@ def test_the_encoder_keeps_recent_embeddings() -> None:
     assert np.array_equal(again[0], first[0])
 
 
+def test_threads_embed_at_once_with_the_same_results() -> None:
+    """Worker threads share the encoder without a lock around the C code: it keeps no state
+    between calls, so texts embedded at once come out as one after another."""
+    import threading
+
+    encoder = nlu_meaning.ENCODER_INSTANCE
+    texts = [f"повідомлення номер {i}: де моя посилка" for i in range(12)]
+    encoder.forget()
+    one_by_one = [encoder.embed([text])[0] for text in texts]
+    encoder.forget()
+    found: dict[int, np.ndarray] = {}
+    threads = [threading.Thread(target=lambda k=k: found.__setitem__(k, encoder.embed(
+        [texts[k]])[0])) for k in range(len(texts))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for k, vector in enumerate(one_by_one):
+        assert np.allclose(found[k], vector, atol=1e-6)
+
+
 async def test_the_service_looks_again_off_the_event_loop(monkeypatch: pytest.MonkeyPatch
                                                           ) -> None:
     """A slow encoder (as on a busy machine) does not hold up other conversations: the loop
