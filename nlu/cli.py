@@ -1,5 +1,6 @@
 """``rozmova nlu evaluate|import|train``: measure the intent classifier on a data set, bring Rasa
-NLU data into the scenario document's `nlu` section, train a published version's models.
+NLU data into the scenario document's `nlu` section (a file, or straight into a scenario's
+draft), train a published version's models.
 
 Mounted by gateway/cli.py, which imports this module on every ``rozmova`` command: only typer
 at the top; numpy, the classifier and YAML are imported by the command that needs them."""
@@ -197,8 +198,13 @@ def import_(
         help="Language of the examples (default: config.yml's 'language', else en).")] = None,
     out: Annotated[Path | None, typer.Option(
         help="Write the JSON here (default: stdout).")] = None,
+    into: Annotated[uuid.UUID | None, typer.Option(
+        help="Merge into this scenario's draft in the server's database instead (intents of "
+        "the same name get the phrases they lack, entities of the same name are replaced), "
+        "as the builder's import does; publish it to train.", show_default=False)] = None,
 ) -> None:
-    """Convert Rasa NLU YAML to a scenario's `nlu` section (JSON); the summary goes to stderr."""
+    """Convert Rasa NLU YAML to a scenario's `nlu` section (JSON), or merge it into a
+    scenario's draft (--into); the summary goes to stderr."""
     from core.commands import write_json
     from nlu.rasa import RasaImportError, read_rasa
 
@@ -218,10 +224,64 @@ def import_(
                 echo(f"  {old} → {new}")
     for warning in result.warnings:
         echo(f"warning: {warning}")
+    if into is not None:
+        if out is not None:
+            _fail("--out and --into do not go together: write a file or merge into a draft")
+        _merge_into_draft(into, result.data)
+        return
     try:
         write_json(result.data, out)
     except OSError as error:
         _fail(f"cannot write {out}: {error.strerror or error}")
+
+
+class _OverLimits(Exception):
+    pass
+
+
+def _merge_into_draft(scenario: uuid.UUID, data: dict[str, Any]) -> None:
+    import asyncio
+
+    from core.config import settings_or_exit
+    from core.runtime import Runtime
+    from nlu.rasa import MergeReport, merge_nlu
+    from scenarios.contract import edit_draft
+
+    reports: list[MergeReport] = []
+
+    def edit(document: dict[str, Any]) -> dict[str, Any]:
+        section, report = merge_nlu(document.get("nlu"), data)
+        reports.append(report)
+        if report.limits:
+            raise _OverLimits(", ".join(report.limits))
+        return {**document, "nlu": section}
+
+    async def run() -> Any:
+        runtime = Runtime.from_settings(settings_or_exit())
+        try:
+            return await edit_draft(runtime.sessionmaker, scenario, edit)
+        finally:
+            await runtime.close()
+
+    try:
+        saved = asyncio.run(run())
+    except _OverLimits as error:
+        _fail(f"nothing saved: the merged section would break the limits ({error})")
+    if saved is None:
+        _fail(f"no scenario {scenario}")
+    report = reports[-1]
+    _stderr(f"merged into the draft of '{saved.scenario_name}' (revision {saved.revision}): "
+            f"{len(report.added_intents)} intent(s) added, {len(report.extended_intents)} "
+            f"extended, {report.added_examples} example(s) added; "
+            f"{len(report.added_entities)} entit(ies) added, {len(report.replaced_entities)} "
+            f"replaced" + (f" ({', '.join(report.replaced_entities)})"
+                           if report.replaced_entities else ""))
+    for line in saved.errors:
+        _stderr(f"draft error: {line}")
+    for line in saved.warnings:
+        _stderr(f"draft warning: {line}")
+    if saved.errors:
+        _stderr("the draft is saved with errors; publishing refuses it until they are fixed")
 
 
 def _stderr(message: str) -> None:

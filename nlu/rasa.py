@@ -642,3 +642,90 @@ def _distinct(name: str, taken: set[str]) -> str:
         k += 1
         candidate = f"{name[:_MAX_NAME - len(str(k)) - 1]}_{k}"
     return candidate
+
+
+# -- merging into a scenario's section ------------------------------------------------------------
+
+@dataclass(slots=True)
+class MergeReport:
+    """What `merge_nlu` changed; `limits`: the limits the merged section would break (then it
+    must not be saved). The builder's import reports the same (builder-ui nlu.ts mergeNlu)."""
+    added_intents: list[str] = field(default_factory=list)
+    extended_intents: list[str] = field(default_factory=list)
+    added_examples: int = 0
+    added_entities: list[str] = field(default_factory=list)
+    replaced_entities: list[str] = field(default_factory=list)
+    limits: list[str] = field(default_factory=list)
+
+
+def merge_nlu(section: Any, imported: Any) -> tuple[dict[str, Any], MergeReport]:
+    """The section with an imported one merged in: an intent of the same name gets the phrases
+    it lacks in each language (the union, its own first), others are added; an entity of the
+    same name is replaced, others added; the rest of the section (the threshold) is kept.
+    Neither argument is changed."""
+    base = section if isinstance(section, dict) else {}
+    incoming = imported if isinstance(imported, dict) else {}
+    intents = [dict(i) if isinstance(i, dict) else i for i in _list(base.get("intents"))]
+    entities = list(_list(base.get("entities")))
+    report = MergeReport()
+    for raw in _list(incoming.get("intents")):
+        if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
+            continue
+        examples = _by_language(raw.get("examples"))
+        at = next((k for k, i in enumerate(intents)
+                   if isinstance(i, dict) and i.get("name") == raw["name"]), None)
+        if at is None:
+            intents.append({**raw, "examples": examples})
+            report.added_intents.append(raw["name"])
+            report.added_examples += sum(len(phrases) for phrases in examples.values())
+            continue
+        current = intents[at]
+        merged = _by_language(current.get("examples"))
+        added = 0
+        for language, phrases in examples.items():
+            known = merged.setdefault(language, [])
+            for phrase in phrases:
+                if phrase not in known:
+                    known.append(phrase)
+                    added += 1
+            if not known:
+                del merged[language]
+        if added:
+            report.extended_intents.append(raw["name"])
+            report.added_examples += added
+        intents[at] = {**current, "examples": merged}
+        if "description" not in current and isinstance(raw.get("description"), str):
+            intents[at]["description"] = raw["description"]
+    for raw in _list(incoming.get("entities")):
+        if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
+            continue
+        at = next((k for k, e in enumerate(entities)
+                   if isinstance(e, dict) and e.get("name") == raw["name"]), None)
+        if at is None:
+            entities.append(raw)
+            report.added_entities.append(raw["name"])
+        else:
+            entities[at] = raw
+            report.replaced_entities.append(raw["name"])
+    if len(intents) > MAX_INTENTS:
+        report.limits.append(f"intents: {len(intents)} > {MAX_INTENTS}")
+    if len(entities) > MAX_ENTITIES:
+        report.limits.append(f"entities: {len(entities)} > {MAX_ENTITIES}")
+    for intent in intents:
+        if isinstance(intent, dict):
+            for language, phrases in _by_language(intent.get("examples")).items():
+                if len(phrases) > MAX_EXAMPLES:
+                    report.limits.append(f"{intent.get('name')} ({language}): "
+                                         f"{len(phrases)} > {MAX_EXAMPLES}")
+    return {**base, "intents": intents, "entities": entities}, report
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _by_language(value: Any) -> dict[str, list[str]]:
+    if not isinstance(value, dict):
+        return {}
+    return {str(language): [p for p in _list(phrases) if isinstance(p, str)]
+            for language, phrases in value.items()}

@@ -5,6 +5,7 @@ outside it."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict
@@ -170,6 +171,55 @@ class InProcessScenariosClient:
                     ScenarioPreview.revision == scenario.revision))
                 assert preview is not None
             return _preview(preview, scenario.name)
+
+
+class DraftEdit(BaseModel):
+    """A draft saved by `edit_draft`: its new revision and what validation says of it (a draft
+    may be saved with errors; publishing refuses them)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    scenario_id: uuid.UUID
+    scenario_name: str
+    revision: int
+    errors: list[str]
+    warnings: list[str]
+
+
+async def edit_draft(sessionmaker: async_sessionmaker[AsyncSession], scenario_id: uuid.UUID,
+                     edit: Callable[[dict[str, Any]], dict[str, Any]], *,
+                     attempts: int = 3) -> DraftEdit | None:
+    """Applies `edit` to a copy of the scenario's draft and saves the result as the builder
+    does (validated, compare-and-set on the revision); an editor saving meanwhile makes it
+    read the new draft and edit again, up to `attempts` times. None: no such scenario. For
+    operators' tools on the server's database (no organization scope: whoever runs them has
+    the database)."""
+    import copy
+
+    from core.errors import StaleRevision
+    from scenarios.scenario import service
+
+    for attempt in range(attempts):
+        async with sessionmaker() as session, session.begin():
+            scenario = await session.get(Scenario, scenario_id)
+            if scenario is None:
+                return None
+            bot = await session.get(Bot, scenario.bot_id)
+            assert bot is not None  # a scenario's bot is deleted with it
+            document = edit(copy.deepcopy(scenario.draft))
+            try:
+                saved, report = await service.save_draft(
+                    session=session, scenario=scenario, bot=bot, document=document,
+                    expected_revision=scenario.revision)
+            except StaleRevision:
+                if attempt + 1 == attempts:
+                    raise
+                continue
+            return DraftEdit(
+                scenario_id=saved.id, scenario_name=saved.name, revision=saved.revision,
+                errors=[f"{i.path or '/'}: {i.message}" for i in report.errors],
+                warnings=[f"{i.path or '/'}: {i.message}" for i in report.warnings])
+    return None
 
 
 def _preview(preview: ScenarioPreview, name: str) -> PublishedVersion:

@@ -11,7 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from nlu.cli import app
-from nlu.rasa import RasaImportError, assign_names, parse_example, read_rasa, valid_name
+from nlu.rasa import (RasaImportError, assign_names, merge_nlu, parse_example, read_rasa,
+                      valid_name)
 from scenarios.format.nlu import NluData
 
 RASA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "rasa"
@@ -321,3 +322,116 @@ def test_helpdesk_assistant() -> None:
                                         "critical"]},
                         "low": {}, "medium": {}, "super high": {}}
     assert any('"yes thanks" (affirm, thank)' in w for w in result.warnings)
+
+
+# -- merging into a scenario's draft -------------------------------------------------------------
+
+def test_merging_extends_adds_replaces_and_keeps_the_rest() -> None:
+    section = {"threshold": 0.6,
+               "intents": [{"name": "greet", "description": "hello", "examples": {
+                   "en": ["hi", "hello"], "uk": ["привіт"]}}],
+               "entities": [{"name": "city", "kind": "list", "values": []},
+                            {"name": "size", "kind": "list", "values": []}]}
+    before = json.dumps(section, sort_keys=True)
+    imported = {"intents": [
+        {"name": "greet", "description": "other", "examples": {"en": ["hello", "hey there"],
+                                                                "de": ["hallo"]}},
+        {"name": "bye", "examples": {"en": ["bye", "see you"]}}],
+        "entities": [{"name": "city", "kind": "list", "values": [{"value": "Kyiv"}]},
+                     {"name": "colour", "kind": "list", "values": []}]}
+    merged, report = merge_nlu(section, imported)
+    assert json.dumps(section, sort_keys=True) == before  # the input is not changed
+    assert merged["threshold"] == 0.6
+    greet = merged["intents"][0]
+    assert greet == {"name": "greet", "description": "hello", "examples": {
+        "en": ["hi", "hello", "hey there"], "uk": ["привіт"], "de": ["hallo"]}}
+    assert merged["intents"][1] == imported["intents"][1]
+    assert [e["name"] for e in merged["entities"]] == ["city", "size", "colour"]
+    assert merged["entities"][0]["values"] == [{"value": "Kyiv"}]
+    assert (report.added_intents, report.extended_intents, report.added_examples) == (
+        ["bye"], ["greet"], 4)
+    assert (report.added_entities, report.replaced_entities, report.limits) == (
+        ["colour"], ["city"], [])
+    # Into nothing at all.
+    fresh, report = merge_nlu(None, imported)
+    assert [i["name"] for i in fresh["intents"]] == ["greet", "bye"] and report.added_examples == 5
+
+
+def test_merging_past_the_limits_is_reported() -> None:
+    from scenarios.format.nlu import MAX_EXAMPLES, MAX_INTENTS
+
+    many = {"intents": [{"name": f"i{k}", "examples": {"en": [f"phrase {k}"]}}
+                        for k in range(MAX_INTENTS + 1)]}
+    _, report = merge_nlu({}, many)
+    assert report.limits == [f"intents: {MAX_INTENTS + 1} > {MAX_INTENTS}"]
+    long = {"intents": [{"name": "a", "examples": {"uk": [f"фраза {k}"
+                                                          for k in range(MAX_EXAMPLES + 1)]}}]}
+    _, report = merge_nlu({}, long)
+    assert report.limits == [f"a (uk): {MAX_EXAMPLES + 1} > {MAX_EXAMPLES}"]
+
+
+async def test_the_command_merges_into_a_drafts_section(client, make_actor, settings,  # type: ignore[no-untyped-def]
+                                                        tmp_path: Path) -> None:
+    """`rozmova nlu import --into` in its own process, on the server's database: the draft
+    gets the phrases and intents (a new revision, validated), and the bot routes by them once
+    published."""
+    import asyncio
+    import os
+    import sys
+    import uuid
+
+    from core.security import Role
+    from tests.nlu.test_intent_block import named_routing
+
+    owner = await make_actor(Role.owner)
+    bot = (await client.post("/api/v1/bots", json={"name": "rasa-into"},
+                             headers=owner.headers)).json()
+    scenario = (await client.post(f"/api/v1/bots/{bot['id']}/scenarios",
+                                  json={"name": "main", "document": named_routing()},
+                                  headers=owner.headers)).json()
+    nlu_yml = tmp_path / "nlu.yml"
+    nlu_yml.write_text("""version: "3.1"
+nlu:
+- intent: order_status
+  examples: |
+    - де моя [посилка](item)
+    - де моє замовлення
+- intent: cancel_order
+  examples: |
+    - скасуйте замовлення
+    - я передумав, скасуйте
+    - не треба мені це замовлення
+""", encoding="utf-8")
+    env = {**os.environ, "ROZMOVA_DATABASE_URL": settings.resolved_database_url,
+           "ROZMOVA_DATA_DIR": str(settings.data_dir), "ROZMOVA_ENV": "test",
+           "ROZMOVA_SECRET_KEY": settings.secret_key.get_secret_value()
+           if hasattr(settings.secret_key, "get_secret_value") else str(settings.secret_key)}
+
+    async def run(*arguments: str) -> tuple[int, str]:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "gateway.cli", "nlu", "import", *arguments, env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        _, err = await asyncio.wait_for(process.communicate(), 120)
+        assert process.returncode is not None
+        return process.returncode, err.decode()
+
+    code, err = await run(str(nlu_yml), "--language", "uk", "--into", scenario["id"])
+    assert code == 0, err
+    assert ("merged into the draft of 'main' (revision 2): 1 intent(s) added, 1 extended, "
+            "4 example(s) added; 1 entit(ies) added, 0 replaced") in err, err
+    draft = (await client.get(f"/api/v1/scenarios/{scenario['id']}",
+                              headers=owner.headers)).json()
+    assert draft["revision"] == 2
+    intents = {i["name"]: i for i in draft["document"]["nlu"]["intents"]}
+    assert intents["order_status"]["examples"]["uk"][-1] == "де моя посилка"
+    assert intents["order_status"]["examples"]["uk"][:5] == named_routing()["nlu"][
+        "intents"][1]["examples"]["uk"]
+    assert intents["cancel_order"]["examples"] == {"uk": ["скасуйте замовлення",
+                                                          "я передумав, скасуйте",
+                                                          "не треба мені це замовлення"]}
+    assert [e["name"] for e in draft["document"]["nlu"]["entities"]] == ["item"]
+
+    code, err = await run(str(nlu_yml), "--into", str(uuid.uuid4()))
+    assert code == 2 and "no scenario" in err and "Traceback" not in err, err
+    code, err = await run(str(nlu_yml), "--into", scenario["id"], "--out", str(tmp_path / "x"))
+    assert code == 2 and "do not go together" in err, err
