@@ -94,6 +94,23 @@ async def test_free_text_reaches_the_intents_port(client, make_actor, language, 
     assert all(c["status"] == "ok" for c in calls)
 
 
+async def test_words_and_languages_the_examples_lack_are_understood(client, make_actor) -> None:  # type: ignore[no-untyped-def]
+    """The classifier's second look (the sentence encoder) through the REST chat API: other
+    words than the examples', and Russian, which the bot has no example of, reach the right
+    port; an unrelated message still falls back."""
+    owner = await make_actor(Role.owner)
+    headers = await bot_with_scenario(client, owner, routing())
+    _, chat = await start(client, headers, language="uk")
+    for text, expected in (("куди ви відправили мої речі", "Перевіряю замовлення."),
+                           ("где мой заказ", "Перевіряю замовлення."),
+                           ("розкажи анекдот про пінгвінів", None)):
+        said = [m["text"] for m in (await chat.send(text=text))["messages"]]
+        if expected is None:
+            assert said[0].startswith("Не зрозумів"), (text, said)
+        else:
+            assert said[0] == expected, (text, said)
+
+
 async def test_the_ranking_is_stored_and_bad_texts_fall_back(client, make_actor) -> None:  # type: ignore[no-untyped-def]
     owner = await make_actor(Role.owner)
     document = routing()
