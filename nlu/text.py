@@ -101,14 +101,21 @@ def _analyzer() -> Any:
 
 
 @lru_cache(maxsize=100_000)
+def _parsed(word: str) -> tuple[str, str | None]:
+    """The most likely analysis of a Ukrainian word: its dictionary form and part of speech,
+    for `lemma` and `is_function_word` alike. Cached: a bot's vocabulary is small, so after
+    warm-up this is a dict lookup (a first analysis costs 20–60 µs)."""
+    try:
+        best = _analyzer().parse(word)[0]
+        return best.normal_form, best.tag.POS
+    except Exception:  # an analyzer failure must not cost a message its answer
+        return word, None
+
+
 def lemma(word: str) -> str:
     """The dictionary form of a Ukrainian word ("адресу" → "адреса", "змініть" → "змінити");
-    the word itself where the analyzer knows nothing better. Cached: a bot's vocabulary is
-    small, so after warm-up this is a dict lookup (a first analysis costs 20–60 µs)."""
-    try:
-        return _analyzer().parse(word)[0].normal_form
-    except Exception:  # an analyzer failure must not cost a message its answer
-        return word
+    the word itself where the analyzer knows nothing better."""
+    return _parsed(word)[0]
 
 
 # Parts of speech (pymorphy3's tags) of Ukrainian words that say little of what a message is
@@ -129,10 +136,7 @@ def is_function_word(word: str) -> bool:
     """A word that says nothing of what a message is about ("the", "is", "на", "що"):
     Ukrainian by its part of speech, English from lexicon/function_words_en.tsv."""
     if _CYRILLIC.search(word):
-        try:
-            return _analyzer().parse(word)[0].tag.POS in _FUNCTION_POS
-        except Exception:  # an analyzer failure must not cost a message its answer
-            return False
+        return _parsed(word)[1] in _FUNCTION_POS
     return word in _english_function_words()
 
 
