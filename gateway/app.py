@@ -119,7 +119,8 @@ def service_clients(runtime: Runtime) -> dict[str, Any]:
                               InProcessSecretsClient.from_runtime(runtime),
                               runtime.sessionmaker, runtime.cache)
     # Intent blocks: their executor on the engine, the NLU service on the dispatcher.
-    nlu = install_nlu(orchestrator, runtime.sessionmaker)
+    nlu = install_nlu(orchestrator, runtime.sessionmaker,
+                      second_look=runtime.settings.nlu_second_look)
     # LLM blocks: their executor on the engine, the LLM service (the organization's
     # providers and their keys from its secrets, the shared answer cache) on the dispatcher.
     secrets = InProcessSecretsClient.from_runtime(runtime)

@@ -242,11 +242,12 @@ class IntentClassifier:
                                                        else str(text or ""))))
 
     def predict(self, text: str, *, threshold: float | None = None,
-                top_n: int = DEFAULT_TOP_N) -> IntentPrediction:
+                top_n: int = DEFAULT_TOP_N, second_look: bool = True) -> IntentPrediction:
         """Never raises for any text: empty, emoji, very long, another language or script all
-        give a result, a fallback when nothing the bot was taught is recognised."""
+        give a result, a fallback when nothing the bot was taught is recognised.
+        `second_look=False`: the first look alone, whatever the model has."""
         probabilities = self.scores(text)
-        if self._unsure(text, probabilities):
+        if second_look and self._unsure(text, probabilities):
             second = self._meaning.scores(nlu_text.normalise(str(text)))
             if second is not None:
                 # The higher of the two: the second look rescues what the first did not

@@ -315,7 +315,8 @@ def train_version(
 
     async def run() -> list[dict[str, Any]]:
         runtime = Runtime.from_settings(settings_or_exit())
-        service = NluService(sessionmaker=runtime.sessionmaker)
+        service = NluService(sessionmaker=runtime.sessionmaker,
+                             second_look=runtime.settings.nlu_second_look)
         results = []
         try:
             scenarios = InProcessScenariosClient(runtime.sessionmaker)

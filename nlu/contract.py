@@ -18,13 +18,16 @@ __all__ = ["BLOCK_TYPES", "SERVICE", "MessageInsight", "NluService", "install", 
            "preload", "read_message", "register_block_types"]
 
 
-def install(orchestrator: Any, sessionmaker: Any = None) -> NluService:
+def install(orchestrator: Any, sessionmaker: Any = None, *,
+            second_look: bool = True) -> NluService:
     """Run `intent` blocks on `orchestrator` (an in-process orchestrator client); trained
-    models are stored through `sessionmaker` (None: kept in memory only)."""
+    models are stored through `sessionmaker` (None: kept in memory only). `second_look`:
+    the sentence encoder for unsure messages (settings.nlu_second_look)."""
     orchestrator.engine.executors.register_missing(EXECUTORS)
-    service = NluService(sessionmaker=sessionmaker)
-    # Classifying takes a fraction of a millisecond; training (once per version's intents)
-    # runs in a thread. The bulkhead bounds how many conversations wait on one at a time.
+    service = NluService(sessionmaker=sessionmaker, second_look=second_look)
+    # Classifying takes a fraction of a millisecond, or ~25 ms in a worker thread when the
+    # second look is needed; training (once per version's intents) runs in a thread. The
+    # bulkhead bounds how many conversations wait on one at a time.
     orchestrator.dispatcher.register(SERVICE, service, ServiceLimits(
         concurrency=64, queue=512, wait_seconds=5.0))
     return service

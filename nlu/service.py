@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.db import utcnow
 from core.tasks import stop
-from nlu.classifier import IntentClassifier, ModelFormatError, train
+from nlu.classifier import IntentClassifier, ModelFormatError, TrainingSettings, train
 from nlu.models import IntentModel
 from orchestrator.extension import ServiceCallError, ServiceResult, TurnContext
 
@@ -57,7 +57,9 @@ class NluService:
     """`ServiceClient` of the `nlu` service."""
 
     def __init__(self, *, models: int = 64,
-                 sessionmaker: async_sessionmaker[AsyncSession] | None = None) -> None:
+                 sessionmaker: async_sessionmaker[AsyncSession] | None = None,
+                 second_look: bool = True) -> None:
+        self._second_look = second_look
         self._models: OrderedDict[str, IntentClassifier] = OrderedDict()
         self._training: dict[str, asyncio.Task[IntentClassifier]] = {}
         self._progress: dict[str, ModelStatus] = {}
@@ -187,7 +189,9 @@ class NluService:
             loop.call_soon_threadsafe(store)
 
         try:
-            result = await asyncio.to_thread(train, examples, progress=progress)
+            result = await asyncio.to_thread(
+                train, examples, progress=progress,
+                settings=TrainingSettings(meaning=self._second_look))
         except asyncio.CancelledError:
             # The server is stopping: say so, and the next message (here or on another
             # instance) trains it again instead of waiting for it.
@@ -284,11 +288,11 @@ class NluService:
         threshold = request.get("threshold")
         classifier = await self.model(digest, examples)
         limit = float(threshold) if isinstance(threshold, (int, float)) else None
-        if classifier.has_second_look:
+        if classifier.has_second_look and self._second_look:
             # The encoder may take 25 ms: never on the event loop the other conversations share.
             prediction = await asyncio.to_thread(classifier.predict, text, threshold=limit)
         else:
-            prediction = classifier.predict(text, threshold=limit)
+            prediction = classifier.predict(text, threshold=limit, second_look=False)
         return ServiceResult(value={
             "intent": prediction.intent,
             "confidence": round(prediction.confidence, 4),

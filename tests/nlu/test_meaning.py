@@ -201,3 +201,24 @@ async def test_the_service_looks_again_off_the_event_loop(monkeypatch: pytest.Mo
         await service.close()
     assert result.value["intent"] == "time"
     assert max(gaps) < 0.2, f"the event loop stalled for {max(gaps):.2f} s"
+
+
+async def test_a_service_without_the_second_look_neither_trains_nor_uses_it() -> None:
+    """settings.nlu_second_look off: the service trains first-look models, and a stored model
+    that has a second look (trained elsewhere) is used without it."""
+    examples = [{"text": text, "intent": intent, "lang": lang} for text, intent, lang in EXAMPLES]
+    request = {"model": "digest-off", "examples": examples, "text": "яка зараз година"}
+    off = NluService(second_look=False)
+    on = NluService()
+    try:
+        assert not (await off.model("digest-off", examples)).has_second_look
+        assert (await off.call("classify", request, None, timeout=5)).value["intent"] is None
+        trained = await on.model("digest-on", examples)
+        assert trained.has_second_look
+        off._models["digest-on"] = trained  # as if loaded from the shared database
+        request = {**request, "model": "digest-on"}
+        assert (await off.call("classify", request, None, timeout=5)).value["intent"] is None
+        assert (await on.call("classify", request, None, timeout=5)).value["intent"] == "time"
+    finally:
+        await off.close()
+        await on.close()
