@@ -146,6 +146,16 @@ def service_clients(runtime: Runtime) -> dict[str, Any]:
             # Publishing a version trains its intent models in the background.
             "on_publish": [on_publish(nlu)]}
 
+async def _settled(task: asyncio.Task[Any]) -> None:
+    """At shutdown: a start-up warm-up still running is waited for (a thread cannot be
+    stopped, and the loop would wait for it anyway); its failure only costs a first message
+    some time, so it is logged, not raised."""
+    try:
+        await task
+    except Exception:  # noqa: BLE001
+        log.warning("gateway.warm_up_failed", exc_info=True)
+
+
 async def _open_demo_shop(background: AsyncExitStack, port: int) -> None:
     """The demo bot's coffee shop till, for as long as the server runs. A port already taken
     (a second server on the laptop) costs the demo its till, not the server its start."""
@@ -225,9 +235,17 @@ def create_app(
                     from chat.contract import background as chat_background
                     from nlu.contract import preload as preload_nlu
 
+                    from nlu.contract import warm_up_intents
+
                     # Language models and lexicons loaded before the first message needs
-                    # them, off the event loop (about a second, once per process).
+                    # them, off the event loop (about a second, once per process); the intent
+                    # trainer and the sentence encoder warmed behind, as the server serves.
                     await asyncio.to_thread(preload_nlu)
+                    warming = asyncio.create_task(asyncio.to_thread(
+                        warm_up_intents,
+                        second_look=app.state.runtime.settings.nlu_second_look),
+                        name="nlu-warm-up")
+                    background.push_async_callback(_settled, warming)
 
                     await background.enter_async_context(chat_background(app))
                 yield

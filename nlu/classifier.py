@@ -230,6 +230,31 @@ class IntentClassifier:
         coverage = math.sqrt(max(share, MIN_COVERAGE))
         return coverage / (1.0 + np.exp(-(self._a * decision + self._b)))
 
+    def with_second_look(self, examples: Iterable[TrainingExample | Mapping[str, Any]], *,
+                         settings: TrainingSettings | None = None) -> IntentClassifier:
+        """This model with a second look trained on `examples` (the ones it was trained on);
+        itself where it has one already, has fewer than two intents, or no encoder loads.
+        Seconds of work: the service runs it after the first look is serving."""
+        self._load()
+        if self._meaning is not None or len(self._intents) < 2:
+            return self
+        rows, _ = _clean(examples, ())
+        index = {name: i for i, name in enumerate(self._intents)}
+        rows = [row for row in rows if row[1] in index]
+        labels = np.array([index[intent] for _, intent, _ in rows], dtype=np.intp)
+        meaning = _train_meaning(rows, labels, len(index), settings or TrainingSettings(),
+                                 lambda share: None)
+        if meaning is None:
+            return self
+        copy = IntentClassifier.__new__(IntentClassifier)
+        copy._blob = None
+        copy._set(intents=self._intents, words=self._word_list, chars=self._char_list,
+                  weights=self._weights, bias=self._bias, idf=self._idf,
+                  calibration=(self._a, self._b), threshold=self._threshold,
+                  word_weight=self._word_weight, char_weight=self._char_weight,
+                  languages=list(self._languages), lemmas=self._lemmas, meaning=meaning)
+        return copy
+
     def takes_second_look(self, text: str) -> bool:
         """Whether `predict` asks the encoder about this text (the first look is unsure)."""
         return self._unsure(text, self.scores(text))

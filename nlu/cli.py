@@ -348,6 +348,8 @@ def train_version(
                         pass
                     finally:
                         watching.cancel()
+                    bar.update(task, completed=1.0, phase="second look")
+                    await service.settle()  # the encoder's second look, added behind the first
                     status = await service.status(digest)
                     bar.update(task, completed=1.0, phase=status.status)
                     results.append({"block_id": block_id, **status.to_json()})

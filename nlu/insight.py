@@ -86,3 +86,20 @@ def preload() -> None:
     from nlu.text import is_function_word
 
     is_function_word("the")  # the intent classifier's list of function words
+
+
+def warm_up_intents(*, second_look: bool = True) -> None:
+    """Import the intent trainer (scipy, scikit-learn: about 2 s), train one tiny model and
+    load the sentence encoder, in a worker thread right after start-up, so that the first
+    model a bot needs trains in its own time, not the imports' (on a busy machine those took
+    the first message past the intent block's 3 s)."""
+    from nlu.classifier import TrainingSettings, train
+    from nlu.meaning import ENCODER_INSTANCE
+
+    train([{"text": "привіт", "intent": "hello", "lang": "uk"},
+           {"text": "hello there", "intent": "hello", "lang": "en"},
+           {"text": "бувай", "intent": "bye", "lang": "uk"},
+           {"text": "goodbye", "intent": "bye", "lang": "en"}],
+          settings=TrainingSettings(meaning=False))
+    if second_look:
+        ENCODER_INSTANCE.available()

@@ -76,6 +76,12 @@ class NluService:
             return await self._extract(request)
         raise ServiceCallError(f"the nlu service has no operation '{operation}'")
 
+    async def settle(self) -> None:
+        """Waits for the background work under way: trainings a publish started and second
+        looks being added (for the CLI, which stops when it returns, and for tests)."""
+        while self._background:
+            await asyncio.gather(*list(self._background), return_exceptions=True)
+
     async def close(self) -> None:
         await stop(list(self._background))
         self._models.clear()
@@ -144,10 +150,52 @@ class NluService:
         classifier = await self._stored(digest)
         if classifier is None:
             classifier = await self._train(digest, examples)
+        self._keep(digest, classifier)
+        if self._needs_second_look(classifier):
+            # The first look serves from now on; the encoder's second look (seconds of
+            # embedding the examples) is trained behind it and swapped in, so the first
+            # messages after a publish never wait for it. A stored model from before the
+            # second look existed gets one the same way.
+            task = asyncio.create_task(self._add_second_look(digest, classifier, examples),
+                                       name=f"nlu-second-look-{digest[:12]}")
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
+        return classifier
+
+    def _needs_second_look(self, classifier: IntentClassifier) -> bool:
+        return self._second_look and not classifier.has_second_look \
+            and len(classifier.intents) > 1
+
+    def _keep(self, digest: str, classifier: IntentClassifier) -> None:
         self._models[digest] = classifier
+        self._models.move_to_end(digest)
         while len(self._models) > self._capacity:
             self._models.popitem(last=False)
-        return classifier
+
+    async def _add_second_look(self, digest: str, classifier: IntentClassifier,
+                               examples: list[Mapping[str, str]]) -> None:
+        """The status says `ready` (the first look serves) with the phase "second look" until
+        the complete model is stored; then "done"."""
+        started = asyncio.get_running_loop().time()
+        status = replace(await self.status(digest), status="ready", progress=1.0,
+                         phase="second look")
+        self._progress[digest] = status
+        blob = None
+        try:
+            await self._save(status)
+            full = await asyncio.to_thread(classifier.with_second_look, examples)
+            if full is not classifier:
+                blob = await asyncio.to_thread(full.to_bytes)
+                if self._models.get(digest) is classifier:
+                    self._models[digest] = full
+                log.info("nlu.second_look.trained", model=digest[:12], bytes=len(blob),
+                         ms=round((asyncio.get_running_loop().time() - started) * 1000, 1))
+        except Exception:  # the first look goes on serving
+            log.exception("nlu.second_look.failed", model=digest[:12])
+        finally:
+            done = replace(status, phase="done", size=len(blob) if blob else status.size)
+            await self._save(done, blob)
+            self._progress.pop(digest, None)
 
     async def _stored(self, digest: str) -> IntentClassifier | None:
         """The stored model; waits for one another instance is training right now."""
@@ -189,9 +237,9 @@ class NluService:
             loop.call_soon_threadsafe(store)
 
         try:
+            # The first look only: _obtain adds the second behind it.
             result = await asyncio.to_thread(
-                train, examples, progress=progress,
-                settings=TrainingSettings(meaning=self._second_look))
+                train, examples, progress=progress, settings=TrainingSettings(meaning=False))
         except asyncio.CancelledError:
             # The server is stopping: say so, and the next message (here or on another
             # instance) trains it again instead of waiting for it.
@@ -208,7 +256,9 @@ class NluService:
             self._progress.pop(digest, None)
             raise ServiceCallError("the intent model could not be trained") from None
         blob = result.classifier.to_bytes()
-        done = replace(status, status="ready", progress=1.0, phase="done",
+        done = replace(status, status="ready", progress=1.0,
+                       phase="second look" if self._needs_second_look(result.classifier)
+                       else "done",
                        seconds=round(result.seconds, 3), size=len(blob),
                        warnings=[{"code": w.code, "message": w.message}
                                  for w in result.warnings])
@@ -232,7 +282,7 @@ class NluService:
                 if row is None:
                     row = IntentModel(digest=status.digest, status=status.status, warnings=[])
                     session.add(row)
-                elif row.status == "ready" and blob is None:
+                elif row.status == "ready" and blob is None and status.status != "ready":
                     return  # another instance finished first: keep its model
                 row.status, row.progress, row.phase = status.status, status.progress, \
                     status.phase

@@ -175,6 +175,8 @@ async def test_the_service_looks_again_off_the_event_loop(monkeypatch: pytest.Mo
     service = NluService()
     examples = [{"text": text, "intent": intent, "lang": lang} for text, intent, lang in EXAMPLES]
     await service.model("digest-meaning", examples)
+    await service.settle()
+    assert (await service.model("digest-meaning", examples)).has_second_look
     real = nlu_meaning.ENCODER_INSTANCE.embed
 
     def slow(texts):  # type: ignore[no-untyped-def]
@@ -213,6 +215,8 @@ async def test_a_service_without_the_second_look_neither_trains_nor_uses_it() ->
     try:
         assert not (await off.model("digest-off", examples)).has_second_look
         assert (await off.call("classify", request, None, timeout=5)).value["intent"] is None
+        await on.model("digest-on", examples)
+        await on.settle()
         trained = await on.model("digest-on", examples)
         assert trained.has_second_look
         off._models["digest-on"] = trained  # as if loaded from the shared database
@@ -222,3 +226,42 @@ async def test_a_service_without_the_second_look_neither_trains_nor_uses_it() ->
     finally:
         await off.close()
         await on.close()
+
+
+async def test_the_first_look_serves_while_the_second_is_trained_behind_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first messages after a publish do not wait for the encoder: the service answers
+    with the first look at once and swaps the complete model in when its second look is
+    trained."""
+    examples = [{"text": text, "intent": intent, "lang": lang} for text, intent, lang in EXAMPLES]
+    real = nlu_meaning.ENCODER_INSTANCE.embed
+    release = asyncio.Event()
+    loop = asyncio.get_running_loop()
+
+    def held(texts):  # type: ignore[no-untyped-def]
+        asyncio.run_coroutine_threadsafe(release.wait(), loop).result(10)
+        return real(texts)
+
+    monkeypatch.setattr(nlu_meaning.ENCODER_INSTANCE, "embed", held)
+    service = NluService()
+    request = {"model": "digest-behind", "examples": examples}
+    try:
+        started = time.perf_counter()
+        answer = await service.call("classify", {**request, "text": "track my order"}, None,
+                                    timeout=5)
+        assert answer.value["intent"] == "track_order"
+        assert time.perf_counter() - started < 5
+        # The encoder is held: the model serving now is the first look alone.
+        assert not (await service.model("digest-behind", examples)).has_second_look
+        unsure = await service.call("classify", {**request, "text": "яка зараз година"}, None,
+                                    timeout=5)
+        assert unsure.value["intent"] is None
+        release.set()
+        await service.settle()
+        assert (await service.model("digest-behind", examples)).has_second_look
+        understood = await service.call("classify", {**request, "text": "яка зараз година"},
+                                        None, timeout=5)
+        assert understood.value["intent"] == "time"
+    finally:
+        release.set()
+        await service.close()

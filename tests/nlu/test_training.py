@@ -14,6 +14,7 @@ import pytest
 import nlu.service as nlu_service
 from core.security import Role
 from nlu.blocks import intent_models
+from nlu.classifier import IntentClassifier
 from nlu.models import IntentModel
 from nlu.service import NluService
 from tests.integration.test_chat_api import start
@@ -58,9 +59,43 @@ async def test_publishing_trains_and_stores_the_model(client, make_actor, runtim
     assert model["block_id"] == "route" and model["progress"] == 1.0
     assert model["examples"] == 30 and model["size"] > 1000 and model["seconds"] > 0
     assert model["warnings"] == []
-    async with runtime.sessionmaker() as session:
-        row = await session.get(IntentModel, model["model"])
+    # The first look is stored first; the second look is added behind it and stored too.
+    row = await stored_with_second_look(runtime, model["model"])
+    [model] = await wait_ready(client, owner, scenario_id, 1)
     assert row.status == "ready" and len(row.blob) == model["size"]
+
+
+async def stored_with_second_look(runtime, digest: str) -> IntentModel:  # type: ignore[no-untyped-def]
+    for _ in range(300):
+        async with runtime.sessionmaker() as session:
+            row = await session.get(IntentModel, digest)
+        if row is not None and row.blob and IntentClassifier.from_bytes(row.blob).has_second_look:
+            return row
+        await asyncio.sleep(0.05)
+    raise AssertionError("the second look was not stored")
+
+
+async def test_a_stored_model_without_a_second_look_gets_one(runtime) -> None:  # type: ignore[no-untyped-def]
+    """A model stored by a server without the second look (an older one, or one with it off)
+    is served as it is at once, and its second look is added and stored behind it."""
+    examples = [{"text": phrase, "intent": intent["name"], "lang": lang}
+                for intent in INTENTS for lang, phrases in intent["examples"].items()
+                for phrase in phrases] + [{"text": "one more way to say it", "intent": "cancel",
+                                           "lang": "en"}]
+    older = NluService(sessionmaker=runtime.sessionmaker, second_look=False)
+    digest = f"older-{uuid.uuid4().hex}"
+    try:
+        assert not (await older.model(digest, examples)).has_second_look
+    finally:
+        await older.close()
+    newer = NluService(sessionmaker=runtime.sessionmaker)
+    try:
+        assert not (await newer.model(digest, examples)).has_second_look
+        row = await stored_with_second_look(runtime, digest)
+        assert row.size == len(row.blob)
+        assert (await newer.model(digest, examples)).has_second_look
+    finally:
+        await newer.close()
 
 
 async def test_a_stored_model_is_loaded_not_trained_again(client, make_actor, runtime,
@@ -78,6 +113,7 @@ async def test_a_stored_model_is_loaded_not_trained_again(client, make_actor, ru
     classifier = await other.model(plan["model"], plan["examples"])
     assert classifier.predict("скасуйте замовлення").intent == "cancel"
     assert (await other.status(plan["model"])).status == "ready"
+    await other.close()
 
 
 async def test_a_failed_training_is_reported_and_the_block_takes_error(client, make_actor,
