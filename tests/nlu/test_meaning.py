@@ -253,12 +253,16 @@ async def test_the_first_look_serves_while_the_second_is_trained_behind_it(
         assert time.perf_counter() - started < 5
         # The encoder is held: the model serving now is the first look alone.
         assert not (await service.model("digest-behind", examples)).has_second_look
+        status = await service.status("digest-behind")
+        assert (status.status, status.phase) == ("ready", "second look")
         unsure = await service.call("classify", {**request, "text": "яка зараз година"}, None,
                                     timeout=5)
         assert unsure.value["intent"] is None
         release.set()
         await service.settle()
         assert (await service.model("digest-behind", examples)).has_second_look
+        status = await service.status("digest-behind")
+        assert (status.status, status.phase) == ("ready", "done")
         understood = await service.call("classify", {**request, "text": "яка зараз година"},
                                         None, timeout=5)
         assert understood.value["intent"] == "time"
