@@ -5,6 +5,7 @@ ranking lands in a variable; a published version keeps its intents while the dra
 from __future__ import annotations
 
 import asyncio
+import uuid
 from typing import Any
 
 import pytest
@@ -105,13 +106,8 @@ async def test_words_and_languages_the_examples_lack_are_understood(client, make
         ("розкажи анекдот про пінгвінів", None)], after_second_look=True)
 
 
-async def routes_in_ukrainian(client, owner, document: dict[str, Any],  # type: ignore[no-untyped-def]
-                              cases: list[tuple[str, str | None]], *,
-                              after_second_look: bool = False) -> None:
-    """Each text, in one Ukrainian conversation, gets its branch's answer (None: the
-    fallback's). `after_second_look`: once the model's status says its second look is in
-    (the first look serves from the moment it is trained; the second is added behind it)."""
-    bot = (await client.post("/api/v1/bots", json={"name": "routes"},
+async def publish_bot(client, owner, document: dict[str, Any]) -> tuple[str, str, dict[str, str]]:  # type: ignore[no-untyped-def]
+    bot = (await client.post("/api/v1/bots", json={"name": f"nlu-{uuid.uuid4().hex[:6]}"},
                              headers=owner.headers)).json()
     scenario = (await client.post(f"/api/v1/bots/{bot['id']}/scenarios",
                                   json={"name": "main", "document": document},
@@ -119,9 +115,21 @@ async def routes_in_ukrainian(client, owner, document: dict[str, Any],  # type: 
     published = await client.post(f"/api/v1/scenarios/{scenario['id']}/publish", json={},
                                   headers=owner.headers)
     assert published.status_code == 201, published.text
+    key = (await client.get(f"/api/v1/bots/{bot['id']}/chat-key",
+                            headers=owner.headers)).json()["key"]
+    return bot["id"], scenario["id"], {"X-Chat-Key": key}
+
+
+async def routes_in_ukrainian(client, owner, document: dict[str, Any],  # type: ignore[no-untyped-def]
+                              cases: list[tuple[str, str | None]], *,
+                              after_second_look: bool = False) -> None:
+    """Each text, in one Ukrainian conversation, gets its branch's answer (None: the
+    fallback's). `after_second_look`: once the model's status says its second look is in
+    (the first look serves from the moment it is trained; the second is added behind it)."""
+    _, scenario_id, headers = await publish_bot(client, owner, document)
     phases = []
     for _ in range(400 if after_second_look else 0):
-        models = (await client.get(f"/api/v1/scenarios/{scenario['id']}/versions/1/nlu",
+        models = (await client.get(f"/api/v1/scenarios/{scenario_id}/versions/1/nlu",
                                    headers=owner.headers)).json()["models"]
         phases.append([(m["status"], m["phase"]) for m in models])
         if models and all(m["status"] == "ready" and m["phase"] == "done" for m in models):
@@ -129,9 +137,7 @@ async def routes_in_ukrainian(client, owner, document: dict[str, Any],  # type: 
         await asyncio.sleep(0.05)
     else:
         assert not after_second_look, f"the second look was not added: {phases[-3:]}"
-    key = (await client.get(f"/api/v1/bots/{bot['id']}/chat-key",
-                            headers=owner.headers)).json()["key"]
-    _, chat = await start(client, {"X-Chat-Key": key}, language="uk")
+    _, chat = await start(client, headers, language="uk")
     for text, expected in cases:
         said = [m["text"] for m in (await chat.send(text=text))["messages"]]
         if expected is None:

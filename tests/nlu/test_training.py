@@ -18,27 +18,13 @@ from nlu.classifier import IntentClassifier
 from nlu.models import IntentModel
 from nlu.service import NluService
 from tests.integration.test_chat_api import start
-from tests.nlu.test_intent_block import INTENTS, routing
+from tests.nlu.test_intent_block import INTENTS, publish_bot, routing
 
 REFUND = {"name": "refund", "examples": {
     "uk": ["поверніть гроші", "хочу повернення коштів", "поверніть мені оплату",
            "як отримати гроші назад"],
     "en": ["give me my money back", "I want a refund", "refund my payment",
            "how do I get my money back"]}}
-
-
-async def publish_bot(client, owner, document: dict[str, Any]) -> tuple[str, str, dict[str, str]]:  # type: ignore[no-untyped-def]
-    bot = (await client.post("/api/v1/bots", json={"name": f"nlu-{uuid.uuid4().hex[:6]}"},
-                             headers=owner.headers)).json()
-    scenario = (await client.post(f"/api/v1/bots/{bot['id']}/scenarios",
-                                  json={"name": "main", "document": document},
-                                  headers=owner.headers)).json()
-    published = await client.post(f"/api/v1/scenarios/{scenario['id']}/publish", json={},
-                                  headers=owner.headers)
-    assert published.status_code == 201, published.text
-    key = (await client.get(f"/api/v1/bots/{bot['id']}/chat-key",
-                            headers=owner.headers)).json()["key"]
-    return bot["id"], scenario["id"], {"X-Chat-Key": key}
 
 
 async def wait_ready(client, owner, scenario_id: str, number: int) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
