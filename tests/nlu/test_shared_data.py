@@ -9,7 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from nlu.classifier import IntentClassifier, train
+from nlu.classifier import IntentClassifier, TrainingSettings, train
+
+# The Snips tests measure the first look (its training time and accuracy): the second look's
+# effect there is small and measured by bench/nlu_eval.py, and embedding 700 Snips examples
+# would cost each run about 20 s twice.
+FIRST_LOOK = TrainingSettings(meaning=False)
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "nlu"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -37,26 +42,27 @@ def ha() -> tuple[IntentClassifier, list[dict]]:
 
 def test_home_assistant_english_reaches_its_target(ha) -> None:
     model, test = ha
-    assert accuracy(model, [r for r in test if r["lang"] == "en"]) >= 95.5  # measured 95.6–95.8
+    assert accuracy(model, [r for r in test if r["lang"] == "en"]) >= 95.5  # measured 96.5
 
 
-def test_home_assistant_ukrainian_beats_the_bag_of_words_baseline(ha) -> None:
+def test_home_assistant_ukrainian_reaches_its_target(ha) -> None:
     model, test = ha
-    # measured 67.9 (baseline bow+lemmas 65.4; the target, 75, is not reached yet)
-    assert accuracy(model, [r for r in test if r["lang"] == "uk"]) >= 66.5
+    # measured 81.5 with the second look (71.6 with the first look alone; the SVM + lemmas
+    # baseline 70.4)
+    assert accuracy(model, [r for r in test if r["lang"] == "uk"]) >= 75.0
 
 
 def test_unrelated_messages_fall_back_and_in_scope_accuracy_holds(ha) -> None:
     model, test = ha
     oos = [r["text"] for r in read(FIXTURES / "out_of_scope.jsonl")]
     share = 100 * sum(model.predict(t).is_fallback for t in oos) / len(oos)
-    assert share >= 85.0  # measured 87.1
+    assert share >= 85.0  # measured 95.7
     english = [r for r in test if r["lang"] == "en"]
     assert accuracy(model, english) - accuracy(model, english, model.threshold) <= 2.0
 
 
 def test_snips_small_train_set_and_its_fallback() -> None:
-    model = train(read(DATA / "snips2017" / "train_small.jsonl")).classifier
+    model = train(read(DATA / "snips2017" / "train_small.jsonl"), settings=FIRST_LOOK).classifier
     assert accuracy(model, read(DATA / "snips2017" / "test.jsonl")) >= 99.0  # measured 99.4
     oos = [r["text"] for r in read(FIXTURES / "out_of_scope.jsonl")]
     assert sum(model.predict(t).is_fallback for t in oos) / len(oos) >= 0.80
@@ -64,7 +70,7 @@ def test_snips_small_train_set_and_its_fallback() -> None:
 
 @pytest.mark.slow
 def test_snips_full_train_set() -> None:
-    result = train(read(DATA / "snips2017" / "train.jsonl"))
+    result = train(read(DATA / "snips2017" / "train.jsonl"), settings=FIRST_LOOK)
     assert result.seconds < 30
     # measured 98.4 (SVM baseline 98.6; the target, 99.0, is not reached yet)
     assert accuracy(result.classifier, read(DATA / "snips2017" / "test.jsonl")) >= 98.0
