@@ -246,14 +246,12 @@ class IntentClassifier:
                                  lambda share: None)
         if meaning is None:
             return self
-        copy = IntentClassifier.__new__(IntentClassifier)
-        copy._blob = None
-        copy._set(intents=self._intents, words=self._word_list, chars=self._char_list,
-                  weights=self._weights, bias=self._bias, idf=self._idf,
-                  calibration=(self._a, self._b), threshold=self._threshold,
-                  word_weight=self._word_weight, char_weight=self._char_weight,
-                  languages=list(self._languages), lemmas=self._lemmas, meaning=meaning)
-        return copy
+        return IntentClassifier(
+            intents=self._intents, words=self._word_list, chars=self._char_list,
+            weights=self._weights, bias=self._bias, idf=self._idf,
+            calibration=(self._a, self._b), threshold=self._threshold,
+            word_weight=self._word_weight, char_weight=self._char_weight,
+            languages=self._languages, lemmas=self._lemmas, meaning=meaning)
 
     def takes_second_look(self, text: str) -> bool:
         """Whether `predict` asks the encoder about this text (the first look is unsure)."""
