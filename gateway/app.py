@@ -120,7 +120,10 @@ def service_clients(runtime: Runtime) -> dict[str, Any]:
                               runtime.sessionmaker, runtime.cache)
     # Intent blocks: their executor on the engine, the NLU service on the dispatcher.
     nlu = install_nlu(orchestrator, runtime.sessionmaker,
-                      second_look=runtime.settings.nlu_second_look)
+                      second_look=runtime.settings.nlu_second_look,
+                      second_look_threads=runtime.settings.nlu_second_look_threads,
+                      second_look_wait_ms=runtime.settings.nlu_second_look_wait_ms,
+                      encoder_cache=runtime.settings.nlu_encoder_cache)
     # LLM blocks: their executor on the engine, the LLM service (the organization's
     # providers and their keys from its secrets, the shared answer cache) on the dispatcher.
     secrets = InProcessSecretsClient.from_runtime(runtime)

@@ -163,7 +163,7 @@ class IntentClassifier:
     @property
     def has_second_look(self) -> bool:
         """Whether a prediction may take the encoder's 25 ms (a caller on an event loop runs
-        `predict` in a worker thread then)."""
+        `second_scores` in a worker thread then)."""
         self._load()
         return self._meaning is not None
 
@@ -255,28 +255,41 @@ class IntentClassifier:
 
     def takes_second_look(self, text: str) -> bool:
         """Whether `predict` asks the encoder about this text (the first look is unsure)."""
-        return self._unsure(text, self.scores(text))
+        return self.unsure(text, self.scores(text))
 
-    def _unsure(self, text: str, first: np.ndarray | None) -> bool:
+    def unsure(self, text: str, first: np.ndarray | None) -> bool:
+        """Whether a message whose first look gave `first` (`scores(text)`) gets a second."""
         if self._meaning is None or (first is not None and first.max() >= SECOND_LOOK_BELOW):
             return False
         # Emoji or punctuation only: nothing to understand.
         return bool(nlu_text.tokens(nlu_text.normalise(text if isinstance(text, str)
                                                        else str(text or ""))))
 
+    def second_scores(self, text: str) -> np.ndarray | None:
+        """The second look: confidence of every intent by meaning (the encoder's ~25 ms of one
+        core; a caller on an event loop runs it in a thread); None where the model has none
+        or the encoder is missing."""
+        self._load()
+        if self._meaning is None:
+            return None
+        return self._meaning.scores(nlu_text.normalise(str(text)))
+
     def predict(self, text: str, *, threshold: float | None = None,
                 top_n: int = DEFAULT_TOP_N, second_look: bool = True) -> IntentPrediction:
         """Never raises for any text: empty, emoji, very long, another language or script all
         give a result, a fallback when nothing the bot was taught is recognised.
         `second_look=False`: the first look alone, whatever the model has."""
-        probabilities = self.scores(text)
-        if second_look and self._unsure(text, probabilities):
-            second = self._meaning.scores(nlu_text.normalise(str(text)))
-            if second is not None:
-                # The higher of the two: the second look rescues what the first did not
-                # recognise, and leaves alone what it did (docs/nlu.md compares the ways).
-                probabilities = second if probabilities is None \
-                    else np.maximum(probabilities, second)
+        first = self.scores(text)
+        second = self.second_scores(text) if second_look and self.unsure(text, first) else None
+        return self.decide(first, second, threshold=threshold, top_n=top_n)
+
+    def decide(self, first: np.ndarray | None, second: np.ndarray | None = None, *,
+               threshold: float | None = None, top_n: int = DEFAULT_TOP_N) -> IntentPrediction:
+        """The prediction from the first look's confidences and, where it was taken, the
+        second's: the higher of the two per intent. The second look rescues what the first
+        did not recognise and leaves alone what it did (docs/nlu.md compares the ways)."""
+        probabilities = first if second is None else (
+            second if first is None else np.maximum(first, second))
         if probabilities is None:
             return IntentPrediction(None, 0.0, ())
         limit = self._threshold if threshold is None else threshold

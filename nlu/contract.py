@@ -11,6 +11,7 @@ from typing import Any
 
 from nlu.blocks import BLOCK_TYPES, EXECUTORS, SERVICE, intent_models, register_block_types
 from nlu.insight import MessageInsight, preload, read_message, warm_up_intents
+from nlu.meaning import ENCODER_INSTANCE
 from nlu.service import NluService
 from orchestrator.extension import ServiceLimits
 
@@ -18,13 +19,20 @@ __all__ = ["BLOCK_TYPES", "SERVICE", "MessageInsight", "NluService", "install", 
            "preload", "read_message", "register_block_types", "warm_up_intents"]
 
 
-def install(orchestrator: Any, sessionmaker: Any = None, *,
-            second_look: bool = True) -> NluService:
+def install(orchestrator: Any, sessionmaker: Any = None, *, second_look: bool = True,
+            second_look_threads: int = 1, second_look_wait_ms: int = 250,
+            encoder_cache: int | None = None) -> NluService:
     """Run `intent` blocks on `orchestrator` (an in-process orchestrator client); trained
     models are stored through `sessionmaker` (None: kept in memory only). `second_look`:
-    the sentence encoder for unsure messages (settings.nlu_second_look)."""
+    the sentence encoder for unsure messages (settings.nlu_second_look), on
+    `second_look_threads` threads, a message waiting for one `second_look_wait_ms` at most;
+    `encoder_cache`: the process's encoder keeps that many embeddings (None: as it is)."""
     orchestrator.engine.executors.register_missing(EXECUTORS)
-    service = NluService(sessionmaker=sessionmaker, second_look=second_look)
+    if encoder_cache is not None:
+        ENCODER_INSTANCE.cache_size = encoder_cache
+    service = NluService(sessionmaker=sessionmaker, second_look=second_look,
+                         second_look_threads=second_look_threads,
+                         second_look_wait_ms=second_look_wait_ms)
     # Classifying takes a fraction of a millisecond, or ~25 ms in a worker thread when the
     # second look is needed; training (once per version's intents) runs in a thread. The
     # bulkhead bounds how many conversations wait on one at a time.

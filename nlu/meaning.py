@@ -57,11 +57,14 @@ class Encoder:
     """The process's sentence encoder: loaded on first use (0.2 s, the weights mapped from the
     package), one thread per call, embeddings of recent texts kept."""
 
-    def __init__(self) -> None:
+    def __init__(self, cache_size: int = CACHE_SIZE) -> None:
         self._lock = threading.Lock()
         self._model: Any = None
         self._failed = False
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        # Embeddings kept (1.5 KB each): a message many people send ("де моє замовлення")
+        # is embedded once. 0 keeps none.
+        self.cache_size = cache_size
 
     def available(self) -> bool:
         with self._lock:
@@ -115,7 +118,7 @@ class Encoder:
                 self._cache[key] = row
                 for i in missing[key]:
                     out[i] = row
-            while len(self._cache) > CACHE_SIZE:
+            while len(self._cache) > self.cache_size:
                 self._cache.popitem(last=False)
         return out
 

@@ -205,6 +205,98 @@ async def test_the_service_looks_again_off_the_event_loop(monkeypatch: pytest.Mo
     assert max(gaps) < 0.2, f"the event loop stalled for {max(gaps):.2f} s"
 
 
+async def test_a_burst_of_unsure_messages_is_answered_by_the_first_look_beyond_the_queue(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """One thread, a wait of 40 ms at most (one look of the 25 ms assumed before any is
+    measured): of five unsure messages at once, the first is at the encoder, the second
+    waits, the other three are answered by the first look alone (no intent here) without
+    waiting; a message the first look is sure of never waits for the encoder. Once the burst
+    is over, unsure messages are understood again."""
+    from nlu.service import second_looks
+
+    examples = [{"text": text, "intent": intent, "lang": lang} for text, intent, lang in EXAMPLES]
+    service = NluService(second_look_threads=1, second_look_wait_ms=40)
+    await service.model("digest-burst", examples)
+    await service.settle()
+    real = nlu_meaning.ENCODER_INSTANCE.embed
+    release = asyncio.Event()
+    entered = asyncio.Event()
+    loop = asyncio.get_running_loop()
+
+    def held(texts):  # type: ignore[no-untyped-def]
+        loop.call_soon_threadsafe(entered.set)
+        asyncio.run_coroutine_threadsafe(release.wait(), loop).result(10)
+        return real(texts)
+
+    monkeypatch.setattr(nlu_meaning.ENCODER_INSTANCE, "embed", held)
+    shed_before = second_looks.labels("shed")._value.get()
+    request = {"model": "digest-burst", "examples": examples}
+
+    def classify(text: str):  # type: ignore[no-untyped-def]
+        return asyncio.create_task(service.call("classify", {**request, "text": text}, None,
+                                                timeout=10))
+    try:
+        at_encoder = classify("яка зараз година")
+        await asyncio.wait_for(entered.wait(), 5)
+        waiting = classify("підкажи, котра година")
+        await asyncio.sleep(0.05)
+        shed = [await asyncio.wait_for(classify("яка зараз година"), 2) for _ in range(3)]
+        sure = await asyncio.wait_for(classify("track my order"), 2)
+        assert [answer.value["intent"] for answer in shed] == [None, None, None]
+        assert second_looks.labels("shed")._value.get() - shed_before == 3
+        assert sure.value["intent"] == "track_order"
+        assert not at_encoder.done() and not waiting.done()
+        release.set()
+        assert (await asyncio.wait_for(at_encoder, 10)).value["intent"] == "time"
+        assert (await asyncio.wait_for(waiting, 10)).value["intent"] == "time"
+        after = await asyncio.wait_for(classify("яка зараз година"), 10)
+        assert after.value["intent"] == "time"
+    finally:
+        release.set()
+        await service.close()
+
+
+async def test_a_caller_that_stops_waiting_keeps_the_thread_busy_until_the_encoder_is_done(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A block's time limit cancels the wait, not the encoder: the thread's slot frees when the
+    embedding ends, so the pool never runs more encoders at once than it has threads."""
+    examples = [{"text": text, "intent": intent, "lang": lang} for text, intent, lang in EXAMPLES]
+    service = NluService(second_look_threads=1, second_look_wait_ms=0)
+    await service.model("digest-cancel", examples)
+    await service.settle()
+    real = nlu_meaning.ENCODER_INSTANCE.embed
+    release = asyncio.Event()
+    entered = asyncio.Event()
+    loop = asyncio.get_running_loop()
+
+    def held(texts):  # type: ignore[no-untyped-def]
+        loop.call_soon_threadsafe(entered.set)
+        asyncio.run_coroutine_threadsafe(release.wait(), loop).result(10)
+        return real(texts)
+
+    monkeypatch.setattr(nlu_meaning.ENCODER_INSTANCE, "embed", held)
+    request = {"model": "digest-cancel", "examples": examples, "text": "яка зараз година"}
+    try:
+        first = asyncio.create_task(service.call("classify", request, None, timeout=10))
+        await asyncio.wait_for(entered.wait(), 5)
+        first.cancel()
+        await asyncio.gather(first, return_exceptions=True)
+        # The encoder still runs: with no wait allowed, the next unsure message is answered
+        # by its first look alone.
+        alone = await asyncio.wait_for(service.call("classify", request, None, timeout=10), 2)
+        assert alone.value["intent"] is None
+        release.set()
+        for _ in range(100):  # the slot comes back once the thread is done
+            await asyncio.sleep(0.02)
+            answer = await service.call("classify", request, None, timeout=10)
+            if answer.value["intent"] == "time":
+                break
+        assert answer.value["intent"] == "time"
+    finally:
+        release.set()
+        await service.close()
+
+
 async def test_a_service_without_the_second_look_neither_trains_nor_uses_it() -> None:
     """settings.nlu_second_look off: the service trains first-look models, and a stored model
     that has a second look (trained elsewhere) is used without it."""
