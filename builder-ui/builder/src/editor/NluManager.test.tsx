@@ -270,6 +270,80 @@ describe("the NLU manager: entities", () => {
     expect(field("nlu-entity-pattern-1").value).toBe("[A-Z]{3}\\d{4}");
   });
 
+  it("renames an entity, and the entities blocks and inputs naming it follow", () => {
+    const start = nluDocument();
+    start.blocks.push({ id: "ask_order", type: "input", settings: { kind: "text", prompt: { uk: "Номер?" }, variable: "drink", entity: "order_id" } });
+    const doc = renderManager(start);
+    expect(field("nlu-entity-name-0").value).toBe("city");
+    expect(screen.queryByTestId("nlu-entity-rename-box-0")).toBeNull();
+
+    // Names a rename may not take: no box, no button, the document as it was.
+    for (const [name, error] of [
+      ["order_id", "An entity named order_id already exists."],
+      ["phone", "phone is a built-in entity: the bot has it already. Name yours otherwise."],
+      ["Town", "Small Latin letters, digits and _, starting with a letter (at most 64)."],
+      ["", "Give the entity a name."],
+    ]) {
+      fireEvent.change(field("nlu-entity-name-0"), { target: { value: name } });
+      expect(screen.getByTestId("nlu-entity-error-name-0").textContent).toBe(error);
+      expect(field("nlu-entity-name-0").getAttribute("aria-invalid")).toBe("true");
+      expect(screen.queryByTestId("nlu-entity-rename-box-0")).toBeNull();
+      expect(screen.queryByTestId("nlu-entity-rename-0")).toBeNull();
+      fireEvent.keyDown(field("nlu-entity-name-0"), { key: "Enter" });
+      expect(doc()).toBe(start);
+    }
+
+    fireEvent.change(field("nlu-entity-name-0"), { target: { value: "town" } });
+    expect(screen.queryByTestId("nlu-entity-error-name-0")).toBeNull();
+    const box = screen.getByTestId("nlu-entity-rename-box-0");
+    expect(box.textContent).toContain("The blocks naming it follow: find, ask_city.");
+    expect(box.textContent).not.toContain("store what they find");
+    expect(screen.getByTestId("nlu-entity-rename-0").textContent).toBe("Rename city to town");
+    fireEvent.click(screen.getByTestId("nlu-entity-rename-0"));
+    const after = doc();
+    expect(section(after).entities.map((e) => e.name)).toEqual(["town", "order_id"]);
+    expect(section(after).entities[0].values).toEqual(section(start).entities[0].values);
+    expect(after.blocks.find((b) => b.id === "find")!.settings.entities).toEqual(["town", "phone"]);
+    expect(after.blocks.find((b) => b.id === "ask_city")!.settings.entity).toBe("town");
+    expect(after.blocks.find((b) => b.id === "ask_order")!.settings.entity).toBe("order_id");
+    expect(field("nlu-entity-name-0").value).toBe("town");
+    expect(screen.queryByTestId("nlu-entity-rename-box-0")).toBeNull();
+    expect(screen.getByTestId("nlu-entity-uses-0").textContent).toBe("Used in: find, ask_city");
+
+    // Cancel and Escape give the name back and change nothing.
+    fireEvent.change(field("nlu-entity-name-1"), { target: { value: "order_code" } });
+    expect(screen.getByTestId("nlu-entity-rename-box-1").textContent).toContain("The blocks naming it follow: ask_order.");
+    fireEvent.click(screen.getByTestId("nlu-entity-rename-cancel-1"));
+    expect(field("nlu-entity-name-1").value).toBe("order_id");
+    expect(screen.queryByTestId("nlu-entity-rename-box-1")).toBeNull();
+    fireEvent.change(field("nlu-entity-name-1"), { target: { value: "order_code" } });
+    fireEvent.keyDown(field("nlu-entity-name-1"), { key: "Escape" });
+    expect(field("nlu-entity-name-1").value).toBe("order_id");
+    expect(doc()).toBe(after);
+
+    // Enter confirms.
+    fireEvent.change(field("nlu-entity-name-1"), { target: { value: "order_code" } });
+    fireEvent.keyDown(field("nlu-entity-name-1"), { key: "Enter" });
+    expect(section(doc()).entities).toEqual([section(after).entities[0], { name: "order_code", kind: "regex", pattern: "[A-Z]{2}-?(\\d{6})" }]);
+    expect(doc().blocks.find((b) => b.id === "ask_order")!.settings.entity).toBe("order_code");
+    expect(doc().blocks.find((b) => b.id === "ask_city")!.settings.entity).toBe("town");
+    expect(field("nlu-entity-name-1").value).toBe("order_code");
+  });
+
+  it("renaming an unused entity says so; one an entities block stores under says what does not follow", () => {
+    const start = nluDocument();
+    start.blocks.find((b) => b.id === "find")!.settings.store_in = "found";
+    const doc = renderManager(start);
+    fireEvent.change(field("nlu-entity-name-1"), { target: { value: "code" } });
+    expect(screen.getByTestId("nlu-entity-rename-box-1").textContent).toContain("No block uses it yet.");
+    fireEvent.change(field("nlu-entity-name-0"), { target: { value: "town" } });
+    expect(screen.getByTestId("nlu-entity-rename-box-0").textContent).toContain(
+      "find store what they find under the entity's name: a template or condition that reads city from those variables keeps the old name, check it.",
+    );
+    fireEvent.click(screen.getByTestId("nlu-entity-rename-0"));
+    expect(doc().blocks.find((b) => b.id === "find")!.settings).toEqual({ entities: ["town", "phone"], store_in: "found" });
+  });
+
   it("removes an entity blocks use only after a warning naming them", () => {
     const doc = renderManager();
     fireEvent.click(screen.getByTestId("nlu-entity-remove-1"));

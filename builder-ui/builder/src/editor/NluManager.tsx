@@ -3,9 +3,10 @@
 // (intent blocks' names of it, their ports' edges and `entry.intents` follow) and removed
 // (with a warning naming its uses); whether each is global (`entry.intents[name] = block`) and
 // the section's global threshold; entities (lists as `value: synonym, synonym` lines per
-// language, RE2 patterns); an import of Rasa NLU YAML merged into the section; the training
-// status of the live version's models. Each field is checked as it is typed and applied only
-// when it fits (nlu.ts has the checks): the server refuses a draft whose section does not.
+// language, RE2 patterns), renamed the same way (the entities blocks and inputs naming it
+// follow); an import of Rasa NLU YAML merged into the section; the training status of the live
+// version's models. Each field is checked as it is typed and applied only when it fits (nlu.ts
+// has the checks): the server refuses a draft whose section does not.
 //
 // Test ids: `nlu-manager`, `nlu-intents-empty`, `nlu-intent-row-<i>`, `nlu-intent-name-<i>`,
 // `nlu-intent-error-name-<i>`, `nlu-intent-rename-box-<i>`, `nlu-intent-rename-<i>`,
@@ -16,7 +17,9 @@
 // (checkbox), `nlu-intent-global-block-<i>` (select), `nlu-intent-global-command-<i>`,
 // `nlu-intent-add-name`, `nlu-intent-add-example`, `nlu-intent-add`, `nlu-intent-add-error`,
 // `nlu-global-threshold`, `nlu-global-threshold-error`, `nlu-entities-empty`,
-// `nlu-entity-row-<i>`, `nlu-entity-values-<i>-<lang>`, `nlu-entity-error-values-<i>-<lang>`,
+// `nlu-entity-row-<i>`, `nlu-entity-name-<i>`, `nlu-entity-error-name-<i>`,
+// `nlu-entity-rename-box-<i>`, `nlu-entity-rename-<i>`, `nlu-entity-rename-cancel-<i>`,
+// `nlu-entity-values-<i>-<lang>`, `nlu-entity-error-values-<i>-<lang>`,
 // `nlu-entity-pattern-<i>`, `nlu-entity-error-pattern-<i>`, `nlu-entity-uses-<i>`,
 // `nlu-entity-remove-<i>`, `nlu-entity-remove-box-<i>`, `nlu-entity-remove-confirm-<i>`,
 // `nlu-entity-remove-cancel-<i>`, `nlu-entity-add-name`, `nlu-entity-add-kind`,
@@ -38,6 +41,7 @@ import {
   checkNluName,
   checkPattern,
   DEFAULT_GLOBAL_THRESHOLD,
+  entityStores,
   entityUses,
   entityValueJson,
   formatExamples,
@@ -55,6 +59,7 @@ import {
   readIntents,
   removeEntity,
   removeIntent,
+  renameEntity,
   renameIntent,
   setEntityPattern,
   setEntityValues,
@@ -152,7 +157,15 @@ export function NluManager({
       ) : (
         <ol className="nlu-rows">
           {entities.map((entity, index) => (
-            <EntityRow key={`${index}:${entity.name}`} index={index} entity={entity} languages={shown} doc={doc} onChange={onChange} />
+            <EntityRow
+              key={`${index}:${entity.name}`}
+              index={index}
+              entity={entity}
+              others={entityNames.filter((_, i) => i !== index)}
+              languages={shown}
+              doc={doc}
+              onChange={onChange}
+            />
           ))}
         </ol>
       )}
@@ -218,6 +231,78 @@ function Confirm({
   );
 }
 
+/** An intent's or an entity's name as typed in its row, and the rename it stands for: checked
+ * as typed (`others`: the names the rename may not take), applied by the confirm box or Enter,
+ * given back by its cancel or Escape. */
+function useRename(what: "intent" | "entity", current: string, others: readonly string[], apply: (from: string, to: string) => void) {
+  const nameError = useNameError();
+  const id = useId();
+  const [name, setName] = useState(current);
+  const renaming = name !== current;
+  const issue = renaming ? checkNluName(name, others, what === "entity") : null;
+  const rename = () => {
+    if (renaming && !issue) apply(current, name);
+  };
+  const cancel = () => setName(current);
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === "Enter") {
+      event.preventDefault();
+      rename();
+    } else if (event.key === "Escape") {
+      cancel();
+    }
+  };
+  return { what, current, id, name, setName, renaming, issue, error: nameError(issue, name, what), rename, cancel, onKeyDown };
+}
+
+type RenameState = ReturnType<typeof useRename>;
+
+function NameInput({ rename, index, label }: { rename: RenameState; index: number; label: string }) {
+  const { what, id, name, error } = rename;
+  return (
+    <input
+      className="nlu-row__name"
+      data-testid={`nlu-${what}-name-${index}`}
+      aria-label={label}
+      value={name}
+      spellCheck={false}
+      autoComplete="off"
+      aria-invalid={error ? true : undefined}
+      aria-describedby={error ? `${id}-name-error` : undefined}
+      onChange={(e) => rename.setName(e.target.value)}
+      onKeyDown={rename.onKeyDown}
+    />
+  );
+}
+
+/** The name's error, or (a valid new name) the box confirming the rename: `hint` says what
+ * follows it, `notes` what does not. */
+function RenameConfirm({ rename, index, hint, notes }: { rename: RenameState; index: number; hint: string; notes?: string | null }) {
+  const { t } = useTranslation();
+  const { what, id, name, error } = rename;
+  if (error)
+    return (
+      <p className="field-error" role="alert" id={`${id}-name-error`} data-testid={`nlu-${what}-error-name-${index}`}>
+        {error}
+      </p>
+    );
+  if (!rename.renaming) return null;
+  return (
+    <div className="nlu-row__confirm" data-testid={`nlu-${what}-rename-box-${index}`}>
+      <span className="hint">{hint}</span>
+      {notes && <p className="hint">{notes}</p>}
+      <div className="buttons">
+        <button type="button" className="button-primary small" data-testid={`nlu-${what}-rename-${index}`} onClick={rename.rename}>
+          {t("editor.nlu.rename", { from: rename.current || t("editor.nlu.unnamed"), to: name })}
+        </button>
+        <button type="button" className="button-quiet small" data-testid={`nlu-${what}-rename-cancel-${index}`} onClick={rename.cancel}>
+          {t("editor.nlu.cancel")}
+        </button>
+      </div>
+    </div>
+  );
+}
+
 // --- intents ---------------------------------------------------------------------------------
 
 function IntentRow({
@@ -238,14 +323,9 @@ function IntentRow({
   onChange: ChangeDoc;
 }) {
   const { t } = useTranslation();
-  const nameError = useNameError();
-  const id = useId();
-  const [name, setName] = useState(intent.name);
   const [confirmRemove, setConfirmRemove] = useState(false);
   const uses = useMemo(() => intentUses(doc, intent.name), [doc, intent.name]);
-  const renaming = name !== intent.name;
-  const issue = renaming ? checkNluName(name, others) : null;
-  const error = nameError(issue, name, "intent");
+  const rename = useRename("intent", intent.name, others, (from, to) => onChange((d) => renameIntent(d, index, from, to)));
   const label = intent.name || t("editor.nlu.unnamed");
   const globals = globalIntents(doc);
   const target = globals[intent.name];
@@ -257,19 +337,6 @@ function IntentRow({
     ...(uses.global !== null ? [t("editor.nlu.usedGlobally", { block: uses.global })] : []),
   ].join("; ");
 
-  const rename = () => {
-    if (!renaming || issue) return;
-    const from = intent.name;
-    onChange((d) => renameIntent(d, index, from, name));
-  };
-  const onNameKey = (event: KeyboardEvent) => {
-    if (event.key === "Enter") {
-      event.preventDefault();
-      rename();
-    } else if (event.key === "Escape") {
-      setName(intent.name);
-    }
-  };
   const remove = () => {
     if (used && !confirmRemove) {
       setConfirmRemove(true);
@@ -281,18 +348,7 @@ function IntentRow({
   return (
     <li className="nlu-row" data-testid={`nlu-intent-row-${index}`} data-name={intent.name}>
       <div className="nlu-row__head">
-        <input
-          className="nlu-row__name"
-          data-testid={`nlu-intent-name-${index}`}
-          aria-label={t("editor.nlu.intentName")}
-          value={name}
-          spellCheck={false}
-          autoComplete="off"
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? `${id}-name-error` : undefined}
-          onChange={(e) => setName(e.target.value)}
-          onKeyDown={onNameKey}
-        />
+        <NameInput rename={rename} index={index} label={t("editor.nlu.intentName")} />
         <button
           type="button"
           className="icon-button button-danger"
@@ -304,24 +360,7 @@ function IntentRow({
           ×
         </button>
       </div>
-      {error && (
-        <p className="field-error" role="alert" id={`${id}-name-error`} data-testid={`nlu-intent-error-name-${index}`}>
-          {error}
-        </p>
-      )}
-      {renaming && !issue && (
-        <div className="nlu-row__confirm" data-testid={`nlu-intent-rename-box-${index}`}>
-          <span className="hint">{used ? t("editor.nlu.renameFollows", { uses: whereUsed }) : t("editor.nlu.renameUnused")}</span>
-          <div className="buttons">
-            <button type="button" className="button-primary small" data-testid={`nlu-intent-rename-${index}`} onClick={rename}>
-              {t("editor.nlu.rename", { from: label, to: name })}
-            </button>
-            <button type="button" className="button-quiet small" data-testid={`nlu-intent-rename-cancel-${index}`} onClick={() => setName(intent.name)}>
-              {t("editor.nlu.cancel")}
-            </button>
-          </div>
-        </div>
-      )}
+      <RenameConfirm rename={rename} index={index} hint={used ? t("editor.nlu.renameFollows", { uses: whereUsed }) : t("editor.nlu.renameUnused")} />
       {confirmRemove && (
         <Confirm
           what="intent"
@@ -591,12 +630,14 @@ function valueIssueText(t: (key: string, options?: Record<string, unknown>) => s
 function EntityRow({
   index,
   entity,
+  others,
   languages,
   doc,
   onChange,
 }: {
   index: number;
   entity: NluEntity;
+  others: string[];
   languages: string[];
   doc: ScenarioDocument;
   onChange: ChangeDoc;
@@ -604,6 +645,8 @@ function EntityRow({
   const { t } = useTranslation();
   const [confirmRemove, setConfirmRemove] = useState(false);
   const uses = useMemo(() => entityUses(doc, entity.name), [doc, entity.name]);
+  const rename = useRename("entity", entity.name, others, (from, to) => onChange((d) => renameEntity(d, index, from, to)));
+  const stores = rename.renaming && !rename.issue ? entityStores(doc, entity.name) : [];
   const label = entity.name || t("editor.nlu.unnamed");
   const remove = () => {
     if (uses.length > 0 && !confirmRemove) {
@@ -615,7 +658,7 @@ function EntityRow({
   return (
     <li className="nlu-row" data-testid={`nlu-entity-row-${index}`} data-name={entity.name}>
       <div className="nlu-row__head">
-        <code className="nlu-row__title">{label}</code>
+        <NameInput rename={rename} index={index} label={t("editor.nlu.entityName")} />
         <span className="badge">{t(`editor.nlu.kinds.${entity.kind}`)}</span>
         <button
           type="button"
@@ -628,6 +671,12 @@ function EntityRow({
           ×
         </button>
       </div>
+      <RenameConfirm
+        rename={rename}
+        index={index}
+        hint={uses.length ? t("editor.nlu.renameEntityFollows", { blocks: uses.join(", ") }) : t("editor.nlu.renameEntityUnused")}
+        notes={stores.length ? t("editor.nlu.renameEntityStored", { blocks: stores.join(", "), from: entity.name }) : null}
+      />
       {confirmRemove && (
         <Confirm
           what="entity"

@@ -6,6 +6,7 @@ import {
   checkExamples,
   checkNluName,
   checkPattern,
+  entityStores,
   entityUses,
   formatValueLines,
   intentUses,
@@ -17,6 +18,7 @@ import {
   readEntities,
   readIntents,
   removeIntent,
+  renameEntity,
   renameIntent,
   setGlobalIntent,
   setGlobalThreshold,
@@ -168,6 +170,77 @@ describe("editing the section", () => {
     expect(doc.entry.intents).toEqual({ opening_hours: "help" });
     expect(before.entry.intents).toEqual({ hours: "help" });
     expect(readIntents(before)[0].name).toBe("hours");
+  });
+
+  /** The fixture with more entity references: an entities block listing both entities (and
+   * a definition written in place under the name city, which is not a reference), an input
+   * naming order_id and an input with its own definition. */
+  function entityDocument() {
+    const doc = nluDocument();
+    doc.blocks.push(
+      { id: "scan", type: "entities", settings: { entities: ["order_id", "city", "date", { name: "city", kind: "regex", pattern: "x" }], store_in: "found" } },
+      { id: "ask_order", type: "input", settings: { kind: "text", prompt: { uk: "Номер?" }, variable: "drink", entity: "order_id" } },
+      { id: "ask_own", type: "input", settings: { kind: "text", prompt: { uk: "Розмір?" }, variable: "drink", entity: { name: "city", kind: "regex", pattern: "\\d+" } } },
+    );
+    return doc;
+  }
+
+  it("renames an entity with the entities blocks and inputs naming it; other entities' references stay", () => {
+    const before = entityDocument();
+    const copy = structuredClone(before);
+    const doc = renameEntity(before, 0, "city", "town");
+    expect(readEntities(doc).map((e) => e.name)).toEqual(["town", "order_id"]);
+    // The entity keeps its kind and values, and its keys' order.
+    expect(Object.keys((doc.nlu as { entities: object[] }).entities[0])).toEqual(["name", "kind", "values"]);
+    const settings = (id: string) => doc.blocks.find((b) => b.id === id)!.settings;
+    expect(settings("find")).toEqual({ entities: ["town", "phone"] });
+    expect(settings("ask_city").entity).toBe("town");
+    // In place: order kept, order_id and the built-in left, the definition written there too.
+    expect(settings("scan")).toEqual({ entities: ["order_id", "town", "date", { name: "city", kind: "regex", pattern: "x" }], store_in: "found" });
+    expect(settings("ask_order").entity).toBe("order_id");
+    expect(settings("ask_own").entity).toEqual({ name: "city", kind: "regex", pattern: "\\d+" });
+    // Blocks that do not name it are the same objects; nothing else of the document changes.
+    for (const id of ["hello", "route", "ask_order", "ask_own"]) expect(doc.blocks.find((b) => b.id === id)).toBe(before.blocks.find((b) => b.id === id));
+    expect(doc.edges).toBe(before.edges);
+    expect(doc.entry).toBe(before.entry);
+    expect(before).toEqual(copy);
+
+    // The other entity, the same way.
+    const again = renameEntity(doc, 1, "order_id", "order_code");
+    expect(again.blocks.find((b) => b.id === "scan")!.settings.entities).toEqual(["order_code", "town", "date", { name: "city", kind: "regex", pattern: "x" }]);
+    expect(again.blocks.find((b) => b.id === "ask_order")!.settings.entity).toBe("order_code");
+    expect(again.blocks.find((b) => b.id === "ask_city")!.settings.entity).toBe("town");
+  });
+
+  it("changes exactly the blocks entityUses lists", () => {
+    const before = entityDocument();
+    for (const [index, name] of [[0, "city"], [1, "order_id"]] as const) {
+      const after = renameEntity(before, index, name, "renamed");
+      const changed = after.blocks.filter((b, i) => b !== before.blocks[i]).map((b) => b.id);
+      expect(changed).toEqual(entityUses(before, name));
+      expect(entityUses(after, "renamed")).toEqual(changed);
+      expect(entityUses(after, name)).toEqual([]);
+    }
+    expect(entityUses(before, "city")).toEqual(["find", "ask_city", "scan"]);
+    expect(entityUses(before, "order_id")).toEqual(["scan", "ask_order"]);
+    // Of those, the entities blocks that store what they find under the name.
+    expect(entityStores(before, "city")).toEqual(["scan"]);
+    expect(entityStores(before, "order_id")).toEqual(["scan"]);
+    expect(entityStores(nluDocument(), "city")).toEqual([]);
+  });
+
+  it("renaming to the same name, or an entity without one, changes only the entity", () => {
+    const before = entityDocument();
+    const same = renameEntity(before, 0, "city", "city");
+    expect(same.blocks).toBe(before.blocks);
+    expect(same).toEqual(before);
+
+    (before.nlu as { entities: Array<Record<string, unknown>> }).entities.push({ name: "", kind: "regex", pattern: "y" });
+    before.blocks.push({ id: "blank", type: "input", settings: { kind: "text", prompt: { uk: "?" }, variable: "drink", entity: "" } });
+    const named = renameEntity(before, 2, "", "size");
+    expect(readEntities(named).map((e) => e.name)).toEqual(["city", "order_id", "size"]);
+    expect(named.blocks).toBe(before.blocks);
+    expect(entityUses(before, "")).toEqual([]);
   });
 
   it("removes an intent with its global entry; blocks keep naming it", () => {

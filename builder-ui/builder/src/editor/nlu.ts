@@ -269,16 +269,49 @@ export function removeEntity(doc: ScenarioDocument, index: number): ScenarioDocu
   return withNlu(doc, (section) => ({ ...section, entities: rawList(doc, "entities").filter((_, i) => i !== index) }));
 }
 
-/** The blocks that name an entity: entities blocks' `settings.entities`, inputs'
- * `settings.entity`. */
+// Where a scenario names an entity (scenarios/format/nlu.py `resolve_entity` resolves these two
+// and nothing else): an entities block's `settings.entities` items (nlu/blocks.py
+// `EntitiesSettings.entities`) and an input's `settings.entity` (scenarios/format/blocks.py
+// `InputSettings.entity`). Either may instead hold a definition written in place (an object):
+// that is an entity of its own, not a reference. Intent examples are plain text (a Rasa
+// import strips the annotations), so no other place carries the name.
+
+function namesEntity(block: Block, name: string): boolean {
+  if (block.type === "entities") return Array.isArray(block.settings.entities) && block.settings.entities.includes(name);
+  return block.type === "input" && block.settings.entity === name;
+}
+
+/** The blocks that name an entity (those `renameEntity` changes). */
 export function entityUses(doc: ScenarioDocument, name: string): string[] {
+  return name ? doc.blocks.filter((b) => namesEntity(b, name)).map((b) => b.id) : [];
+}
+
+/** The entities blocks among those naming the entity that store what they find: `store_in`
+ * gets `{entity: value}` and `matches_in` `[{entity, ...}]` (nlu/blocks.py
+ * `EntitiesExecutor.complete`), so what reads those variables sees the entity's name as data,
+ * which a rename cannot follow. */
+export function entityStores(doc: ScenarioDocument, name: string): string[] {
   return doc.blocks
-    .filter((b) =>
-      b.type === "entities"
-        ? Array.isArray(b.settings.entities) && b.settings.entities.includes(name)
-        : b.type === "input" && b.settings.entity === name,
-    )
+    .filter((b) => b.type === "entities" && namesEntity(b, name) && (typeof b.settings.store_in === "string" || typeof b.settings.matches_in === "string"))
     .map((b) => b.id);
+}
+
+/** The entity at `index` named `to`, and with it the blocks naming it (`entityUses`): the
+ * name's place in an entities block's list (order kept), an input's `entity`. */
+export function renameEntity(doc: ScenarioDocument, index: number, from: string, to: string): ScenarioDocument {
+  const next = mapList(doc, "entities", index, (entity) => ({ ...entity, name: to }));
+  if (from === to || !from) return next;
+  let changed = false;
+  const blocks = next.blocks.map((block) => {
+    if (!namesEntity(block, from)) return block;
+    changed = true;
+    const settings =
+      block.type === "entities"
+        ? { ...block.settings, entities: (block.settings.entities as unknown[]).map((item) => (item === from ? to : item)) }
+        : { ...block.settings, entity: to };
+    return { ...block, settings };
+  });
+  return changed ? { ...next, blocks } : next;
 }
 
 /** A value as the section stores it (languages without synonyms left out). */
