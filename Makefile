@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed
 UI_STAMP := builder-ui/dist/.built
 UI_SOURCES := $(wildcard builder-ui/package.json builder-ui/package-lock.json builder-ui/vite.config.ts builder-ui/tsconfig*.json) $(shell find builder-ui/widget builder-ui/builder builder-ui/scripts -type f -not -path '*/node_modules/*' 2>/dev/null)
 
-.PHONY: run test install migrate widget lock lint-imports clean
+.PHONY: run test test-python install migrate widget lock lint-imports clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Rozmova needs Python 3.11 or newer; set PYTHON=python3.11 (or newer)")'
@@ -41,6 +41,11 @@ run: migrate
 
 test: install widget
 	cd builder-ui && npm test --silent
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The Python suite alone (CI's second pass, on PostgreSQL + Redis: the browser code's own
+# tests touch no database and ran in the first).
+test-python: install widget
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint-imports: install
