@@ -11,25 +11,20 @@ first person to write rarely waits; the training's progress is kept in the datab
 from __future__ import annotations
 
 import asyncio
-import time
 from collections import OrderedDict
-from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-import numpy as np
 import structlog
-from prometheus_client import Counter, Gauge, Histogram
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.db import utcnow
-from core.metrics import registry
 from core.tasks import stop
 from nlu.classifier import IntentClassifier, ModelFormatError, TrainingSettings, train
 from nlu.models import IntentModel
+from nlu.second_looks import SecondLookPool
 from orchestrator.extension import ServiceCallError, ServiceResult, TurnContext
 
 log = structlog.get_logger(__name__)
@@ -39,92 +34,6 @@ MAX_TEXT_CHARS = 10_000
 # (that instance may have died mid-training).
 WAIT_FOR_OTHERS_SECONDS = 60.0
 STALE_TRAINING_SECONDS = 300.0
-
-second_looks = Counter(
-    "rozmova_nlu_second_looks", "Messages the intent classifier's first look was unsure of, by "
-    "outcome: `taken` (the encoder's second look answered), `shed` (the wait for it would "
-    "have been too long: the first look answered alone), `failed`.", ["outcome"], registry=registry)
-second_looks_waiting = Gauge(
-    "rozmova_nlu_second_looks_waiting", "Second looks waiting for the encoder's threads.",
-    registry=registry)
-second_look_seconds = Histogram(
-    "rozmova_nlu_second_look_seconds", "From asked to answered (wait and encoder), per message.",
-    registry=registry, buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5))
-
-
-class SecondLookPool:
-    """Where second looks run: threads of their own (never the default executor, which the
-    server's other work shares), at most `threads` messages at the encoder at once. A message
-    whose wait for a thread would pass `max_wait` seconds (the messages ahead of it times the
-    encoder's recent time per message) is answered by its first look alone rather than wait
-    behind a burst (`run` returns None): the person gets an answer as quick as without the
-    encoder, and conversations that need no second look never wait for those that do."""
-
-    def __init__(self, *, threads: int = 1, max_wait: float = 0.25) -> None:
-        self._pool = ThreadPoolExecutor(threads, thread_name_prefix="nlu-second-look")
-        self._threads = threads
-        self._slots = asyncio.Semaphore(threads)
-        self._max_wait = max_wait
-        self._waiting = 0
-        # Seconds one look takes at the encoder, a moving average (the machine's speed and
-        # its load both show in it); 25 ms until measured.
-        self._look_seconds = 0.025
-
-    def expected_wait(self) -> float:
-        """How long a message asking now would wait for a thread, in seconds."""
-        if not self._slots.locked():
-            return 0.0
-        return (self._waiting + 1) * self._look_seconds / self._threads
-
-    async def run(self, look: Callable[[str], np.ndarray | None], text: str
-                  ) -> np.ndarray | None:
-        if self.expected_wait() > self._max_wait:
-            second_looks.labels("shed").inc()
-            return None
-        loop = asyncio.get_running_loop()
-        asked = loop.time()
-        self._waiting += 1
-        second_looks_waiting.inc()
-        try:
-            await self._slots.acquire()
-        finally:
-            self._waiting -= 1
-            second_looks_waiting.dec()
-
-        def timed() -> np.ndarray | None:
-            started = time.perf_counter()
-            try:
-                return look(text)
-            finally:
-                self._look_seconds += 0.1 * (time.perf_counter() - started - self._look_seconds)
-
-        def release(_: Future[Any]) -> None:
-            # A thread's slot is free when its work ends, not when its caller stops waiting
-            # (a block's time limit cancels the wait; the encoder cannot be stopped).
-            try:
-                loop.call_soon_threadsafe(self._slots.release)
-            except RuntimeError:  # the loop closed meanwhile
-                pass
-
-        try:
-            future = self._pool.submit(timed)
-        except RuntimeError:  # shut down
-            self._slots.release()
-            return None
-        future.add_done_callback(release)
-        try:
-            scores = await asyncio.wrap_future(future)
-        except Exception as error:  # noqa: BLE001 - the first look still answers
-            second_looks.labels("failed").inc()
-            log.warning("nlu.second_look_failed", error=str(error))
-            return None
-        second_looks.labels("taken").inc()
-        second_look_seconds.observe(loop.time() - asked)
-        return scores
-
-    def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
-
 
 @dataclass(slots=True)
 class ModelStatus:
@@ -439,7 +348,9 @@ class NluService:
         first = classifier.scores(text)
         second = None
         if self._second_look and classifier.unsure(text, first):
-            second = await self._second_looks.run(classifier.second_scores, text)
+            # Shared fairly between organizations (nlu/second_looks.py).
+            tenant = (context.org_id or context.bot_id) if context is not None else None
+            second = await self._second_looks.run(classifier.second_scores, text, tenant)
         prediction = classifier.decide(first, second, threshold=limit)
         return ServiceResult(value={
             "intent": prediction.intent,

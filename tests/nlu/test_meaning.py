@@ -212,7 +212,7 @@ async def test_a_burst_of_unsure_messages_is_answered_by_the_first_look_beyond_t
     waits, the other three are answered by the first look alone (no intent here) without
     waiting; a message the first look is sure of never waits for the encoder. Once the burst
     is over, unsure messages are understood again."""
-    from nlu.service import second_looks
+    from nlu.second_looks import second_looks
 
     examples = [{"text": text, "intent": intent, "lang": lang} for text, intent, lang in EXAMPLES]
     service = NluService(second_look_threads=1, second_look_wait_ms=40)
