@@ -22,7 +22,8 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import numpy as np
 import structlog
@@ -45,6 +46,15 @@ second_look_seconds = Histogram(
     registry=registry, buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5))
 
 Scores = np.ndarray | None
+
+
+@dataclass(frozen=True, slots=True)
+class SecondLook:
+    """What became of a message's second look: `scores` where it was `taken` (None where the
+    encoder is missing), else None: `shed` (the wait was full), `failed`, `closed`."""
+
+    scores: Scores
+    outcome: Literal["taken", "shed", "failed", "closed"]
 
 
 class SecondLookPool:
@@ -74,18 +84,20 @@ class SecondLookPool:
         return (ahead + 1) * self._look_seconds / self._threads
 
     async def run(self, look: Callable[[str], Scores], text: str,
-                  tenant: Hashable = None) -> Scores:
-        """`look(text)` on one of the pool's threads; None where the message is shed (the
+                  tenant: Hashable = None) -> SecondLook:
+        """`look(text)` on one of the pool's threads; no scores where the message is shed (the
         caller answers with its first look), the look failed, or the pool is closed."""
         if self._closed:
-            return None
+            return SecondLook(None, "closed")
         loop = asyncio.get_running_loop()
         asked = loop.time()
         if self._free > 0 and not self._waiting:
             self._free -= 1
         elif not await self._wait_turn(tenant, loop):
+            if self._closed:
+                return SecondLook(None, "closed")
             second_looks.labels("shed").inc()
-            return None
+            return SecondLook(None, "shed")
 
         def timed() -> Scores:
             started = time.perf_counter()
@@ -106,17 +118,17 @@ class SecondLookPool:
             future = self._pool.submit(timed)
         except RuntimeError:  # shut down
             self._release()
-            return None
+            return SecondLook(None, "closed")
         future.add_done_callback(finished)
         try:
             scores = await asyncio.wrap_future(future)
         except Exception as error:  # noqa: BLE001 - the first look still answers
             second_looks.labels("failed").inc()
             log.warning("nlu.second_look_failed", error=str(error))
-            return None
+            return SecondLook(None, "failed")
         second_looks.labels("taken").inc()
         second_look_seconds.observe(loop.time() - asked)
-        return scores
+        return SecondLook(scores, "taken")
 
     async def _wait_turn(self, tenant: Hashable, loop: asyncio.AbstractEventLoop) -> bool:
         """Queues the message; True once a thread is reserved for it, False where it is shed

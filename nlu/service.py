@@ -347,17 +347,42 @@ class NluService:
         # conversations share), or skipped when a burst has filled its queue.
         first = classifier.scores(text)
         second = None
-        if self._second_look and classifier.unsure(text, first):
-            # Shared fairly between organizations (nlu/second_looks.py).
-            tenant = (context.org_id or context.bot_id) if context is not None else None
-            second = await self._second_looks.run(classifier.second_scores, text, tenant)
+        # What the turn's trace shows of the call: why a message reached its port, or fell
+        # back (a second look skipped while the server was busy is not the author's doing).
+        logs = [f"first look: {_best(classifier, first)}"]
+        if classifier.unsure(text, first):
+            if not self._second_look:
+                logs.append("second look: off on this server (ROZMOVA_NLU_SECOND_LOOK)")
+            else:
+                # Shared fairly between organizations (nlu/second_looks.py).
+                tenant = (context.org_id or context.bot_id) if context is not None else None
+                look = await self._second_looks.run(classifier.second_scores, text, tenant)
+                second = look.scores
+                logs.append(f"second look: {_best(classifier, second)}" if second is not None
+                            else f"second look: {_SKIPPED[look.outcome]}")
         prediction = classifier.decide(first, second, threshold=limit)
         return ServiceResult(value={
             "intent": prediction.intent,
             "confidence": round(prediction.confidence, 4),
             "ranking": [{"intent": name, "confidence": round(score, 4)}
                         for name, score in prediction.ranking],
-        })
+        }, logs=logs)
+
+
+_SKIPPED = {
+    "taken": "no encoder on this server; the first look answered alone",
+    "shed": "skipped, the server's second looks were busy; the first look answered alone",
+    "failed": "failed (the server's log says why); the first look answered alone",
+    "closed": "skipped, the server is stopping; the first look answered alone",
+}
+
+
+def _best(classifier: IntentClassifier, scores: Any) -> str:
+    """"order_status 0.93, cancel 0.12": the two most confident intents of one look."""
+    if scores is None:
+        return "no word the examples have"
+    order = sorted(range(len(scores)), key=lambda i: -float(scores[i]))[:2]
+    return ", ".join(f"{classifier.intents[i]} {float(scores[i]):.2f}" for i in order)
 
 
 def _parsed_now(value: Any) -> datetime | None:

@@ -94,6 +94,8 @@ async def test_free_text_reaches_the_intents_port(client, make_actor, language, 
     calls = [step["call"] for turn in trace["items"] for step in turn["trace"] if step.get("call")]
     assert calls and {c["service"] for c in calls} == {"nlu"}
     assert all(c["status"] == "ok" for c in calls)
+    # Each call says in the trace how its answer came about: "first look: cancel 0.97, ...".
+    assert all(c["logs"] and c["logs"][0].startswith("first look: ") for c in calls), calls
 
 
 async def test_words_and_languages_the_examples_lack_are_understood(client, make_actor) -> None:  # type: ignore[no-untyped-def]

@@ -243,11 +243,16 @@ async def test_a_burst_of_unsure_messages_is_answered_by_the_first_look_beyond_t
         shed = [await asyncio.wait_for(classify("яка зараз година"), 2) for _ in range(3)]
         sure = await asyncio.wait_for(classify("track my order"), 2)
         assert [answer.value["intent"] for answer in shed] == [None, None, None]
+        assert all(answer.logs[-1].startswith("second look: skipped, the server's second looks "
+                                              "were busy") for answer in shed), shed[0].logs
         assert second_looks.labels("shed")._value.get() - shed_before == 3
         assert sure.value["intent"] == "track_order"
         assert not at_encoder.done() and not waiting.done()
         release.set()
-        assert (await asyncio.wait_for(at_encoder, 10)).value["intent"] == "time"
+        understood = await asyncio.wait_for(at_encoder, 10)
+        assert understood.value["intent"] == "time"
+        assert understood.logs[0].startswith("first look: ") and \
+            understood.logs[1].startswith("second look: time "), understood.logs
         assert (await asyncio.wait_for(waiting, 10)).value["intent"] == "time"
         after = await asyncio.wait_for(classify("яка зараз година"), 10)
         assert after.value["intent"] == "time"

@@ -10,7 +10,7 @@ import threading
 import numpy as np
 import pytest
 
-from nlu.second_looks import SecondLookPool, second_looks, second_looks_waiting
+from nlu.second_looks import SecondLook, SecondLookPool, second_looks, second_looks_waiting
 
 # The pool's estimate of one look before any is measured: 25 ms.
 LOOK = 0.025
@@ -82,7 +82,7 @@ async def test_waiting_messages_are_served_round_robin_between_organizations(loo
             looks.finish(text)
         results = [await first] + [await task for task in later]
         assert looks.started == ["a1", "a2", "b1", "a3", "a4"]
-        assert [float(r[0]) for r in results] == [2.0] * 5
+        assert [(r.outcome, float(r.scores[0])) for r in results] == [("taken", 2.0)] * 5
         assert looks.most_at_once == 1
     finally:
         pool.close()
@@ -99,16 +99,15 @@ async def test_a_full_wait_sheds_the_busiest_organizations_newest_message(looks)
         await until(lambda: looks.started == ["a1"])
         a_waiting = [asyncio.create_task(pool.run(looks, f"a{n}", "org-a")) for n in (2, 3, 4)]
         await asyncio.sleep(0.02)
-        assert await asyncio.wait_for(pool.run(looks, "a5", "org-a"), 1) is None
+        assert (await asyncio.wait_for(pool.run(looks, "a5", "org-a"), 1)).outcome == "shed"
         b1 = asyncio.create_task(pool.run(looks, "b1", "org-b"))
-        assert await asyncio.wait_for(a_waiting[2], 1) is None  # a4 made room for b1
-        assert await asyncio.wait_for(pool.run(looks, "b2", "org-b"), 1) is None
+        assert (await asyncio.wait_for(a_waiting[2], 1)).outcome == "shed"  # room for b1
+        assert (await asyncio.wait_for(pool.run(looks, "b2", "org-b"), 1)).outcome == "shed"
         assert second_looks.labels("shed")._value.get() - shed_before == 3
         for text in ("a1", "a2", "b1", "a3"):
             await until(lambda text=text: text in looks.started)
             looks.finish(text)
-        assert (await a1) is not None and (await b1) is not None
-        assert [await task is not None for task in a_waiting[:2]] == [True, True]
+        assert [(await task).outcome for task in (a1, b1, *a_waiting[:2])] == ["taken"] * 4
         assert looks.started == ["a1", "a2", "b1", "a3"]
     finally:
         pool.close()
@@ -133,7 +132,7 @@ async def test_callers_that_leave_free_their_place_and_their_thread(looks) -> No
         looks.finish("r")
         await until(lambda: "stays" in looks.started)
         looks.finish("stays")
-        assert float((await stays)[0]) == 5.0
+        assert float((await stays).scores[0]) == 5.0
         assert "left" not in looks.started
         assert second_looks_waiting._value.get() == waiting_before
         assert looks.most_at_once == 1
@@ -142,8 +141,8 @@ async def test_callers_that_leave_free_their_place_and_their_thread(looks) -> No
 
 
 async def test_a_message_given_a_thread_as_its_caller_leaves_passes_it_on(looks) -> None:  # type: ignore[no-untyped-def]
-    """The thread reserved for a waiting message whose caller is cancelled in the same moment
-    goes to the next message, not lost."""
+    """The thread given to a waiting message whose caller is cancelled at that moment goes to
+    the next message once free, never lost."""
     pool = SecondLookPool(threads=1, max_wait=10)
     try:
         running = asyncio.create_task(pool.run(looks, "r", "org"))
@@ -153,12 +152,15 @@ async def test_a_message_given_a_thread_as_its_caller_leaves_passes_it_on(looks)
         await asyncio.sleep(0.02)
         looks.finish("r")
         await running
-        # The thread went to "reserved" (its future resolved); cancel before it resumes.
+        # The thread went to "reserved": its caller leaves before or after its look started
+        # (either way the thread must come back).
         reserved.cancel()
         await asyncio.gather(reserved, return_exceptions=True)
+        looks.finish("reserved")
         await until(lambda: "next" in looks.started)
         looks.finish("next")
-        assert (await nxt) is not None
+        assert (await nxt).outcome == "taken"
+        assert looks.most_at_once == 1
     finally:
         pool.close()
 
@@ -170,8 +172,8 @@ async def test_closing_answers_the_waiting_with_their_first_look(looks) -> None:
     waiting = asyncio.create_task(pool.run(looks, "w", "org"))
     await asyncio.sleep(0.02)
     pool.close()
-    assert await asyncio.wait_for(waiting, 1) is None
-    assert await pool.run(looks, "after", "org") is None
+    assert (await asyncio.wait_for(waiting, 1)).outcome == "closed"
+    assert (await pool.run(looks, "after", "org")).outcome == "closed"
     looks.finish("r")
     await asyncio.gather(running, return_exceptions=True)
 
@@ -183,8 +185,8 @@ async def test_a_failing_look_is_counted_and_answered_by_the_first_look() -> Non
     def broken(text: str) -> np.ndarray:
         raise RuntimeError("the encoder broke")
     try:
-        assert await pool.run(broken, "x", "org") is None
+        assert await pool.run(broken, "x", "org") == SecondLook(None, "failed")
         assert second_looks.labels("failed")._value.get() - failed_before == 1
-        assert float((await pool.run(lambda t: np.array([1.0]), "y", "org"))[0]) == 1.0
+        assert float((await pool.run(lambda t: np.array([1.0]), "y", "org")).scores[0]) == 1.0
     finally:
         pool.close()
