@@ -35,6 +35,22 @@ EXAMPLES = [
 ]
 
 
+def hold_the_encoder(monkeypatch: pytest.MonkeyPatch) -> tuple[asyncio.Event, asyncio.Event]:
+    """The encoder, from now on, embeds only once the first event is set; the second is set
+    when it is first asked (from its thread)."""
+    real = nlu_meaning.ENCODER_INSTANCE.embed
+    release, entered = asyncio.Event(), asyncio.Event()
+    loop = asyncio.get_running_loop()
+
+    def held(texts):  # type: ignore[no-untyped-def]
+        loop.call_soon_threadsafe(entered.set)
+        asyncio.run_coroutine_threadsafe(release.wait(), loop).result(10)
+        return real(texts)
+
+    monkeypatch.setattr(nlu_meaning.ENCODER_INSTANCE, "embed", held)
+    return release, entered
+
+
 @pytest.fixture(scope="module")
 def model() -> IntentClassifier:
     result = train([TrainingExample(*row) for row in EXAMPLES], languages=["en", "uk"])
@@ -218,17 +234,7 @@ async def test_a_burst_of_unsure_messages_is_answered_by_the_first_look_beyond_t
     service = NluService(second_look_threads=1, second_look_wait_ms=40)
     await service.model("digest-burst", examples)
     await service.settle()
-    real = nlu_meaning.ENCODER_INSTANCE.embed
-    release = asyncio.Event()
-    entered = asyncio.Event()
-    loop = asyncio.get_running_loop()
-
-    def held(texts):  # type: ignore[no-untyped-def]
-        loop.call_soon_threadsafe(entered.set)
-        asyncio.run_coroutine_threadsafe(release.wait(), loop).result(10)
-        return real(texts)
-
-    monkeypatch.setattr(nlu_meaning.ENCODER_INSTANCE, "embed", held)
+    release, entered = hold_the_encoder(monkeypatch)
     shed_before = second_looks.labels("shed")._value.get()
     request = {"model": "digest-burst", "examples": examples}
 
@@ -269,17 +275,7 @@ async def test_a_caller_that_stops_waiting_keeps_the_thread_busy_until_the_encod
     service = NluService(second_look_threads=1, second_look_wait_ms=0)
     await service.model("digest-cancel", examples)
     await service.settle()
-    real = nlu_meaning.ENCODER_INSTANCE.embed
-    release = asyncio.Event()
-    entered = asyncio.Event()
-    loop = asyncio.get_running_loop()
-
-    def held(texts):  # type: ignore[no-untyped-def]
-        loop.call_soon_threadsafe(entered.set)
-        asyncio.run_coroutine_threadsafe(release.wait(), loop).result(10)
-        return real(texts)
-
-    monkeypatch.setattr(nlu_meaning.ENCODER_INSTANCE, "embed", held)
+    release, entered = hold_the_encoder(monkeypatch)
     request = {"model": "digest-cancel", "examples": examples, "text": "яка зараз година"}
     try:
         first = asyncio.create_task(service.call("classify", request, None, timeout=10))
@@ -331,15 +327,7 @@ async def test_the_first_look_serves_while_the_second_is_trained_behind_it(
     with the first look at once and swaps the complete model in when its second look is
     trained."""
     examples = [{"text": text, "intent": intent, "lang": lang} for text, intent, lang in EXAMPLES]
-    real = nlu_meaning.ENCODER_INSTANCE.embed
-    release = asyncio.Event()
-    loop = asyncio.get_running_loop()
-
-    def held(texts):  # type: ignore[no-untyped-def]
-        asyncio.run_coroutine_threadsafe(release.wait(), loop).result(10)
-        return real(texts)
-
-    monkeypatch.setattr(nlu_meaning.ENCODER_INSTANCE, "embed", held)
+    release, _ = hold_the_encoder(monkeypatch)
     service = NluService()
     request = {"model": "digest-behind", "examples": examples}
     try:
