@@ -402,6 +402,7 @@ const en = {
       focus: "Show block {{id}} on the canvas",
       noPort: "stays",
       call: "{{service}}.{{operation}}: {{status}}, {{time}}",
+      moreLogs: "More lines not shown: {{count}}.",
     },
     versions: {
       title: "Published versions",
@@ -1543,6 +1544,7 @@ const uk: Messages = {
       focus: "Показати блок {{id}} на полотні",
       noPort: "залишається",
       call: "{{service}}.{{operation}}: {{status}}, {{time}}",
+      moreLogs: "Ще рядків не показано: {{count}}.",
     },
     versions: {
       title: "Опубліковані версії",

@@ -70,7 +70,7 @@ type ChatServer = ReturnType<typeof chatServer>;
 
 /** The API and the chat socket of one bot with one preview conversation at a time: REST and
  * the socket share its history, so either can continue it. */
-function chatServer(options: { traceFails?: boolean } = {}) {
+function chatServer(options: { traceFails?: boolean; turnTrace?: unknown[] } = {}) {
   let previews = 0;
   let seq = 0;
   let history: Stored[] = [];
@@ -99,7 +99,8 @@ function chatServer(options: { traceFails?: boolean } = {}) {
     const reply = { type: "text" as const, text: "Що ще?", block_id: "hello", buttons: [], quick_replies: [] };
     const replySeq = record("out", reply);
     input = { kind: "text", block_id: "ask" };
-    turns = [traceTurn({ seq: turns.length + 1, client_message_id: clientMessageId }), ...turns];
+    const trace = options.turnTrace ? { trace: options.turnTrace } : {};
+    turns = [traceTurn({ seq: turns.length + 1, client_message_id: clientMessageId, ...trace }), ...turns];
     const answer: TurnAnswer = {
       conversation_id: "c1",
       duplicate: false,
@@ -502,6 +503,55 @@ describe("the test chat without WebSocket", () => {
     await waitFor(() => expect(previews()).toEqual([{}, { version: 2 }]));
     expect(saves()).toBe(savedBefore); // a version needs no save of the draft
     await log().findByText("Кава чи чай?");
+  });
+
+  it("shows what each service call said under its step, as text", async () => {
+    const call = { status: "ok", milliseconds: 3.2, error: null };
+    const printed = ["<b>not bold</b>", ...Array.from({ length: 21 }, (_, i) => `line ${i + 2}`)];
+    const server = chatServer({
+      turnTrace: [
+        {
+          block_id: "intent",
+          type: "intent",
+          scenario: "main",
+          port: "order_status",
+          microseconds: 3400,
+          error: null,
+          call: { ...call, service: "nlu", operation: "classify", logs: ["first look: order_status 0.42, cancel 0.31", "second look: order_status 0.88"] },
+        },
+        { block_id: "lookup", type: "http", scenario: "main", port: "next", microseconds: 900, error: null, call: { ...call, service: "http", operation: "GET", logs: [] } },
+        { block_id: "script", type: "module", scenario: "main", port: "next", microseconds: 800, error: null, call: { ...call, service: "modules", operation: "run", logs: printed } },
+      ],
+    });
+    renderEditor(sampleDocument(), server.handler);
+    fireEvent.click(screen.getByTestId("test-start"));
+    await log().findByText("Кава чи чай?");
+    fireEvent.click(screen.getByRole("button", { name: "Кава" }));
+    await waitFor(() => expect(screen.getAllByTestId("trace-toggle")).toHaveLength(2));
+    const toggle = screen.getAllByTestId("trace-toggle")[1];
+    await waitFor(() => expect(toggle.textContent).toContain("choice coffee"));
+    fireEvent.click(toggle);
+    const steps = within(screen.getByTestId("trace"))
+      .getAllByTestId("trace-step")
+      .map((step) => step.parentElement!);
+    const lines = (step: HTMLElement) => [...within(step).getByTestId("trace-call-logs").querySelectorAll("li")].map((li) => li.textContent);
+
+    // under the intent step's call line, its two lines in order
+    expect(steps[0].querySelector(".trace-step__call")?.textContent).toContain("nlu.classify: ok");
+    expect(lines(steps[0])).toEqual(["first look: order_status 0.42, cancel 0.31", "second look: order_status 0.88"]);
+    expect(steps[0].querySelector(".trace-step__call")?.nextElementSibling).toBe(within(steps[0]).getByTestId("trace-call-logs"));
+    // a call that said nothing, and a step without a call, have no list
+    expect(within(steps[1]).queryByTestId("trace-call-logs")).toBeNull();
+    // a script's console: data shown as text, the first 20 lines, then how many more
+    expect(lines(steps[2])).toEqual([...printed.slice(0, 20), "More lines not shown: 2."]);
+    expect(steps[2].querySelector("b")).toBeNull();
+    expect(within(steps[2]).getByTestId("trace-call-logs-more").textContent).toBe("More lines not shown: 2.");
+
+    // the start turn's step has no call, so no list either
+    fireEvent.click(screen.getAllByTestId("trace-toggle")[0]);
+    const first = screen.getAllByTestId("trace")[0];
+    expect(within(first).getAllByTestId("trace-step")).toHaveLength(1);
+    expect(within(first).queryByTestId("trace-call-logs")).toBeNull();
   });
 
   it("goes over REST without asking for a chat key", async () => {

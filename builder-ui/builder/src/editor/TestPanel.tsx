@@ -726,6 +726,18 @@ function TraceItem({ turn, trace, onFocusBlock }: { turn: number; trace: TraceSt
                           {step.call.error ? ` — ${step.call.error}` : ""}
                         </div>
                       )}
+                      {step.call && step.call.logs.length > 0 && (
+                        <ul className="trace-step__logs muted small" data-testid="trace-call-logs">
+                          {step.call.logs.map((line, index) => (
+                            <li key={index}>{line}</li>
+                          ))}
+                          {step.call.logsLeftOut > 0 && (
+                            <li className="trace-step__logs-more" data-testid="trace-call-logs-more">
+                              {t("editor.trace.moreLogs", { count: step.call.logsLeftOut })}
+                            </li>
+                          )}
+                        </ul>
+                      )}
                       {step.error && <div className="trace-step__error error small">{step.error}</div>}
                     </li>
                   ))}

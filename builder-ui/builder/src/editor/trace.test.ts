@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { traceTurn } from "../test/fixtures";
-import { describeEvent, formatMilliseconds, formatTrace, formatValue, variableChanges, visitedBlocks } from "./trace";
+import { callLogs, describeEvent, formatMilliseconds, formatTrace, formatValue, MAX_LOG_LINE, MAX_LOG_LINES, variableChanges, visitedBlocks } from "./trace";
 
 describe("formatTrace", () => {
   it("lists each step's block, port and time, variable changes and errors", () => {
@@ -14,7 +14,7 @@ describe("formatTrace", () => {
       ["sub_ask", "input", null, "0.01 ms", null],
       ["ask", "input", null, "0.03 ms", "boom"],
     ]);
-    expect(view.steps[1].call).toEqual({ service: "http", operation: "GET", status: "error", time: "15.1 ms", error: "HTTP 500" });
+    expect(view.steps[1].call).toEqual({ service: "http", operation: "GET", status: "error", time: "15.1 ms", error: "HTTP 500", logs: [], logsLeftOut: 0 });
     expect(view.variables).toEqual([
       { name: "drink", before: "∅", after: '"coffee"' },
       { name: "count", before: "1", after: "2" },
@@ -33,6 +33,43 @@ describe("formatTrace", () => {
       { name: "w", before: "∅", after: "5" },
     ]);
     expect(variableChanges(null)).toEqual([]);
+  });
+
+  it("keeps a call's logs in order, strings only", () => {
+    const logs = ["first look: order_status 0.42, cancel 0.31", "second look: order_status 0.88"];
+    const call = { service: "nlu", operation: "classify", status: "ok", milliseconds: 3.2, error: null };
+    const view = formatTrace(
+      traceTurn({
+        trace: [
+          { block_id: "intent", type: "intent", port: "order_status", microseconds: 3300, call: { ...call, logs } },
+          { block_id: "odd", type: "module", microseconds: 1, call: { ...call, logs: [1, "printed", null, { line: "x" }, ["y"], ""] } },
+          { block_id: "none", type: "module", microseconds: 1, call: { ...call, logs: "not a list" } },
+          { block_id: "old", type: "module", microseconds: 1, call },
+        ],
+      }),
+    );
+    expect(view.steps.map((s) => [s.call?.logs, s.call?.logsLeftOut])).toEqual([
+      [logs, 0],
+      [["printed", ""], 0],
+      [[], 0],
+      [[], 0],
+    ]);
+  });
+
+  it("caps a call's logs: 20 lines of at most 300 characters, and counts the rest", () => {
+    const lines = Array.from({ length: 23 }, (_, i) => `line ${i + 1}`);
+    lines[0] = "x".repeat(1000);
+    lines[1] = "y".repeat(300);
+    const { logs, logsLeftOut } = callLogs([...lines, 42]);
+    expect(logs).toHaveLength(MAX_LOG_LINES);
+    expect(MAX_LOG_LINES).toBe(20);
+    expect(logs[0]).toBe(`${"x".repeat(MAX_LOG_LINE - 1)}…`);
+    expect(logs[0]).toHaveLength(300);
+    expect(logs[1]).toBe("y".repeat(300)); // exactly at the cap: kept whole
+    expect(logs.slice(2)).toEqual(lines.slice(2, 20));
+    expect(logsLeftOut).toBe(3); // the non-string is dropped, not counted
+    expect(callLogs(undefined)).toEqual({ logs: [], logsLeftOut: 0 });
+    expect(callLogs(lines.slice(0, 20)).logsLeftOut).toBe(0);
   });
 
   it("formats times, values and events short", () => {

@@ -1,7 +1,8 @@
 // A turn's trace (GET /api/v1/conversations/{id}/trace) as the test panel shows it: each step's
 // block, the port it left by and its time; variable changes as `name: before → after`; errors.
 // The stored steps and errors are free-form JSON in the OpenAPI document (TraceTurn), so every
-// field is read defensively.
+// field is read defensively. A service call's logs (what the work printed: a script's console,
+// how an intent was classified) are capped here, so a chatty script cannot flood the panel.
 import type { TraceTurn } from "../api/types";
 
 export interface TraceCallView {
@@ -10,6 +11,10 @@ export interface TraceCallView {
   status: string;
   time: string;
   error: string | null;
+  /** At most `MAX_LOG_LINES` lines, each at most `MAX_LOG_LINE` characters. */
+  logs: string[];
+  /** How many lines past the cap were left out. */
+  logsLeftOut: number;
 }
 
 export interface TraceStepView {
@@ -101,6 +106,19 @@ function formatShort(value: string, max = 40): string {
   return value.length > max ? `${value.slice(0, max - 1)}…` : value;
 }
 
+export const MAX_LOG_LINES = 20;
+export const MAX_LOG_LINE = 300;
+
+/** A call's logs: strings only (anything else is dropped), the first `MAX_LOG_LINES` shown,
+ * each cut to `MAX_LOG_LINE` characters. */
+export function callLogs(value: unknown): { logs: string[]; logsLeftOut: number } {
+  const lines = Array.isArray(value) ? value.filter((line): line is string => typeof line === "string") : [];
+  return {
+    logs: lines.slice(0, MAX_LOG_LINES).map((line) => formatShort(line, MAX_LOG_LINE)),
+    logsLeftOut: Math.max(0, lines.length - MAX_LOG_LINES),
+  };
+}
+
 function stepView(raw: unknown): TraceStepView | null {
   if (!isObject(raw)) return null;
   const blockId = text(raw.block_id);
@@ -113,6 +131,7 @@ function stepView(raw: unknown): TraceStepView | null {
         status: text(raw.call.status) ?? "?",
         time: formatMilliseconds(finite(raw.call.milliseconds)),
         error: text(raw.call.error),
+        ...callLogs(raw.call.logs),
       }
     : null;
   return {
