@@ -258,10 +258,15 @@ class IntentClassifier:
         return self.unsure(text, self.scores(text))
 
     def unsure(self, text: str, first: np.ndarray | None) -> bool:
-        """Whether a message whose first look gave `first` (`scores(text)`) gets a second."""
-        if self._meaning is None or (first is not None and first.max() >= SECOND_LOOK_BELOW):
+        """Whether a message whose first look gave `first` (`scores(text)`) gets a second:
+        it needs one and the model has one."""
+        return self._meaning is not None and self.needs_second_look(text, first)
+
+    def needs_second_look(self, text: str, first: np.ndarray | None) -> bool:
+        """Whether the first look is unsure of a message that has words to understand (not
+        emoji or punctuation only), whether or not the model has a second look."""
+        if first is not None and first.max() >= SECOND_LOOK_BELOW:
             return False
-        # Emoji or punctuation only: nothing to understand.
         return bool(nlu_text.tokens(nlu_text.normalise(text if isinstance(text, str)
                                                        else str(text or ""))))
 

@@ -1,6 +1,6 @@
 """The NLU service's API: the intent models of a published version, their training status and
-progress (publishing starts their training), training on demand, and Rasa NLU data converted
-into a scenario's `nlu` section."""
+progress (publishing starts their training), training on demand, trying a phrase against the
+intents being edited, and Rasa NLU data converted into a scenario's `nlu` section."""
 
 from __future__ import annotations
 
@@ -123,3 +123,126 @@ async def import_rasa(body: RasaImportRequest, principal: Editor):
         raise InvalidInput(str(exc)) from None
     return RasaImportRead(data=result.data, warnings=result.warnings, renamed=result.renamed,
                           renamed_entities=result.renamed_entities, summary=result.summary)
+
+
+# Trying a phrase: a model per distinct set of intents is trained (about a second, then the
+# second look behind it) and stored, as publishing those intents would; an organization may
+# start this many such trainings a minute (trying phrases on a trained set is not counted).
+TRY_TRAININGS_PER_MINUTE = "30/minute"
+TRY_PER_MINUTE = "600/minute"
+TRY_WAIT_SECONDS = 15.0
+TRY_TOP = 5
+
+
+class TryRequest(BaseModel):
+    text: Annotated[str, StringConstraints(min_length=1, max_length=1000)] = Field(
+        description="The phrase, as a person would write it.")
+    nlu: dict[str, Any] = Field(description=(
+        "A scenario's `nlu` section (intents with their example phrases, entities): the "
+        "builder sends the draft's as it is being edited, saved or not."))
+    threshold: float = Field(0.5, ge=0.0, le=1.0, description="The intent block's threshold.")
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")] | None = \
+        Field(None, description="The conversation's language (default: the bot's).")
+
+
+class TriedIntent(BaseModel):
+    intent: str
+    confidence: float = Field(description="What the block decides on: the higher look.")
+    first: float | None = Field(description="The first look's (word and character n-grams).")
+    second: float | None = Field(description="The second look's (meaning), where taken.")
+
+
+class TryRead(BaseModel):
+    model: str = Field(description="Digest of the intents' examples: the model a published "
+                                   "version with these intents uses.")
+    status: str = Field(description="ready, or training (ask again in a moment).")
+    intent: str | None = Field(description="The port the phrase would take; null: fallback.")
+    confidence: float
+    threshold: float
+    ranking: list[TriedIntent] = Field(description=f"The {TRY_TOP} most confident intents.")
+    second_look: str = Field(description=(
+        "not_needed (the first look was sure), taken, shed (the server's second looks were "
+        "busy), failed, off (on this server), not_ready (being trained behind the first)."))
+    logs: list[str] = Field(description="How the answer came about, as a turn's trace says it.")
+    warnings: list[dict[str, Any]] = Field(description="What the training data lacks.")
+    entities: list[dict[str, Any]] = Field(description=(
+        "Every built-in entity and the section's own found in the phrase: "
+        "{entity, value, text, start, end}."))
+    language: dict[str, Any] | None = Field(description=(
+        "The phrase's language among the bot's ({code, confidence}); null when unsure."))
+    sentiment: dict[str, Any] | None = Field(description="{score (-1..1), label}.")
+
+
+@router.post("/bots/{bot_id}/nlu/try", response_model=TryRead,
+             responses=problem_responses(401, 403, 404, 422, 429))
+async def try_phrase(bot_id: uuid.UUID, body: TryRequest, principal: Editor, request: Request):
+    """How the bot would understand a phrase with these intents and entities: the intent
+    (or fallback) at the threshold, each intent's confidence by both looks, the entities
+    found, the language and the sentiment. The intents' model is trained on first use (its
+    status says `training` while it takes longer than a few seconds) and stored, so
+    publishing the same intents later needs no training."""
+    from pydantic import ValidationError
+
+    from nlu.insight import read_message
+    from orchestrator.extension import ServiceCallError
+    from scenarios.format.nlu import BUILTIN_ENTITIES, NluData, entity_plan, training_data
+
+    clients, runtime = request.app.state.clients, request.app.state.runtime
+    bot = await clients["scenarios"].get_bot(bot_id)
+    if bot is None or bot.org_id != principal.org_id:
+        raise NotFound(f"no bot {bot_id} in your organization")
+    try:
+        data = NluData.model_validate(body.nlu)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = "/".join(str(part) for part in first["loc"])
+        raise InvalidInput(f"the nlu section, at {where or '/'}: {first['msg']}") from None
+    if not data.intents:
+        raise InvalidInput("the nlu section has no intents to try: add one with example phrases")
+    org = str(principal.org_id)
+    await runtime.limiter.hit(TRY_PER_MINUTE, "nlu-try", org, what="phrases tried")
+    plan = training_data(list(data.intents))
+    service = clients["nlu"]
+    if (await service.status(plan["model"])).status not in ("ready", "training"):
+        await runtime.limiter.hit(TRY_TRAININGS_PER_MINUTE, "nlu-try-training", org,
+                                  what="new sets of intents trained")
+    status = "ready"
+    try:
+        classifier = await asyncio.wait_for(
+            asyncio.shield(service.model(plan["model"], plan["examples"])), TRY_WAIT_SECONDS)
+    except TimeoutError:
+        classifier, status = None, "training"
+    except ServiceCallError as exc:
+        raise InvalidInput(f"these intents could not be trained: {exc}") from None
+    language = body.language or bot.default_language
+    insight = read_message(body.text, languages=bot.languages, language=language)
+    stored = insight.stored()
+    try:
+        found = await service.call("extract", {
+            **entity_plan([*BUILTIN_ENTITIES, *data.entities]), "text": body.text,
+            "language": language}, None, timeout=5.0)
+        entities = found.value["entities"]
+    except ServiceCallError:
+        entities = []
+    warnings = (await service.status(plan["model"])).warnings or []
+    common = {"model": plan["model"], "status": status, "threshold": body.threshold,
+              "warnings": warnings, "entities": entities,
+              "language": stored.get("detected_language"), "sentiment": stored.get("sentiment")}
+    if classifier is None:
+        return TryRead(intent=None, confidence=0.0, ranking=[], second_look="not_ready",
+                       logs=["the model is being trained: ask again in a moment"], **common)
+    explained = await service.explain(classifier, body.text, tenant=principal.org_id,
+                                      threshold=body.threshold, top_n=TRY_TOP)
+    index = {name: i for i, name in enumerate(classifier.intents)}
+
+    def score(scores: Any, name: str) -> float | None:
+        return None if scores is None else round(float(scores[index[name]]), 4)
+
+    prediction = explained.prediction
+    return TryRead(
+        intent=prediction.intent, confidence=round(prediction.confidence, 4),
+        ranking=[TriedIntent(intent=name, confidence=round(value, 4),
+                             first=score(explained.first, name),
+                             second=score(explained.second, name))
+                 for name, value in prediction.ranking],
+        second_look=explained.second_look, logs=explained.logs, **common)

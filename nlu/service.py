@@ -22,7 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.db import utcnow
 from core.tasks import stop
-from nlu.classifier import IntentClassifier, ModelFormatError, TrainingSettings, train
+from nlu.classifier import (DEFAULT_TOP_N, IntentClassifier, IntentPrediction, ModelFormatError,
+                            TrainingSettings, train)
 from nlu.models import IntentModel
 from nlu.second_looks import SecondLookPool
 from orchestrator.extension import ServiceCallError, ServiceResult, TurnContext
@@ -34,6 +35,7 @@ MAX_TEXT_CHARS = 10_000
 # (that instance may have died mid-training).
 WAIT_FOR_OTHERS_SECONDS = 60.0
 STALE_TRAINING_SECONDS = 300.0
+
 
 @dataclass(slots=True)
 class ModelStatus:
@@ -338,39 +340,72 @@ class NluService:
         if not isinstance(digest, str) or not isinstance(examples, list):
             raise ServiceCallError("classify needs the block's model digest and examples")
         text = request.get("text")
-        text = text[:MAX_TEXT_CHARS] if isinstance(text, str) else ""
         threshold = request.get("threshold")
         classifier = await self.model(digest, examples)
-        limit = float(threshold) if isinstance(threshold, (int, float)) else None
-        # The first look on the event loop (a fraction of a millisecond); the second, where the
-        # first is unsure, in the pool's threads (25 ms: never on the loop the other
-        # conversations share), or skipped when a burst has filled its queue.
-        first = classifier.scores(text)
-        second = None
-        # What the turn's trace shows of the call: why a message reached its port, or fell
-        # back (a second look skipped while the server was busy is not the author's doing).
-        logs = [f"first look: {_best(classifier, first)}"]
-        if classifier.unsure(text, first):
-            if not self._second_look:
-                logs.append("second look: off on this server (ROZMOVA_NLU_SECOND_LOOK)")
-            else:
-                # Shared fairly between organizations (nlu/second_looks.py).
-                tenant = (context.org_id or context.bot_id) if context is not None else None
-                look = await self._second_looks.run(classifier.second_scores, text, tenant)
-                second = look.scores
-                logs.append(f"second look: {_best(classifier, second)}" if second is not None
-                            else f"second look: {_SKIPPED[look.outcome]}")
-        prediction = classifier.decide(first, second, threshold=limit)
+        # Shared fairly between organizations (nlu/second_looks.py).
+        tenant = (context.org_id or context.bot_id) if context is not None else None
+        found = await self.explain(
+            classifier, text if isinstance(text, str) else "", tenant=tenant,
+            threshold=float(threshold) if isinstance(threshold, (int, float)) else None)
+        prediction = found.prediction
         return ServiceResult(value={
             "intent": prediction.intent,
             "confidence": round(prediction.confidence, 4),
             "ranking": [{"intent": name, "confidence": round(score, 4)}
                         for name, score in prediction.ranking],
-        }, logs=logs)
+        }, logs=found.logs)
+
+    async def explain(self, classifier: IntentClassifier, text: str, *, tenant: Any = None,
+                      threshold: float | None = None, top_n: int = DEFAULT_TOP_N
+                      ) -> Explanation:
+        """The prediction for `text`, with each look's confidences and what became of the
+        second. The first look on the event loop (a fraction of a millisecond); the second,
+        where the first is unsure, in the pool's threads (25 ms: never on the loop the other
+        conversations share), or skipped when a burst has filled the wait."""
+        text = text[:MAX_TEXT_CHARS]
+        first = classifier.scores(text)
+        second = None
+        if not classifier.needs_second_look(text, first) or len(classifier.intents) < 2:
+            outcome = "not_needed"
+        elif not self._second_look:
+            outcome = "off"
+        elif not classifier.has_second_look:
+            outcome = "not_ready"
+        else:
+            look = await self._second_looks.run(classifier.second_scores, text, tenant)
+            second, outcome = look.scores, look.outcome
+            if outcome == "taken" and second is None:
+                outcome = "not_ready"  # the encoder is missing on this server
+        # What the turn's trace shows of the call: why a message reached its port, or fell
+        # back (a second look skipped while the server was busy is not the author's doing).
+        logs = [f"first look: {_best(classifier, first)}"]
+        if outcome == "taken":
+            logs.append(f"second look: {_best(classifier, second)}")
+        elif outcome != "not_needed":
+            logs.append(f"second look: {_SKIPPED[outcome]}")
+        return Explanation(classifier.decide(first, second, threshold=threshold, top_n=top_n),
+                           first, second, outcome, logs)
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """A prediction and how it came about: each look's confidences (in the model's intents'
+    order; None where that look had none) and what became of the second look: `not_needed`
+    (the first was sure), `taken`, `shed` (the server's second looks were busy), `failed`,
+    `closed`, `off` (on this server), `not_ready` (being trained behind the first, or no
+    encoder here)."""
+
+    prediction: IntentPrediction
+    first: Any
+    second: Any
+    second_look: str
+    logs: list[str]
 
 
 _SKIPPED = {
-    "taken": "no encoder on this server; the first look answered alone",
+    "not_ready": "not trained yet (it is added behind the first) or no encoder on this "
+                 "server; the first look answered alone",
+    "off": "off on this server (ROZMOVA_NLU_SECOND_LOOK)",
     "shed": "skipped, the server's second looks were busy; the first look answered alone",
     "failed": "failed (the server's log says why); the first look answered alone",
     "closed": "skipped, the server is stopping; the first look answered alone",

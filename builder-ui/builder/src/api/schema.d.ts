@@ -373,6 +373,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/bots/{bot_id}/nlu/try": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Try Phrase
+         * @description How the bot would understand a phrase with these intents and entities: the intent
+         *     (or fallback) at the threshold, each intent's confidence by both looks, the entities
+         *     found, the language and the sentiment. The intents' model is trained on first use (its
+         *     status says `training` while it takes longer than a few seconds) and stored, so
+         *     publishing the same intents later needs no training.
+         */
+        post: operations["try_phrase_api_v1_bots__bot_id__nlu_try_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/bots/{bot_id}/reports": {
         parameters: {
             query?: never;
@@ -3642,6 +3666,117 @@ export interface components {
              */
             text?: string | null;
         };
+        /** TriedIntent */
+        TriedIntent: {
+            /**
+             * Confidence
+             * @description What the block decides on: the higher look.
+             */
+            confidence: number;
+            /**
+             * First
+             * @description The first look's (word and character n-grams).
+             */
+            first: number | null;
+            /** Intent */
+            intent: string;
+            /**
+             * Second
+             * @description The second look's (meaning), where taken.
+             */
+            second: number | null;
+        };
+        /** TryRead */
+        TryRead: {
+            /** Confidence */
+            confidence: number;
+            /**
+             * Entities
+             * @description Every built-in entity and the section's own found in the phrase: {entity, value, text, start, end}.
+             */
+            entities: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Intent
+             * @description The port the phrase would take; null: fallback.
+             */
+            intent: string | null;
+            /**
+             * Language
+             * @description The phrase's language among the bot's ({code, confidence}); null when unsure.
+             */
+            language: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Logs
+             * @description How the answer came about, as a turn's trace says it.
+             */
+            logs: string[];
+            /**
+             * Model
+             * @description Digest of the intents' examples: the model a published version with these intents uses.
+             */
+            model: string;
+            /**
+             * Ranking
+             * @description The 5 most confident intents.
+             */
+            ranking: components["schemas"]["TriedIntent"][];
+            /**
+             * Second Look
+             * @description not_needed (the first look was sure), taken, shed (the server's second looks were busy), failed, off (on this server), not_ready (being trained behind the first).
+             */
+            second_look: string;
+            /**
+             * Sentiment
+             * @description {score (-1..1), label}.
+             */
+            sentiment: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Status
+             * @description ready, or training (ask again in a moment).
+             */
+            status: string;
+            /** Threshold */
+            threshold: number;
+            /**
+             * Warnings
+             * @description What the training data lacks.
+             */
+            warnings: {
+                [key: string]: unknown;
+            }[];
+        };
+        /** TryRequest */
+        TryRequest: {
+            /**
+             * Language
+             * @description The conversation's language (default: the bot's).
+             */
+            language?: string | null;
+            /**
+             * Nlu
+             * @description A scenario's `nlu` section (intents with their example phrases, entities): the builder sends the draft's as it is being edited, saved or not.
+             */
+            nlu: {
+                [key: string]: unknown;
+            };
+            /**
+             * Text
+             * @description The phrase, as a person would write it.
+             */
+            text: string;
+            /**
+             * Threshold
+             * @description The intent block's threshold.
+             * @default 0.5
+             */
+            threshold: number;
+        };
         /** TurnAnswer */
         TurnAnswer: {
             /**
@@ -5906,6 +6041,113 @@ export interface operations {
             };
             /** @description Invalid input; `errors` lists each problem with a JSON pointer */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; logged with the request's X-Request-ID */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    try_phrase_api_v1_bots__bot_id__nlu_try_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                bot_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TryRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TryRead"];
+                };
+            };
+            /** @description Malformed JSON (`code: malformed_json`): not JSON, nested too deeply, or a number of thousands of digits */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found in your organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over the request limit (ROZMOVA_MAX_REQUEST_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input; `errors` lists each problem with a JSON pointer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
