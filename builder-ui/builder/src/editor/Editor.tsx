@@ -829,6 +829,7 @@ export function ScenarioEditor({ scenario, bot, types }: { scenario: ScenarioDet
                 onChange={(change) => edit(change, typingKey("scenario"))}
                 showVariables={variablesRequest}
                 bot={botLanguages}
+                botId={bot.id}
                 scenarioId={scenarioId}
                 publishedKey={versionsKey}
               />

@@ -279,6 +279,7 @@ export function ScenarioInspector({
   onChange,
   showVariables = 0,
   bot,
+  botId,
   scenarioId,
   publishedKey = 0,
 }: {
@@ -288,6 +289,8 @@ export function ScenarioInspector({
   showVariables?: number;
   /** The bot's languages (the intents' example phrases are per language). */
   bot?: BotLanguages;
+  /** For trying a phrase against the intents. */
+  botId?: string;
   /** For the NLU models' status of the live version. */
   scenarioId?: string;
   /** Changes when a version was published. */
@@ -340,7 +343,7 @@ export function ScenarioInspector({
           onApply={(variables) => onChange((d) => ({ ...d, variables: variables as unknown[] }))}
         />
       </details>
-      <NluManager doc={doc} onChange={onChange} languages={nluLanguages} scenarioId={scenarioId} refreshKey={publishedKey} />
+      <NluManager doc={doc} onChange={onChange} languages={nluLanguages} scenarioId={scenarioId} botId={botId} refreshKey={publishedKey} />
     </div>
   );
 }

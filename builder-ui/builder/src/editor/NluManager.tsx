@@ -5,7 +5,7 @@
 // the section's global threshold; entities (lists as `value: synonym, synonym` lines per
 // language, RE2 patterns), renamed the same way (the entities blocks and inputs naming it
 // follow); an import of Rasa NLU YAML merged into the section; the training status of the live
-// version's models. Each field is checked as it is typed and applied only when it fits (nlu.ts
+// version's models; a phrase tried against the section as edited (NluTry.tsx). Each field is checked as it is typed and applied only when it fits (nlu.ts
 // has the checks): the server refuses a draft whose section does not.
 //
 // Test ids: `nlu-manager`, `nlu-intents-empty`, `nlu-intent-row-<i>`, `nlu-intent-name-<i>`,
@@ -27,7 +27,13 @@
 // `nlu-import-language`, `nlu-import`, `nlu-import-error`, `nlu-import-result`,
 // `nlu-import-summary`, `nlu-import-merged`, `nlu-import-renamed`, `nlu-import-warnings`,
 // `nlu-models`, `nlu-models-none`, `nlu-models-error`, `nlu-model-<block id>`,
-// `nlu-model-progress-<block id>`, `nlu-model-error-<block id>`, `nlu-models-train`.
+// `nlu-model-progress-<block id>`, `nlu-model-error-<block id>`, `nlu-models-train`; the
+// phrase tried (NluTry.tsx): `nlu-try`, `nlu-try-text`, `nlu-try-language`, `nlu-try-threshold`,
+// `nlu-try-threshold-error`, `nlu-try-submit`, `nlu-try-hint`, `nlu-try-training`,
+// `nlu-try-error`, `nlu-try-result`, `nlu-try-stale`, `nlu-try-intent` (`data-intent`: the
+// intent, "" for fallback), `nlu-try-ranking`, `nlu-try-row` (`data-intent`),
+// `nlu-try-second-look` (`data-state`: the answer's `second_look`), `nlu-try-entities`,
+// `nlu-try-language-found`, `nlu-try-sentiment`, `nlu-try-warnings`, `nlu-try-logs`.
 import { useContext, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { errorMessage } from "../api/errors";
@@ -77,6 +83,7 @@ import {
   type PatternIssue,
   type ValueLinesIssue,
 } from "./nlu";
+import { NluTry } from "./NluTry";
 
 type ChangeDoc = (change: (doc: ScenarioDocument) => ScenarioDocument) => void;
 
@@ -87,6 +94,7 @@ export function NluManager({
   onChange,
   languages,
   scenarioId,
+  botId,
   refreshKey = 0,
   pollMs = 2000,
 }: {
@@ -96,6 +104,8 @@ export function NluManager({
   languages: readonly string[];
   /** For the models' status (omitted: not shown). */
   scenarioId?: string;
+  /** For trying a phrase (omitted: not shown). */
+  botId?: string;
   /** Changes when a version was published: the status is asked again. */
   refreshKey?: number;
   pollMs?: number;
@@ -145,6 +155,7 @@ export function NluManager({
       )}
       <AddIntent names={intentNames} language={botLanguages[0]} onChange={onChange} />
       <GlobalThreshold value={globalThreshold(doc)} onChange={onChange} />
+      {api && botId && <NluTry botId={botId} doc={doc} languages={botLanguages} />}
 
       <h4 className="nlu-manager__heading">
         {t("editor.nlu.entities")} <span className="muted small">({entities.length})</span>
