@@ -407,3 +407,70 @@ def test_undo_redo_and_copy_paste_between_scenarios(server: str, page) -> None: 
     saved(page)
     pasted = stored(server, target["id"])["blocks"]
     assert len(pasted) == 2 and pasted[1]["settings"]["text"] == {"uk": "Копія", "en": "A copy"}
+
+
+def test_intents_tried_and_an_entity_renamed_in_the_nlu_panel(server: str, page) -> None:  # type: ignore[no-untyped-def]
+    """The intents-and-entities panel against the real server: a phrase tried against the
+    section as edited (its intent, and the fallback for an unrelated one), then an entity
+    renamed with the blocks naming it following, saved."""
+    from tests.nlu.test_intent_block import INTENTS
+
+    city = {"name": "city", "kind": "list", "values": [
+        {"value": "Kyiv", "synonyms": {"uk": ["Київ"], "en": ["Kyiv"]}}]}
+    document = {
+        "schema_version": 2, "entry": {"start": "ask"},
+        "variables": [{"name": "said", "type": "string"}, {"name": "found", "type": "any"}],
+        "nlu": {"intents": INTENTS, "entities": [city]},
+        "blocks": [
+            {"id": "ask", "type": "input", "settings": {
+                "kind": "text", "variable": "said", "prompt": {"uk": "Так?", "en": "Yes?"}}},
+            {"id": "where", "type": "entities", "settings": {"entities": ["city", "number"]}},
+            {"id": "route", "type": "intent", "settings": {
+                "intents": [i["name"] for i in INTENTS]}},
+            {"id": "done", "type": "message", "settings": {"text": {"uk": "Так.", "en": "Yes."}}},
+        ],
+        "edges": [{"source": "ask", "target": "where"},
+                  {"source": "where", "port": "found", "target": "route"},
+                  {"source": "where", "port": "not_found", "target": "route"},
+                  *({"source": "route", "port": port, "target": "done"}
+                    for port in [i["name"] for i in INTENTS] + ["fallback"])],
+    }
+    with api(server) as http:
+        bot = http.post("/bots", json={"name": "Наміри", "default_language": "uk",
+                                       "languages": ["uk", "en"]}).json()
+        created = http.post(f"/bots/{bot['id']}/scenarios",
+                            json={"name": "main", "document": document})
+        assert created.status_code == 201, created.text
+        scenario = created.json()
+    log_in(page, server)
+    page.goto(f"{server}/builder#/scenarios/{scenario['id']}")
+    expect(page.get_by_test_id("node-route")).to_be_visible()
+    # The intent block is drawn with a port per intent, none of them broken.
+    for port in [i["name"] for i in INTENTS] + ["fallback", "error"]:
+        expect(page.get_by_test_id(f"handle-route-{port}")).to_have_count(1)
+    expect(page.get_by_test_id("node-route").locator(".port--stray")).to_have_count(0)
+    expect(page.get_by_test_id("nlu-manager")).to_be_visible()
+
+    panel = page.get_by_test_id("nlu-try")
+    panel.get_by_test_id("nlu-try-text").fill("коли приїде моє замовлення?")
+    panel.get_by_test_id("nlu-try-submit").click()
+    expect(panel.get_by_test_id("nlu-try-intent")).to_have_attribute("data-intent",
+                                                                      "order_status")
+    expect(panel.get_by_test_id("nlu-try-row").first).to_have_attribute("data-intent",
+                                                                        "order_status")
+    panel.get_by_test_id("nlu-try-text").fill("розкажи анекдот про пінгвінів")
+    panel.get_by_test_id("nlu-try-submit").click()
+    expect(panel.get_by_test_id("nlu-try-intent")).to_have_attribute("data-intent", "")
+    panel.get_by_test_id("nlu-try-text").fill("доставте в Київ")
+    panel.get_by_test_id("nlu-try-submit").click()
+    expect(panel.get_by_test_id("nlu-try-entities")).to_contain_text("Kyiv")
+    page.screenshot(path=str(ARTIFACTS / "builder-nlu-try.png"))
+
+    page.get_by_test_id("nlu-entity-name-0").fill("town")
+    expect(page.get_by_test_id("nlu-entity-rename-box-0")).to_contain_text("where")
+    page.get_by_test_id("nlu-entity-rename-0").click()
+    saved(page)
+    draft = stored(server, scenario["id"])
+    assert [e["name"] for e in draft["nlu"]["entities"]] == ["town"]
+    where = next(b for b in draft["blocks"] if b["id"] == "where")
+    assert where["settings"]["entities"] == ["town", "number"]

@@ -483,3 +483,17 @@ async def test_schema_endpoint_serves_the_checked_in_schema(client) -> None:  # 
     builtin = {"message", "input", "condition", "set_variable", "jump", "wait", "handoff",
                "end", "set_language", "script", "http", "module"}
     assert all("uk" in by_name[name]["titles"] for name in builtin)
+
+
+async def test_the_builder_draws_the_ports_of_every_block_type_whose_ports_vary(client) -> None:  # type: ignore[no-untyped-def]
+    """A type whose ports depend on its settings (`dynamic_ports`) is drawn on the builder's
+    canvas with the ports builder-ui/builder/src/editor/ports.ts derives; a type that file does
+    not know is drawn with `next` alone, and its real ports as broken (an intent block's
+    intents were, until it knew them)."""
+    types = (await client.get("/api/v1/block-types")).json()
+    dynamic = sorted(t["name"] for t in types if t["dynamic_ports"])
+    assert {"message", "input", "jump", "intent", "llm"} <= set(dynamic)
+    ports_ts = (Path(__file__).resolve().parents[2] / "builder-ui" / "builder" / "src" /
+                "editor" / "ports.ts").read_text()
+    unknown = [name for name in dynamic if f'case "{name}":' not in ports_ts]
+    assert not unknown, f"the builder cannot draw the ports of: {', '.join(unknown)}"

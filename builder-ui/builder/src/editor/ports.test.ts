@@ -36,6 +36,30 @@ describe("block ports", () => {
     expect(ports("jump", { scenario: "order", return_after: false })).toEqual([]);
   });
 
+  it("of an intent block: one per intent (named or written in place), then fallback, error, timeout", () => {
+    expect(ports("intent", { intents: ["order_status", { name: "cancel", examples: { en: ["cancel"] } }] })).toEqual([
+      "order_status",
+      "cancel",
+      "fallback",
+      "error",
+      "timeout",
+    ]);
+    expect(ports("intent", { intents: [null, 3, { examples: {} }, ""] })).toEqual(["fallback", "error", "timeout"]);
+    expect(ports("intent", {})).toEqual(["fallback", "error", "timeout"]);
+  });
+
+  it("of an llm block: its classes and fallback when it classifies, else next", () => {
+    expect(ports("llm", { mode: "classify", classes: [{ name: "refund" }, { name: "other" }] })).toEqual([
+      "refund",
+      "other",
+      "fallback",
+      "error",
+      "timeout",
+    ]);
+    expect(ports("llm", { mode: "generate", classes: [{ name: "refund" }] })).toEqual(["next", "error", "timeout"]);
+    expect(ports("llm", {})).toEqual(["next", "error", "timeout"]);
+  });
+
   it("fall back to next for dynamic or unknown types the editor cannot derive", () => {
     expect(ports("crm_lookup", { customer: "x" })).toEqual(["next"]);
     expect(blockPorts({ type: "mystery", settings: {} }, undefined)).toEqual(["next"]);

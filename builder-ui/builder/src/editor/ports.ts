@@ -20,6 +20,22 @@ function optionIds(list: unknown, skipLinks: boolean): string[] {
   return ids;
 }
 
+/** The names of a list whose items are names or objects with a `name` (an intent block's
+ * intents: named from the `nlu` section or written in place; an llm block's classes). */
+function names(list: unknown): string[] {
+  if (!Array.isArray(list)) return [];
+  const found: string[] = [];
+  for (const item of list) {
+    const name = typeof item === "string" ? item : isObject(item) ? item.name : undefined;
+    if (typeof name === "string" && name) found.push(name);
+  }
+  return found;
+}
+
+/** The ports of a block that asks a service: what it decided, then where a failed call goes
+ * (nlu/blocks.py, llm/blocks.py `CALL_PORTS`). */
+const CALL_PORTS = ["error", "timeout"];
+
 function hasTimeout(settings: Record<string, unknown>): boolean {
   return settings.timeout_seconds !== undefined && settings.timeout_seconds !== null;
 }
@@ -40,6 +56,14 @@ export function dynamicPorts(type: string, settings: Record<string, unknown>): s
     }
     case "input":
       return ["next", "invalid", ...(hasTimeout(settings) ? [NO_INPUT] : [])];
+    case "intent":
+      // One port per intent, then fallback (below the threshold): nlu/blocks.py `_ports`.
+      return unique([...names(settings.intents), "fallback", ...CALL_PORTS]);
+    case "llm":
+      // Classify: one port per class, then fallback; otherwise next (llm/blocks.py `_ports`).
+      return settings.mode === "classify"
+        ? unique([...names(settings.classes), "fallback", ...CALL_PORTS])
+        : ["next", ...CALL_PORTS];
     case "jump":
       // Only a call into another scenario comes back; a jump to a block never does.
       return typeof settings.scenario === "string" && settings.scenario && settings.return_after !== false
