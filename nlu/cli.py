@@ -1,6 +1,6 @@
-"""``rozmova nlu evaluate|import|train``: measure the intent classifier on a data set, bring Rasa
-NLU data into the scenario document's `nlu` section (a file, or straight into a scenario's
-draft), train a published version's models.
+"""``rozmova nlu evaluate|import|train|prune``: measure the intent classifier on a data set, bring
+Rasa NLU data into the scenario document's `nlu` section (a file, or straight into a scenario's
+draft), train a published version's models, remove stored models nothing uses.
 
 Mounted by gateway/cli.py, which imports this module on every ``rozmova`` command: only typer
 at the top; numpy, the classifier and YAML are imported by the command that needs them."""
@@ -288,10 +288,6 @@ def _stderr(message: str) -> None:
     typer.echo(message, err=True)
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(app())
-
-
 @app.command("train")
 def train_version(
     scenario: Annotated[uuid.UUID, typer.Argument(help="The scenario's id.")],
@@ -372,3 +368,40 @@ async def _follow(service: Any, digest: str, bar: Any, task: Any) -> None:
         status = await service.status(digest)
         bar.update(task, completed=status.progress, phase=status.phase)
         await asyncio.sleep(0.1)
+
+
+@app.command("prune")
+def prune(
+    older_than_days: Annotated[float, typer.Option(
+        "--older-than-days", min=0.0,
+        help="Remove only models unchanged for this many days.")] = 14.0,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Count what would be removed; remove nothing.")] = False,
+) -> None:
+    """Remove stored intent models that no published version uses (drafts' models from the
+    builder's tries and previews, superseded sets of intents). A model needed again is
+    trained again on first use."""
+    import asyncio
+    from datetime import timedelta
+
+    from core.config import settings_or_exit
+    from core.runtime import Runtime
+    from nlu.pruning import prune_models
+
+    async def run() -> Any:
+        runtime = Runtime.from_settings(settings_or_exit())
+        try:
+            return await prune_models(runtime.sessionmaker,
+                                      older_than=timedelta(days=older_than_days),
+                                      dry_run=dry_run)
+        finally:
+            await runtime.close()
+
+    report = asyncio.run(run())
+    verb = "would remove" if dry_run else "removed"
+    typer.echo(f"{verb} {report.removed} model(s), {report.bytes_removed / 1e6:.1f} MB; kept "
+               f"{report.kept} ({report.in_use} used by published versions)")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

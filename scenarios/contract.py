@@ -5,7 +5,7 @@ outside it."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict
@@ -220,6 +220,26 @@ async def edit_draft(sessionmaker: async_sessionmaker[AsyncSession], scenario_id
                 errors=[f"{i.path or '/'}: {i.message}" for i in report.errors],
                 warnings=[f"{i.path or '/'}: {i.message}" for i in report.warnings])
     return None
+
+
+async def published_documents(sessionmaker: async_sessionmaker[AsyncSession], *,
+                              batch: int = 200) -> AsyncIterator[dict[str, Any]]:
+    """The document of every published version of every scenario (old ones too: a
+    conversation pinned to one still runs it), a batch of rows read at a time. For
+    operators' tools on the server's database (no organization scope)."""
+    after: uuid.UUID | None = None
+    while True:
+        async with sessionmaker() as session:
+            query = select(ScenarioVersion.id, ScenarioVersion.document).order_by(
+                ScenarioVersion.id).limit(batch)
+            if after is not None:
+                query = query.where(ScenarioVersion.id > after)
+            rows = (await session.execute(query)).all()
+        for _, document in rows:
+            yield document
+        if len(rows) < batch:
+            return
+        after = rows[-1][0]
 
 
 def _preview(preview: ScenarioPreview, name: str) -> PublishedVersion:
