@@ -6,6 +6,7 @@ import { ConditionForm } from "./ConditionForm";
 import { inputHiddenFields, inputMapKeys } from "./inputForm";
 import { blockPorts } from "./ports";
 import { declaredVariables } from "./schemaForm";
+import { NLU_FIELDS } from "./NluFields";
 import { NluManager } from "./NluManager";
 import { hasSettingsForm, SettingsForm } from "./SettingsForm";
 import { VariablesManager } from "./VariablesManager";
@@ -214,6 +215,8 @@ export function BlockInspector({
           onDeclareVariable={onDeclareVariable}
           hidden={hidden}
           mapKeys={mapKeys}
+          doc={doc}
+          customFields={NLU_FIELDS}
         />
       ) : (
         <p className="muted">{t("editor.form.noSchema")}</p>

@@ -4,9 +4,13 @@
 // Test ids: `field-<pointer>` (the JSON pointer inside the settings with `/` as `.`) on each
 // input (on the group of an object, array or map), `array-add-<pointer>`,
 // `array-remove-<pointer>.<index>`, `field-error`.
-import { useEffect, useId, useMemo, useRef, useState, type ReactNode } from "react";
+//
+// A top-level setting the schema cannot say enough about (a name that must be one of the
+// scenario's intents) can be drawn by a custom field instead: `customFields`, by block type
+// and setting name (NluFields.tsx). The custom field gets the generic one to fall back on.
+import { useEffect, useId, useMemo, useRef, useState, type ComponentType, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import type { Block, BlockType } from "../api/types";
+import type { Block, BlockType, ScenarioDocument } from "../api/types";
 import {
   LANGUAGE_PATTERN,
   formatInput,
@@ -42,6 +46,24 @@ interface FormContext {
 
 type ChangeBlock = (change: (block: Block) => Block) => void;
 
+/** What a custom field gets: the top-level setting it draws and the scenario around it. */
+export interface CustomFieldProps {
+  /** The setting's name. */
+  name: string;
+  model: FieldModel;
+  required: boolean;
+  value: unknown;
+  /** The scenario the block is in (for what the block may name); absent when not given. */
+  doc: ScenarioDocument | undefined;
+  /** Sets the setting (`undefined` removes it). */
+  apply: (value: unknown) => void;
+  /** The field as the schema form draws it (for the author who wants it: "edit as JSON"). */
+  generic: ReactNode;
+}
+
+/** Custom fields by block type, then top-level setting name. */
+export type CustomFields = Readonly<Record<string, Readonly<Record<string, ComponentType<CustomFieldProps>>>>>;
+
 /** Top-level texts the editor has always had inputs for, under these test ids. */
 const LEGACY_TEXT = new Set(["text", "prompt"]);
 
@@ -54,6 +76,8 @@ export function SettingsForm({
   onDeclareVariable,
   hidden,
   mapKeys,
+  doc,
+  customFields,
 }: {
   block: Block;
   type: BlockType | undefined;
@@ -65,6 +89,10 @@ export function SettingsForm({
   hidden?: ReadonlySet<string>;
   /** Keys a top-level map may take as the block is (an input's re-prompts by its kind). */
   mapKeys?: Readonly<Record<string, readonly string[]>>;
+  /** The scenario the block is in, for the custom fields. */
+  doc?: ScenarioDocument;
+  /** Settings drawn by a field of their own rather than from the schema. */
+  customFields?: CustomFields;
 }) {
   const model = useMemo(() => settingsModel(type?.settings_schema), [type]);
   const ctx: FormContext = useMemo(
@@ -85,17 +113,26 @@ export function SettingsForm({
   if (!model) return null;
   return (
     <div className="settings-form" data-testid="settings-form">
-      {model.properties.filter((property) => !hidden?.has(property.name)).map((property) => (
-        <Field
-          key={property.name}
-          path={[property.name]}
-          model={property.model}
-          // A message's text is what it is for: kept (empty) rather than dropped.
-          required={property.required || (block.type === "message" && property.name === "text")}
-          value={block.settings[property.name]}
-          ctx={ctx}
-        />
-      ))}
+      {model.properties.filter((property) => !hidden?.has(property.name)).map((property) => {
+        // A message's text is what it is for: kept (empty) rather than dropped.
+        const required = property.required || (block.type === "message" && property.name === "text");
+        const value = block.settings[property.name];
+        const generic = <Field key={property.name} path={[property.name]} model={property.model} required={required} value={value} ctx={ctx} />;
+        const Custom = customFields?.[block.type]?.[property.name];
+        if (!Custom) return generic;
+        return (
+          <Custom
+            key={property.name}
+            name={property.name}
+            model={property.model}
+            required={required}
+            value={value}
+            doc={doc}
+            apply={(next) => ctx.apply([property.name], next)}
+            generic={generic}
+          />
+        );
+      })}
     </div>
   );
 }
