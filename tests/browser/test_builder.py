@@ -474,3 +474,13 @@ def test_intents_tried_and_an_entity_renamed_in_the_nlu_panel(server: str, page)
     assert [e["name"] for e in draft["nlu"]["entities"]] == ["town"]
     where = next(b for b in draft["blocks"] if b["id"] == "where")
     assert where["settings"]["entities"] == ["town", "number"]
+
+    # The intent block routes by the section's intents picked from a list: one unticked,
+    # its port goes (its edge stays, drawn as broken, for the author to remove).
+    page.get_by_test_id("node-route").click()
+    page.get_by_test_id("intent-pick-cancel").uncheck()
+    saved(page)
+    route = next(b for b in stored(server, scenario["id"])["blocks"] if b["id"] == "route")
+    assert route["settings"]["intents"] == ["change_address", "order_status"]
+    expect(page.get_by_test_id("node-route").locator(".port--stray")).to_have_count(1)
+    page.screenshot(path=str(ARTIFACTS / "builder-intent-picker.png"))
