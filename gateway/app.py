@@ -251,6 +251,12 @@ def create_app(
                     background.push_async_callback(_settled, warming)
 
                     await background.enter_async_context(chat_background(app))
+                if settings.nlu_prune_unused_days > 0:
+                    from nlu.contract import pruning as nlu_pruning
+
+                    await background.enter_async_context(nlu_pruning(
+                        app.state.runtime.sessionmaker,
+                        unused_days=settings.nlu_prune_unused_days))
                 yield
         finally:
             await app.state.clients["modules"].close()  # the sandbox's worker processes

@@ -12,11 +12,12 @@ from typing import Any
 from nlu.blocks import BLOCK_TYPES, EXECUTORS, SERVICE, intent_models, register_block_types
 from nlu.insight import MessageInsight, preload, read_message, warm_up_intents
 from nlu.meaning import ENCODER_INSTANCE
+from nlu.pruning import pruning
 from nlu.service import NluService
 from orchestrator.extension import ServiceLimits
 
 __all__ = ["BLOCK_TYPES", "SERVICE", "MessageInsight", "NluService", "install", "on_publish",
-           "preload", "read_message", "register_block_types", "warm_up_intents"]
+           "preload", "pruning", "read_message", "register_block_types", "warm_up_intents"]
 
 
 def install(orchestrator: Any, sessionmaker: Any = None, *, second_look: bool = True,

@@ -9,18 +9,27 @@ preview reopened), it is trained again on first use, as any missing model is."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from dataclasses import dataclass
 from datetime import timedelta
 
+import structlog
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.db import utcnow
+from core.tasks import repeating
 from nlu.blocks import intent_models
 from nlu.models import IntentModel
 from scenarios.contract import published_documents
 
 BATCH = 200
+# A server prunes this often, the first time a while after it starts (not in its start-up).
+EVERY_SECONDS = 6 * 3600.0
+FIRST_AFTER_SECONDS = 600.0
+
+log = structlog.get_logger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,3 +65,18 @@ async def prune_models(sessionmaker: async_sessionmaker[AsyncSession], *,
     return PruneReport(in_use=len(in_use), kept=len(rows) - len(unused), removed=len(unused),
                        bytes_removed=sum(size or 0 for _, size in unused))
 
+
+def pruning(sessionmaker: async_sessionmaker[AsyncSession], *, unused_days: float,
+            every_seconds: float = EVERY_SECONDS, first_after: float = FIRST_AFTER_SECONDS
+            ) -> contextlib.AbstractAsyncContextManager[asyncio.Task[None]]:
+    """A server's background pruning (settings.nlu_prune_unused_days), for as long as the
+    context lasts. Several instances may prune at once: each removal is checked again in its
+    statement, so they remove nothing twice and nothing in use."""
+    async def prune() -> None:
+        report = await prune_models(sessionmaker, older_than=timedelta(days=unused_days))
+        if report.removed:
+            log.info("nlu.models_pruned", removed=report.removed, kept=report.kept,
+                     megabytes=round(report.bytes_removed / 1e6, 1))
+
+    return repeating(prune, every_seconds, name="nlu-prune", failed="nlu.prune_failed",
+                     delay=first_after)

@@ -96,3 +96,44 @@ async def test_the_command_reports_what_it_would_remove(runtime, settings) -> No
     out, err = await asyncio.wait_for(process.communicate(), 120)
     assert process.returncode == 0, err.decode()
     assert out.decode().startswith("would remove 0 model(s), 0.0 MB; kept "), out.decode()
+
+
+async def test_a_server_prunes_in_the_background(runtime) -> None:  # type: ignore[no-untyped-def]
+    """settings.nlu_prune_unused_days: the server's pruning removes an old unused model on
+    its own, and goes on after a round that failed."""
+    from nlu.contract import pruning
+
+    digest = "f" * 64
+    async with runtime.sessionmaker() as session, session.begin():
+        session.add(IntentModel(digest=digest, status="ready", warnings=[], blob=b"x" * 100,
+                                size=100, updated_at=utcnow() - timedelta(days=30)))
+    async with pruning(runtime.sessionmaker, unused_days=14, every_seconds=0.05,
+                       first_after=0.0):
+        for _ in range(100):
+            if not await stored(runtime, digest):
+                break
+            await asyncio.sleep(0.05)
+    assert not await stored(runtime, digest)
+
+
+async def test_a_failed_round_does_not_end_the_pruning(runtime, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from nlu import pruning as module
+
+    calls = 0
+    real = module.prune_models
+
+    async def flaky(*args, **kwargs):  # type: ignore[no-untyped-def]
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise ConnectionError("the database went away for a moment")
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(module, "prune_models", flaky)
+    async with module.pruning(runtime.sessionmaker, unused_days=14, every_seconds=0.02,
+                              first_after=0.0):
+        for _ in range(100):
+            if calls >= 3:
+                break
+            await asyncio.sleep(0.02)
+    assert calls >= 3
