@@ -31,6 +31,9 @@ from orchestrator.extension import ServiceCallError, ServiceResult, TurnContext
 log = structlog.get_logger(__name__)
 
 MAX_TEXT_CHARS = 10_000
+# Messages up to this long get their first look on the event loop (measured: 300 characters
+# of words never seen before cost 3.6 ms, 10,000 cost 23 ms; a typical message, 40, 0.1).
+INLINE_FIRST_LOOK_CHARS = 100
 # A model another instance is training is waited for this long before this one trains it too
 # (that instance may have died mid-training).
 WAIT_FOR_OTHERS_SECONDS = 60.0
@@ -359,13 +362,21 @@ class NluService:
                       threshold: float | None = None, top_n: int = DEFAULT_TOP_N
                       ) -> Explanation:
         """The prediction for `text`, with each look's confidences and what became of the
-        second. The first look on the event loop (a fraction of a millisecond); the second,
-        where the first is unsure, in the pool's threads (25 ms: never on the loop the other
-        conversations share), or skipped when a burst has filled the wait."""
+        second. The first look on the event loop for a short message (a fraction of a
+        millisecond), in a thread for a long one; the second, where the first is unsure, in
+        the pool's threads (25 ms: never on the loop the other conversations share), or
+        skipped when a burst has filled the wait."""
         text = text[:MAX_TEXT_CHARS]
-        first = classifier.scores(text)
+        # A short message's first look costs well under a millisecond; a long one made of
+        # words never seen (each analysed once, then cached) can cost tens: in a thread.
+        def first_look() -> tuple[Any, bool]:
+            scores = classifier.scores(text)
+            return scores, classifier.needs_second_look(text, scores)
+
+        first, unsure = first_look() if len(text) <= INLINE_FIRST_LOOK_CHARS \
+            else await asyncio.to_thread(first_look)
         second = None
-        if not classifier.needs_second_look(text, first) or len(classifier.intents) < 2:
+        if not unsure or len(classifier.intents) < 2:
             outcome = "not_needed"
         elif not self._second_look:
             outcome = "off"

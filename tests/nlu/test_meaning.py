@@ -221,6 +221,34 @@ async def test_the_service_looks_again_off_the_event_loop(monkeypatch: pytest.Mo
     assert max(gaps) < 0.2, f"the event loop stalled for {max(gaps):.2f} s"
 
 
+async def test_a_long_messages_first_look_runs_off_the_event_loop(
+        model: IntentClassifier, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A short message is looked at on the event loop (a fraction of a millisecond); a long
+    one, which can cost tens of milliseconds of word analysis, in a worker thread."""
+    import threading
+
+    from nlu.service import INLINE_FIRST_LOOK_CHARS
+
+    where: list[bool] = []
+    real = IntentClassifier.scores
+
+    def recorded(self, text):  # type: ignore[no-untyped-def]
+        where.append(threading.get_ident() == loop_thread)
+        return real(self, text)
+
+    loop_thread = threading.get_ident()
+    monkeypatch.setattr(IntentClassifier, "scores", recorded)
+    service = NluService(second_look=False)
+    try:
+        short = await service.explain(model, "track my order")
+        long = await service.explain(model, "track my order " * 40)
+    finally:
+        await service.close()
+    assert len("track my order " * 40) > INLINE_FIRST_LOOK_CHARS
+    assert where == [True, False]
+    assert short.prediction.intent == long.prediction.intent == "track_order"
+
+
 async def test_a_burst_of_unsure_messages_is_answered_by_the_first_look_beyond_the_queue(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """One thread, a wait of 40 ms at most (one look of the 25 ms assumed before any is
