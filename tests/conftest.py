@@ -1,7 +1,13 @@
 """Test fixtures. By default the suite runs on the embedded defaults (a SQLite file, in-process
 adapters). With ROZMOVA_TEST_DATABASE_URL (postgresql+asyncpg://...) it creates a database of
 its own on that server, migrates it and drops it at the end; with ROZMOVA_TEST_REDIS_URL it
-uses Redis under a key prefix of its own, deleted at the end."""
+uses Redis under a key prefix of its own, deleted at the end.
+
+ROZMOVA_TEST_BACKEND_ONLY=1 (CI's second pass, on PostgreSQL + Redis) runs only the tests
+those servers can change: the ones that use the `settings` fixture (every database, cache,
+app and server fixture starts from it) or read the variables above themselves. The others
+(the classifier on its own, the sandbox, the browser tests, whose servers always run on
+SQLite) ran in the first pass exactly as they would here."""
 
 from __future__ import annotations
 
@@ -24,6 +30,28 @@ from core.runtime import Runtime
 from core.security import Role, hash_password, issue_access_token
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+BACKEND_VARIABLES = ("ROZMOVA_TEST_DATABASE_URL", "ROZMOVA_TEST_REDIS_URL")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if os.environ.get("ROZMOVA_TEST_BACKEND_ONLY") != "1":
+        return
+    reads_variables: dict[Path, bool] = {}
+
+    def backend_dependent(item: pytest.Item) -> bool:
+        if "settings" in getattr(item, "fixturenames", ()):
+            return True
+        path = Path(str(item.fspath))
+        if path not in reads_variables:
+            source = path.read_text(encoding="utf-8") if path.is_file() else ""
+            reads_variables[path] = any(name in source for name in BACKEND_VARIABLES)
+        return reads_variables[path]
+
+    kept = [item for item in items if backend_dependent(item)]
+    left = [item for item in items if not backend_dependent(item)]
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
 TEST_PASSWORD = "correct horse battery staple"
 _TEST_PASSWORD_HASH = hash_password(TEST_PASSWORD)
 
