@@ -125,6 +125,25 @@ async def import_rasa(body: RasaImportRequest, principal: Editor):
                           renamed_entities=result.renamed_entities, summary=result.summary)
 
 
+async def _bot_and_section(request: Request, org_id: uuid.UUID, bot_id: uuid.UUID,
+                           section: dict[str, Any]) -> tuple[Any, Any]:
+    """The organization's bot (NotFound otherwise) and the `nlu` section sent for it,
+    validated as a scenario's (InvalidInput naming the first bad field)."""
+    from pydantic import ValidationError
+
+    from scenarios.format.nlu import NluData
+
+    bot = await request.app.state.clients["scenarios"].get_bot(bot_id)
+    if bot is None or bot.org_id != org_id:
+        raise NotFound(f"no bot {bot_id} in your organization")
+    try:
+        return bot, NluData.model_validate(section)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = "/".join(str(part) for part in first["loc"])
+        raise InvalidInput(f"the nlu section, at {where or '/'}: {first['msg']}") from None
+
+
 # Trying a phrase: a model per distinct set of intents is trained (about a second, then the
 # second look behind it) and stored, as publishing those intents would; an organization may
 # start this many such trainings a minute (trying phrases on a trained set is not counted).
@@ -181,22 +200,12 @@ async def try_phrase(bot_id: uuid.UUID, body: TryRequest, principal: Editor, req
     found, the language and the sentiment. The intents' model is trained on first use (its
     status says `training` while it takes longer than a few seconds) and stored, so
     publishing the same intents later needs no training."""
-    from pydantic import ValidationError
-
     from nlu.insight import read_message
     from orchestrator.extension import ServiceCallError
-    from scenarios.format.nlu import BUILTIN_ENTITIES, NluData, entity_plan, training_data
+    from scenarios.format.nlu import BUILTIN_ENTITIES, entity_plan, training_data
 
     clients, runtime = request.app.state.clients, request.app.state.runtime
-    bot = await clients["scenarios"].get_bot(bot_id)
-    if bot is None or bot.org_id != principal.org_id:
-        raise NotFound(f"no bot {bot_id} in your organization")
-    try:
-        data = NluData.model_validate(body.nlu)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = "/".join(str(part) for part in first["loc"])
-        raise InvalidInput(f"the nlu section, at {where or '/'}: {first['msg']}") from None
+    bot, data = await _bot_and_section(request, principal.org_id, bot_id, body.nlu)
     if not data.intents:
         raise InvalidInput("the nlu section has no intents to try: add one with example phrases")
     org = str(principal.org_id)
@@ -246,3 +255,60 @@ async def try_phrase(bot_id: uuid.UUID, body: TryRequest, principal: Editor, req
                              second=score(explained.second, name))
                  for name, value in prediction.ranking],
         second_look=explained.second_look, logs=explained.logs, **common)
+
+
+CHECKS_PER_MINUTE = "10/minute"
+
+
+class CheckRequest(BaseModel):
+    nlu: dict[str, Any] = Field(description="A scenario's `nlu` section, as being edited.")
+    threshold: float = Field(0.5, ge=0.0, le=1.0, description=(
+        "Below it a phrase counts as taken for `fallback`."))
+
+
+class IntentCheckRead(BaseModel):
+    intent: str
+    examples: int
+    recognised: float | None = Field(description=(
+        "Share of its phrases a model trained without them recognised; null: it has one "
+        "phrase, nothing to hold out."))
+    taken_for: list[dict[str, Any]] = Field(description=(
+        "What its phrases were taken for instead: [{intent (or fallback), count}]."))
+
+
+class CheckRead(BaseModel):
+    examples: int
+    checked: int = Field(description="Phrases held out and predicted.")
+    folds: int
+    accuracy: float | None
+    threshold: float
+    intents: list[IntentCheckRead] = Field(description="The least recognised first.")
+    misses: list[dict[str, Any]] = Field(description=(
+        "Up to 50 phrases taken for something else: {text, lang, intent, predicted "
+        "(null: fallback), confidence}."))
+
+
+@router.post("/bots/{bot_id}/nlu/check", response_model=CheckRead,
+             responses=problem_responses(401, 403, 404, 422, 429))
+async def check_intents_of(bot_id: uuid.UUID, body: CheckRequest, principal: Editor,
+                           request: Request):
+    """A check-up of intents being edited: each intent's phrases are predicted by models
+    trained without them (5-fold cross-validation, the first look), and the report says how
+    many each intent recognises, what its phrases are taken for instead, and which phrases
+    went wrong. Nothing is stored; at most 3,000 phrases."""
+    from nlu.checkup import check_intents
+    from scenarios.format.nlu import training_data
+
+    runtime = request.app.state.runtime
+    _, data = await _bot_and_section(request, principal.org_id, bot_id, body.nlu)
+    if len(data.intents) < 2:
+        raise InvalidInput("a check-up needs at least two intents to tell apart")
+    await runtime.limiter.hit(CHECKS_PER_MINUTE, "nlu-check", str(principal.org_id),
+                              what="intent check-ups")
+    examples = training_data(list(data.intents))["examples"]
+    try:
+        # Five trainings: seconds of CPU, in a thread.
+        report = await asyncio.to_thread(check_intents, examples, threshold=body.threshold)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+    return CheckRead(**report.to_json())

@@ -373,6 +373,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/bots/{bot_id}/nlu/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check Intents Of
+         * @description A check-up of intents being edited: each intent's phrases are predicted by models
+         *     trained without them (5-fold cross-validation, the first look), and the report says how
+         *     many each intent recognises, what its phrases are taken for instead, and which phrases
+         *     went wrong. Nothing is stored; at most 3,000 phrases.
+         */
+        post: operations["check_intents_of_api_v1_bots__bot_id__nlu_check_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/bots/{bot_id}/nlu/try": {
         parameters: {
             query?: never;
@@ -2016,6 +2039,50 @@ export interface components {
             /** Key */
             key: string;
         };
+        /** CheckRead */
+        CheckRead: {
+            /** Accuracy */
+            accuracy: number | null;
+            /**
+             * Checked
+             * @description Phrases held out and predicted.
+             */
+            checked: number;
+            /** Examples */
+            examples: number;
+            /** Folds */
+            folds: number;
+            /**
+             * Intents
+             * @description The least recognised first.
+             */
+            intents: components["schemas"]["IntentCheckRead"][];
+            /**
+             * Misses
+             * @description Up to 50 phrases taken for something else: {text, lang, intent, predicted (null: fallback), confidence}.
+             */
+            misses: {
+                [key: string]: unknown;
+            }[];
+            /** Threshold */
+            threshold: number;
+        };
+        /** CheckRequest */
+        CheckRequest: {
+            /**
+             * Nlu
+             * @description A scenario's `nlu` section, as being edited.
+             */
+            nlu: {
+                [key: string]: unknown;
+            };
+            /**
+             * Threshold
+             * @description Below it a phrase counts as taken for `fallback`.
+             * @default 0.5
+             */
+            threshold: number;
+        };
         /** ConnectionTest */
         ConnectionTest: {
             /**
@@ -2235,6 +2302,25 @@ export interface components {
             kind: "text" | "number" | "email" | "phone" | "date" | "choice" | "buttons" | "handoff";
             /** No Input Seconds */
             no_input_seconds?: number | null;
+        };
+        /** IntentCheckRead */
+        IntentCheckRead: {
+            /** Examples */
+            examples: number;
+            /** Intent */
+            intent: string;
+            /**
+             * Recognised
+             * @description Share of its phrases a model trained without them recognised; null: it has one phrase, nothing to hold out.
+             */
+            recognised: number | null;
+            /**
+             * Taken For
+             * @description What its phrases were taken for instead: [{intent (or fallback), count}].
+             */
+            taken_for: {
+                [key: string]: unknown;
+            }[];
         };
         /** InvitationAccept */
         InvitationAccept: {
@@ -6041,6 +6127,113 @@ export interface operations {
             };
             /** @description Invalid input; `errors` lists each problem with a JSON pointer */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; logged with the request's X-Request-ID */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    check_intents_of_api_v1_bots__bot_id__nlu_check_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                bot_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckRead"];
+                };
+            };
+            /** @description Malformed JSON (`code: malformed_json`): not JSON, nested too deeply, or a number of thousands of digits */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found in your organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over the request limit (ROZMOVA_MAX_REQUEST_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input; `errors` lists each problem with a JSON pointer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
