@@ -5,8 +5,10 @@
 // the section's global threshold; entities (lists as `value: synonym, synonym` lines per
 // language, RE2 patterns), renamed the same way (the entities blocks and inputs naming it
 // follow); an import of Rasa NLU YAML merged into the section; the training status of the live
-// version's models; a phrase tried against the section as edited (NluTry.tsx). Each field is checked as it is typed and applied only when it fits (nlu.ts
-// has the checks): the server refuses a draft whose section does not.
+// version's models; a phrase tried against the section as edited (NluTry.tsx), and the intents
+// checked against each other by cross-validation (NluCheck.tsx). Each field is checked as it is
+// typed and applied only when it fits (nlu.ts has the checks): the server refuses a draft whose
+// section does not.
 //
 // Test ids: `nlu-manager`, `nlu-intents-empty`, `nlu-intent-row-<i>`, `nlu-intent-name-<i>`,
 // `nlu-intent-error-name-<i>`, `nlu-intent-rename-box-<i>`, `nlu-intent-rename-<i>`,
@@ -33,7 +35,12 @@
 // `nlu-try-error`, `nlu-try-result`, `nlu-try-stale`, `nlu-try-intent` (`data-intent`: the
 // intent, "" for fallback), `nlu-try-ranking`, `nlu-try-row` (`data-intent`),
 // `nlu-try-second-look` (`data-state`: the answer's `second_look`), `nlu-try-entities`,
-// `nlu-try-language-found`, `nlu-try-sentiment`, `nlu-try-warnings`, `nlu-try-logs`.
+// `nlu-try-language-found`, `nlu-try-sentiment`, `nlu-try-warnings`, `nlu-try-logs`; the
+// intents checked (NluCheck.tsx): `nlu-check`, `nlu-check-threshold`, `nlu-check-submit`,
+// `nlu-check-hint`, `nlu-check-busy`, `nlu-check-error`, `nlu-check-result`,
+// `nlu-check-accuracy`, `nlu-check-row` (`data-intent`; `data-attention="true"` under 80 %
+// recognised), `nlu-check-miss` (`data-intent`, `data-predicted`: "" for fallback),
+// `nlu-check-stale`.
 import { useContext, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { errorMessage } from "../api/errors";
@@ -83,6 +90,7 @@ import {
   type PatternIssue,
   type ValueLinesIssue,
 } from "./nlu";
+import { NluCheck } from "./NluCheck";
 import { NluTry } from "./NluTry";
 
 type ChangeDoc = (change: (doc: ScenarioDocument) => ScenarioDocument) => void;
@@ -104,7 +112,7 @@ export function NluManager({
   languages: readonly string[];
   /** For the models' status (omitted: not shown). */
   scenarioId?: string;
-  /** For trying a phrase (omitted: not shown). */
+  /** For trying a phrase and checking the intents (omitted: not shown). */
   botId?: string;
   /** Changes when a version was published: the status is asked again. */
   refreshKey?: number;
@@ -156,6 +164,7 @@ export function NluManager({
       <AddIntent names={intentNames} language={botLanguages[0]} onChange={onChange} />
       <GlobalThreshold value={globalThreshold(doc)} onChange={onChange} />
       {api && botId && <NluTry botId={botId} doc={doc} languages={botLanguages} />}
+      {api && botId && <NluCheck botId={botId} doc={doc} />}
 
       <h4 className="nlu-manager__heading">
         {t("editor.nlu.entities")} <span className="muted small">({entities.length})</span>

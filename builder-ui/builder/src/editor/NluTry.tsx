@@ -48,7 +48,8 @@ interface Asked {
   threshold: number;
 }
 
-function parseThreshold(raw: string): number | null {
+/** A threshold as typed ("0,7" too), or null when it is not a number from 0 to 1. */
+export function parseThreshold(raw: string): number | null {
   if (raw.trim() === "") return null;
   const n = Number(raw.trim().replace(",", "."));
   return Number.isFinite(n) && n >= 0 && n <= 1 ? n : null;
