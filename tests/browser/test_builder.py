@@ -465,6 +465,11 @@ def test_intents_tried_and_an_entity_renamed_in_the_nlu_panel(server: str, page)
     panel.get_by_test_id("nlu-try-submit").click()
     expect(panel.get_by_test_id("nlu-try-entities")).to_contain_text("Kyiv")
     page.screenshot(path=str(ARTIFACTS / "builder-nlu-try.png"))
+    # The check-up of the section's intents: every intent listed with its share recognised.
+    page.get_by_test_id("nlu-check-submit").click()
+    expect(page.get_by_test_id("nlu-check-accuracy")).to_be_visible()
+    expect(page.get_by_test_id("nlu-check-row")).to_have_count(len(INTENTS))
+    page.get_by_test_id("nlu-check").screenshot(path=str(ARTIFACTS / "builder-nlu-check.png"))
 
     page.get_by_test_id("nlu-entity-name-0").fill("town")
     expect(page.get_by_test_id("nlu-entity-rename-box-0")).to_contain_text("where")
