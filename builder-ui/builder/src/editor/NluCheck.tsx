@@ -11,14 +11,14 @@
 // `nlu-check-submit`, `nlu-check-hint`, `nlu-check-busy`, `nlu-check-error`,
 // `nlu-check-result`, `nlu-check-accuracy`, `nlu-check-row` (`data-intent`, `data-attention`),
 // `nlu-check-miss` (`data-intent`, `data-predicted`: "" for fallback), `nlu-check-stale`.
-import { useContext, useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
+import { useContext, useEffect, useId, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Schemas } from "../api/client";
 import { errorMessage } from "../api/errors";
 import type { ScenarioDocument } from "../api/types";
 import { ApiContext } from "../context";
-import { globalThreshold, nluSection, readIntents } from "./nlu";
-import { parseThreshold } from "./NluTry";
+import { nluSection, readIntents } from "./nlu";
+import { ThresholdInput, useThreshold } from "./NluThreshold";
 
 type CheckRead = Schemas["CheckRead"];
 type CheckRequest = Schemas["CheckRequest"];
@@ -81,22 +81,13 @@ export function NluCheck({ botId, doc }: { botId: string; doc: ScenarioDocument 
   const { t } = useTranslation();
   const api = useContext(ApiContext)!;
   const id = useId();
-  const prefill = String(globalThreshold(doc) ?? DEFAULT_CHECK_THRESHOLD);
-  const [thresholdText, setThresholdText] = useState(prefill);
+  const thresholdField = useThreshold(doc, DEFAULT_CHECK_THRESHOLD);
   const [check, setCheck] = useState<Check>({ state: "idle" });
   const [asked, setAsked] = useState<Asked | null>(null);
   // Each check-up starts a new generation: an older one's answer is dropped.
   const generation = useRef(0);
   const abort = useRef<AbortController | null>(null);
 
-  // The threshold follows the section's global one until it is typed over (as in NluTry).
-  const prefilled = useRef(prefill);
-  useEffect(() => {
-    if (prefill !== prefilled.current) {
-      setThresholdText((current) => (current === prefilled.current ? prefill : current));
-      prefilled.current = prefill;
-    }
-  }, [prefill]);
 
   useEffect(
     () => () => {
@@ -107,7 +98,7 @@ export function NluCheck({ botId, doc }: { botId: string; doc: ScenarioDocument 
   );
 
   const section = doc.nlu;
-  const threshold = parseThreshold(thresholdText);
+  const threshold = thresholdField.value;
   const busy = check.state === "checking";
   let blocked: string | null = null;
   if (readIntents(doc).length < 2) blocked = t("editor.nlu.check.fewIntents");
@@ -130,33 +121,19 @@ export function NluCheck({ botId, doc }: { botId: string; doc: ScenarioDocument 
     }
   };
 
-  const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key === "Enter") {
-      event.preventDefault();
-      void run();
-    }
-  };
-
   const stale = check.state === "ready" && asked !== null && (asked.section !== section || asked.threshold !== threshold);
   return (
     <div className="nlu-check" data-testid="nlu-check">
       <h4 className="nlu-manager__heading">{t("editor.nlu.check.title")}</h4>
       <p className="hint">{t("editor.nlu.check.intro")}</p>
       <div className="nlu-add__row">
-        <label className="nlu-check__threshold">
-          <span className="small muted">{t("editor.nlu.check.threshold")}</span>
-          <input
-            type="number"
-            min={0}
-            max={1}
-            step={0.05}
-            data-testid="nlu-check-threshold"
-            value={thresholdText}
-            aria-invalid={threshold === null ? true : undefined}
-            onChange={(e) => setThresholdText(e.target.value)}
-            onKeyDown={onKeyDown}
-          />
-        </label>
+        <ThresholdInput
+          threshold={thresholdField}
+          label={t("editor.nlu.check.threshold")}
+          testId="nlu-check-threshold"
+          className="nlu-check__threshold"
+          onEnter={() => void run()}
+        />
         <button
           type="button"
           className="small"

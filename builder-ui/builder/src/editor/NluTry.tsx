@@ -19,7 +19,8 @@ import type { Schemas } from "../api/client";
 import { errorMessage } from "../api/errors";
 import type { ScenarioDocument } from "../api/types";
 import { ApiContext } from "../context";
-import { globalThreshold, nluSection, readIntents } from "./nlu";
+import { nluSection, readIntents } from "./nlu";
+import { ThresholdInput, useThreshold } from "./NluThreshold";
 
 type TryRead = Schemas["TryRead"];
 type TryRequest = Schemas["TryRequest"];
@@ -48,13 +49,6 @@ interface Asked {
   threshold: number;
 }
 
-/** A threshold as typed ("0,7" too), or null when it is not a number from 0 to 1. */
-export function parseThreshold(raw: string): number | null {
-  if (raw.trim() === "") return null;
-  const n = Number(raw.trim().replace(",", "."));
-  return Number.isFinite(n) && n >= 0 && n <= 1 ? n : null;
-}
-
 const score = (n: number | null | undefined) => (typeof n === "number" ? n.toFixed(2) : "—");
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -80,8 +74,7 @@ export function NluTry({
   const id = useId();
   const [text, setText] = useState("");
   const [language, setLanguage] = useState(languages[0] ?? "");
-  const prefill = String(globalThreshold(doc) ?? DEFAULT_TRY_THRESHOLD);
-  const [thresholdText, setThresholdText] = useState(prefill);
+  const thresholdField = useThreshold(doc, DEFAULT_TRY_THRESHOLD);
   const [trial, setTrial] = useState<Trial>({ state: "idle" });
   const [asked, setAsked] = useState<Asked | null>(null);
   // Each try (and each change of what it asked) starts a new generation: an older one's
@@ -90,14 +83,6 @@ export function NluTry({
   const abort = useRef<AbortController | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
-  // The threshold follows the section's global one until it is typed over.
-  const prefilled = useRef(prefill);
-  useEffect(() => {
-    if (prefill !== prefilled.current) {
-      setThresholdText((current) => (current === prefilled.current ? prefill : current));
-      prefilled.current = prefill;
-    }
-  }, [prefill]);
 
   useEffect(() => {
     if (!languages.includes(language) && languages.length) setLanguage(languages[0]);
@@ -113,7 +98,7 @@ export function NluTry({
   useEffect(() => stop, []);
 
   const section = doc.nlu;
-  const threshold = parseThreshold(thresholdText);
+  const threshold = thresholdField.value;
   // What was asked changed while it trained: stop asking.
   useEffect(() => {
     if (!asked) return;
@@ -196,20 +181,13 @@ export function NluTry({
             ))}
           </select>
         )}
-        <label className="nlu-try__threshold">
-          <span className="small muted">{t("editor.nlu.try.threshold")}</span>
-          <input
-            type="number"
-            min={0}
-            max={1}
-            step={0.05}
-            data-testid="nlu-try-threshold"
-            value={thresholdText}
-            aria-invalid={threshold === null ? true : undefined}
-            onChange={(e) => setThresholdText(e.target.value)}
-            onKeyDown={onKeyDown}
-          />
-        </label>
+        <ThresholdInput
+          threshold={thresholdField}
+          label={t("editor.nlu.try.threshold")}
+          testId="nlu-try-threshold"
+          className="nlu-try__threshold"
+          onEnter={run}
+        />
         <button type="button" className="small" data-testid="nlu-try-submit" disabled={blocked !== null || busy} onClick={run}>
           {busy ? t("editor.nlu.try.running") : t("editor.nlu.try.run")}
         </button>
