@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import structlog
 from sqlalchemy import delete, select
@@ -45,8 +46,13 @@ async def prune_models(sessionmaker: async_sessionmaker[AsyncSession], *,
     """Removes the stored models no published version uses that have not changed for
     `older_than` (never one being trained); `dry_run` counts them only."""
     in_use: set[str] = set()
-    async for document in published_documents(sessionmaker):
-        in_use.update(plan["model"] for _, plan in intent_models(document))
+    documents: list[Any] = []
+    async for document in published_documents(sessionmaker, batch=BATCH):
+        documents.append(document)
+        if len(documents) == BATCH:
+            in_use |= await asyncio.to_thread(_trained_by, documents)
+            documents = []
+    in_use |= await asyncio.to_thread(_trained_by, documents)
     cutoff = utcnow() - older_than
     async with sessionmaker() as session:
         rows = (await session.execute(select(
@@ -64,6 +70,12 @@ async def prune_models(sessionmaker: async_sessionmaker[AsyncSession], *,
                     IntentModel.status != "training"))
     return PruneReport(in_use=len(in_use), kept=len(rows) - len(unused), removed=len(unused),
                        bytes_removed=sum(size or 0 for _, size in unused))
+
+
+def _trained_by(documents: list[Any]) -> set[str]:
+    """The digests of the models these documents' intent blocks train. Each document is
+    validated as a scenario: milliseconds apiece, never on the event loop."""
+    return {plan["model"] for document in documents for _, plan in intent_models(document)}
 
 
 def pruning(sessionmaker: async_sessionmaker[AsyncSession], *, unused_days: float,

@@ -76,12 +76,11 @@ class SecondLookPool:
         self._look_seconds = 0.025
         self._closed = False
 
-    def expected_wait(self, waiting: int | None = None) -> float:
+    def expected_wait(self) -> float:
         """How long a message asking now would wait for a thread, in seconds."""
         if self._free > 0:
             return 0.0
-        ahead = self._waiting if waiting is None else waiting
-        return (ahead + 1) * self._look_seconds / self._threads
+        return (self._waiting + 1) * self._look_seconds / self._threads
 
     async def run(self, look: Callable[[str], Scores], text: str,
                   tenant: Hashable = None) -> SecondLook:

@@ -47,8 +47,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             reads_variables[path] = any(name in source for name in BACKEND_VARIABLES)
         return reads_variables[path]
 
-    kept = [item for item in items if backend_dependent(item)]
-    left = [item for item in items if not backend_dependent(item)]
+    kept: list[pytest.Item] = []
+    left: list[pytest.Item] = []
+    for item in items:
+        (kept if backend_dependent(item) else left).append(item)
     if left:
         config.hook.pytest_deselected(items=left)
         items[:] = kept
