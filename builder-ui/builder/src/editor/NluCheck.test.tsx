@@ -1,12 +1,11 @@
 import { fireEvent, screen, within } from "@testing-library/react";
-import { useState } from "react";
 import { describe, expect, it } from "vitest";
 import type { ScenarioDocument } from "../api/types";
 import { json, problem, renderWithApi, type Call, type Handler } from "../test/api";
 import { renderEditor, scenarioDetail } from "../test/editor";
 import { sampleDocument } from "../test/fixtures";
+import { renderManagerWithApi } from "../test/nluManager";
 import { NluCheck } from "./NluCheck";
-import { NluManager } from "./NluManager";
 import { nluDocument } from "./nluFixture";
 
 const CHECK_URL = "/api/v1/bots/b1/nlu/check";
@@ -33,29 +32,7 @@ function report(extra: Record<string, unknown> = {}) {
 }
 
 /** The manager with a bot, its edits kept (as the editor does). */
-function Manager({ initial, onDoc }: { initial: ScenarioDocument; onDoc: (doc: ScenarioDocument) => void }) {
-  const [doc, setDoc] = useState(initial);
-  return (
-    <NluManager
-      doc={doc}
-      languages={["uk", "en"]}
-      botId="b1"
-      onChange={(change) =>
-        setDoc((d) => {
-          const next = change(d);
-          onDoc(next);
-          return next;
-        })
-      }
-    />
-  );
-}
-
-function renderManager(handler: Handler, initial: ScenarioDocument = nluDocument()) {
-  let doc = initial;
-  const view = renderWithApi(<Manager initial={initial} onDoc={(d) => (doc = d)} />, handler);
-  return { doc: () => doc, calls: view.calls };
-}
+const renderManager = (handler: Handler, initial: ScenarioDocument = nluDocument()) => renderManagerWithApi(handler, initial, { botId: "b1" });
 
 function renderPanel(handler: Handler, doc: ScenarioDocument = nluDocument()) {
   return renderWithApi(<NluCheck botId="b1" doc={doc} />, handler);

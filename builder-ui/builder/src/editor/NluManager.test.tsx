@@ -1,11 +1,10 @@
-import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import { useState } from "react";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import type { ScenarioDocument } from "../api/types";
-import { json, problem, renderWithApi, type Handler } from "../test/api";
+import { json, problem } from "../test/api";
 import { renderEditor, scenarioDetail } from "../test/editor";
 import { sampleDocument } from "../test/fixtures";
-import { NluManager } from "./NluManager";
+import { renderManager, renderManagerWithApi } from "../test/nluManager";
 import { nluDocument } from "./nluFixture";
 
 type Section = {
@@ -13,38 +12,6 @@ type Section = {
   entities: Array<Record<string, unknown>>;
   global_threshold?: number;
 };
-
-function Harness({ initial, onDoc, scenarioId, pollMs }: { initial: ScenarioDocument; onDoc: (doc: ScenarioDocument) => void; scenarioId?: string; pollMs?: number }) {
-  const [doc, setDoc] = useState(initial);
-  return (
-    <NluManager
-      doc={doc}
-      languages={["uk", "en"]}
-      scenarioId={scenarioId}
-      pollMs={pollMs}
-      onChange={(change) =>
-        setDoc((d) => {
-          const next = change(d);
-          onDoc(next);
-          return next;
-        })
-      }
-    />
-  );
-}
-
-/** The manager without the API (as the scenario inspector is in other tests). */
-function renderManager(initial: ScenarioDocument = nluDocument()) {
-  let doc = initial;
-  render(<Harness initial={initial} onDoc={(d) => (doc = d)} />);
-  return () => doc;
-}
-
-function renderManagerWithApi(handler: Handler, initial: ScenarioDocument = nluDocument(), options: { scenarioId?: string; pollMs?: number } = {}) {
-  let doc = initial;
-  const view = renderWithApi(<Harness initial={initial} onDoc={(d) => (doc = d)} {...options} />, handler);
-  return { doc: () => doc, calls: view.calls };
-}
 
 const field = (testId: string) => screen.getByTestId(testId) as HTMLInputElement;
 const section = (doc: ScenarioDocument) => doc.nlu as Section;

@@ -1,11 +1,10 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
-import { useState } from "react";
 import { describe, expect, it } from "vitest";
 import type { ScenarioDocument } from "../api/types";
 import { json, problem, renderWithApi, type Call, type Handler } from "../test/api";
 import { renderEditor, scenarioDetail } from "../test/editor";
 import { sampleDocument } from "../test/fixtures";
-import { NluManager } from "./NluManager";
+import { renderManagerWithApi } from "../test/nluManager";
 import { nluDocument } from "./nluFixture";
 import { NluTry } from "./NluTry";
 
@@ -35,29 +34,7 @@ function answer(extra: Record<string, unknown> = {}) {
 const training = () => answer({ status: "training", intent: null, confidence: 0, ranking: [], second_look: "not_ready", logs: [], warnings: [], entities: [], language: null, sentiment: null });
 
 /** The manager with a bot, its edits kept (as the editor does). */
-function Manager({ initial, onDoc }: { initial: ScenarioDocument; onDoc: (doc: ScenarioDocument) => void }) {
-  const [doc, setDoc] = useState(initial);
-  return (
-    <NluManager
-      doc={doc}
-      languages={["uk", "en"]}
-      botId="b1"
-      onChange={(change) =>
-        setDoc((d) => {
-          const next = change(d);
-          onDoc(next);
-          return next;
-        })
-      }
-    />
-  );
-}
-
-function renderManager(handler: Handler, initial: ScenarioDocument = nluDocument()) {
-  let doc = initial;
-  const view = renderWithApi(<Manager initial={initial} onDoc={(d) => (doc = d)} />, handler);
-  return { doc: () => doc, calls: view.calls };
-}
+const renderManager = (handler: Handler, initial: ScenarioDocument = nluDocument()) => renderManagerWithApi(handler, initial, { botId: "b1" });
 
 /** The panel alone, with quick polls. */
 function renderPanel(handler: Handler, options: { pollMs?: number; waitMs?: number } = {}) {
