@@ -135,6 +135,9 @@ Admin = Annotated[Principal, Depends(require(Role.admin))]
 Owner = Annotated[Principal, Depends(require(Role.owner))]
 # An operator read without holding a connection for the rest of the request (uploads).
 UploadingOperator = Annotated[Principal, Depends(require(Role.operator, _brief_principal))]
+# An editor read the same way, for routes that wait seconds on work of their own (training
+# an intent model to try a phrase on): many at once must not hold the connection pool.
+BriefEditor = Annotated[Principal, Depends(require(Role.editor, _brief_principal))]
 
 
 async def read_limited_body(request: Request, limit: int, what: str) -> bytes:

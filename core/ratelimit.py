@@ -42,15 +42,21 @@ class RateLimiter:
 
     async def hit(self, rate: str, *identifiers: str, what: str = "requests") -> None:
         """Count one event; raise ``RateLimited`` with a Retry-After once over ``rate``."""
+        if await self.counted(rate, *identifiers, what=what):
+            return
         item = parse(rate)
         with required(f"counting {what}"):
-            if await self._limiter.hit(item, *identifiers):
-                return
             stats = await self._limiter.get_window_stats(item, *identifiers)
         retry_after = max(1, math.ceil(stats.reset_time - time.time()))
         raise RateLimited(
             f"Too many {what}; try again in {retry_after} s", retry_after=retry_after
         )
+
+    async def counted(self, rate: str, *identifiers: str, what: str = "requests") -> bool:
+        """Count one event; whether it was within ``rate`` (nothing raised). With "1/minute",
+        whether this is the first such event of the minute, on every instance at once."""
+        with required(f"counting {what}"):
+            return await self._limiter.hit(parse(rate), *identifiers)
 
     async def clear(self, rate: str, *identifiers: str) -> None:
         with required("clearing a rate limit"):

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field, StringConstraints
 
 from core.errors import InvalidInput, NotFound
-from core.http import Editor, Viewer, problem_responses
+from core.http import BriefEditor, Editor, Viewer, problem_responses
 from core.types import VersionNumber
 from nlu.blocks import intent_models
 
@@ -194,7 +194,8 @@ class TryRead(BaseModel):
 
 @router.post("/bots/{bot_id}/nlu/try", response_model=TryRead,
              responses=problem_responses(401, 403, 404, 422, 429))
-async def try_phrase(bot_id: uuid.UUID, body: TryRequest, principal: Editor, request: Request):
+async def try_phrase(bot_id: uuid.UUID, body: TryRequest, principal: BriefEditor,
+                     request: Request):
     """How the bot would understand a phrase with these intents and entities: the intent
     (or fallback) at the threshold, each intent's confidence by both looks, the entities
     found, the language and the sentiment. The intents' model is trained on first use (its
@@ -212,7 +213,10 @@ async def try_phrase(bot_id: uuid.UUID, body: TryRequest, principal: Editor, req
     await runtime.limiter.hit(TRY_PER_MINUTE, "nlu-try", org, what="phrases tried")
     plan = training_data(list(data.intents))
     service = clients["nlu"]
-    if (await service.status(plan["model"])).status not in ("ready", "training"):
+    # A set no instance has trained counts once, however many tries of it arrive together.
+    if (await service.status(plan["model"])).status not in ("ready", "training") \
+            and await runtime.limiter.counted("1/minute", "nlu-try-new", org, plan["model"],
+                                              what="new sets of intents"):
         await runtime.limiter.hit(TRY_TRAININGS_PER_MINUTE, "nlu-try-training", org,
                                   what="new sets of intents trained")
     status = "ready"
@@ -290,7 +294,7 @@ class CheckRead(BaseModel):
 
 @router.post("/bots/{bot_id}/nlu/check", response_model=CheckRead,
              responses=problem_responses(401, 403, 404, 422, 429))
-async def check_intents_of(bot_id: uuid.UUID, body: CheckRequest, principal: Editor,
+async def check_intents_of(bot_id: uuid.UUID, body: CheckRequest, principal: BriefEditor,
                            request: Request):
     """A check-up of intents being edited: each intent's phrases are predicted by models
     trained without them (5-fold cross-validation, the first look), and the report says how

@@ -155,3 +155,25 @@ async def test_new_sets_of_intents_are_limited_per_organization(client, make_act
     answer = await client.post(f"/api/v1/bots/{other_bot}/nlu/try", json={
         "text": "first", "nlu": section(3)}, headers=other.headers)
     assert answer.status_code == 200, answer.text
+
+
+async def test_many_tries_of_a_new_set_at_once_over_a_socket(live_client, make_actor,  # type: ignore[no-untyped-def]
+                                                               monkeypatch) -> None:
+    """Sixty tries of one set of intents arrive together at a server on a socket, before its
+    model exists: every one is answered (none holds a database connection while the model
+    trains, so the pool of 20 is not exhausted), and the set counts once against the
+    organization's new trainings (here one a minute)."""
+    from nlu import router
+
+    monkeypatch.setattr(router, "TRY_TRAININGS_PER_MINUTE", "1/minute")
+    owner = await make_actor(Role.owner)
+    bot = await new_bot(live_client, owner)
+    fresh = [dict(INTENTS[0], name="change_address"), INTENTS[1],
+             {"name": "thanks", "examples": {"uk": ["дякую", "спасибі"], "en": ["thanks"]}}]
+    answers = await asyncio.gather(*(live_client.post(
+        f"/api/v1/bots/{bot}/nlu/try", json={"text": "дякую", "nlu": {"intents": fresh}},
+        headers=owner.headers) for _ in range(60)))
+    assert [a.status_code for a in answers] == [200] * 60, \
+        next(a.text for a in answers if a.status_code != 200)
+    ready = [a.json() for a in answers if a.json()["status"] == "ready"]
+    assert ready and all(body["intent"] == "thanks" for body in ready)
